@@ -1,0 +1,13 @@
+//! Parley: a web XMPP client.
+//!
+//! [`xmpp`] is the sans-IO protocol core (native and wasm). [`config`], [`transport`] and [`i18n`]
+//! hold the pure parts of the shell around it, tested natively; the browser-only parts (the
+//! WebSocket, the Leptos UI) build for wasm32 only.
+
+pub mod config;
+pub mod i18n;
+pub mod transport;
+pub mod xmpp;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

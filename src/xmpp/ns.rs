@@ -1,0 +1,17 @@
+//! XML namespaces used by the core (RFC 6120, RFC 6121, RFC 7395 and the XEPs named).
+
+pub const CLIENT: &str = "jabber:client";
+pub const FRAMING: &str = "urn:ietf:params:xml:ns:xmpp-framing";
+pub const STREAM: &str = "http://etherx.jabber.org/streams";
+pub const STREAMS_ERR: &str = "urn:ietf:params:xml:ns:xmpp-streams";
+pub const STANZAS_ERR: &str = "urn:ietf:params:xml:ns:xmpp-stanzas";
+pub const SASL: &str = "urn:ietf:params:xml:ns:xmpp-sasl";
+pub const BIND: &str = "urn:ietf:params:xml:ns:xmpp-bind";
+pub const SESSION: &str = "urn:ietf:params:xml:ns:xmpp-session";
+pub const ROSTER: &str = "jabber:iq:roster";
+pub const DISCO_INFO: &str = "http://jabber.org/protocol/disco#info";
+pub const PING: &str = "urn:xmpp:ping";
+/// XEP-0359: Unique and Stable Stanza IDs.
+pub const SID: &str = "urn:xmpp:sid:0";
+/// XEP-0085: Chat State Notifications.
+pub const CHATSTATES: &str = "http://jabber.org/protocol/chatstates";

@@ -1,0 +1,151 @@
+//! Presence: RFC 6121 §4. The session keeps every resource of every contact and reports one
+//! aggregate per contact, which is what a roster shows.
+
+use super::jid::BareJid;
+use std::collections::HashMap;
+
+/// What a person sees: the `<show/>` values of RFC 6121 §4.7.2.1, `chat` folded into available.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Availability {
+    Available,
+    Away,
+    Dnd,
+    Xa,
+    Unavailable,
+}
+
+impl Availability {
+    pub fn from_show(show: Option<&str>) -> Self {
+        match show {
+            Some("away") => Self::Away,
+            Some("dnd") => Self::Dnd,
+            Some("xa") => Self::Xa,
+            _ => Self::Available,
+        }
+    }
+
+    /// The `<show/>` value to send, none for plain available.
+    pub fn show_value(self) -> Option<&'static str> {
+        match self {
+            Self::Away => Some("away"),
+            Self::Dnd => Some("dnd"),
+            Self::Xa => Some("xa"),
+            Self::Available | Self::Unavailable => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Available => "available",
+            Self::Away => "away",
+            Self::Dnd => "dnd",
+            Self::Xa => "xa",
+            Self::Unavailable => "unavailable",
+        }
+    }
+
+    /// Higher is "more reachable", used to break ties between resources of equal priority.
+    fn rank(self) -> u8 {
+        match self {
+            Self::Available => 4,
+            Self::Away => 3,
+            Self::Xa => 2,
+            Self::Dnd => 1,
+            Self::Unavailable => 0,
+        }
+    }
+}
+
+/// A contact's aggregate presence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactPresence {
+    pub jid: BareJid,
+    pub availability: Availability,
+    /// Status text of the chosen resource. Untrusted text: render as text.
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct ResourcePresence {
+    availability: Availability,
+    priority: i8,
+    status: Option<String>,
+}
+
+/// Per-resource presence of every contact (RFC 6121 §4.4, §4.5).
+#[derive(Debug, Default)]
+pub struct PresenceBook {
+    contacts: HashMap<BareJid, HashMap<String, ResourcePresence>>,
+}
+
+impl PresenceBook {
+    /// Records an available presence of one resource and returns the new aggregate.
+    pub fn available(
+        &mut self,
+        jid: &BareJid,
+        resource: &str,
+        availability: Availability,
+        priority: i8,
+        status: Option<String>,
+    ) -> ContactPresence {
+        let resources = self.contacts.entry(jid.clone()).or_default();
+        resources.insert(resource.to_owned(), ResourcePresence { availability, priority, status });
+        self.aggregate(jid)
+    }
+
+    /// Records that a resource (or, with `None`, every resource) went offline.
+    pub fn unavailable(&mut self, jid: &BareJid, resource: Option<&str>) -> ContactPresence {
+        match resource {
+            Some(r) => {
+                if let Some(resources) = self.contacts.get_mut(jid) {
+                    resources.remove(r);
+                    if resources.is_empty() {
+                        self.contacts.remove(jid);
+                    }
+                }
+            }
+            None => {
+                self.contacts.remove(jid);
+            }
+        }
+        self.aggregate(jid)
+    }
+
+    pub fn clear(&mut self) {
+        self.contacts.clear();
+    }
+
+    /// The resource with the highest priority wins; ties go to the more reachable one.
+    /// Negative priorities still count as online (RFC 6121 §4.7.2.3 only affects message routing).
+    pub fn aggregate(&self, jid: &BareJid) -> ContactPresence {
+        let best = self.contacts.get(jid).and_then(|resources| {
+            resources.values().max_by_key(|p| (p.priority, p.availability.rank()))
+        });
+        match best {
+            Some(p) => ContactPresence { jid: jid.clone(), availability: p.availability, status: p.status.clone() },
+            None => ContactPresence { jid: jid.clone(), availability: Availability::Unavailable, status: None },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregate_follows_priority_then_reachability() {
+        let bob = BareJid::new("bob@localhost").unwrap();
+        let mut book = PresenceBook::default();
+        assert_eq!(book.aggregate(&bob).availability, Availability::Unavailable);
+        book.available(&bob, "phone", Availability::Away, 0, Some("on the train".into()));
+        let agg = book.available(&bob, "laptop", Availability::Dnd, 5, None);
+        assert_eq!(agg.availability, Availability::Dnd);
+        let agg = book.available(&bob, "tablet", Availability::Available, 5, None);
+        assert_eq!(agg.availability, Availability::Available);
+        book.unavailable(&bob, Some("tablet"));
+        let agg = book.unavailable(&bob, Some("laptop"));
+        assert_eq!(agg.availability, Availability::Away);
+        assert_eq!(agg.status.as_deref(), Some("on the train"));
+        assert_eq!(book.unavailable(&bob, Some("phone")).availability, Availability::Unavailable);
+    }
+}

@@ -1,0 +1,517 @@
+//! XML for XMPP: parse one RFC 7395 frame into an [`Element`] tree, and write elements back with
+//! escaping.
+//!
+//! RFC 6120 §11.1 restricts the XML an XMPP peer may send: no comments, processing instructions,
+//! DTDs or entity references other than the predefined ones. The parser refuses all of those (so a
+//! "billion laughs" DOCTYPE never reaches an expander), caps depth and size, and keeps unknown
+//! elements as generic trees so callers can ignore what they do not understand.
+//!
+//! The writer is the only way the client produces XML: text and attribute values are escaped, and a
+//! character XML 1.0 cannot carry (NUL and other C0 controls, U+FFFE, U+FFFF) is refused rather than
+//! silently dropped, so what goes on the wire parses back to exactly what was built.
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use std::fmt;
+
+/// Deepest nesting accepted in one frame. Real stanzas stay below 10; forwarded archives below 20.
+pub const MAX_DEPTH: usize = 64;
+
+/// An XML element with its namespace resolved. Attribute names keep their prefix only for `xml:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    pub name: String,
+    pub ns: String,
+    pub attrs: Vec<(String, String)>,
+    pub children: Vec<Node>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    Element(Element),
+    Text(String),
+}
+
+/// Why a frame could not be parsed. The session logs it and drops the frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum XmlError {
+    InvalidUtf8,
+    Malformed(String),
+    Forbidden(&'static str),
+    TooDeep,
+    UnknownEntity(String),
+    UnboundPrefix(String),
+    NotOneElement,
+    InvalidChar(char),
+}
+
+impl fmt::Display for XmlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidUtf8 => f.write_str("the frame is not valid UTF-8"),
+            Self::Malformed(e) => write!(f, "malformed XML: {e}"),
+            Self::Forbidden(what) => write!(f, "XMPP forbids {what} (RFC 6120 §11.1)"),
+            Self::TooDeep => write!(f, "elements nested deeper than {MAX_DEPTH}"),
+            Self::UnknownEntity(e) => write!(f, "unknown entity &{e};"),
+            Self::UnboundPrefix(p) => write!(f, "undeclared namespace prefix '{p}'"),
+            Self::NotOneElement => f.write_str("a frame must hold exactly one element"),
+            Self::InvalidChar(c) => write!(f, "character U+{:04X} is not allowed in XML", *c as u32),
+        }
+    }
+}
+
+impl Element {
+    pub fn new(name: &str, ns: &str) -> Self {
+        Self { name: name.to_owned(), ns: ns.to_owned(), attrs: Vec::new(), children: Vec::new() }
+    }
+
+    /// Builder: set an attribute (replacing an earlier value of the same name).
+    pub fn attr(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.set_attr(name, value);
+        self
+    }
+
+    /// Builder: set an attribute only when there is a value.
+    pub fn attr_opt(self, name: &str, value: Option<impl Into<String>>) -> Self {
+        match value {
+            Some(v) => self.attr(name, v),
+            None => self,
+        }
+    }
+
+    pub fn set_attr(&mut self, name: &str, value: impl Into<String>) {
+        let value = value.into();
+        match self.attrs.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.attrs.push((name.to_owned(), value)),
+        }
+    }
+
+    /// Builder: append a child element.
+    pub fn child(mut self, child: Element) -> Self {
+        self.children.push(Node::Element(child));
+        self
+    }
+
+    /// Builder: append text.
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.children.push(Node::Text(text.into()));
+        self
+    }
+
+    /// Builder: a child `<name xmlns=ns>text</name>`.
+    pub fn text_child(self, name: &str, ns: &str, text: impl Into<String>) -> Self {
+        let child = Element::new(name, ns).text(text);
+        self.child(child)
+    }
+
+    pub fn get_attr(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn is(&self, name: &str, ns: &str) -> bool {
+        self.name == name && self.ns == ns
+    }
+
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    pub fn get_child(&self, name: &str, ns: &str) -> Option<&Element> {
+        self.elements().find(|e| e.is(name, ns))
+    }
+
+    pub fn has_child(&self, name: &str, ns: &str) -> bool {
+        self.get_child(name, ns).is_some()
+    }
+
+    /// All direct text content, concatenated.
+    pub fn text_content(&self) -> String {
+        let mut out = String::new();
+        for node in &self.children {
+            if let Node::Text(t) = node {
+                out.push_str(t);
+            }
+        }
+        out
+    }
+
+    /// Serialises the element, its namespace declared on it. Fails on characters XML cannot carry.
+    pub fn to_xml(&self) -> Result<String, XmlError> {
+        let mut out = String::with_capacity(128);
+        self.write_into(&mut out, None)?;
+        Ok(out)
+    }
+
+    fn write_into(&self, out: &mut String, parent_ns: Option<&str>) -> Result<(), XmlError> {
+        out.push('<');
+        out.push_str(&self.name);
+        if parent_ns != Some(self.ns.as_str()) {
+            out.push_str(" xmlns=\"");
+            escape_into(out, &self.ns, true)?;
+            out.push('"');
+        }
+        for (name, value) in &self.attrs {
+            out.push(' ');
+            out.push_str(name);
+            out.push_str("=\"");
+            escape_into(out, value, true)?;
+            out.push('"');
+        }
+        if self.children.is_empty() {
+            out.push_str("/>");
+            return Ok(());
+        }
+        out.push('>');
+        for node in &self.children {
+            match node {
+                Node::Element(e) => e.write_into(out, Some(&self.ns))?,
+                Node::Text(t) => escape_into(out, t, false)?,
+            }
+        }
+        out.push_str("</");
+        out.push_str(&self.name);
+        out.push('>');
+        Ok(())
+    }
+}
+
+/// XML 1.0 §2.2 `Char`. Rust strings cannot hold surrogates, so only controls and U+FFFE/F remain.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+fn escape_into(out: &mut String, s: &str, attribute: bool) -> Result<(), XmlError> {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            // Attribute values are normalised by parsers (XML 1.0 §3.3.3): keep whitespace exact.
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if is_xml_char(c) => out.push(c),
+            c => return Err(XmlError::InvalidChar(c)),
+        }
+    }
+    Ok(())
+}
+
+/// Checks that a string can travel in XML at all, for fields validated before a stanza is built.
+pub fn check_xml_text(s: &str) -> Result<(), XmlError> {
+    match s.chars().find(|&c| !is_xml_char(c)) {
+        Some(c) => Err(XmlError::InvalidChar(c)),
+        None => Ok(()),
+    }
+}
+
+/// Parses raw bytes as one frame; invalid UTF-8 is an error, not a panic.
+pub fn parse_frame_bytes(bytes: &[u8]) -> Result<Option<Element>, XmlError> {
+    let s = std::str::from_utf8(bytes).map_err(|_| XmlError::InvalidUtf8)?;
+    parse_frame(s)
+}
+
+/// Parses one frame. `Ok(None)` is a whitespace-only frame (a keep-alive).
+/// Stanzas without a declared default namespace are in `jabber:client` (RFC 6120 §4.8.3).
+pub fn parse_frame(input: &str) -> Result<Option<Element>, XmlError> {
+    let mut reader = Reader::from_str(input);
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    config.expand_empty_elements = false;
+
+    // Open elements, each with the namespace declarations it made.
+    let mut stack: Vec<(Element, Vec<(String, String)>)> = Vec::new();
+    let mut root: Option<Element> = None;
+
+    loop {
+        let event = reader.read_event().map_err(|e| XmlError::Malformed(e.to_string()))?;
+        match event {
+            Event::Start(_) | Event::Empty(_) if root.is_some() => return Err(XmlError::NotOneElement),
+            Event::Start(start) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(XmlError::TooDeep);
+                }
+                let (el, decls) = open_element(&start, &stack)?;
+                stack.push((el, decls));
+            }
+            Event::Empty(start) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(XmlError::TooDeep);
+                }
+                let (el, _) = open_element(&start, &stack)?;
+                close_element(el, &mut stack, &mut root);
+            }
+            Event::End(_) => {
+                // quick-xml checked the end name matches (check_end_names).
+                let (el, _) = stack.pop().ok_or_else(|| XmlError::Malformed("unexpected end tag".into()))?;
+                close_element(el, &mut stack, &mut root);
+            }
+            Event::Text(text) => {
+                let content = text.xml10_content();
+                push_text(&mut stack, &content)?;
+            }
+            Event::CData(data) => {
+                push_text(&mut stack, &data)?;
+            }
+            Event::GeneralRef(reference) => {
+                let resolved = match reference.resolve_char_ref() {
+                    Ok(Some(c)) if is_xml_char(c) => c.to_string(),
+                    Ok(Some(c)) => return Err(XmlError::InvalidChar(c)),
+                    Ok(None) => predefined_entity(&reference)
+                        .ok_or_else(|| XmlError::UnknownEntity(reference.to_string()))?
+                        .to_string(),
+                    Err(e) => return Err(XmlError::Malformed(e.to_string())),
+                };
+                push_text(&mut stack, &resolved)?;
+            }
+            Event::Comment(_) => return Err(XmlError::Forbidden("comments")),
+            Event::PI(_) => return Err(XmlError::Forbidden("processing instructions")),
+            Event::DocType(_) => return Err(XmlError::Forbidden("document type declarations")),
+            Event::Decl(_) => {
+                if !stack.is_empty() || root.is_some() {
+                    return Err(XmlError::Malformed("XML declaration inside the frame".into()));
+                }
+            }
+            Event::Eof => break,
+        }
+    }
+    if !stack.is_empty() {
+        return Err(XmlError::Malformed("the frame ends inside an element".into()));
+    }
+    Ok(root)
+}
+
+/// XML 1.0 §2.3 `Name`, simplified: ASCII rules plus any non-ASCII XML character.
+fn check_name(name: &str) -> Result<(), XmlError> {
+    let mut chars = name.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':' || (!c.is_ascii() && is_xml_char(c)));
+    let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-' | '.') || (!c.is_ascii() && is_xml_char(c)));
+    if first_ok && rest_ok {
+        Ok(())
+    } else {
+        Err(XmlError::Malformed(format!("invalid name {:?}", name.chars().take(32).collect::<String>())))
+    }
+}
+
+fn predefined_entity(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "lt" => "<",
+        "gt" => ">",
+        "amp" => "&",
+        "apos" => "'",
+        "quot" => "\"",
+        _ => return None,
+    })
+}
+
+fn push_text(stack: &mut [(Element, Vec<(String, String)>)], text: &str) -> Result<(), XmlError> {
+    if let Some(c) = text.chars().find(|&c| !is_xml_char(c)) {
+        return Err(XmlError::InvalidChar(c));
+    }
+    match stack.last_mut() {
+        Some((el, _)) => {
+            // Merge with a preceding text node: entity references split text into several events.
+            if let Some(Node::Text(prev)) = el.children.last_mut() {
+                prev.push_str(text);
+            } else if !text.is_empty() {
+                el.children.push(Node::Text(text.to_owned()));
+            }
+            Ok(())
+        }
+        None if text.chars().all(|c| c.is_ascii_whitespace()) => Ok(()),
+        None => Err(XmlError::NotOneElement),
+    }
+}
+
+fn close_element(el: Element, stack: &mut [(Element, Vec<(String, String)>)], root: &mut Option<Element>) {
+    match stack.last_mut() {
+        Some((parent, _)) => parent.children.push(Node::Element(el)),
+        None => *root = Some(el),
+    }
+}
+
+fn resolve_prefix(prefix: &str, own: &[(String, String)], stack: &[(Element, Vec<(String, String)>)]) -> Option<String> {
+    if prefix == "xml" {
+        return Some("http://www.w3.org/XML/1998/namespace".to_owned());
+    }
+    own.iter()
+        .chain(stack.iter().rev().flat_map(|(_, decls)| decls.iter()))
+        .find(|(p, _)| p == prefix)
+        .map(|(_, uri)| uri.clone())
+}
+
+fn open_element(
+    start: &BytesStart<'_>,
+    stack: &[(Element, Vec<(String, String)>)],
+) -> Result<(Element, Vec<(String, String)>), XmlError> {
+    let qname = start.name().into_inner().to_owned();
+    check_name(&qname)?;
+    let mut decls: Vec<(String, String)> = Vec::new();
+    let mut attrs: Vec<(String, String)> = Vec::new();
+    for attr in start.attributes() {
+        let attr = attr.map_err(|e| XmlError::Malformed(e.to_string()))?;
+        let key = attr.key.into_inner().to_owned();
+        check_name(&key)?;
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| match e {
+                quick_xml::Error::Escape(quick_xml::escape::EscapeError::UnrecognizedEntity(_, name)) => {
+                    XmlError::UnknownEntity(name)
+                }
+                other => XmlError::Malformed(other.to_string()),
+            })?
+            .into_owned();
+        if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
+            return Err(XmlError::InvalidChar(c));
+        }
+        if key == "xmlns" {
+            decls.push((String::new(), value));
+        } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+            decls.push((prefix.to_owned(), value));
+        } else {
+            attrs.push((key, value));
+        }
+    }
+    let (prefix, local) = match qname.split_once(':') {
+        Some((p, l)) => (p, l),
+        None => ("", qname.as_str()),
+    };
+    let ns = match resolve_prefix(prefix, &decls, stack) {
+        Some(ns) => ns,
+        None if prefix.is_empty() => super::ns::CLIENT.to_owned(),
+        None => return Err(XmlError::UnboundPrefix(prefix.to_owned())),
+    };
+    // Prefixed attributes other than xml:* are rare in XMPP; keep them by qualified name.
+    for (key, _) in &attrs {
+        if let Some((p, _)) = key.split_once(':') {
+            if resolve_prefix(p, &decls, stack).is_none() {
+                return Err(XmlError::UnboundPrefix(p.to_owned()));
+            }
+        }
+    }
+    let el = Element { name: local.to_owned(), ns, attrs, children: Vec::new() };
+    Ok((el, decls))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Element, XmlError> {
+        parse_frame(s).map(|o| o.expect("an element"))
+    }
+
+    #[test]
+    fn default_namespace_is_jabber_client() {
+        let el = parse("<message to='a@b'><body>hi</body></message>").unwrap();
+        assert_eq!(el.ns, "jabber:client");
+        assert_eq!(el.get_child("body", "jabber:client").unwrap().text_content(), "hi");
+    }
+
+    #[test]
+    fn prefixes_resolve() {
+        let el = parse(
+            "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+             <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>\
+             </stream:features>",
+        )
+        .unwrap();
+        assert!(el.is("features", super::super::ns::STREAM));
+        assert!(el.has_child("mechanisms", super::super::ns::SASL));
+    }
+
+    #[test]
+    fn entities_and_char_refs_decode() {
+        let el = parse("<body a='&quot;x&#x41;'>1 &lt; 2 &amp;&amp; &#65;&#x1F600;</body>").unwrap();
+        assert_eq!(el.text_content(), "1 < 2 && A\u{1F600}");
+        assert_eq!(el.get_attr("a"), Some("\"xA"));
+    }
+
+    #[test]
+    fn doctype_and_entities_are_refused() {
+        let bomb = "<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;\">]><body>&lol2;</body>";
+        assert_eq!(parse_frame(bomb), Err(XmlError::Forbidden("document type declarations")));
+        assert!(matches!(parse_frame("<body>&lol;</body>"), Err(XmlError::UnknownEntity(_))));
+        assert!(matches!(parse_frame("<body a='&lol;'/>"), Err(XmlError::UnknownEntity(_))));
+    }
+
+    #[test]
+    fn comments_and_pis_are_refused() {
+        assert!(matches!(parse_frame("<a><!-- x --></a>"), Err(XmlError::Forbidden(_))));
+        assert!(matches!(parse_frame("<a><?pi x?></a>"), Err(XmlError::Forbidden(_))));
+    }
+
+    #[test]
+    fn malformed_frames_are_errors() {
+        for bad in [
+            "<a>",
+            "<a></b>",
+            "</a>",
+            "<a/><b/>",
+            "text<a/>",
+            "<a b='1' b='2'/>",
+            "<x:a/>",
+            "<a x:b='1'/>",
+            "<a>&#0;</a>",
+            "<a>&#x1;</a>",
+            "<a\u{0}/>",
+            "<<a/>",
+        ] {
+            assert!(parse_frame(bad).is_err(), "{bad:?} should fail");
+        }
+    }
+
+    #[test]
+    fn whitespace_frame_is_a_keepalive() {
+        assert_eq!(parse_frame(" \r\n"), Ok(None));
+        assert_eq!(parse_frame(""), Ok(None));
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error() {
+        assert_eq!(parse_frame_bytes(b"<a>\xff\xfe</a>"), Err(XmlError::InvalidUtf8));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_stack_overflow() {
+        let deep = "<a>".repeat(100_000);
+        assert_eq!(parse_frame(&deep), Err(XmlError::TooDeep));
+        let ok = format!("{}{}", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
+        assert!(parse_frame(&ok).is_ok());
+    }
+
+    #[test]
+    fn writer_escapes_and_round_trips() {
+        let hostile = "a<b>&c\"d'e]]>f\tg\nh\ri";
+        let el = Element::new("message", "jabber:client")
+            .attr("to", hostile)
+            .child(Element::new("body", "jabber:client").text(hostile))
+            .child(Element::new("origin-id", "urn:xmpp:sid:0").attr("id", "x"));
+        let xml = el.to_xml().unwrap();
+        assert!(!xml.contains("<b>"));
+        assert_eq!(parse(&xml).unwrap(), el);
+    }
+
+    #[test]
+    fn writer_refuses_invalid_chars() {
+        for c in ['\u{0}', '\u{1}', '\u{1B}', '\u{FFFE}', '\u{FFFF}'] {
+            let el = Element::new("body", "jabber:client").text(format!("x{c}y"));
+            assert_eq!(el.to_xml(), Err(XmlError::InvalidChar(c)));
+            let el = Element::new("body", "jabber:client").attr("a", c.to_string());
+            assert_eq!(el.to_xml(), Err(XmlError::InvalidChar(c)));
+        }
+    }
+
+    #[test]
+    fn a_megabyte_body_parses() {
+        let body = "x".repeat(1 << 20);
+        let el = parse(&format!("<message><body>{body}</body></message>")).unwrap();
+        assert_eq!(el.get_child("body", "jabber:client").unwrap().text_content().len(), 1 << 20);
+    }
+}
