@@ -8,5 +8,7 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("Parley runs in the browser: build it with `make build` (Trunk) and open the bundle.");
+    eprintln!(
+        "Parley runs in the browser: build it with `make build` (Trunk) and open the bundle."
+    );
 }

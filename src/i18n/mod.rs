@@ -1,1 +1,372 @@
-//! placeholder
+//! User-visible text in English, Russian and French.
+//!
+//! Every string the UI shows is a [`Key`]; each language is one exhaustive `match` over it
+//! ([`en`], [`ru`], [`fr`]), so a missing translation does not compile. The `describe_*` functions
+//! turn the typed errors of the core and the transport into localised sentences that say what to
+//! do; text that came from the server (a stream error's text, an error condition) is appended
+//! verbatim, never translated or interpreted. This module is pure: the browser parts (reading
+//! `navigator.languages`, remembering the choice) live in the UI.
+
+mod en;
+mod fr;
+mod ru;
+
+use crate::config::ConfigError;
+use crate::transport::discovery::DiscoveryError;
+use crate::transport::policy::{ContextError, UrlError};
+use crate::transport::ConnectError;
+use crate::xmpp::entropy::EntropyUnavailable;
+use crate::xmpp::jid::AddressError;
+use crate::xmpp::message::SendError;
+use crate::xmpp::sasl::SaslError;
+use crate::xmpp::SessionError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    Ru,
+    Fr,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Ru, Lang::Fr];
+
+    /// The BCP 47 primary tag, used for `<html lang>` and for remembering the choice.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Ru => "ru",
+            Self::Fr => "fr",
+        }
+    }
+
+    /// The language's name in itself, for the language picker.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Self::En => "English",
+            Self::Ru => "Русский",
+            Self::Fr => "Français",
+        }
+    }
+
+    /// Reads a language tag such as `ru-RU` or `fr`; only the primary subtag counts.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let primary = tag.trim().split(['-', '_']).next()?;
+        Self::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(primary))
+    }
+}
+
+/// The first supported language in the person's preference order (`navigator.languages`), else English.
+pub fn negotiate<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Lang {
+    preferred.into_iter().find_map(Lang::from_tag).unwrap_or(Lang::En)
+}
+
+/// Every string of the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    Tagline,
+    SignInTitle,
+    Address,
+    AddressPlaceholderFull,
+    AddressPlaceholderUser,
+    Password,
+    Advanced,
+    WebSocketUrl,
+    WebSocketUrlHint,
+    SignIn,
+    SigningIn,
+    Language,
+    ConfigLoading,
+    StateConnecting,
+    StateOnline,
+    StateReconnecting,
+    StateOffline,
+    MyStatus,
+    ShowAvailable,
+    ShowAway,
+    ShowDnd,
+    ShowXa,
+    ShowUnavailable,
+    Logout,
+    Chats,
+    NoChats,
+    Contacts,
+    FilterContacts,
+    NoContacts,
+    NoMatches,
+    Unread,
+    Back,
+    PickConversation,
+    NoMessages,
+    Typing,
+    MessageInput,
+    MessagePlaceholder,
+    Send,
+    Dismiss,
+    MessageFailed,
+    Notifications,
+    MissingPassword,
+    ErrWrongCredentials,
+    ErrAuthFailed,
+    ErrSaslInvalidPassword,
+    ErrSaslInvalidUsername,
+    ErrSaslProtocol,
+    ErrSaslNonce,
+    ErrSaslIterations,
+    ErrSaslSignature,
+    ErrSaslServer,
+    ErrNoMechanism,
+    ErrStream,
+    ErrFrameTooLarge,
+    ErrTimeout,
+    ErrBindFailed,
+    ErrProtocol,
+    ErrConnectionLost,
+    ErrRedirect,
+    ErrRedirectRefused,
+    ErrTooManyRedirects,
+    ErrUnreachable,
+    ErrAddressEmpty,
+    ErrAddressMissingDomain,
+    ErrAddressWrongDomain,
+    ErrAddressMissingLocalpart,
+    ErrAddressInvalid,
+    ErrUrlInsecure,
+    ErrUrlNotWebSocket,
+    ErrUrlMalformed,
+    ErrInsecurePage,
+    ErrConfigInvalid,
+    ErrConfigUrl,
+    ErrConfigEmptyDomain,
+    ErrDiscoveryNotFound,
+    ErrDiscoveryOnlyInsecure,
+    ErrDiscoveryNoWebSocket,
+    ErrSendEmpty,
+    ErrSendNotOnline,
+    ErrSendInvalidText,
+    ErrEntropy,
+    ErrBrowser,
+}
+
+impl Key {
+    /// Every key, for the completeness tests.
+    pub const ALL: [Key; 82] = {
+        use Key::*;
+        [
+            Tagline, SignInTitle, Address, AddressPlaceholderFull, AddressPlaceholderUser, Password, Advanced,
+            WebSocketUrl, WebSocketUrlHint, SignIn, SigningIn, Language, ConfigLoading, StateConnecting,
+            StateOnline, StateReconnecting, StateOffline, MyStatus, ShowAvailable, ShowAway, ShowDnd, ShowXa,
+            ShowUnavailable, Logout, Chats, NoChats, Contacts, FilterContacts, NoContacts, NoMatches, Unread,
+            Back, PickConversation, NoMessages, Typing, MessageInput, MessagePlaceholder, Send, Dismiss,
+            MessageFailed, Notifications, MissingPassword, ErrWrongCredentials, ErrAuthFailed,
+            ErrSaslInvalidPassword, ErrSaslInvalidUsername, ErrSaslProtocol, ErrSaslNonce, ErrSaslIterations,
+            ErrSaslSignature, ErrSaslServer, ErrNoMechanism, ErrStream, ErrFrameTooLarge, ErrTimeout,
+            ErrBindFailed, ErrProtocol, ErrConnectionLost, ErrRedirect, ErrRedirectRefused, ErrTooManyRedirects,
+            ErrUnreachable, ErrAddressEmpty, ErrAddressMissingDomain, ErrAddressWrongDomain,
+            ErrAddressMissingLocalpart, ErrAddressInvalid, ErrUrlInsecure, ErrUrlNotWebSocket, ErrUrlMalformed,
+            ErrInsecurePage, ErrConfigInvalid, ErrConfigUrl, ErrConfigEmptyDomain, ErrDiscoveryNotFound,
+            ErrDiscoveryOnlyInsecure, ErrDiscoveryNoWebSocket, ErrSendEmpty, ErrSendNotOnline, ErrSendInvalidText,
+            ErrEntropy, ErrBrowser,
+        ]
+    };
+}
+
+/// The text of `key` in `lang`.
+pub fn t(lang: Lang, key: Key) -> &'static str {
+    match lang {
+        Lang::En => en::text(key),
+        Lang::Ru => ru::text(key),
+        Lang::Fr => fr::text(key),
+    }
+}
+
+/// A localised sentence followed by a detail that is not translated (a server condition, a URL,
+/// a domain), e.g. "The server closed the connection: system-shutdown".
+fn with_detail(lang: Lang, key: Key, detail: &str) -> String {
+    // French typography puts a (narrow no-break) space before the colon.
+    let colon = if lang == Lang::Fr { "\u{202f}:" } else { ":" };
+    format!("{}{colon} {detail}", t(lang, key))
+}
+
+pub fn describe_session_error(lang: Lang, error: &SessionError) -> String {
+    match error {
+        SessionError::WrongCredentials => t(lang, Key::ErrWrongCredentials).to_owned(),
+        SessionError::AuthFailed { condition, text } => {
+            with_detail(lang, Key::ErrAuthFailed, &server_detail(condition, text.as_deref()))
+        }
+        SessionError::Sasl(e) => describe_sasl_error(lang, e),
+        SessionError::NoSupportedMechanism { offered } => {
+            let offered = if offered.is_empty() { "-".to_owned() } else { offered.join(", ") };
+            with_detail(lang, Key::ErrNoMechanism, &offered)
+        }
+        SessionError::StreamError { condition, text } => {
+            with_detail(lang, Key::ErrStream, &server_detail(condition, text.as_deref()))
+        }
+        SessionError::FrameTooLarge { size, limit } => {
+            with_detail(lang, Key::ErrFrameTooLarge, &format!("{size} > {limit}"))
+        }
+        SessionError::Timeout { .. } => t(lang, Key::ErrTimeout).to_owned(),
+        SessionError::BindFailed { condition } => with_detail(lang, Key::ErrBindFailed, condition),
+        SessionError::Protocol(what) => with_detail(lang, Key::ErrProtocol, what),
+        SessionError::ConnectionLost => t(lang, Key::ErrConnectionLost).to_owned(),
+        SessionError::SeeOtherUri(uri) => with_detail(lang, Key::ErrRedirect, uri),
+    }
+}
+
+/// `condition` or `condition — text`, both as the server sent them.
+fn server_detail(condition: &str, text: Option<&str>) -> String {
+    match text {
+        Some(text) if !text.trim().is_empty() => format!("{condition} — {text}"),
+        _ => condition.to_owned(),
+    }
+}
+
+fn describe_sasl_error(lang: Lang, error: &SaslError) -> String {
+    match error {
+        SaslError::InvalidPassword => t(lang, Key::ErrSaslInvalidPassword).to_owned(),
+        SaslError::InvalidUsername => t(lang, Key::ErrSaslInvalidUsername).to_owned(),
+        SaslError::Protocol(what) => with_detail(lang, Key::ErrSaslProtocol, what),
+        SaslError::NonceMismatch => t(lang, Key::ErrSaslNonce).to_owned(),
+        SaslError::IterationCount(n) => with_detail(lang, Key::ErrSaslIterations, &n.to_string()),
+        SaslError::ServerSignatureMismatch => t(lang, Key::ErrSaslSignature).to_owned(),
+        SaslError::ServerError(e) => with_detail(lang, Key::ErrSaslServer, e),
+    }
+}
+
+pub fn describe_address_error(lang: Lang, error: &AddressError) -> String {
+    match error {
+        AddressError::Empty => t(lang, Key::ErrAddressEmpty).to_owned(),
+        AddressError::MissingDomain => t(lang, Key::ErrAddressMissingDomain).to_owned(),
+        AddressError::WrongDomain { locked } => with_detail(lang, Key::ErrAddressWrongDomain, locked),
+        AddressError::MissingLocalpart => t(lang, Key::ErrAddressMissingLocalpart).to_owned(),
+        AddressError::Invalid(why) => with_detail(lang, Key::ErrAddressInvalid, why),
+    }
+}
+
+pub fn describe_url_error(lang: Lang, error: &UrlError) -> String {
+    match error {
+        UrlError::Insecure => t(lang, Key::ErrUrlInsecure).to_owned(),
+        UrlError::NotWebSocket(scheme) => with_detail(lang, Key::ErrUrlNotWebSocket, scheme),
+        UrlError::Malformed(why) => with_detail(lang, Key::ErrUrlMalformed, why),
+    }
+}
+
+pub fn describe_context_error(lang: Lang, error: &ContextError) -> String {
+    match error {
+        ContextError::InsecurePage => t(lang, Key::ErrInsecurePage).to_owned(),
+    }
+}
+
+pub fn describe_config_error(lang: Lang, error: &ConfigError) -> String {
+    match error {
+        ConfigError::Invalid(why) => with_detail(lang, Key::ErrConfigInvalid, why),
+        ConfigError::WebSocketUrl(e) => format!("{} {}", t(lang, Key::ErrConfigUrl), describe_url_error(lang, e)),
+        ConfigError::EmptyDomain(field) => with_detail(lang, Key::ErrConfigEmptyDomain, field),
+    }
+}
+
+pub fn describe_discovery_error(lang: Lang, error: &DiscoveryError) -> String {
+    match error {
+        DiscoveryError::NotFound => t(lang, Key::ErrDiscoveryNotFound).to_owned(),
+        DiscoveryError::OnlyInsecure => t(lang, Key::ErrDiscoveryOnlyInsecure).to_owned(),
+        DiscoveryError::NoWebSocket => t(lang, Key::ErrDiscoveryNoWebSocket).to_owned(),
+    }
+}
+
+pub fn describe_send_error(lang: Lang, error: &SendError) -> String {
+    match error {
+        SendError::Empty => t(lang, Key::ErrSendEmpty).to_owned(),
+        SendError::NotOnline => t(lang, Key::ErrSendNotOnline).to_owned(),
+        SendError::InvalidText(e) => with_detail(lang, Key::ErrSendInvalidText, &e.to_string()),
+    }
+}
+
+pub fn describe_entropy_error(lang: Lang, _error: &EntropyUnavailable) -> String {
+    t(lang, Key::ErrEntropy).to_owned()
+}
+
+pub fn describe_connect_error(lang: Lang, error: &ConnectError) -> String {
+    match error {
+        ConnectError::Context(e) => describe_context_error(lang, e),
+        ConnectError::Url(e) => describe_url_error(lang, e),
+        ConnectError::Discovery(e) => describe_discovery_error(lang, e),
+        ConnectError::Entropy(e) => describe_entropy_error(lang, e),
+        ConnectError::Unreachable => t(lang, Key::ErrUnreachable).to_owned(),
+        ConnectError::RedirectRefused(e) => {
+            format!("{} {}", t(lang, Key::ErrRedirectRefused), describe_url_error(lang, e))
+        }
+        ConnectError::TooManyRedirects => t(lang, Key::ErrTooManyRedirects).to_owned(),
+        ConnectError::Session(e) => describe_session_error(lang, e),
+        ConnectError::Browser(what) => with_detail(lang, Key::ErrBrowser, what),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_key_has_text_in_every_language() {
+        for lang in Lang::ALL {
+            for key in Key::ALL {
+                assert!(!t(lang, key).trim().is_empty(), "{lang:?} {key:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn key_list_has_no_duplicates() {
+        assert_eq!(Key::ALL.iter().collect::<HashSet<_>>().len(), Key::ALL.len());
+    }
+
+    #[test]
+    fn translations_differ_from_english_where_it_matters() {
+        for lang in [Lang::Ru, Lang::Fr] {
+            for key in [Key::SignIn, Key::Password, Key::ErrWrongCredentials, Key::ErrUnreachable] {
+                assert_ne!(t(lang, key), t(Lang::En, key), "{lang:?} {key:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn negotiation_takes_the_first_supported_language() {
+        assert_eq!(negotiate(["ru-RU", "en"]), Lang::Ru);
+        assert_eq!(negotiate(["de-DE", "fr-CA", "en"]), Lang::Fr);
+        assert_eq!(negotiate(["EN-gb"]), Lang::En);
+        assert_eq!(negotiate(["de", "ja"]), Lang::En);
+        assert_eq!(negotiate([]), Lang::En);
+        assert_eq!(negotiate(["", "fr_FR"]), Lang::Fr);
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_tag(lang.code()), Some(lang));
+        }
+        assert_eq!(Lang::from_tag("xx"), None);
+    }
+
+    #[test]
+    fn server_text_is_appended_verbatim() {
+        let e = SessionError::StreamError { condition: "system-shutdown".into(), text: Some("<b>bye</b>".into()) };
+        for lang in Lang::ALL {
+            let text = describe_session_error(lang, &e);
+            assert!(text.starts_with(t(lang, Key::ErrStream)), "{text}");
+            assert!(text.ends_with("system-shutdown — <b>bye</b>"), "{text}");
+        }
+    }
+
+    #[test]
+    fn errors_are_localised() {
+        let insecure = ConnectError::Url(UrlError::Insecure);
+        assert_eq!(describe_connect_error(Lang::En, &insecure), t(Lang::En, Key::ErrUrlInsecure));
+        assert_ne!(describe_connect_error(Lang::Ru, &insecure), describe_connect_error(Lang::En, &insecure));
+        let wrong = ConnectError::Session(SessionError::WrongCredentials);
+        assert_eq!(describe_connect_error(Lang::Fr, &wrong), t(Lang::Fr, Key::ErrWrongCredentials));
+        let locked = AddressError::WrongDomain { locked: "example.org".into() };
+        assert!(describe_address_error(Lang::Ru, &locked).ends_with("example.org"));
+        let config = ConfigError::WebSocketUrl(UrlError::Insecure);
+        assert!(describe_config_error(Lang::En, &config).contains(t(Lang::En, Key::ErrUrlInsecure)));
+    }
+}

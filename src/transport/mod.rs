@@ -1,9 +1,12 @@
 //! Getting frames to and from the server: RFC 7395 over WebSocket, wss:// only.
 //!
-//! [`policy`] and [`discovery`] are pure and tested natively; the browser WebSocket driver lives in
-//! the wasm-only [`websocket`] module.
+//! [`policy`], [`discovery`] and [`error`] are pure and tested natively; the browser WebSocket
+//! driver lives in the wasm-only [`websocket`] module.
 
 pub mod discovery;
+pub mod error;
 pub mod policy;
 #[cfg(target_arch = "wasm32")]
 pub mod websocket;
+
+pub use error::ConnectError;

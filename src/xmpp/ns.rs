@@ -15,3 +15,9 @@ pub const PING: &str = "urn:xmpp:ping";
 pub const SID: &str = "urn:xmpp:sid:0";
 /// XEP-0085: Chat State Notifications.
 pub const CHATSTATES: &str = "http://jabber.org/protocol/chatstates";
+/// XEP-0280: Message Carbons.
+pub const CARBONS: &str = "urn:xmpp:carbons:2";
+/// XEP-0297: Stanza Forwarding.
+pub const FORWARD: &str = "urn:xmpp:forward:0";
+/// XEP-0313: Message Archive Management.
+pub const MAM: &str = "urn:xmpp:mam:2";

@@ -106,6 +106,15 @@ enum Purpose {
     Bind,
     LegacySession,
     Roster,
+    /// XEP-0280 §4: turning carbons on. A server without carbons answers with an error; harmless.
+    EnableCarbons,
+}
+
+impl Purpose {
+    /// Without an answer to these, there is no session.
+    fn is_login_step(self) -> bool {
+        !matches!(self, Self::EnableCarbons)
+    }
 }
 
 struct Pending {
@@ -202,9 +211,16 @@ impl Session {
             }
             return;
         }
-        if self.pending.values().any(|p| p.deadline <= now) {
-            let stage = self.stage_name();
-            self.fail(SessionError::Timeout { stage });
+        let expired: Vec<(String, Purpose)> =
+            self.pending.iter().filter(|(_, p)| p.deadline <= now).map(|(id, p)| (id.clone(), p.purpose)).collect();
+        for (id, purpose) in expired {
+            self.pending.remove(&id);
+            if purpose.is_login_step() {
+                let stage = self.stage_name();
+                self.fail(SessionError::Timeout { stage });
+                return;
+            }
+            self.events.push_back(Event::Warning(format!("no answer to request {id} ({purpose:?})")));
         }
     }
 
@@ -538,9 +554,17 @@ impl Session {
                 };
                 self.events.push_back(Event::Roster(items));
                 self.send_own_presence();
+                let id = self.next_id();
+                self.send(&build::iq(IqType::Set, &id, None, Some(Element::new("enable", ns::CARBONS))));
+                self.track(id, Purpose::EnableCarbons, now);
+            }
+            (Purpose::EnableCarbons, IqType::Result) => {}
+            (Purpose::EnableCarbons, _) => {
+                self.events.push_back(Event::Warning(format!("the server has no message carbons ({condition})")));
             }
         }
-        if matches!(self.stage, Stage::Establishing) && self.pending.is_empty() && self.jid.is_some() {
+        let establishing = self.pending.values().any(|p| p.purpose.is_login_step());
+        if matches!(self.stage, Stage::Establishing) && !establishing && self.jid.is_some() {
             self.set_stage(Stage::Online, None);
         }
     }
@@ -609,7 +633,51 @@ impl Session {
             }
             return;
         }
-        let incoming = message::classify(&m, || {
+        if m.element.elements().any(|e| e.ns == ns::CARBONS) {
+            self.handle_carbon(&m);
+            return;
+        }
+        if m.element.has_child("result", ns::MAM) {
+            // Archive results are accepted only for our own queries, and we have made none.
+            self.events.push_back(Event::Warning("ignored an archive result nobody asked for".into()));
+            return;
+        }
+        self.handle_chat(&m);
+    }
+
+    /// XEP-0280 §6: a carbon is trusted only from our own bare JID; anyone else could forge one
+    /// to put words in a contact's mouth (XEP-0280 §11).
+    fn handle_carbon(&mut self, outer: &Message) {
+        let from_own_account =
+            outer.from.as_ref().is_some_and(|f| f.resource().is_none() && f.to_bare() == self.config.account);
+        if !from_own_account {
+            self.events.push_back(Event::Warning("ignored a forged carbon".into()));
+            return;
+        }
+        let inner = ["received", "sent"].into_iter().find_map(|kind| {
+            let wrapper = outer.element.get_child(kind, ns::CARBONS)?;
+            let forwarded = wrapper.get_child("forwarded", ns::FORWARD)?;
+            let message = forwarded.get_child("message", ns::CLIENT)?;
+            Some((kind, stanza::parse_message(message.clone()).ok()?))
+        });
+        match inner {
+            Some(("received", message)) => self.handle_chat(&message),
+            Some((_, message)) => {
+                // A message we sent from another device: the conversation is with its recipient.
+                let (Some(to), Some(body)) = (message.to.as_ref(), message.body.clone()) else { return };
+                if !matches!(message.kind.as_deref(), None | Some("chat") | Some("normal")) {
+                    return;
+                }
+                let id = message.origin_id.clone().or_else(|| message.id.clone()).unwrap_or_else(|| self.next_id());
+                let chat = ChatMessage { id, peer: to.to_bare(), direction: Direction::Out, body };
+                self.events.push_back(Event::Message(chat));
+            }
+            None => self.events.push_back(Event::Warning("ignored an empty carbon".into())),
+        }
+    }
+
+    fn handle_chat(&mut self, m: &Message) {
+        let incoming = message::classify(m, || {
             self.next_id += 1;
             format!("{}-in-{}", self.id_prefix, self.next_id)
         });

@@ -274,7 +274,7 @@ fn parse_iq(el: Element) -> Result<Iq, FrameError> {
     Ok(Iq { id, kind, from, to, payload, error })
 }
 
-fn parse_message(el: Element) -> Result<Message, FrameError> {
+pub(crate) fn parse_message(el: Element) -> Result<Message, FrameError> {
     Ok(Message {
         id: el.get_attr("id").map(str::to_owned),
         kind: el.get_attr("type").map(str::to_owned),

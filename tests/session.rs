@@ -1,0 +1,739 @@
+//! The session driven by scripted server frames: a whole login, each way it can fail, and hostile
+//! input once online. Runs natively in microseconds; no server involved.
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+use parley::xmpp::entropy::Entropy;
+use parley::xmpp::jid::BareJid;
+use parley::xmpp::message::ChatState;
+use parley::xmpp::sasl::SaslError;
+use parley::xmpp::stanza::{self, Frame};
+use parley::xmpp::{
+    Availability, ConnectionState, Direction, Event, Instant, Session, SessionConfig, SessionError,
+    Subscription,
+};
+use zeroize::Zeroizing;
+
+/// The RFC 5802 example: user "user", password "pencil", this client nonce.
+const CLIENT_NONCE: &str = "fyko+d2lbbFgONRv9qkxdawL";
+const SERVER_FIRST: &str = "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096";
+const CLIENT_FINAL: &str =
+    "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=";
+const SERVER_FINAL: &str = "v=rmF9pqV8S7suAoZWja4dJRkFsKQ=";
+
+const OPEN: &str =
+    "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='s1' version='1.0'/>";
+const SASL_FEATURES: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+    <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>\
+    <mechanism>SCRAM-SHA-1</mechanism></mechanisms></stream:features>";
+const BIND_FEATURES: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+    <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><sm xmlns='urn:xmpp:sm:3'/></stream:features>";
+
+fn b64(s: &str) -> String {
+    BASE64.encode(s)
+}
+
+struct Harness {
+    session: Session,
+    now: Instant,
+}
+
+impl Harness {
+    fn new() -> Self {
+        Self::with_password("pencil")
+    }
+
+    fn with_password(password: &str) -> Self {
+        let mut entropy = [7u8; 32];
+        entropy[..18].copy_from_slice(&BASE64.decode(CLIENT_NONCE).unwrap());
+        let config = SessionConfig::new(
+            BareJid::new("user@localhost").unwrap(),
+            Zeroizing::new(password.into()),
+        );
+        let now = Instant(1_000);
+        Self {
+            session: Session::new(config, Entropy(entropy), now),
+            now,
+        }
+    }
+
+    fn server(&mut self, frame: &str) {
+        self.session.handle_frame(frame, self.now);
+    }
+
+    fn sent(&mut self) -> Vec<String> {
+        std::iter::from_fn(|| self.session.poll_transmit()).collect()
+    }
+
+    fn events(&mut self) -> Vec<Event> {
+        std::iter::from_fn(|| self.session.poll_event()).collect()
+    }
+
+    fn closed_with(&mut self) -> Option<Option<SessionError>> {
+        self.events().into_iter().find_map(|e| match e {
+            Event::Closed(err) => Some(err),
+            _ => None,
+        })
+    }
+
+    /// Runs SASL up to the server-first challenge and returns the authenticator's state.
+    fn through_challenge(&mut self) {
+        self.server(OPEN);
+        self.server(SASL_FEATURES);
+        self.server(&format!(
+            "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</challenge>",
+            b64(SERVER_FIRST)
+        ));
+    }
+
+    fn id_of(frame: &str) -> String {
+        match stanza::parse(frame).unwrap().unwrap() {
+            Frame::Iq(iq) => iq.id,
+            other => panic!("expected an iq, got {other:?}"),
+        }
+    }
+
+    /// A full login up to online, with a roster of bob and carol.
+    fn online() -> Self {
+        let mut h = Self::new();
+        h.through_challenge();
+        h.server(&format!(
+            "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>",
+            b64(SERVER_FINAL)
+        ));
+        h.server(OPEN);
+        h.server(BIND_FEATURES);
+        let bind = h.sent().pop().unwrap();
+        h.server(&format!(
+            "<iq type='result' id='{}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>user@localhost/web</jid></bind></iq>",
+            Self::id_of(&bind)
+        ));
+        let roster = h.sent().pop().unwrap();
+        h.server(&format!(
+            "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'>\
+             <item jid='bob@localhost' name='Bob' subscription='both'/>\
+             <item jid='carol@localhost' subscription='to'/></query></iq>",
+            Self::id_of(&roster)
+        ));
+        assert_eq!(h.session.state(), ConnectionState::Online);
+        h.sent();
+        h.events();
+        h
+    }
+}
+
+#[test]
+fn whole_login_with_scram_sha1() {
+    let mut h = Harness::new();
+    let sent = h.sent();
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0].starts_with("<open xmlns=\"urn:ietf:params:xml:ns:xmpp-framing\" to=\"localhost\"")
+    );
+
+    h.server(OPEN);
+    h.server(SASL_FEATURES);
+    let sent = h.sent();
+    assert_eq!(
+        sent,
+        vec![format!(
+            "<auth xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\" mechanism=\"SCRAM-SHA-1\">{}</auth>",
+            b64(&format!("n,,n=user,r={CLIENT_NONCE}"))
+        )]
+    );
+    assert_eq!(h.session.state(), ConnectionState::Authenticating);
+
+    h.server(&format!(
+        "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</challenge>",
+        b64(SERVER_FIRST)
+    ));
+    assert_eq!(
+        h.sent(),
+        vec![format!(
+            "<response xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">{}</response>",
+            b64(CLIENT_FINAL)
+        )]
+    );
+
+    h.server(&format!(
+        "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>",
+        b64(SERVER_FINAL)
+    ));
+    let sent = h.sent();
+    assert!(
+        sent[0].starts_with("<open "),
+        "stream restart after SASL: {sent:?}"
+    );
+    assert_eq!(h.session.state(), ConnectionState::Binding);
+
+    h.server(OPEN);
+    h.server(BIND_FEATURES);
+    let bind = h.sent().pop().unwrap();
+    assert!(bind.contains("<bind xmlns=\"urn:ietf:params:xml:ns:xmpp-bind\"/>"));
+    h.server(&format!(
+        "<iq type='result' id='{}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>user@localhost/web</jid></bind></iq>",
+        Harness::id_of(&bind)
+    ));
+    let roster = h.sent().pop().unwrap();
+    assert!(roster.contains("<query xmlns=\"jabber:iq:roster\"/>"));
+    h.server(&format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'><item jid='bob@localhost' name='Bob' subscription='both'/></query></iq>",
+        Harness::id_of(&roster)
+    ));
+    let sent = h.sent();
+    assert_eq!(sent[0], "<presence xmlns=\"jabber:client\"/>");
+    assert!(
+        sent[1].contains("<enable xmlns=\"urn:xmpp:carbons:2\"/>"),
+        "carbons are enabled: {sent:?}"
+    );
+    assert_eq!(h.session.state(), ConnectionState::Online);
+    assert_eq!(h.session.jid().unwrap().as_str(), "user@localhost/web");
+
+    let events = h.events();
+    let states: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::State(s) => Some(*s),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            ConnectionState::Connecting,
+            ConnectionState::Authenticating,
+            ConnectionState::Binding,
+            ConnectionState::Online
+        ]
+    );
+    let roster = events.iter().find_map(|e| match e {
+        Event::Roster(items) => Some(items.clone()),
+        _ => None,
+    });
+    let roster = roster.expect("roster event");
+    assert_eq!(roster.len(), 1);
+    assert_eq!(roster[0].subscription, Subscription::Both);
+}
+
+#[test]
+fn plain_is_used_only_without_scram() {
+    let mut h = Harness::with_password("secret");
+    h.server(OPEN);
+    h.server(
+        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms \
+         xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>",
+    );
+    let sent = h.sent().pop().unwrap();
+    assert!(sent.contains("mechanism=\"PLAIN\""));
+    assert!(sent.contains(&BASE64.encode(b"\0user\0secret")));
+}
+
+#[test]
+fn wrong_password_is_reported_as_such() {
+    let mut h = Harness::new();
+    h.through_challenge();
+    h.sent();
+    h.server("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>");
+    assert_eq!(h.closed_with(), Some(Some(SessionError::WrongCredentials)));
+    assert_eq!(h.session.state(), ConnectionState::Closed);
+    assert!(
+        h.sent().iter().any(|f| f.starts_with("<close ")),
+        "we close the stream"
+    );
+    assert_eq!(
+        SessionError::WrongCredentials.to_string(),
+        "wrong address or password"
+    );
+}
+
+#[test]
+fn other_sasl_failures_keep_their_condition() {
+    let mut h = Harness::new();
+    h.through_challenge();
+    h.server(
+        "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><account-disabled/><text>banned</text></failure>",
+    );
+    assert_eq!(
+        h.closed_with(),
+        Some(Some(SessionError::AuthFailed {
+            condition: "account-disabled".into(),
+            text: Some("banned".into())
+        }))
+    );
+}
+
+#[test]
+fn forged_server_signature_fails_the_login() {
+    let mut h = Harness::new();
+    h.through_challenge();
+    h.server(&format!(
+        "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>",
+        b64("v=AAAA")
+    ));
+    assert_eq!(
+        h.closed_with(),
+        Some(Some(SessionError::Sasl(SaslError::ServerSignatureMismatch)))
+    );
+    assert!(
+        !h.sent().iter().any(|f| f.contains("<bind")),
+        "no bind after a failed proof"
+    );
+}
+
+#[test]
+fn success_without_server_proof_fails_scram() {
+    let mut h = Harness::new();
+    h.through_challenge();
+    h.server("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+    assert_eq!(
+        h.closed_with(),
+        Some(Some(SessionError::Sasl(SaslError::ServerSignatureMismatch)))
+    );
+}
+
+#[test]
+fn no_usable_mechanism_is_explained() {
+    let mut h = Harness::new();
+    h.server(OPEN);
+    h.server(
+        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms \
+         xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>X-OAUTH2</mechanism></mechanisms></stream:features>",
+    );
+    assert_eq!(
+        h.closed_with(),
+        Some(Some(SessionError::NoSupportedMechanism {
+            offered: vec!["X-OAUTH2".into()]
+        }))
+    );
+}
+
+#[test]
+fn stream_error_ends_the_session_with_its_condition() {
+    let mut h = Harness::new();
+    h.server(OPEN);
+    h.server(
+        "<stream:error xmlns:stream='http://etherx.jabber.org/streams'><host-unknown \
+         xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>",
+    );
+    assert_eq!(
+        h.closed_with(),
+        Some(Some(SessionError::StreamError {
+            condition: "host-unknown".into(),
+            text: None
+        }))
+    );
+}
+
+#[test]
+fn each_login_step_times_out() {
+    // No open, no features, no SASL answer, no bind answer, no roster answer.
+    let steps: [&dyn Fn(&mut Harness); 5] = [
+        &|_| {},
+        &|h| h.server(OPEN),
+        &|h| {
+            h.server(OPEN);
+            h.server(SASL_FEATURES);
+        },
+        &|h| {
+            h.through_challenge();
+            h.server(&format!(
+                "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>",
+                b64(SERVER_FINAL)
+            ));
+            h.server(OPEN);
+            h.server(BIND_FEATURES);
+        },
+        &|h| {
+            h.through_challenge();
+            h.server(&format!(
+                "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>",
+                b64(SERVER_FINAL)
+            ));
+            h.server(OPEN);
+            h.server(BIND_FEATURES);
+            let bind = h.sent().pop().unwrap();
+            h.server(&format!(
+                "<iq type='result' id='{}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>user@localhost/web</jid></bind></iq>",
+                Harness::id_of(&bind)
+            ));
+        },
+    ];
+    for (i, step) in steps.iter().enumerate() {
+        let mut h = Harness::new();
+        step(&mut h);
+        let deadline = h
+            .session
+            .poll_timeout()
+            .unwrap_or_else(|| panic!("step {i}: a deadline is set"));
+        h.session.handle_timeout(Instant(deadline.0 - 1));
+        assert_ne!(
+            h.session.state(),
+            ConnectionState::Closed,
+            "step {i}: not before the deadline"
+        );
+        h.session.handle_timeout(deadline);
+        assert!(
+            matches!(h.closed_with(), Some(Some(SessionError::Timeout { .. }))),
+            "step {i}: times out"
+        );
+    }
+}
+
+#[test]
+fn oversized_frame_closes_with_a_clear_error() {
+    let mut h = Harness::online();
+    let huge = format!(
+        "<message from='bob@localhost/x' type='chat'><body>{}</body></message>",
+        "x".repeat(1 << 20)
+    );
+    h.server(&huge);
+    match h.closed_with() {
+        Some(Some(SessionError::FrameTooLarge { size, limit })) => {
+            assert!(size > limit);
+            assert_eq!(limit, 1 << 20);
+        }
+        other => panic!("expected FrameTooLarge, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_large_body_under_the_limit_is_delivered() {
+    let mut h = Harness::online();
+    let body = "y".repeat(900_000);
+    h.server(&format!(
+        "<message from='bob@localhost/x' type='chat' id='big'><body>{body}</body></message>"
+    ));
+    let got = h.events().into_iter().find_map(|e| match e {
+        Event::Message(m) => Some(m),
+        _ => None,
+    });
+    assert_eq!(got.unwrap().body.len(), 900_000);
+}
+
+#[test]
+fn hostile_frames_online_are_dropped_and_the_session_survives() {
+    let mut h = Harness::online();
+    let hostile = [
+        "<message from='bob@localhost/x'><body>unclosed",
+        "<!DOCTYPE x [<!ENTITY a 'b'>]><message><body>&a;</body></message>",
+        &"<x>".repeat(10_000),
+        "<message from='bob@localhost/x'><body>&#0;</body></message>",
+        "<message from='not a jid@@@'><body>x</body></message>",
+        "<iq type='result'/>",
+        "<unknown xmlns='urn:example:nope'><a/></unknown>",
+        "<presence from='bob@localhost/x'><priority>999999</priority></presence>",
+        "\u{FEFF}",
+        "<message from='bob@localhost/x' type='chat'><body xmlns='urn:example:other'>not a body</body></message>",
+    ];
+    for frame in hostile {
+        h.server(frame);
+    }
+    assert_eq!(h.session.state(), ConnectionState::Online);
+    assert!(h
+        .events()
+        .iter()
+        .all(|e| !matches!(e, Event::Closed(_) | Event::Message(_))));
+    h.server(
+        "<message from='bob@localhost/x' type='chat' id='ok'><body>still here</body></message>",
+    );
+    assert!(h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::Message(m) if m.body == "still here")));
+}
+
+#[test]
+fn presence_is_aggregated_per_contact() {
+    let mut h = Harness::online();
+    h.server(
+        "<presence from='bob@localhost/phone'><show>away</show><status>train</status></presence>",
+    );
+    h.server("<presence from='bob@localhost/laptop'><priority>5</priority></presence>");
+    h.server("<presence from='bob@localhost/laptop' type='unavailable'/>");
+    let aggregates: Vec<_> = h
+        .events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Presence(p) => Some((p.availability, p.status)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        aggregates,
+        vec![
+            (Availability::Away, Some("train".into())),
+            (Availability::Available, None),
+            (Availability::Away, Some("train".into())),
+        ]
+    );
+}
+
+#[test]
+fn chat_messages_in_and_out() {
+    let mut h = Harness::online();
+    h.server(
+        "<message from='bob@localhost/x' type='chat' id='m1'><body>hi &lt;there&gt;</body>\
+         <origin-id xmlns='urn:xmpp:sid:0' id='o1'/></message>",
+    );
+    h.server("<message from='bob@localhost/x' type='chat'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>");
+    let events = h.events();
+    let bob = BareJid::new("bob@localhost").unwrap();
+    assert!(events.iter().any(|e| matches!(e, Event::Message(m)
+        if m.id == "o1" && m.body == "hi <there>" && m.direction == Direction::In && m.peer == bob)));
+    assert!(events.iter().any(
+        |e| matches!(e, Event::ChatState { peer, state: ChatState::Composing } if *peer == bob)
+    ));
+
+    let out = h.session.send_chat(&bob, "a < b & \"c\"").unwrap();
+    let sent = h.sent();
+    assert_eq!(sent.len(), 1);
+    let Frame::Message(m) = stanza::parse(&sent[0]).unwrap().unwrap() else {
+        panic!("message")
+    };
+    assert_eq!(m.body.as_deref(), Some("a < b & \"c\""));
+    assert_eq!(m.origin_id.as_deref(), Some(out.id.as_str()));
+    assert_eq!(m.id.as_deref(), Some(out.id.as_str()));
+    assert_eq!(m.kind.as_deref(), Some("chat"));
+
+    assert!(h.session.send_chat(&bob, "nul \u{0} inside").is_err());
+    assert!(h.session.send_chat(&bob, "   ").is_err());
+    assert!(
+        h.sent().is_empty(),
+        "refused messages put nothing on the wire"
+    );
+}
+
+#[test]
+fn bounced_message_is_reported() {
+    let mut h = Harness::online();
+    let bob = BareJid::new("bob@localhost").unwrap();
+    let out = h.session.send_chat(&bob, "hello").unwrap();
+    h.server(&format!(
+        "<message from='bob@localhost' type='error' id='{}'><error type='cancel'>\
+         <service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>",
+        out.id
+    ));
+    assert!(h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::MessageFailed { id, reason, .. } if *id == out.id && reason == "service-unavailable")));
+}
+
+#[test]
+fn roster_pushes_only_from_own_account() {
+    let mut h = Harness::online();
+    h.server(
+        "<iq type='set' id='p1' from='mallory@evil.example'><query xmlns='jabber:iq:roster'>\
+         <item jid='mallory@evil.example' name='Your bank' subscription='both'/></query></iq>",
+    );
+    assert!(!h.events().iter().any(|e| matches!(e, Event::RosterPush(_))));
+    assert!(h.sent()[0].contains("type=\"error\""));
+
+    h.server(
+        "<iq type='set' id='p2'><query xmlns='jabber:iq:roster'><item jid='dave@localhost' subscription='none'/></query></iq>",
+    );
+    assert!(h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::RosterPush(i) if i.jid.as_str() == "dave@localhost")));
+    assert!(h.sent()[0].contains("type=\"result\""));
+}
+
+#[test]
+fn unsolicited_iq_results_are_ignored_and_requests_answered() {
+    let mut h = Harness::online();
+    h.server("<iq type='result' id='made-up' from='localhost'/>");
+    assert_eq!(h.session.state(), ConnectionState::Online);
+    h.server("<iq type='get' id='ping1' from='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
+    h.server("<iq type='get' id='d1' from='bob@localhost/x'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+    h.server(
+        "<iq type='get' id='v1' from='bob@localhost/x'><query xmlns='jabber:iq:version'/></iq>",
+    );
+    let sent = h.sent();
+    assert_eq!(sent.len(), 3);
+    assert!(sent[0].contains("id=\"ping1\"") && sent[0].contains("type=\"result\""));
+    assert!(sent[1].contains("urn:xmpp:ping") && sent[1].contains("Parley"));
+    assert!(sent[2].contains("service-unavailable"));
+}
+
+#[test]
+fn clean_logout() {
+    let mut h = Harness::online();
+    h.session.close(h.now);
+    let sent = h.sent();
+    assert_eq!(
+        sent[0],
+        "<presence xmlns=\"jabber:client\" type=\"unavailable\"/>"
+    );
+    assert!(sent[1].starts_with("<close "));
+    assert_eq!(h.session.state(), ConnectionState::Closing);
+    h.server("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
+    assert_eq!(h.closed_with(), Some(None));
+    assert!(h.sent().is_empty(), "no second close");
+}
+
+#[test]
+fn logout_completes_even_if_the_server_never_answers() {
+    let mut h = Harness::online();
+    h.session.close(h.now);
+    let deadline = h.session.poll_timeout().unwrap();
+    h.session.handle_timeout(deadline);
+    assert_eq!(h.closed_with(), Some(None));
+}
+
+#[test]
+fn lost_connection_and_redirects_are_reported() {
+    let mut h = Harness::online();
+    h.session.handle_transport_closed();
+    assert_eq!(h.closed_with(), Some(Some(SessionError::ConnectionLost)));
+
+    let mut h = Harness::new();
+    h.server(
+        "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing' see-other-uri='ws://evil.example/x'/>",
+    );
+    assert_eq!(
+        h.closed_with(),
+        Some(Some(SessionError::SeeOtherUri(
+            "ws://evil.example/x".into()
+        )))
+    );
+}
+
+#[test]
+fn frames_after_close_are_ignored() {
+    let mut h = Harness::new();
+    h.server("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>");
+    h.events();
+    h.sent();
+    h.server(OPEN);
+    h.server("<message from='bob@localhost/x' type='chat'><body>late</body></message>");
+    assert!(h.events().is_empty());
+    assert!(h.sent().is_empty());
+}
+
+fn carbon(from: &str, kind: &str, inner_from: &str, inner_to: &str, body: &str) -> String {
+    format!(
+        "<message from='{from}' to='user@localhost/web' type='chat'><{kind} xmlns='urn:xmpp:carbons:2'>\
+         <forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' from='{inner_from}' to='{inner_to}' \
+         type='chat' id='c1'><body>{body}</body></message></forwarded></{kind}></message>"
+    )
+}
+
+fn messages(events: &[Event]) -> Vec<(String, Direction, String)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Message(m) => Some((m.peer.to_string(), m.direction, m.body.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn carbons_from_our_account_are_shown() {
+    let mut h = Harness::online();
+    h.server(&carbon(
+        "user@localhost",
+        "received",
+        "bob@localhost/x",
+        "user@localhost/phone",
+        "to my phone",
+    ));
+    h.server(&carbon(
+        "user@localhost",
+        "sent",
+        "user@localhost/phone",
+        "bob@localhost",
+        "from my phone",
+    ));
+    assert_eq!(
+        messages(&h.events()),
+        vec![
+            ("bob@localhost".into(), Direction::In, "to my phone".into()),
+            (
+                "bob@localhost".into(),
+                Direction::Out,
+                "from my phone".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn forged_carbons_are_ignored() {
+    let mut h = Harness::online();
+    // From a contact, from another resource of ours (must be the bare JID), and from the server.
+    for from in [
+        "bob@localhost",
+        "bob@localhost/x",
+        "user@localhost/phone",
+        "localhost",
+        "mallory@evil.example",
+    ] {
+        h.server(&carbon(
+            from,
+            "received",
+            "carol@localhost/x",
+            "user@localhost",
+            "forged",
+        ));
+        h.server(&carbon(
+            from,
+            "sent",
+            "user@localhost/phone",
+            "carol@localhost",
+            "forged",
+        ));
+    }
+    assert!(messages(&h.events()).is_empty());
+}
+
+#[test]
+fn bare_forwarded_and_unrequested_archive_results_show_nothing_from_the_inner_sender() {
+    let mut h = Harness::online();
+    h.server(
+        "<message from='mallory@evil.example/x' type='chat'><forwarded xmlns='urn:xmpp:forward:0'>\
+         <message xmlns='jabber:client' from='bob@localhost/x' type='chat'><body>I am bob</body></message>\
+         </forwarded></message>",
+    );
+    h.server(
+        "<message from='bob@localhost'><result xmlns='urn:xmpp:mam:2' queryid='q1' id='a1'>\
+         <forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' from='carol@localhost/x' \
+         type='chat'><body>archived lie</body></message></forwarded></result></message>",
+    );
+    let events = h.events();
+    assert!(messages(&events).is_empty(), "{events:?}");
+}
+
+#[test]
+fn a_server_without_carbons_still_comes_online() {
+    let mut h = Harness::new();
+    h.through_challenge();
+    h.server(&format!(
+        "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>",
+        b64(SERVER_FINAL)
+    ));
+    h.server(OPEN);
+    h.server(BIND_FEATURES);
+    let bind = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='result' id='{}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>user@localhost/web</jid></bind></iq>",
+        Harness::id_of(&bind)
+    ));
+    let roster = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&roster)
+    ));
+    let enable = h.sent().pop().unwrap();
+    assert_eq!(h.session.state(), ConnectionState::Online);
+    h.server(&format!(
+        "<iq type='error' id='{}'><error type='cancel'><feature-not-implemented \
+         xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+        Harness::id_of(&enable)
+    ));
+    assert_eq!(h.session.state(), ConnectionState::Online);
+    // And an unanswered enable only warns.
+    let deadline = h.session.poll_timeout();
+    assert_eq!(deadline, None);
+}
