@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod i18n;
+pub mod linkify;
 pub mod transport;
 pub mod xmpp;
 

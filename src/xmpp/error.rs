@@ -8,16 +8,31 @@ pub enum SessionError {
     /// SASL `not-authorized` (RFC 6120 §6.5.10).
     WrongCredentials,
     /// Any other SASL failure condition, e.g. `account-disabled`.
-    AuthFailed { condition: String, text: Option<String> },
+    AuthFailed {
+        condition: String,
+        text: Option<String>,
+    },
     /// Our side of SASL refused the server's messages (bad nonce, bad signature, unsafe rounds).
     Sasl(SaslError),
-    NoSupportedMechanism { offered: Vec<String> },
+    NoSupportedMechanism {
+        offered: Vec<String>,
+    },
     /// The server ended the stream with an error (RFC 6120 §4.9).
-    StreamError { condition: String, text: Option<String> },
-    FrameTooLarge { size: usize, limit: usize },
+    StreamError {
+        condition: String,
+        text: Option<String>,
+    },
+    FrameTooLarge {
+        size: usize,
+        limit: usize,
+    },
     /// The server did not answer in time during `stage`.
-    Timeout { stage: &'static str },
-    BindFailed { condition: String },
+    Timeout {
+        stage: &'static str,
+    },
+    BindFailed {
+        condition: String,
+    },
     /// The server broke the protocol in a way that makes going on impossible.
     Protocol(String),
     /// The WebSocket closed without the stream being closed.

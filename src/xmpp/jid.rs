@@ -12,7 +12,9 @@ pub enum AddressError {
     /// `user` alone, and no default domain is configured.
     MissingDomain,
     /// A domain other than the one this deployment is locked to.
-    WrongDomain { locked: String },
+    WrongDomain {
+        locked: String,
+    },
     /// The account address needs a local part: `user@domain`, not `domain`.
     MissingLocalpart,
     Invalid(String),
@@ -56,7 +58,9 @@ pub fn parse_account(
     }
     if let Some(locked) = locked_domain {
         if !bare.domain().as_str().eq_ignore_ascii_case(locked) {
-            return Err(AddressError::WrongDomain { locked: locked.to_owned() });
+            return Err(AddressError::WrongDomain {
+                locked: locked.to_owned(),
+            });
         }
     }
     Ok(bare)
@@ -68,31 +72,63 @@ mod tests {
 
     #[test]
     fn user_alone_takes_the_default_domain() {
-        assert_eq!(parse_account(" alice ", Some("localhost"), None).unwrap().as_str(), "alice@localhost");
+        assert_eq!(
+            parse_account(" alice ", Some("localhost"), None)
+                .unwrap()
+                .as_str(),
+            "alice@localhost"
+        );
     }
 
     #[test]
     fn full_addresses_are_normalised_and_bare() {
-        assert_eq!(parse_account("Alice@LocalHost/phone", None, None).unwrap().as_str(), "alice@localhost");
+        assert_eq!(
+            parse_account("Alice@LocalHost/phone", None, None)
+                .unwrap()
+                .as_str(),
+            "alice@localhost"
+        );
     }
 
     #[test]
     fn bad_addresses_are_refused() {
         assert_eq!(parse_account("", None, None), Err(AddressError::Empty));
-        assert_eq!(parse_account("alice", None, None), Err(AddressError::MissingDomain));
-        assert!(matches!(parse_account("a@b@c", None, None), Err(AddressError::Invalid(_))));
-        assert!(matches!(parse_account("@localhost", None, None), Err(AddressError::Invalid(_))));
-        assert!(matches!(parse_account("a b@localhost", None, None), Err(AddressError::Invalid(_))));
+        assert_eq!(
+            parse_account("alice", None, None),
+            Err(AddressError::MissingDomain)
+        );
+        assert!(matches!(
+            parse_account("a@b@c", None, None),
+            Err(AddressError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_account("@localhost", None, None),
+            Err(AddressError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_account("a b@localhost", None, None),
+            Err(AddressError::Invalid(_))
+        ));
         let long = format!("{}@localhost", "a".repeat(1024));
-        assert!(matches!(parse_account(&long, None, None), Err(AddressError::Invalid(_))));
+        assert!(matches!(
+            parse_account(&long, None, None),
+            Err(AddressError::Invalid(_))
+        ));
     }
 
     #[test]
     fn locked_domain_is_enforced() {
         assert_eq!(
             parse_account("mallory@evil.example", None, Some("localhost")),
-            Err(AddressError::WrongDomain { locked: "localhost".into() })
+            Err(AddressError::WrongDomain {
+                locked: "localhost".into()
+            })
         );
-        assert_eq!(parse_account("bob", Some("other"), Some("localhost")).unwrap().as_str(), "bob@localhost");
+        assert_eq!(
+            parse_account("bob", Some("other"), Some("localhost"))
+                .unwrap()
+                .as_str(),
+            "bob@localhost"
+        );
     }
 }

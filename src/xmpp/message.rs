@@ -45,16 +45,19 @@ pub enum ChatState {
 
 impl ChatState {
     fn parse(message: &Element) -> Option<Self> {
-        message.elements().filter(|e| e.ns == ns::CHATSTATES).find_map(|e| {
-            Some(match e.name.as_str() {
-                "active" => Self::Active,
-                "composing" => Self::Composing,
-                "paused" => Self::Paused,
-                "inactive" => Self::Inactive,
-                "gone" => Self::Gone,
-                _ => return None,
+        message
+            .elements()
+            .filter(|e| e.ns == ns::CHATSTATES)
+            .find_map(|e| {
+                Some(match e.name.as_str() {
+                    "active" => Self::Active,
+                    "composing" => Self::Composing,
+                    "paused" => Self::Paused,
+                    "inactive" => Self::Inactive,
+                    "gone" => Self::Gone,
+                    _ => return None,
+                })
             })
-        })
     }
 }
 
@@ -111,7 +114,10 @@ pub enum Incoming {
 /// Reads a chat or normal message from a peer. Group chat, headlines and body-less messages without
 /// a chat state are not one-to-one chat and give `None`.
 pub fn classify(message: &Message, fallback_id: impl FnOnce() -> String) -> Option<Incoming> {
-    if !matches!(message.kind.as_deref(), None | Some("chat") | Some("normal")) {
+    if !matches!(
+        message.kind.as_deref(),
+        None | Some("chat") | Some("normal")
+    ) {
         return None;
     }
     let from: &Jid = message.from.as_ref()?;
@@ -123,7 +129,12 @@ pub fn classify(message: &Message, fallback_id: impl FnOnce() -> String) -> Opti
                 .clone()
                 .or_else(|| message.id.clone())
                 .unwrap_or_else(fallback_id);
-            Some(Incoming::Chat(ChatMessage { id, peer, direction: Direction::In, body: body.clone() }))
+            Some(Incoming::Chat(ChatMessage {
+                id,
+                peer,
+                direction: Direction::In,
+                body: body.clone(),
+            }))
         }
         None => ChatState::parse(&message.element).map(|state| Incoming::State { peer, state }),
     }

@@ -89,7 +89,14 @@ impl PresenceBook {
         status: Option<String>,
     ) -> ContactPresence {
         let resources = self.contacts.entry(jid.clone()).or_default();
-        resources.insert(resource.to_owned(), ResourcePresence { availability, priority, status });
+        resources.insert(
+            resource.to_owned(),
+            ResourcePresence {
+                availability,
+                priority,
+                status,
+            },
+        );
         self.aggregate(jid)
     }
 
@@ -119,11 +126,21 @@ impl PresenceBook {
     /// Negative priorities still count as online (RFC 6121 §4.7.2.3 only affects message routing).
     pub fn aggregate(&self, jid: &BareJid) -> ContactPresence {
         let best = self.contacts.get(jid).and_then(|resources| {
-            resources.values().max_by_key(|p| (p.priority, p.availability.rank()))
+            resources
+                .values()
+                .max_by_key(|p| (p.priority, p.availability.rank()))
         });
         match best {
-            Some(p) => ContactPresence { jid: jid.clone(), availability: p.availability, status: p.status.clone() },
-            None => ContactPresence { jid: jid.clone(), availability: Availability::Unavailable, status: None },
+            Some(p) => ContactPresence {
+                jid: jid.clone(),
+                availability: p.availability,
+                status: p.status.clone(),
+            },
+            None => ContactPresence {
+                jid: jid.clone(),
+                availability: Availability::Unavailable,
+                status: None,
+            },
         }
     }
 }
@@ -137,7 +154,13 @@ mod tests {
         let bob = BareJid::new("bob@localhost").unwrap();
         let mut book = PresenceBook::default();
         assert_eq!(book.aggregate(&bob).availability, Availability::Unavailable);
-        book.available(&bob, "phone", Availability::Away, 0, Some("on the train".into()));
+        book.available(
+            &bob,
+            "phone",
+            Availability::Away,
+            0,
+            Some("on the train".into()),
+        );
         let agg = book.available(&bob, "laptop", Availability::Dnd, 5, None);
         assert_eq!(agg.availability, Availability::Dnd);
         let agg = book.available(&bob, "tablet", Availability::Available, 5, None);
@@ -146,6 +169,9 @@ mod tests {
         let agg = book.unavailable(&bob, Some("laptop"));
         assert_eq!(agg.availability, Availability::Away);
         assert_eq!(agg.status.as_deref(), Some("on the train"));
-        assert_eq!(book.unavailable(&bob, Some("phone")).availability, Availability::Unavailable);
+        assert_eq!(
+            book.unavailable(&bob, Some("phone")).availability,
+            Availability::Unavailable
+        );
     }
 }

@@ -60,7 +60,11 @@ impl RosterItem {
 
 /// Reads the items of a `<query xmlns='jabber:iq:roster'/>`; items with invalid JIDs are skipped.
 pub fn parse_query(query: &Element) -> Vec<RosterItem> {
-    query.elements().filter(|e| e.is("item", ns::ROSTER)).filter_map(parse_item).collect()
+    query
+        .elements()
+        .filter(|e| e.is("item", ns::ROSTER))
+        .filter_map(parse_item)
+        .collect()
 }
 
 fn parse_item(item: &Element) -> Option<RosterItem> {
@@ -70,7 +74,11 @@ fn parse_item(item: &Element) -> Option<RosterItem> {
         name: item.get_attr("name").map(str::to_owned),
         subscription: Subscription::parse(item.get_attr("subscription")),
         ask_pending: item.get_attr("ask") == Some("subscribe"),
-        groups: item.elements().filter(|g| g.is("group", ns::ROSTER)).map(Element::text_content).collect(),
+        groups: item
+            .elements()
+            .filter(|g| g.is("group", ns::ROSTER))
+            .map(Element::text_content)
+            .collect(),
     })
 }
 

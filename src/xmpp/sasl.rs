@@ -35,9 +35,14 @@ impl Mechanism {
 
     /// The strongest mechanism offered; PLAIN only when no SCRAM variant is.
     pub fn choose(offered: &[String]) -> Option<Self> {
-        [Self::ScramSha512, Self::ScramSha256, Self::ScramSha1, Self::Plain]
-            .into_iter()
-            .find(|m| offered.iter().any(|o| o == m.name()))
+        [
+            Self::ScramSha512,
+            Self::ScramSha256,
+            Self::ScramSha1,
+            Self::Plain,
+        ]
+        .into_iter()
+        .find(|m| offered.iter().any(|o| o == m.name()))
     }
 }
 
@@ -60,14 +65,26 @@ pub enum SaslError {
 impl fmt::Display for SaslError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::InvalidPassword => f.write_str("the password contains characters that cannot be used"),
-            Self::InvalidUsername => f.write_str("the user name contains characters that cannot be used"),
-            Self::Protocol(what) => write!(f, "the server sent an invalid authentication message ({what})"),
-            Self::NonceMismatch => f.write_str("the server's authentication reply does not match our request"),
-            Self::IterationCount(i) => write!(f, "the server asked for {i} password hashing rounds, which is unsafe"),
-            Self::ServerSignatureMismatch => {
-                f.write_str("the server could not prove it knows your password; it may not be your server")
+            Self::InvalidPassword => {
+                f.write_str("the password contains characters that cannot be used")
             }
+            Self::InvalidUsername => {
+                f.write_str("the user name contains characters that cannot be used")
+            }
+            Self::Protocol(what) => write!(
+                f,
+                "the server sent an invalid authentication message ({what})"
+            ),
+            Self::NonceMismatch => {
+                f.write_str("the server's authentication reply does not match our request")
+            }
+            Self::IterationCount(i) => write!(
+                f,
+                "the server asked for {i} password hashing rounds, which is unsafe"
+            ),
+            Self::ServerSignatureMismatch => f.write_str(
+                "the server could not prove it knows your password; it may not be your server",
+            ),
             Self::ServerError(e) => write!(f, "the server refused the login ({e})"),
         }
     }
@@ -81,10 +98,20 @@ pub struct Authenticator {
 }
 
 enum State {
-    Initial { username: String, password: Zeroizing<String>, client_nonce: String },
-    AwaitingChallenge { client_first_bare: String, password: Zeroizing<String>, client_nonce: String },
+    Initial {
+        username: String,
+        password: Zeroizing<String>,
+        client_nonce: String,
+    },
+    AwaitingChallenge {
+        client_first_bare: String,
+        password: Zeroizing<String>,
+        client_nonce: String,
+    },
     /// `server_signature` is `None` for PLAIN, which has nothing to verify.
-    AwaitingSuccess { server_signature: Option<Zeroizing<Vec<u8>>> },
+    AwaitingSuccess {
+        server_signature: Option<Zeroizing<Vec<u8>>>,
+    },
     /// SCRAM's server-final came as a challenge and checked out; only `<success/>` remains.
     Verified,
     Finished,
@@ -92,8 +119,20 @@ enum State {
 
 impl Authenticator {
     /// `client_nonce` must come from a CSPRNG and be printable ASCII without ','.
-    pub fn new(mechanism: Mechanism, username: &str, password: Zeroizing<String>, client_nonce: String) -> Self {
-        Self { mechanism, state: State::Initial { username: username.to_owned(), password, client_nonce } }
+    pub fn new(
+        mechanism: Mechanism,
+        username: &str,
+        password: Zeroizing<String>,
+        client_nonce: String,
+    ) -> Self {
+        Self {
+            mechanism,
+            state: State::Initial {
+                username: username.to_owned(),
+                password,
+                client_nonce,
+            },
+        }
     }
 
     pub fn mechanism(&self) -> Mechanism {
@@ -102,24 +141,35 @@ impl Authenticator {
 
     /// The base64 initial response carried by `<auth/>`.
     pub fn initial_response(&mut self) -> Result<String, SaslError> {
-        let State::Initial { username, password, client_nonce } = std::mem::replace(&mut self.state, State::Finished)
+        let State::Initial {
+            username,
+            password,
+            client_nonce,
+        } = std::mem::replace(&mut self.state, State::Finished)
         else {
             return Err(SaslError::Protocol("exchange already started"));
         };
         let username = saslprep(&username, SaslError::InvalidUsername)?;
         if self.mechanism == Mechanism::Plain {
             let password = saslprep(&password, SaslError::InvalidPassword)?;
-            let mut message = Zeroizing::new(Vec::with_capacity(username.len() + password.len() + 2));
+            let mut message =
+                Zeroizing::new(Vec::with_capacity(username.len() + password.len() + 2));
             message.push(0);
             message.extend_from_slice(username.as_bytes());
             message.push(0);
             message.extend_from_slice(password.as_bytes());
-            self.state = State::AwaitingSuccess { server_signature: None };
+            self.state = State::AwaitingSuccess {
+                server_signature: None,
+            };
             return Ok(BASE64.encode(&*message));
         }
         let client_first_bare = format!("n={},r={client_nonce}", escape_username(&username));
         let response = BASE64.encode(format!("n,,{client_first_bare}"));
-        self.state = State::AwaitingChallenge { client_first_bare, password, client_nonce };
+        self.state = State::AwaitingChallenge {
+            client_first_bare,
+            password,
+            client_nonce,
+        };
         Ok(response)
     }
 
@@ -128,13 +178,21 @@ impl Authenticator {
     pub fn respond(&mut self, challenge_b64: &str) -> Result<String, SaslError> {
         let challenge = decode_message(challenge_b64)?;
         match std::mem::replace(&mut self.state, State::Finished) {
-            State::AwaitingChallenge { client_first_bare, password, client_nonce } => {
+            State::AwaitingChallenge {
+                client_first_bare,
+                password,
+                client_nonce,
+            } => {
                 let (response, server_signature) =
                     self.client_final(&client_first_bare, &password, &client_nonce, &challenge)?;
-                self.state = State::AwaitingSuccess { server_signature: Some(server_signature) };
+                self.state = State::AwaitingSuccess {
+                    server_signature: Some(server_signature),
+                };
                 Ok(response)
             }
-            State::AwaitingSuccess { server_signature: Some(expected) } => {
+            State::AwaitingSuccess {
+                server_signature: Some(expected),
+            } => {
                 verify_server_final(&challenge, &expected)?;
                 self.state = State::Verified;
                 Ok(String::new())
@@ -146,8 +204,13 @@ impl Authenticator {
     /// Handles `<success/>` and its optional additional data. SCRAM must have proven the server.
     pub fn finish(&mut self, additional_data_b64: Option<&str>) -> Result<(), SaslError> {
         match std::mem::replace(&mut self.state, State::Finished) {
-            State::AwaitingSuccess { server_signature: None } | State::Verified => Ok(()),
-            State::AwaitingSuccess { server_signature: Some(expected) } => {
+            State::AwaitingSuccess {
+                server_signature: None,
+            }
+            | State::Verified => Ok(()),
+            State::AwaitingSuccess {
+                server_signature: Some(expected),
+            } => {
                 let data = additional_data_b64.ok_or(SaslError::ServerSignatureMismatch)?;
                 verify_server_final(&decode_message(data)?, &expected)
             }
@@ -173,12 +236,17 @@ impl Authenticator {
         }
         let nonce = attribute(server_first, 'r').ok_or(SaslError::Protocol("no nonce"))?;
         let salt = attribute(server_first, 's').ok_or(SaslError::Protocol("no salt"))?;
-        let iterations = attribute(server_first, 'i').ok_or(SaslError::Protocol("no iteration count"))?;
+        let iterations =
+            attribute(server_first, 'i').ok_or(SaslError::Protocol("no iteration count"))?;
         if !nonce.starts_with(client_nonce) || nonce.len() == client_nonce.len() {
             return Err(SaslError::NonceMismatch);
         }
-        let salt = BASE64.decode(salt).map_err(|_| SaslError::Protocol("salt is not base64"))?;
-        let iterations: u32 = iterations.parse().map_err(|_| SaslError::Protocol("bad iteration count"))?;
+        let salt = BASE64
+            .decode(salt)
+            .map_err(|_| SaslError::Protocol("salt is not base64"))?;
+        let iterations: u32 = iterations
+            .parse()
+            .map_err(|_| SaslError::Protocol("bad iteration count"))?;
         if !(MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
             return Err(SaslError::IterationCount(iterations));
         }
@@ -190,16 +258,23 @@ impl Authenticator {
         let without_proof = format!("c=biws,r={nonce}");
         let auth_message = format!("{client_first_bare},{server_first},{without_proof}");
         let client_signature = hash.hmac(&stored_key, auth_message.as_bytes());
-        let proof: Vec<u8> = client_key.iter().zip(client_signature.iter()).map(|(k, s)| k ^ s).collect();
+        let proof: Vec<u8> = client_key
+            .iter()
+            .zip(client_signature.iter())
+            .map(|(k, s)| k ^ s)
+            .collect();
         let server_key = hash.hmac(&salted, b"Server Key");
-        let server_signature = Zeroizing::new(hash.hmac(&server_key, auth_message.as_bytes()).to_vec());
+        let server_signature =
+            Zeroizing::new(hash.hmac(&server_key, auth_message.as_bytes()).to_vec());
         let client_final = format!("{without_proof},p={}", BASE64.encode(proof));
         Ok((BASE64.encode(client_final), server_signature))
     }
 }
 
 fn decode_message(b64: &str) -> Result<String, SaslError> {
-    let bytes = BASE64.decode(b64.trim()).map_err(|_| SaslError::Protocol("not base64"))?;
+    let bytes = BASE64
+        .decode(b64.trim())
+        .map_err(|_| SaslError::Protocol("not base64"))?;
     String::from_utf8(bytes).map_err(|_| SaslError::Protocol("not UTF-8"))
 }
 
@@ -208,9 +283,17 @@ fn verify_server_final(server_final: &str, expected: &[u8]) -> Result<(), SaslEr
         return Err(SaslError::ServerError(e.chars().take(100).collect()));
     }
     let v = attribute(server_final, 'v').ok_or(SaslError::ServerSignatureMismatch)?;
-    let got = BASE64.decode(v).map_err(|_| SaslError::ServerSignatureMismatch)?;
+    let got = BASE64
+        .decode(v)
+        .map_err(|_| SaslError::ServerSignatureMismatch)?;
     // Constant time is not needed here (the value is not secret once sent), but it costs nothing.
-    if got.len() == expected.len() && got.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0 {
+    if got.len() == expected.len()
+        && got
+            .iter()
+            .zip(expected)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+    {
         Ok(())
     } else {
         Err(SaslError::ServerSignatureMismatch)
@@ -226,7 +309,9 @@ fn attribute(message: &str, key: char) -> Option<&str> {
 }
 
 fn saslprep(s: &str, err: SaslError) -> Result<Zeroizing<String>, SaslError> {
-    stringprep::saslprep(s).map(|c| Zeroizing::new(c.into_owned())).map_err(|_| err)
+    stringprep::saslprep(s)
+        .map(|c| Zeroizing::new(c.into_owned()))
+        .map_err(|_| err)
 }
 
 /// RFC 5802 §5.1: ',' and '=' in the user name are escaped.
@@ -269,8 +354,12 @@ impl Hash {
         let mut out = Zeroizing::new(vec![0u8; self.len()]);
         match self {
             Self::Sha1 => pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, &mut out),
-            Self::Sha256 => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, &mut out),
-            Self::Sha512 => pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, iterations, &mut out),
+            Self::Sha256 => {
+                pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, &mut out)
+            }
+            Self::Sha512 => {
+                pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, iterations, &mut out)
+            }
         }
         out
     }
@@ -292,9 +381,23 @@ mod tests {
         BASE64.encode(s)
     }
 
-    fn run_vector(mechanism: Mechanism, nonce: &str, server_first: &str, client_final: &str, server_final: &str) {
-        let mut auth = Authenticator::new(mechanism, "user", Zeroizing::new("pencil".into()), nonce.into());
-        assert_eq!(auth.initial_response().unwrap(), b64(&format!("n,,n=user,r={nonce}")));
+    fn run_vector(
+        mechanism: Mechanism,
+        nonce: &str,
+        server_first: &str,
+        client_final: &str,
+        server_final: &str,
+    ) {
+        let mut auth = Authenticator::new(
+            mechanism,
+            "user",
+            Zeroizing::new("pencil".into()),
+            nonce.into(),
+        );
+        assert_eq!(
+            auth.initial_response().unwrap(),
+            b64(&format!("n,,n=user,r={nonce}"))
+        );
         assert_eq!(auth.respond(&b64(server_first)).unwrap(), b64(client_final));
         assert_eq!(auth.finish(Some(&b64(server_final))), Ok(()));
     }
@@ -324,19 +427,34 @@ mod tests {
 
     #[test]
     fn wrong_server_signature_fails_the_login() {
-        let mut auth =
-            Authenticator::new(Mechanism::ScramSha1, "user", Zeroizing::new("pencil".into()), "fyko+d2lbbFgONRv9qkxdawL".into());
+        let mut auth = Authenticator::new(
+            Mechanism::ScramSha1,
+            "user",
+            Zeroizing::new("pencil".into()),
+            "fyko+d2lbbFgONRv9qkxdawL".into(),
+        );
         auth.initial_response().unwrap();
-        auth.respond(&b64("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096")).unwrap();
-        assert_eq!(auth.finish(Some(&b64("v=AAAAAAAAAAAAAAAAAAAAAAAAAAA="))), Err(SaslError::ServerSignatureMismatch));
+        auth.respond(&b64(
+            "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096",
+        ))
+        .unwrap();
+        assert_eq!(
+            auth.finish(Some(&b64("v=AAAAAAAAAAAAAAAAAAAAAAAAAAA="))),
+            Err(SaslError::ServerSignatureMismatch)
+        );
     }
 
     #[test]
     fn success_without_proof_fails_scram() {
-        let mut auth =
-            Authenticator::new(Mechanism::ScramSha256, "user", Zeroizing::new("pencil".into()), "abc".into());
+        let mut auth = Authenticator::new(
+            Mechanism::ScramSha256,
+            "user",
+            Zeroizing::new("pencil".into()),
+            "abc".into(),
+        );
         auth.initial_response().unwrap();
-        auth.respond(&b64("r=abcdef,s=QSXCR+Q6sek8bf92,i=4096")).unwrap();
+        auth.respond(&b64("r=abcdef,s=QSXCR+Q6sek8bf92,i=4096"))
+            .unwrap();
         assert_eq!(auth.finish(None), Err(SaslError::ServerSignatureMismatch));
     }
 
@@ -345,19 +463,44 @@ mod tests {
         let cases = [
             ("r=zzz,s=QSXCR+Q6sek8bf92,i=4096", SaslError::NonceMismatch),
             ("r=abc,s=QSXCR+Q6sek8bf92,i=4096", SaslError::NonceMismatch),
-            ("r=abcd,s=QSXCR+Q6sek8bf92,i=1", SaslError::IterationCount(1)),
-            ("r=abcd,s=QSXCR+Q6sek8bf92,i=4000000000", SaslError::IterationCount(4_000_000_000)),
+            (
+                "r=abcd,s=QSXCR+Q6sek8bf92,i=1",
+                SaslError::IterationCount(1),
+            ),
+            (
+                "r=abcd,s=QSXCR+Q6sek8bf92,i=4000000000",
+                SaslError::IterationCount(4_000_000_000),
+            ),
             ("r=abcd,i=4096", SaslError::Protocol("no salt")),
-            ("m=ext,r=abcd,s=QQ==,i=4096", SaslError::Protocol("mandatory extension")),
-            ("r=abcd,s=!!,i=4096", SaslError::Protocol("salt is not base64")),
+            (
+                "m=ext,r=abcd,s=QQ==,i=4096",
+                SaslError::Protocol("mandatory extension"),
+            ),
+            (
+                "r=abcd,s=!!,i=4096",
+                SaslError::Protocol("salt is not base64"),
+            ),
         ];
         for (server_first, expected) in cases {
-            let mut auth =
-                Authenticator::new(Mechanism::ScramSha1, "user", Zeroizing::new("pencil".into()), "abc".into());
+            let mut auth = Authenticator::new(
+                Mechanism::ScramSha1,
+                "user",
+                Zeroizing::new("pencil".into()),
+                "abc".into(),
+            );
             auth.initial_response().unwrap();
-            assert_eq!(auth.respond(&b64(server_first)), Err(expected), "{server_first}");
+            assert_eq!(
+                auth.respond(&b64(server_first)),
+                Err(expected),
+                "{server_first}"
+            );
         }
-        let mut auth = Authenticator::new(Mechanism::ScramSha1, "user", Zeroizing::new("p".into()), "abc".into());
+        let mut auth = Authenticator::new(
+            Mechanism::ScramSha1,
+            "user",
+            Zeroizing::new("p".into()),
+            "abc".into(),
+        );
         auth.initial_response().unwrap();
         assert_eq!(auth.respond("%%%"), Err(SaslError::Protocol("not base64")));
     }
@@ -365,17 +508,36 @@ mod tests {
     #[test]
     fn server_final_as_challenge_is_verified() {
         let nonce = "fyko+d2lbbFgONRv9qkxdawL";
-        let mut auth = Authenticator::new(Mechanism::ScramSha1, "user", Zeroizing::new("pencil".into()), nonce.into());
+        let mut auth = Authenticator::new(
+            Mechanism::ScramSha1,
+            "user",
+            Zeroizing::new("pencil".into()),
+            nonce.into(),
+        );
         auth.initial_response().unwrap();
-        auth.respond(&b64("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096")).unwrap();
-        assert_eq!(auth.respond(&b64("v=rmF9pqV8S7suAoZWja4dJRkFsKQ=")), Ok(String::new()));
+        auth.respond(&b64(
+            "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096",
+        ))
+        .unwrap();
+        assert_eq!(
+            auth.respond(&b64("v=rmF9pqV8S7suAoZWja4dJRkFsKQ=")),
+            Ok(String::new())
+        );
         assert_eq!(auth.finish(None), Ok(()));
     }
 
     #[test]
     fn plain_encodes_authcid_and_password() {
-        let mut auth = Authenticator::new(Mechanism::Plain, "alice", Zeroizing::new("wonder land".into()), String::new());
-        assert_eq!(auth.initial_response().unwrap(), BASE64.encode(b"\0alice\0wonder land"));
+        let mut auth = Authenticator::new(
+            Mechanism::Plain,
+            "alice",
+            Zeroizing::new("wonder land".into()),
+            String::new(),
+        );
+        assert_eq!(
+            auth.initial_response().unwrap(),
+            BASE64.encode(b"\0alice\0wonder land")
+        );
         assert_eq!(auth.finish(None), Ok(()));
     }
 
@@ -390,9 +552,18 @@ mod tests {
             Mechanism::choose(&offered(&["SCRAM-SHA-1", "SCRAM-SHA-512", "SCRAM-SHA-256"])),
             Some(Mechanism::ScramSha512)
         );
-        assert_eq!(Mechanism::choose(&offered(&["PLAIN", "SCRAM-SHA-1"])), Some(Mechanism::ScramSha1));
-        assert_eq!(Mechanism::choose(&offered(&["PLAIN"])), Some(Mechanism::Plain));
-        assert_eq!(Mechanism::choose(&offered(&["X-OAUTH2", "SCRAM-SHA-1-PLUS"])), None);
+        assert_eq!(
+            Mechanism::choose(&offered(&["PLAIN", "SCRAM-SHA-1"])),
+            Some(Mechanism::ScramSha1)
+        );
+        assert_eq!(
+            Mechanism::choose(&offered(&["PLAIN"])),
+            Some(Mechanism::Plain)
+        );
+        assert_eq!(
+            Mechanism::choose(&offered(&["X-OAUTH2", "SCRAM-SHA-1-PLUS"])),
+            None
+        );
     }
 
     #[test]

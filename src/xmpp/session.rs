@@ -81,9 +81,16 @@ pub enum Event {
     Presence(ContactPresence),
     SubscriptionRequest(BareJid),
     Message(ChatMessage),
-    ChatState { peer: BareJid, state: ChatState },
+    ChatState {
+        peer: BareJid,
+        state: ChatState,
+    },
     /// A message we sent bounced with a stanza error.
-    MessageFailed { id: String, peer: BareJid, reason: String },
+    MessageFailed {
+        id: String,
+        peer: BareJid,
+        reason: String,
+    },
     /// Something was dropped or ignored; for the log, not for the person.
     Warning(String),
     /// The session is over. `None` is a clean close that we asked for.
@@ -91,8 +98,12 @@ pub enum Event {
 }
 
 enum Stage {
-    AwaitingOpen { authenticated: bool },
-    AwaitingFeatures { authenticated: bool },
+    AwaitingOpen {
+        authenticated: bool,
+    },
+    AwaitingFeatures {
+        authenticated: bool,
+    },
     Authenticating(Authenticator),
     /// Bind, optional legacy session and roster requests in flight; `pending` tracks them.
     Establishing,
@@ -144,14 +155,19 @@ impl Session {
     pub fn new(mut config: SessionConfig, entropy: Entropy, now: Instant) -> Self {
         let password = Some(std::mem::take(&mut config.password));
         let client_nonce = BASE64.encode(&entropy.0[..18]);
-        let id_prefix: String = entropy.0[18..26].iter().map(|b| format!("{b:02x}")).collect();
+        let id_prefix: String = entropy.0[18..26]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let mut session = Self {
             config,
             password,
             client_nonce,
             id_prefix,
             next_id: 0,
-            stage: Stage::AwaitingOpen { authenticated: false },
+            stage: Stage::AwaitingOpen {
+                authenticated: false,
+            },
             stage_deadline: None,
             pending: HashMap::new(),
             jid: None,
@@ -160,19 +176,28 @@ impl Session {
             transmit: VecDeque::new(),
             events: VecDeque::new(),
         };
-        session.events.push_back(Event::State(ConnectionState::Connecting));
+        session
+            .events
+            .push_back(Event::State(ConnectionState::Connecting));
         session.open_stream(now);
         session
     }
 
     pub fn state(&self) -> ConnectionState {
         match self.stage {
-            Stage::AwaitingOpen { authenticated: false } | Stage::AwaitingFeatures { authenticated: false } => {
-                ConnectionState::Connecting
+            Stage::AwaitingOpen {
+                authenticated: false,
             }
+            | Stage::AwaitingFeatures {
+                authenticated: false,
+            } => ConnectionState::Connecting,
             Stage::Authenticating(_) => ConnectionState::Authenticating,
-            Stage::AwaitingOpen { authenticated: true }
-            | Stage::AwaitingFeatures { authenticated: true }
+            Stage::AwaitingOpen {
+                authenticated: true,
+            }
+            | Stage::AwaitingFeatures {
+                authenticated: true,
+            }
             | Stage::Establishing => ConnectionState::Binding,
             Stage::Online => ConnectionState::Online,
             Stage::Closing => ConnectionState::Closing,
@@ -195,7 +220,11 @@ impl Session {
 
     /// The earliest moment [`Session::handle_timeout`] has work to do.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.pending.values().map(|p| p.deadline).chain(self.stage_deadline).min()
+        self.pending
+            .values()
+            .map(|p| p.deadline)
+            .chain(self.stage_deadline)
+            .min()
     }
 
     pub fn handle_timeout(&mut self, now: Instant) {
@@ -211,8 +240,12 @@ impl Session {
             }
             return;
         }
-        let expired: Vec<(String, Purpose)> =
-            self.pending.iter().filter(|(_, p)| p.deadline <= now).map(|(id, p)| (id.clone(), p.purpose)).collect();
+        let expired: Vec<(String, Purpose)> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| p.deadline <= now)
+            .map(|(id, p)| (id.clone(), p.purpose))
+            .collect();
         for (id, purpose) in expired {
             self.pending.remove(&id);
             if purpose.is_login_step() {
@@ -220,7 +253,9 @@ impl Session {
                 self.fail(SessionError::Timeout { stage });
                 return;
             }
-            self.events.push_back(Event::Warning(format!("no answer to request {id} ({purpose:?})")));
+            self.events.push_back(Event::Warning(format!(
+                "no answer to request {id} ({purpose:?})"
+            )));
         }
     }
 
@@ -231,7 +266,10 @@ impl Session {
         }
         if frame.len() > self.config.max_frame_bytes {
             let limit = self.config.max_frame_bytes;
-            self.fail(SessionError::FrameTooLarge { size: frame.len(), limit });
+            self.fail(SessionError::FrameTooLarge {
+                size: frame.len(),
+                limit,
+            });
             return;
         }
         let frame = match stanza::parse(frame) {
@@ -240,13 +278,17 @@ impl Session {
             Err(e) => {
                 // RFC 6120 says a malformed stream is fatal, but one bad frame from a buggy server or
                 // a hostile peer's relayed stanza must not end a person's session: drop it, say so.
-                self.events.push_back(Event::Warning(format!("dropped a frame: {e}")));
+                self.events
+                    .push_back(Event::Warning(format!("dropped a frame: {e}")));
                 return;
             }
         };
         match frame {
             Frame::StreamError(e) => {
-                self.fail(SessionError::StreamError { condition: e.condition, text: e.text });
+                self.fail(SessionError::StreamError {
+                    condition: e.condition,
+                    text: e.text,
+                });
             }
             Frame::Close(close) => self.handle_close(close.see_other_uri),
             frame => self.handle_in_stage(frame, now),
@@ -283,7 +325,12 @@ impl Session {
         let id = self.next_id();
         let element = message::build_chat(to, &id, body)?;
         self.send(&element);
-        Ok(ChatMessage { id, peer: to.clone(), direction: Direction::Out, body: body.to_owned() })
+        Ok(ChatMessage {
+            id,
+            peer: to.clone(),
+            direction: Direction::Out,
+            body: body.to_owned(),
+        })
     }
 
     /// XEP-0085: tell the peer we are typing (or stopped).
@@ -294,7 +341,11 @@ impl Session {
     }
 
     /// Changes our own presence (RFC 6121 §4.2). The status text is refused if XML cannot carry it.
-    pub fn set_presence(&mut self, availability: Availability, status: Option<&str>) -> Result<(), SendError> {
+    pub fn set_presence(
+        &mut self,
+        availability: Availability,
+        status: Option<&str>,
+    ) -> Result<(), SendError> {
         if let Some(s) = status {
             check_xml_text(s).map_err(SendError::InvalidText)?;
         }
@@ -325,7 +376,9 @@ impl Session {
         match element.to_xml() {
             Ok(xml) => self.transmit.push_back(xml),
             // Every builder validates untrusted text first, so this means a bug, not bad input.
-            Err(e) => self.events.push_back(Event::Warning(format!("refused to send invalid XML: {e}"))),
+            Err(e) => self
+                .events
+                .push_back(Event::Warning(format!("refused to send invalid XML: {e}"))),
         }
     }
 
@@ -390,14 +443,30 @@ impl Session {
             (Stage::AwaitingOpen { authenticated }, Frame::Open(_)) => {
                 self.stage = Stage::AwaitingFeatures { authenticated };
             }
-            (Stage::AwaitingFeatures { authenticated: false }, Frame::Features(features)) => {
-                self.stage = Stage::AwaitingFeatures { authenticated: false };
+            (
+                Stage::AwaitingFeatures {
+                    authenticated: false,
+                },
+                Frame::Features(features),
+            ) => {
+                self.stage = Stage::AwaitingFeatures {
+                    authenticated: false,
+                };
                 self.start_sasl(&features.mechanisms, now);
             }
-            (Stage::AwaitingFeatures { authenticated: true }, Frame::Features(features)) => {
-                self.stage = Stage::AwaitingFeatures { authenticated: true };
+            (
+                Stage::AwaitingFeatures {
+                    authenticated: true,
+                },
+                Frame::Features(features),
+            ) => {
+                self.stage = Stage::AwaitingFeatures {
+                    authenticated: true,
+                };
                 if !features.bind {
-                    self.fail(SessionError::Protocol("the server offers no resource binding".into()));
+                    self.fail(SessionError::Protocol(
+                        "the server offers no resource binding".into(),
+                    ));
                     return;
                 }
                 let id = self.next_id();
@@ -406,7 +475,12 @@ impl Session {
                 self.track(id, Purpose::Bind, now);
                 if features.session_required {
                     let id = self.next_id();
-                    self.send(&build::iq(IqType::Set, &id, None, Some(Element::new("session", ns::SESSION))));
+                    self.send(&build::iq(
+                        IqType::Set,
+                        &id,
+                        None,
+                        Some(Element::new("session", ns::SESSION)),
+                    ));
                     self.track(id, Purpose::LegacySession, now);
                 }
                 self.set_stage(Stage::Establishing, None);
@@ -433,17 +507,23 @@ impl Session {
             }
             (stage, Frame::Unknown(el)) => {
                 self.stage = stage;
-                self.events.push_back(Event::Warning(format!("ignored <{} xmlns='{}'/>", el.name, el.ns)));
+                self.events.push_back(Event::Warning(format!(
+                    "ignored <{} xmlns='{}'/>",
+                    el.name, el.ns
+                )));
             }
             (stage @ Stage::Closing, _) => self.stage = stage,
             (stage, frame) => {
                 self.stage = stage;
                 let what = frame_name(&frame);
                 if matches!(self.stage, Stage::Online) {
-                    self.events.push_back(Event::Warning(format!("ignored an unexpected {what}")));
+                    self.events
+                        .push_back(Event::Warning(format!("ignored an unexpected {what}")));
                 } else {
                     let during = self.stage_name();
-                    self.fail(SessionError::Protocol(format!("unexpected {what} during {during}")));
+                    self.fail(SessionError::Protocol(format!(
+                        "unexpected {what} during {during}"
+                    )));
                 }
             }
         }
@@ -451,15 +531,25 @@ impl Session {
 
     fn start_sasl(&mut self, offered: &[String], now: Instant) {
         let Some(mechanism) = Mechanism::choose(offered) else {
-            self.fail(SessionError::NoSupportedMechanism { offered: offered.to_vec() });
+            self.fail(SessionError::NoSupportedMechanism {
+                offered: offered.to_vec(),
+            });
             return;
         };
         let Some(password) = self.password.take() else {
-            self.fail(SessionError::Protocol("authentication was requested twice".into()));
+            self.fail(SessionError::Protocol(
+                "authentication was requested twice".into(),
+            ));
             return;
         };
-        let username = self.config.account.node().map(|n| n.as_str().to_owned()).unwrap_or_default();
-        let mut auth = Authenticator::new(mechanism, &username, password, self.client_nonce.clone());
+        let username = self
+            .config
+            .account
+            .node()
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_default();
+        let mut auth =
+            Authenticator::new(mechanism, &username, password, self.client_nonce.clone());
         match auth.initial_response() {
             Ok(response) => {
                 self.send(&build::auth(mechanism.name(), &response));
@@ -471,7 +561,9 @@ impl Session {
     }
 
     fn handle_sasl(&mut self, frame: SaslFrame, now: Instant) {
-        let Stage::Authenticating(auth) = &mut self.stage else { return };
+        let Stage::Authenticating(auth) = &mut self.stage else {
+            return;
+        };
         match frame {
             SaslFrame::Challenge(data) => match auth.respond(&data) {
                 Ok(response) => self.send(&build::sasl_response(&response)),
@@ -494,7 +586,13 @@ impl Session {
     }
 
     fn track(&mut self, id: String, purpose: Purpose, now: Instant) {
-        self.pending.insert(id, Pending { purpose, deadline: now.plus_ms(self.config.timeout_ms) });
+        self.pending.insert(
+            id,
+            Pending {
+                purpose,
+                deadline: now.plus_ms(self.config.timeout_ms),
+            },
+        );
     }
 
     /// RFC 6120 §8.1.2.1: a reply to a request without `to` comes from the server on our behalf,
@@ -505,7 +603,9 @@ impl Session {
             Some(from) => {
                 let account = &self.config.account;
                 from.to_bare() == *account
-                    || (from.node().is_none() && from.resource().is_none() && from.domain() == account.domain())
+                    || (from.node().is_none()
+                        && from.resource().is_none()
+                        && from.domain() == account.domain())
             }
         }
     }
@@ -519,11 +619,20 @@ impl Session {
 
     fn handle_iq_response(&mut self, iq: Iq, now: Instant) {
         if !self.pending.contains_key(&iq.id) || !self.from_own_server(iq.from.as_ref()) {
-            self.events.push_back(Event::Warning(format!("ignored an unsolicited iq response '{}'", iq.id)));
+            self.events.push_back(Event::Warning(format!(
+                "ignored an unsolicited iq response '{}'",
+                iq.id
+            )));
             return;
         }
-        let Some(pending) = self.pending.remove(&iq.id) else { return };
-        let condition = iq.error.as_ref().map(|e| e.condition.clone()).unwrap_or_else(|| "no answer".into());
+        let Some(pending) = self.pending.remove(&iq.id) else {
+            return;
+        };
+        let condition = iq
+            .error
+            .as_ref()
+            .map(|e| e.condition.clone())
+            .unwrap_or_else(|| "no answer".into());
         match (pending.purpose, iq.kind) {
             (Purpose::Bind, IqType::Result) => {
                 let jid = iq
@@ -540,7 +649,9 @@ impl Session {
                         self.send(&build::iq(IqType::Get, &id, None, Some(roster::query())));
                         self.track(id, Purpose::Roster, now);
                     }
-                    _ => self.fail(SessionError::Protocol("the server bound an invalid or foreign address".into())),
+                    _ => self.fail(SessionError::Protocol(
+                        "the server bound an invalid or foreign address".into(),
+                    )),
                 }
             }
             (Purpose::Bind, _) => self.fail(SessionError::BindFailed { condition }),
@@ -549,18 +660,27 @@ impl Session {
             (Purpose::Roster, kind) => {
                 // A server without a roster (error reply) still lets the person chat.
                 let items = match (kind, iq.payload.as_ref()) {
-                    (IqType::Result, Some(query)) if query.is("query", ns::ROSTER) => roster::parse_query(query),
+                    (IqType::Result, Some(query)) if query.is("query", ns::ROSTER) => {
+                        roster::parse_query(query)
+                    }
                     _ => Vec::new(),
                 };
                 self.events.push_back(Event::Roster(items));
                 self.send_own_presence();
                 let id = self.next_id();
-                self.send(&build::iq(IqType::Set, &id, None, Some(Element::new("enable", ns::CARBONS))));
+                self.send(&build::iq(
+                    IqType::Set,
+                    &id,
+                    None,
+                    Some(Element::new("enable", ns::CARBONS)),
+                ));
                 self.track(id, Purpose::EnableCarbons, now);
             }
             (Purpose::EnableCarbons, IqType::Result) => {}
             (Purpose::EnableCarbons, _) => {
-                self.events.push_back(Event::Warning(format!("the server has no message carbons ({condition})")));
+                self.events.push_back(Event::Warning(format!(
+                    "the server has no message carbons ({condition})"
+                )));
             }
         }
         let establishing = self.pending.values().any(|p| p.purpose.is_login_step());
@@ -575,8 +695,14 @@ impl Session {
         let reply = match (iq.kind, payload.map(|p| (p.ns.as_str(), p.name.as_str()))) {
             (IqType::Set, Some((ns::ROSTER, "query"))) => {
                 // RFC 6121 §2.1.6: pushes from anyone but our own account are forged.
-                if iq.from.as_ref().is_some_and(|f| f.to_bare() != self.config.account) {
-                    self.events.push_back(Event::Warning("ignored a roster push from another entity".into()));
+                if iq
+                    .from
+                    .as_ref()
+                    .is_some_and(|f| f.to_bare() != self.config.account)
+                {
+                    self.events.push_back(Event::Warning(
+                        "ignored a roster push from another entity".into(),
+                    ));
                     build::iq_error(&iq.id, to.as_deref(), "cancel", "service-unavailable")
                 } else {
                     for item in payload.map(roster::parse_query).unwrap_or_default() {
@@ -585,10 +711,15 @@ impl Session {
                     build::iq(IqType::Result, &iq.id, to.as_deref(), None)
                 }
             }
-            (IqType::Get, Some((ns::PING, "ping"))) => build::iq(IqType::Result, &iq.id, to.as_deref(), None),
-            (IqType::Get, Some((ns::DISCO_INFO, "query"))) => {
-                build::iq(IqType::Result, &iq.id, to.as_deref(), Some(disco_info(payload)))
+            (IqType::Get, Some((ns::PING, "ping"))) => {
+                build::iq(IqType::Result, &iq.id, to.as_deref(), None)
             }
+            (IqType::Get, Some((ns::DISCO_INFO, "query"))) => build::iq(
+                IqType::Result,
+                &iq.id,
+                to.as_deref(),
+                Some(disco_info(payload)),
+            ),
             // RFC 6120 §8.4: requests we do not understand get service-unavailable.
             _ => build::iq_error(&iq.id, to.as_deref(), "cancel", "service-unavailable"),
         };
@@ -628,8 +759,16 @@ impl Session {
     fn handle_message(&mut self, m: Message) {
         if m.kind.as_deref() == Some("error") {
             if let (Some(id), Some(from)) = (m.id.clone(), m.from.as_ref()) {
-                let reason = m.error.as_ref().map(|e| e.to_string()).unwrap_or_else(|| "undefined-condition".into());
-                self.events.push_back(Event::MessageFailed { id, peer: from.to_bare(), reason });
+                let reason = m
+                    .error
+                    .as_ref()
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| "undefined-condition".into());
+                self.events.push_back(Event::MessageFailed {
+                    id,
+                    peer: from.to_bare(),
+                    reason,
+                });
             }
             return;
         }
@@ -639,7 +778,9 @@ impl Session {
         }
         if m.element.has_child("result", ns::MAM) {
             // Archive results are accepted only for our own queries, and we have made none.
-            self.events.push_back(Event::Warning("ignored an archive result nobody asked for".into()));
+            self.events.push_back(Event::Warning(
+                "ignored an archive result nobody asked for".into(),
+            ));
             return;
         }
         self.handle_chat(&m);
@@ -648,10 +789,13 @@ impl Session {
     /// XEP-0280 §6: a carbon is trusted only from our own bare JID; anyone else could forge one
     /// to put words in a contact's mouth (XEP-0280 §11).
     fn handle_carbon(&mut self, outer: &Message) {
-        let from_own_account =
-            outer.from.as_ref().is_some_and(|f| f.resource().is_none() && f.to_bare() == self.config.account);
+        let from_own_account = outer
+            .from
+            .as_ref()
+            .is_some_and(|f| f.resource().is_none() && f.to_bare() == self.config.account);
         if !from_own_account {
-            self.events.push_back(Event::Warning("ignored a forged carbon".into()));
+            self.events
+                .push_back(Event::Warning("ignored a forged carbon".into()));
             return;
         }
         let inner = ["received", "sent"].into_iter().find_map(|kind| {
@@ -664,15 +808,31 @@ impl Session {
             Some(("received", message)) => self.handle_chat(&message),
             Some((_, message)) => {
                 // A message we sent from another device: the conversation is with its recipient.
-                let (Some(to), Some(body)) = (message.to.as_ref(), message.body.clone()) else { return };
-                if !matches!(message.kind.as_deref(), None | Some("chat") | Some("normal")) {
+                let (Some(to), Some(body)) = (message.to.as_ref(), message.body.clone()) else {
+                    return;
+                };
+                if !matches!(
+                    message.kind.as_deref(),
+                    None | Some("chat") | Some("normal")
+                ) {
                     return;
                 }
-                let id = message.origin_id.clone().or_else(|| message.id.clone()).unwrap_or_else(|| self.next_id());
-                let chat = ChatMessage { id, peer: to.to_bare(), direction: Direction::Out, body };
+                let id = message
+                    .origin_id
+                    .clone()
+                    .or_else(|| message.id.clone())
+                    .unwrap_or_else(|| self.next_id());
+                let chat = ChatMessage {
+                    id,
+                    peer: to.to_bare(),
+                    direction: Direction::Out,
+                    body,
+                };
                 self.events.push_back(Event::Message(chat));
             }
-            None => self.events.push_back(Event::Warning("ignored an empty carbon".into())),
+            None => self
+                .events
+                .push_back(Event::Warning("ignored an empty carbon".into())),
         }
     }
 
@@ -683,7 +843,9 @@ impl Session {
         });
         match incoming {
             Some(Incoming::Chat(chat)) => self.events.push_back(Event::Message(chat)),
-            Some(Incoming::State { peer, state }) => self.events.push_back(Event::ChatState { peer, state }),
+            Some(Incoming::State { peer, state }) => {
+                self.events.push_back(Event::ChatState { peer, state })
+            }
             None => {}
         }
     }
@@ -705,10 +867,17 @@ impl Session {
 fn disco_info(request: Option<&Element>) -> Element {
     let query = Element::new("query", ns::DISCO_INFO)
         .attr_opt("node", request.and_then(|r| r.get_attr("node")))
-        .child(Element::new("identity", ns::DISCO_INFO).attr("category", "client").attr("type", "web").attr("name", "Parley"));
+        .child(
+            Element::new("identity", ns::DISCO_INFO)
+                .attr("category", "client")
+                .attr("type", "web")
+                .attr("name", "Parley"),
+        );
     [ns::DISCO_INFO, ns::PING, ns::CHATSTATES, ns::SID]
         .into_iter()
-        .fold(query, |q, var| q.child(Element::new("feature", ns::DISCO_INFO).attr("var", var)))
+        .fold(query, |q, var| {
+            q.child(Element::new("feature", ns::DISCO_INFO).attr("var", var))
+        })
 }
 
 fn frame_name(frame: &Frame) -> &'static str {

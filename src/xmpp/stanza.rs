@@ -58,7 +58,10 @@ pub enum SaslFrame {
     /// Base64 text, already checked to be base64 by the mechanism that reads it.
     Challenge(String),
     Success(Option<String>),
-    Failure { condition: String, text: Option<String> },
+    Failure {
+        condition: String,
+        text: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,16 +141,29 @@ impl fmt::Display for StanzaError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FrameError {
     Xml(XmlError),
-    MissingAttribute { element: &'static str, attribute: &'static str },
-    BadAttribute { element: &'static str, attribute: &'static str, value: String },
+    MissingAttribute {
+        element: &'static str,
+        attribute: &'static str,
+    },
+    BadAttribute {
+        element: &'static str,
+        attribute: &'static str,
+        value: String,
+    },
 }
 
 impl fmt::Display for FrameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Xml(e) => e.fmt(f),
-            Self::MissingAttribute { element, attribute } => write!(f, "<{element}/> without '{attribute}'"),
-            Self::BadAttribute { element, attribute, value } => {
+            Self::MissingAttribute { element, attribute } => {
+                write!(f, "<{element}/> without '{attribute}'")
+            }
+            Self::BadAttribute {
+                element,
+                attribute,
+                value,
+            } => {
                 write!(f, "<{element}/> has an invalid '{attribute}': {value:?}")
             }
         }
@@ -178,19 +194,27 @@ impl TryFrom<Element> for Frame {
                 id: el.get_attr("id").map(str::to_owned),
                 version: el.get_attr("version").map(str::to_owned),
             }),
-            (ns::FRAMING, "close") => {
-                Frame::Close(StreamClose { see_other_uri: el.get_attr("see-other-uri").map(str::to_owned) })
-            }
+            (ns::FRAMING, "close") => Frame::Close(StreamClose {
+                see_other_uri: el.get_attr("see-other-uri").map(str::to_owned),
+            }),
             (ns::STREAM, "features") => Frame::Features(parse_features(&el)),
             (ns::STREAM, "error") => Frame::StreamError(parse_stream_error(&el)),
-            (ns::SASL, "challenge") => Frame::Sasl(SaslFrame::Challenge(el.text_content().trim().to_owned())),
+            (ns::SASL, "challenge") => {
+                Frame::Sasl(SaslFrame::Challenge(el.text_content().trim().to_owned()))
+            }
             (ns::SASL, "success") => {
                 let text = el.text_content();
                 let text = text.trim();
-                Frame::Sasl(SaslFrame::Success((!text.is_empty() && text != "=").then(|| text.to_owned())))
+                Frame::Sasl(SaslFrame::Success(
+                    (!text.is_empty() && text != "=").then(|| text.to_owned()),
+                ))
             }
             (ns::SASL, "failure") => Frame::Sasl(SaslFrame::Failure {
-                condition: el.elements().find(|e| e.name != "text").map(|e| e.name.clone()).unwrap_or_default(),
+                condition: el
+                    .elements()
+                    .find(|e| e.name != "text")
+                    .map(|e| e.name.clone())
+                    .unwrap_or_default(),
                 text: el.get_child("text", ns::SASL).map(Element::text_content),
             }),
             (ns::CLIENT, "iq") => Frame::Iq(parse_iq(el)?),
@@ -205,7 +229,10 @@ fn parse_features(el: &Element) -> StreamFeatures {
     let mechanisms = el
         .get_child("mechanisms", ns::SASL)
         .map(|m| {
-            m.elements().filter(|e| e.is("mechanism", ns::SASL)).map(|e| e.text_content().trim().to_owned()).collect()
+            m.elements()
+                .filter(|e| e.is("mechanism", ns::SASL))
+                .map(|e| e.text_content().trim().to_owned())
+                .collect()
         })
         .unwrap_or_default();
     let session_required = el
@@ -227,7 +254,9 @@ fn parse_stream_error(el: &Element) -> StreamError {
             .find(|e| e.ns == ns::STREAMS_ERR && e.name != "text")
             .map(|e| e.name.clone())
             .unwrap_or_else(|| "undefined-condition".to_owned()),
-        text: el.get_child("text", ns::STREAMS_ERR).map(Element::text_content),
+        text: el
+            .get_child("text", ns::STREAMS_ERR)
+            .map(Element::text_content),
     }
 }
 
@@ -240,11 +269,17 @@ fn parse_stanza_error(el: &Element) -> Option<StanzaError> {
             .find(|e| e.ns == ns::STANZAS_ERR && e.name != "text")
             .map(|e| e.name.clone())
             .unwrap_or_else(|| "undefined-condition".to_owned()),
-        text: err.get_child("text", ns::STANZAS_ERR).map(Element::text_content),
+        text: err
+            .get_child("text", ns::STANZAS_ERR)
+            .map(Element::text_content),
     })
 }
 
-fn jid_attr(el: &Element, element: &'static str, attribute: &'static str) -> Result<Option<Jid>, FrameError> {
+fn jid_attr(
+    el: &Element,
+    element: &'static str,
+    attribute: &'static str,
+) -> Result<Option<Jid>, FrameError> {
     match el.get_attr(attribute) {
         None => Ok(None),
         Some(v) => Jid::new(v).map(Some).map_err(|_| FrameError::BadAttribute {
@@ -256,22 +291,44 @@ fn jid_attr(el: &Element, element: &'static str, attribute: &'static str) -> Res
 }
 
 fn parse_iq(el: Element) -> Result<Iq, FrameError> {
-    let id = el.get_attr("id").ok_or(FrameError::MissingAttribute { element: "iq", attribute: "id" })?.to_owned();
+    let id = el
+        .get_attr("id")
+        .ok_or(FrameError::MissingAttribute {
+            element: "iq",
+            attribute: "id",
+        })?
+        .to_owned();
     let kind = match el.get_attr("type") {
         Some("get") => IqType::Get,
         Some("set") => IqType::Set,
         Some("result") => IqType::Result,
         Some("error") => IqType::Error,
         Some(other) => {
-            return Err(FrameError::BadAttribute { element: "iq", attribute: "type", value: other.into() })
+            return Err(FrameError::BadAttribute {
+                element: "iq",
+                attribute: "type",
+                value: other.into(),
+            })
         }
-        None => return Err(FrameError::MissingAttribute { element: "iq", attribute: "type" }),
+        None => {
+            return Err(FrameError::MissingAttribute {
+                element: "iq",
+                attribute: "type",
+            })
+        }
     };
     let from = jid_attr(&el, "iq", "from")?;
     let to = jid_attr(&el, "iq", "to")?;
     let error = parse_stanza_error(&el);
     let payload = el.elements().find(|e| !e.is("error", ns::CLIENT)).cloned();
-    Ok(Iq { id, kind, from, to, payload, error })
+    Ok(Iq {
+        id,
+        kind,
+        from,
+        to,
+        payload,
+        error,
+    })
 }
 
 pub(crate) fn parse_message(el: Element) -> Result<Message, FrameError> {
@@ -281,7 +338,10 @@ pub(crate) fn parse_message(el: Element) -> Result<Message, FrameError> {
         from: jid_attr(&el, "message", "from")?,
         to: jid_attr(&el, "message", "to")?,
         body: el.get_child("body", ns::CLIENT).map(Element::text_content),
-        origin_id: el.get_child("origin-id", ns::SID).and_then(|o| o.get_attr("id")).map(str::to_owned),
+        origin_id: el
+            .get_child("origin-id", ns::SID)
+            .and_then(|o| o.get_attr("id"))
+            .map(str::to_owned),
         error: parse_stanza_error(&el),
         element: el,
     })
@@ -293,10 +353,17 @@ fn parse_presence(el: Element) -> Result<Presence, FrameError> {
         kind: el.get_attr("type").map(str::to_owned),
         from: jid_attr(&el, "presence", "from")?,
         to: jid_attr(&el, "presence", "to")?,
-        show: el.get_child("show", ns::CLIENT).map(|s| s.text_content().trim().to_owned()),
-        status: el.get_child("status", ns::CLIENT).map(Element::text_content),
+        show: el
+            .get_child("show", ns::CLIENT)
+            .map(|s| s.text_content().trim().to_owned()),
+        status: el
+            .get_child("status", ns::CLIENT)
+            .map(Element::text_content),
         // RFC 6121 §4.7.2.3: an invalid priority is treated as 0.
-        priority: el.get_child("priority", ns::CLIENT).and_then(|p| p.text_content().trim().parse().ok()).unwrap_or(0),
+        priority: el
+            .get_child("priority", ns::CLIENT)
+            .and_then(|p| p.text_content().trim().parse().ok())
+            .unwrap_or(0),
         error: parse_stanza_error(&el),
     })
 }
@@ -309,7 +376,9 @@ pub mod build {
 
     /// RFC 7395 §3.4.
     pub fn open(to: &str) -> Element {
-        Element::new("open", ns::FRAMING).attr("to", to).attr("version", "1.0")
+        Element::new("open", ns::FRAMING)
+            .attr("to", to)
+            .attr("version", "1.0")
     }
 
     /// RFC 7395 §3.6.
@@ -318,7 +387,10 @@ pub mod build {
     }
 
     pub fn iq(kind: IqType, id: &str, to: Option<&str>, payload: Option<Element>) -> Element {
-        let iq = Element::new("iq", ns::CLIENT).attr("type", kind.as_str()).attr("id", id).attr_opt("to", to);
+        let iq = Element::new("iq", ns::CLIENT)
+            .attr("type", kind.as_str())
+            .attr("id", id)
+            .attr_opt("to", to);
         match payload {
             Some(p) => iq.child(p),
             None => iq,
@@ -335,8 +407,14 @@ pub mod build {
 
     /// RFC 6120 §6.4.2: `<auth/>` with the initial response ("=" when empty).
     pub fn auth(mechanism: &str, initial_response: &str) -> Element {
-        let text = if initial_response.is_empty() { "=" } else { initial_response };
-        Element::new("auth", ns::SASL).attr("mechanism", mechanism).text(text)
+        let text = if initial_response.is_empty() {
+            "="
+        } else {
+            initial_response
+        };
+        Element::new("auth", ns::SASL)
+            .attr("mechanism", mechanism)
+            .text(text)
     }
 
     pub fn sasl_response(data: &str) -> Element {
@@ -365,10 +443,21 @@ mod tests {
         let f = frame("<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='abc' version='1.0'/>");
         assert_eq!(
             f,
-            Frame::Open(StreamOpen { from: Some("localhost".into()), id: Some("abc".into()), version: Some("1.0".into()) })
+            Frame::Open(StreamOpen {
+                from: Some("localhost".into()),
+                id: Some("abc".into()),
+                version: Some("1.0".into())
+            })
         );
-        let f = frame("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing' see-other-uri='wss://other/ws'/>");
-        assert_eq!(f, Frame::Close(StreamClose { see_other_uri: Some("wss://other/ws".into()) }));
+        let f = frame(
+            "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing' see-other-uri='wss://other/ws'/>",
+        );
+        assert_eq!(
+            f,
+            Frame::Close(StreamClose {
+                see_other_uri: Some("wss://other/ws".into())
+            })
+        );
     }
 
     #[test]
@@ -380,9 +469,16 @@ mod tests {
              <session xmlns='urn:ietf:params:xml:ns:xmpp-session'><optional/></session>\
              <sm xmlns='urn:xmpp:sm:3'/></stream:features>",
         );
-        let Frame::Features(features) = f else { panic!("features expected") };
+        let Frame::Features(features) = f else {
+            panic!("features expected")
+        };
         assert_eq!(features.mechanisms, vec!["SCRAM-SHA-1", "PLAIN"]);
-        assert!(features.bind && features.stream_management && !features.session_required && !features.csi);
+        assert!(
+            features.bind
+                && features.stream_management
+                && !features.session_required
+                && !features.csi
+        );
     }
 
     #[test]
@@ -394,10 +490,20 @@ mod tests {
         );
         assert_eq!(
             f,
-            Frame::StreamError(StreamError { condition: "host-unknown".into(), text: Some("no such host".into()) })
+            Frame::StreamError(StreamError {
+                condition: "host-unknown".into(),
+                text: Some("no such host".into())
+            })
         );
-        let f = frame("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>");
-        assert_eq!(f, Frame::Sasl(SaslFrame::Failure { condition: "not-authorized".into(), text: None }));
+        let f =
+            frame("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>");
+        assert_eq!(
+            f,
+            Frame::Sasl(SaslFrame::Failure {
+                condition: "not-authorized".into(),
+                text: None
+            })
+        );
     }
 
     #[test]
@@ -407,7 +513,9 @@ mod tests {
              <error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>\
              <whatever xmlns='urn:example:unknown'><deep/></whatever></message>",
         );
-        let Frame::Message(m) = f else { panic!("message expected") };
+        let Frame::Message(m) = f else {
+            panic!("message expected")
+        };
         assert_eq!(m.error.unwrap().condition, "service-unavailable");
         assert_eq!(m.body.as_deref(), Some("hi"));
         assert!(m.element.has_child("whatever", "urn:example:unknown"));
@@ -417,19 +525,35 @@ mod tests {
     fn bad_attributes_are_named() {
         assert_eq!(
             parse("<iq type='get'/>"),
-            Err(FrameError::MissingAttribute { element: "iq", attribute: "id" })
+            Err(FrameError::MissingAttribute {
+                element: "iq",
+                attribute: "id"
+            })
         );
         assert!(matches!(
             parse("<message from='a@@b'/>"),
-            Err(FrameError::BadAttribute { element: "message", attribute: "from", .. })
+            Err(FrameError::BadAttribute {
+                element: "message",
+                attribute: "from",
+                ..
+            })
         ));
-        assert!(matches!(parse("<iq id='1' type='boom'/>"), Err(FrameError::BadAttribute { .. })));
+        assert!(matches!(
+            parse("<iq id='1' type='boom'/>"),
+            Err(FrameError::BadAttribute { .. })
+        ));
     }
 
     #[test]
     fn unknown_namespaces_are_kept_not_fatal() {
-        assert!(matches!(frame("<foo xmlns='urn:example'/>"), Frame::Unknown(_)));
-        assert!(matches!(frame("<message xmlns='jabber:server'/>"), Frame::Unknown(_)));
+        assert!(matches!(
+            frame("<foo xmlns='urn:example'/>"),
+            Frame::Unknown(_)
+        ));
+        assert!(matches!(
+            frame("<message xmlns='jabber:server'/>"),
+            Frame::Unknown(_)
+        ));
     }
 
     #[test]
@@ -441,8 +565,13 @@ mod tests {
             "<iq xmlns=\"jabber:client\" type=\"set\" id=\"b1\"><bind xmlns=\"urn:ietf:params:xml:ns:xmpp-bind\">\
              <resource>parley</resource></bind></iq>"
         );
-        let Frame::Iq(parsed) = frame(&xml) else { panic!("iq expected") };
+        let Frame::Iq(parsed) = frame(&xml) else {
+            panic!("iq expected")
+        };
         assert_eq!(parsed.payload.unwrap(), build::bind(Some("parley")));
-        assert_eq!(build::auth("PLAIN", "").to_xml().unwrap().contains(">=<"), true);
+        assert_eq!(
+            build::auth("PLAIN", "").to_xml().unwrap().contains(">=<"),
+            true
+        );
     }
 }

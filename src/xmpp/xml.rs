@@ -55,14 +55,21 @@ impl fmt::Display for XmlError {
             Self::UnknownEntity(e) => write!(f, "unknown entity &{e};"),
             Self::UnboundPrefix(p) => write!(f, "undeclared namespace prefix '{p}'"),
             Self::NotOneElement => f.write_str("a frame must hold exactly one element"),
-            Self::InvalidChar(c) => write!(f, "character U+{:04X} is not allowed in XML", *c as u32),
+            Self::InvalidChar(c) => {
+                write!(f, "character U+{:04X} is not allowed in XML", *c as u32)
+            }
         }
     }
 }
 
 impl Element {
     pub fn new(name: &str, ns: &str) -> Self {
-        Self { name: name.to_owned(), ns: ns.to_owned(), attrs: Vec::new(), children: Vec::new() }
+        Self {
+            name: name.to_owned(),
+            ns: ns.to_owned(),
+            attrs: Vec::new(),
+            children: Vec::new(),
+        }
     }
 
     /// Builder: set an attribute (replacing an earlier value of the same name).
@@ -106,7 +113,10 @@ impl Element {
     }
 
     pub fn get_attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn is(&self, name: &str, ns: &str) -> bool {
@@ -230,9 +240,13 @@ pub fn parse_frame(input: &str) -> Result<Option<Element>, XmlError> {
     let mut root: Option<Element> = None;
 
     loop {
-        let event = reader.read_event().map_err(|e| XmlError::Malformed(e.to_string()))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| XmlError::Malformed(e.to_string()))?;
         match event {
-            Event::Start(_) | Event::Empty(_) if root.is_some() => return Err(XmlError::NotOneElement),
+            Event::Start(_) | Event::Empty(_) if root.is_some() => {
+                return Err(XmlError::NotOneElement)
+            }
             Event::Start(start) => {
                 if stack.len() >= MAX_DEPTH {
                     return Err(XmlError::TooDeep);
@@ -249,7 +263,9 @@ pub fn parse_frame(input: &str) -> Result<Option<Element>, XmlError> {
             }
             Event::End(_) => {
                 // quick-xml checked the end name matches (check_end_names).
-                let (el, _) = stack.pop().ok_or_else(|| XmlError::Malformed("unexpected end tag".into()))?;
+                let (el, _) = stack
+                    .pop()
+                    .ok_or_else(|| XmlError::Malformed("unexpected end tag".into()))?;
                 close_element(el, &mut stack, &mut root);
             }
             Event::Text(text) => {
@@ -275,14 +291,18 @@ pub fn parse_frame(input: &str) -> Result<Option<Element>, XmlError> {
             Event::DocType(_) => return Err(XmlError::Forbidden("document type declarations")),
             Event::Decl(_) => {
                 if !stack.is_empty() || root.is_some() {
-                    return Err(XmlError::Malformed("XML declaration inside the frame".into()));
+                    return Err(XmlError::Malformed(
+                        "XML declaration inside the frame".into(),
+                    ));
                 }
             }
             Event::Eof => break,
         }
     }
     if !stack.is_empty() {
-        return Err(XmlError::Malformed("the frame ends inside an element".into()));
+        return Err(XmlError::Malformed(
+            "the frame ends inside an element".into(),
+        ));
     }
     Ok(root)
 }
@@ -290,12 +310,21 @@ pub fn parse_frame(input: &str) -> Result<Option<Element>, XmlError> {
 /// XML 1.0 §2.3 `Name`, simplified: ASCII rules plus any non-ASCII XML character.
 fn check_name(name: &str) -> Result<(), XmlError> {
     let mut chars = name.chars();
-    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':' || (!c.is_ascii() && is_xml_char(c)));
-    let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-' | '.') || (!c.is_ascii() && is_xml_char(c)));
+    let first_ok = chars.next().is_some_and(|c| {
+        c.is_ascii_alphabetic() || c == '_' || c == ':' || (!c.is_ascii() && is_xml_char(c))
+    });
+    let rest_ok = chars.all(|c| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '_' | ':' | '-' | '.')
+            || (!c.is_ascii() && is_xml_char(c))
+    });
     if first_ok && rest_ok {
         Ok(())
     } else {
-        Err(XmlError::Malformed(format!("invalid name {:?}", name.chars().take(32).collect::<String>())))
+        Err(XmlError::Malformed(format!(
+            "invalid name {:?}",
+            name.chars().take(32).collect::<String>()
+        )))
     }
 }
 
@@ -329,14 +358,22 @@ fn push_text(stack: &mut [(Element, Vec<(String, String)>)], text: &str) -> Resu
     }
 }
 
-fn close_element(el: Element, stack: &mut [(Element, Vec<(String, String)>)], root: &mut Option<Element>) {
+fn close_element(
+    el: Element,
+    stack: &mut [(Element, Vec<(String, String)>)],
+    root: &mut Option<Element>,
+) {
     match stack.last_mut() {
         Some((parent, _)) => parent.children.push(Node::Element(el)),
         None => *root = Some(el),
     }
 }
 
-fn resolve_prefix(prefix: &str, own: &[(String, String)], stack: &[(Element, Vec<(String, String)>)]) -> Option<String> {
+fn resolve_prefix(
+    prefix: &str,
+    own: &[(String, String)],
+    stack: &[(Element, Vec<(String, String)>)],
+) -> Option<String> {
     if prefix == "xml" {
         return Some("http://www.w3.org/XML/1998/namespace".to_owned());
     }
@@ -358,15 +395,15 @@ fn open_element(
         let attr = attr.map_err(|e| XmlError::Malformed(e.to_string()))?;
         let key = attr.key.into_inner().to_owned();
         check_name(&key)?;
-        let value = attr
-            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map_err(|e| match e {
-                quick_xml::Error::Escape(quick_xml::escape::EscapeError::UnrecognizedEntity(_, name)) => {
-                    XmlError::UnknownEntity(name)
-                }
-                other => XmlError::Malformed(other.to_string()),
-            })?
-            .into_owned();
+        let value =
+            attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| match e {
+                    quick_xml::Error::Escape(
+                        quick_xml::escape::EscapeError::UnrecognizedEntity(_, name),
+                    ) => XmlError::UnknownEntity(name),
+                    other => XmlError::Malformed(other.to_string()),
+                })?
+                .into_owned();
         if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
             return Err(XmlError::InvalidChar(c));
         }
@@ -395,7 +432,12 @@ fn open_element(
             }
         }
     }
-    let el = Element { name: local.to_owned(), ns, attrs, children: Vec::new() };
+    let el = Element {
+        name: local.to_owned(),
+        ns,
+        attrs,
+        children: Vec::new(),
+    };
     Ok((el, decls))
 }
 
@@ -411,7 +453,12 @@ mod tests {
     fn default_namespace_is_jabber_client() {
         let el = parse("<message to='a@b'><body>hi</body></message>").unwrap();
         assert_eq!(el.ns, "jabber:client");
-        assert_eq!(el.get_child("body", "jabber:client").unwrap().text_content(), "hi");
+        assert_eq!(
+            el.get_child("body", "jabber:client")
+                .unwrap()
+                .text_content(),
+            "hi"
+        );
     }
 
     #[test]
@@ -428,7 +475,8 @@ mod tests {
 
     #[test]
     fn entities_and_char_refs_decode() {
-        let el = parse("<body a='&quot;x&#x41;'>1 &lt; 2 &amp;&amp; &#65;&#x1F600;</body>").unwrap();
+        let el =
+            parse("<body a='&quot;x&#x41;'>1 &lt; 2 &amp;&amp; &#65;&#x1F600;</body>").unwrap();
         assert_eq!(el.text_content(), "1 < 2 && A\u{1F600}");
         assert_eq!(el.get_attr("a"), Some("\"xA"));
     }
@@ -436,15 +484,30 @@ mod tests {
     #[test]
     fn doctype_and_entities_are_refused() {
         let bomb = "<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;\">]><body>&lol2;</body>";
-        assert_eq!(parse_frame(bomb), Err(XmlError::Forbidden("document type declarations")));
-        assert!(matches!(parse_frame("<body>&lol;</body>"), Err(XmlError::UnknownEntity(_))));
-        assert!(matches!(parse_frame("<body a='&lol;'/>"), Err(XmlError::UnknownEntity(_))));
+        assert_eq!(
+            parse_frame(bomb),
+            Err(XmlError::Forbidden("document type declarations"))
+        );
+        assert!(matches!(
+            parse_frame("<body>&lol;</body>"),
+            Err(XmlError::UnknownEntity(_))
+        ));
+        assert!(matches!(
+            parse_frame("<body a='&lol;'/>"),
+            Err(XmlError::UnknownEntity(_))
+        ));
     }
 
     #[test]
     fn comments_and_pis_are_refused() {
-        assert!(matches!(parse_frame("<a><!-- x --></a>"), Err(XmlError::Forbidden(_))));
-        assert!(matches!(parse_frame("<a><?pi x?></a>"), Err(XmlError::Forbidden(_))));
+        assert!(matches!(
+            parse_frame("<a><!-- x --></a>"),
+            Err(XmlError::Forbidden(_))
+        ));
+        assert!(matches!(
+            parse_frame("<a><?pi x?></a>"),
+            Err(XmlError::Forbidden(_))
+        ));
     }
 
     #[test]
@@ -475,7 +538,10 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_an_error() {
-        assert_eq!(parse_frame_bytes(b"<a>\xff\xfe</a>"), Err(XmlError::InvalidUtf8));
+        assert_eq!(
+            parse_frame_bytes(b"<a>\xff\xfe</a>"),
+            Err(XmlError::InvalidUtf8)
+        );
     }
 
     #[test]
@@ -512,6 +578,12 @@ mod tests {
     fn a_megabyte_body_parses() {
         let body = "x".repeat(1 << 20);
         let el = parse(&format!("<message><body>{body}</body></message>")).unwrap();
-        assert_eq!(el.get_child("body", "jabber:client").unwrap().text_content().len(), 1 << 20);
+        assert_eq!(
+            el.get_child("body", "jabber:client")
+                .unwrap()
+                .text_content()
+                .len(),
+            1 << 20
+        );
     }
 }

@@ -1,0 +1,164 @@
+//! Finding links in untrusted text, for rendering as text plus safe anchors.
+//!
+//! Only `https:`, `http:` and `xmpp:` become links; `javascript:`, `data:` and every other scheme
+//! stay text because they are never matched. The caller renders [`Segment::Text`] as a text node
+//! and [`Segment::Link`] as an anchor whose text is the URL itself, opened with
+//! `rel="noopener noreferrer"`.
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment<'a> {
+    Text(&'a str),
+    Link(&'a str),
+}
+
+const SCHEMES: [&str; 3] = ["https://", "http://", "xmpp:"];
+
+/// Characters that end a link: whitespace, markup-ish quotes and brackets, controls, and bidi
+/// controls (which could make a link display as something other than its target).
+fn ends_link(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '<' | '>' | '"' | '\'' | '`' | '{' | '}' | '|' | '\\' | '^'
+        )
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Splits `text` into plain text and links, in order; concatenating the segments gives `text` back.
+pub fn linkify(text: &str) -> Vec<Segment<'_>> {
+    let mut segments = Vec::new();
+    let mut plain_start = 0;
+    let mut i = 0;
+    while i < text.len() {
+        if let Some(len) = link_at(text, i) {
+            if plain_start < i {
+                segments.push(Segment::Text(&text[plain_start..i]));
+            }
+            segments.push(Segment::Link(&text[i..i + len]));
+            i += len;
+            plain_start = i;
+        } else {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    if plain_start < text.len() {
+        segments.push(Segment::Text(&text[plain_start..]));
+    }
+    segments
+}
+
+/// The byte length of a link starting at `at`, if one does.
+fn link_at(text: &str, at: usize) -> Option<usize> {
+    let rest = &text[at..];
+    // A scheme must start a word: "xjavascript:https://" is not "https://".
+    if text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '+' || c == '.' || c == '-')
+    {
+        return None;
+    }
+    let scheme = SCHEMES.iter().find(|s| {
+        rest.get(..s.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(s))
+    })?;
+    let mut end = rest.find(ends_link).unwrap_or(rest.len());
+    // Trailing punctuation belongs to the sentence; a ')' stays only if it closes a '(' in the link.
+    while let Some(last) = rest[..end].chars().next_back() {
+        let drop = match last {
+            '.' | ',' | ';' | ':' | '!' | '?' | '*' => true,
+            ')' => rest[..end].matches('(').count() < rest[..end].matches(')').count(),
+            _ => false,
+        };
+        if !drop {
+            break;
+        }
+        end -= last.len_utf8();
+    }
+    let after_scheme = &rest[scheme.len()..end];
+    let has_target = match *scheme {
+        "xmpp:" => !after_scheme.is_empty(),
+        _ => after_scheme
+            .split(['/', '?', '#'])
+            .next()
+            .is_some_and(|host| !host.is_empty()),
+    };
+    has_target.then_some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Segment::{Link, Text};
+    use super::*;
+
+    #[test]
+    fn links_are_found_and_text_is_kept() {
+        assert_eq!(
+            linkify("see https://example.org/a?b=1#c, and xmpp:room@conf.example?join."),
+            vec![
+                Text("see "),
+                Link("https://example.org/a?b=1#c"),
+                Text(", and "),
+                Link("xmpp:room@conf.example?join"),
+                Text("."),
+            ]
+        );
+    }
+
+    #[test]
+    fn dangerous_schemes_stay_text() {
+        for s in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)",
+            "file:///etc/passwd",
+            "notahttps://x.example",
+            "https://",
+            "http:///path",
+        ] {
+            assert!(linkify(s).iter().all(|seg| matches!(seg, Text(_))), "{s}");
+        }
+    }
+
+    #[test]
+    fn links_stop_at_markup_and_bidi_controls() {
+        assert_eq!(
+            linkify("https://a.example/<img src=x>"),
+            vec![Link("https://a.example/"), Text("<img src=x>")]
+        );
+        assert_eq!(
+            linkify("https://a.example\u{202E}gpj.exe"),
+            vec![Link("https://a.example"), Text("\u{202E}gpj.exe")]
+        );
+        assert_eq!(
+            linkify("\"https://a.example\""),
+            vec![Text("\""), Link("https://a.example"), Text("\"")]
+        );
+    }
+
+    #[test]
+    fn balanced_parentheses_stay_in_the_link() {
+        assert_eq!(
+            linkify("(see https://en.wikipedia.org/wiki/Rust_(language))"),
+            vec![
+                Text("(see "),
+                Link("https://en.wikipedia.org/wiki/Rust_(language)"),
+                Text(")")
+            ]
+        );
+    }
+
+    #[test]
+    fn segments_rebuild_the_text() {
+        let text = "é https://ü.example/ö ok HTTP://X.Y http://z\u{0}";
+        let rebuilt: String = linkify(text)
+            .iter()
+            .map(|s| match s {
+                Text(t) | Link(t) => *t,
+            })
+            .collect();
+        assert_eq!(rebuilt, text);
+    }
+}
