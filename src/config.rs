@@ -45,11 +45,15 @@ impl fmt::Display for ConfigError {
 
 impl Config {
     pub fn parse(json: &str) -> Result<Self, ConfigError> {
-        let config: Config = serde_json::from_str(json).map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let config: Config =
+            serde_json::from_str(json).map_err(|e| ConfigError::Invalid(e.to_string()))?;
         if let Some(url) = &config.websocket_url {
             check_websocket_url(url).map_err(ConfigError::WebSocketUrl)?;
         }
-        for (field, value) in [("default_domain", &config.default_domain), ("locked_domain", &config.locked_domain)] {
+        for (field, value) in [
+            ("default_domain", &config.default_domain),
+            ("locked_domain", &config.locked_domain),
+        ] {
             if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
                 return Err(ConfigError::EmptyDomain(field));
             }
@@ -82,8 +86,14 @@ mod tests {
             Config::parse(r#"{"websocket_url":"ws://localhost/xmpp"}"#),
             Err(ConfigError::WebSocketUrl(UrlError::Insecure))
         ));
-        assert!(matches!(Config::parse(r#"{"default_domian":"x"}"#), Err(ConfigError::Invalid(_))));
+        assert!(matches!(
+            Config::parse(r#"{"default_domian":"x"}"#),
+            Err(ConfigError::Invalid(_))
+        ));
         assert!(matches!(Config::parse("{"), Err(ConfigError::Invalid(_))));
-        assert!(matches!(Config::parse(r#"{"default_domain":" "}"#), Err(ConfigError::EmptyDomain(_))));
+        assert!(matches!(
+            Config::parse(r#"{"default_domain":" "}"#),
+            Err(ConfigError::EmptyDomain(_))
+        ));
     }
 }

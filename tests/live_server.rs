@@ -4,6 +4,8 @@
 //! Ignored by a plain `cargo test`; `scripts/test.sh` runs them with `--include-ignored` and sets
 //! `PARLEY_TEST_WSS_URL` and `PARLEY_TEST_CA` (the server's self-signed certificate).
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use futures_util::{SinkExt, StreamExt};
 use parley::xmpp::entropy::Entropy;
 use parley::xmpp::jid::BareJid;

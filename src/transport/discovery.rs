@@ -36,12 +36,19 @@ impl fmt::Display for DiscoveryError {
 
 /// The two documents to try, JSON first (cheaper to read).
 pub fn host_meta_urls(domain: &str) -> [String; 2] {
-    [format!("https://{domain}/.well-known/host-meta.json"), format!("https://{domain}/.well-known/host-meta")]
+    [
+        format!("https://{domain}/.well-known/host-meta.json"),
+        format!("https://{domain}/.well-known/host-meta"),
+    ]
 }
 
 /// Reads a host-meta document (JSON or XRD, sniffed) and returns the first acceptable endpoint.
 pub fn websocket_from_host_meta(body: &str) -> Result<String, DiscoveryError> {
-    let links = if body.trim_start().starts_with('{') { json_links(body) } else { xrd_links(body) };
+    let links = if body.trim_start().starts_with('{') {
+        json_links(body)
+    } else {
+        xrd_links(body)
+    };
     pick(links)
 }
 
@@ -54,7 +61,11 @@ fn pick(links: Vec<String>) -> Result<String, DiscoveryError> {
             Err(_) => {}
         }
     }
-    Err(if insecure { DiscoveryError::OnlyInsecure } else { DiscoveryError::NoWebSocket })
+    Err(if insecure {
+        DiscoveryError::OnlyInsecure
+    } else {
+        DiscoveryError::NoWebSocket
+    })
 }
 
 fn json_links(body: &str) -> Vec<String> {
@@ -104,27 +115,49 @@ mod tests {
 
     #[test]
     fn xrd_gives_the_wss_link_and_skips_ws() {
-        assert_eq!(websocket_from_host_meta(XRD).unwrap(), "wss://example.org/xmpp-websocket");
+        assert_eq!(
+            websocket_from_host_meta(XRD).unwrap(),
+            "wss://example.org/xmpp-websocket"
+        );
     }
 
     #[test]
     fn json_gives_the_wss_link() {
         let json = r#"{"links":[{"rel":"urn:xmpp:alt-connections:websocket","href":"wss://example.org/ws"}]}"#;
-        assert_eq!(websocket_from_host_meta(json).unwrap(), "wss://example.org/ws");
+        assert_eq!(
+            websocket_from_host_meta(json).unwrap(),
+            "wss://example.org/ws"
+        );
     }
 
     #[test]
     fn only_ws_is_a_clear_error() {
         let json = r#"{"links":[{"rel":"urn:xmpp:alt-connections:websocket","href":"ws://example.org/ws"}]}"#;
-        assert_eq!(websocket_from_host_meta(json), Err(DiscoveryError::OnlyInsecure));
+        assert_eq!(
+            websocket_from_host_meta(json),
+            Err(DiscoveryError::OnlyInsecure)
+        );
         let xrd = XRD.replace("wss://example.org/xmpp-websocket", "ws://example.org/again");
-        assert_eq!(websocket_from_host_meta(&xrd), Err(DiscoveryError::OnlyInsecure));
+        assert_eq!(
+            websocket_from_host_meta(&xrd),
+            Err(DiscoveryError::OnlyInsecure)
+        );
     }
 
     #[test]
     fn garbage_has_no_websocket() {
-        for body in ["", "{", "<html>nope</html>", "<!DOCTYPE x><XRD/>", r#"{"links":"x"}"#] {
-            assert_eq!(websocket_from_host_meta(body), Err(DiscoveryError::NoWebSocket), "{body}");
+        for body in [
+            "",
+            "{",
+            "<html>nope</html>",
+            "<!DOCTYPE x><XRD/>",
+            r#"{"links":"x"}"#,
+        ] {
+            assert_eq!(
+                websocket_from_host_meta(body),
+                Err(DiscoveryError::NoWebSocket),
+                "{body}"
+            );
         }
     }
 

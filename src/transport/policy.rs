@@ -16,8 +16,12 @@ pub enum UrlError {
 impl fmt::Display for UrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Insecure => f.write_str("unencrypted ws:// connections are refused; use a wss:// address"),
-            Self::NotWebSocket(scheme) => write!(f, "'{scheme}' is not a WebSocket address; use wss://"),
+            Self::Insecure => {
+                f.write_str("unencrypted ws:// connections are refused; use a wss:// address")
+            }
+            Self::NotWebSocket(scheme) => {
+                write!(f, "'{scheme}' is not a WebSocket address; use wss://")
+            }
             Self::Malformed(why) => write!(f, "the WebSocket address is malformed ({why})"),
         }
     }
@@ -69,19 +73,46 @@ mod tests {
 
     #[test]
     fn wss_is_accepted() {
-        assert_eq!(check_websocket_url(" wss://localhost:5443/xmpp-websocket ").unwrap(), "wss://localhost:5443/xmpp-websocket");
+        assert_eq!(
+            check_websocket_url(" wss://localhost:5443/xmpp-websocket ").unwrap(),
+            "wss://localhost:5443/xmpp-websocket"
+        );
         assert!(check_websocket_url("WSS://Example.org/ws?x=1").is_ok());
     }
 
     #[test]
     fn everything_else_is_refused() {
-        assert_eq!(check_websocket_url("ws://localhost/xmpp"), Err(UrlError::Insecure));
-        assert_eq!(check_websocket_url("WS://localhost/xmpp"), Err(UrlError::Insecure));
-        assert!(matches!(check_websocket_url("https://localhost/"), Err(UrlError::NotWebSocket(_))));
-        assert!(matches!(check_websocket_url("javascript://alert(1)"), Err(UrlError::NotWebSocket(_))));
-        assert!(matches!(check_websocket_url("localhost:5443"), Err(UrlError::Malformed(_))));
-        assert!(matches!(check_websocket_url("wss:///path"), Err(UrlError::Malformed(_))));
-        assert!(matches!(check_websocket_url("wss://user:pw@host/"), Err(UrlError::Malformed(_))));
-        assert!(matches!(check_websocket_url("wss://ho st/"), Err(UrlError::Malformed(_))));
+        assert_eq!(
+            check_websocket_url("ws://localhost/xmpp"),
+            Err(UrlError::Insecure)
+        );
+        assert_eq!(
+            check_websocket_url("WS://localhost/xmpp"),
+            Err(UrlError::Insecure)
+        );
+        assert!(matches!(
+            check_websocket_url("https://localhost/"),
+            Err(UrlError::NotWebSocket(_))
+        ));
+        assert!(matches!(
+            check_websocket_url("javascript://alert(1)"),
+            Err(UrlError::NotWebSocket(_))
+        ));
+        assert!(matches!(
+            check_websocket_url("localhost:5443"),
+            Err(UrlError::Malformed(_))
+        ));
+        assert!(matches!(
+            check_websocket_url("wss:///path"),
+            Err(UrlError::Malformed(_))
+        ));
+        assert!(matches!(
+            check_websocket_url("wss://user:pw@host/"),
+            Err(UrlError::Malformed(_))
+        ));
+        assert!(matches!(
+            check_websocket_url("wss://ho st/"),
+            Err(UrlError::Malformed(_))
+        ));
     }
 }

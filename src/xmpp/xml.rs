@@ -100,9 +100,12 @@ impl Element {
         self
     }
 
-    /// Builder: append text.
+    /// Builder: append text. Empty text adds nothing, as a parser would see it.
     pub fn text(mut self, text: impl Into<String>) -> Self {
-        self.children.push(Node::Text(text.into()));
+        let text = text.into();
+        if !text.is_empty() {
+            self.children.push(Node::Text(text));
+        }
         self
     }
 
@@ -424,7 +427,7 @@ fn open_element(
         None if prefix.is_empty() => super::ns::CLIENT.to_owned(),
         None => return Err(XmlError::UnboundPrefix(prefix.to_owned())),
     };
-    // Prefixed attributes other than xml:* are rare in XMPP; keep them by qualified name.
+    // Namespaced attributes other than xml:* mean nothing to XMPP: check the prefix, then drop them.
     for (key, _) in &attrs {
         if let Some((p, _)) = key.split_once(':') {
             if resolve_prefix(p, &decls, stack).is_none() {
@@ -432,6 +435,7 @@ fn open_element(
             }
         }
     }
+    attrs.retain(|(key, _)| key.split_once(':').is_none_or(|(p, _)| p == "xml"));
     let el = Element {
         name: local.to_owned(),
         ns,

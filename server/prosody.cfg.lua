@@ -1,0 +1,93 @@
+-- Parley's own Prosody 0.12 config, shared by the demo and the test instance.
+-- Start it only through server/prosody.sh: it sets the PARLEY_* environment
+-- variables read here (Prosody exposes them to the config as ENV_PARLEY_*).
+-- Everything listens on 127.0.0.1 only; s2s is off.
+
+local instance = assert(ENV_PARLEY_INSTANCE, "start Prosody with server/prosody.sh")
+local repo_dir = assert(ENV_PARLEY_REPO_DIR, "PARLEY_REPO_DIR is not set")
+local run_dir = assert(ENV_PARLEY_RUN_DIR, "PARLEY_RUN_DIR is not set")
+local https_port = assert(tonumber(ENV_PARLEY_HTTPS_PORT), "PARLEY_HTTPS_PORT is not a number")
+local loopback = { "127.0.0.1" }
+
+-- Process: foreground, our own data and logs, never /etc/prosody or /var/lib/prosody.
+run_as_root = true
+data_path = run_dir .. "/data"
+certificates = run_dir .. "/certs"
+plugin_paths = { repo_dir .. "/server/modules" }
+log = {
+	{ levels = { min = ENV_PARLEY_LOG_LEVEL or "info" }, to = "file", filename = run_dir .. "/prosody.log" };
+}
+
+-- Network: loopback only, one HTTPS port for the app and the websocket. No plain HTTP, no s2s,
+-- and no plain c2s port either (the web app needs none; it would clash with a system server's 5222).
+interfaces = loopback
+local_interfaces = loopback
+c2s_interfaces = loopback
+c2s_ports = { }
+c2s_direct_tls_interfaces = loopback
+c2s_direct_tls_ports = { }
+legacy_ssl_interfaces = loopback
+legacy_ssl_ports = { }
+s2s_interfaces = loopback
+s2s_ports = { }
+component_interfaces = loopback
+component_ports = { }
+http_interfaces = loopback
+http_ports = { }
+https_interfaces = loopback
+https_ports = { https_port }
+-- Requests for https://127.0.0.1:<port>/ are served as if for localhost.
+http_default_host = "localhost"
+
+authentication = "internal_hashed"
+storage = "internal"
+
+modules_enabled = {
+	"roster"; "saslauth"; "tls"; "disco"; "carbons"; "mam"; "smacks"; "csi_simple";
+	"bookmarks"; "pep"; "vcard4"; "vcard_legacy"; "blocklist"; "private";
+	"ping"; "time"; "version"; "register"; "websocket";
+}
+modules_disabled = { "s2s"; "s2s_auth_certs" }
+
+-- The browser's websocket runs over our HTTPS port, so the stream counts as encrypted.
+consider_websocket_secure = true
+
+-- Tests register accounts freely from loopback.
+allow_registration = true
+min_seconds_between_registrations = 0
+registration_throttle_max = 1000
+
+-- Room for large test data and long histories.
+archive_expires_after = "never"
+storage_archive_item_limit = 200000
+max_archive_query_results = 500
+muc_room_cache_size = 5000
+c2s_stanza_size_limit = 512 * 1024
+
+-- mod_parley_web: the app bundle, /config.json and XEP-0156 host-meta on the same origin.
+parley_web_dir = ENV_PARLEY_DIST_DIR or (repo_dir .. "/dist")
+parley_frame_ancestors = "'self'"
+
+local seed_users = { alice = "wonderland"; bob = "builder"; carol = "christmas" }
+if instance == "test" then
+	-- Clean accounts (no roster) for tests that must start from nothing.
+	seed_users.dave = "dave-pw"
+	seed_users.erin = "erin-pw"
+end
+
+VirtualHost "localhost"
+	http_paths = { parley_web = "/"; websocket = "/xmpp-websocket" }
+	modules_enabled = { "parley_web"; "parley_seed" }
+	parley_seed_users = seed_users
+	-- Mutual contacts (subscription "both") in one group, with display names.
+	parley_seed_contacts = { alice = "Alice"; bob = "Bob"; carol = "Carol" }
+	parley_seed_group = "Friends"
+
+Component "conference.localhost" "muc"
+	modules_enabled = { "muc_mam"; "parley_seed" }
+	muc_room_default_public = true
+	muc_room_default_persistent = true
+	muc_log_by_default = true
+	muc_log_all_rooms = true
+	muc_log_expires_after = "never"
+	parley_seed_rooms = { lobby = "Lobby"; rust = "Rust"; tea = "Tea room" }

@@ -1,0 +1,116 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+// Page helpers that find things only by the test ids of docs/ui-contract.md:
+// visible text is localised, so it is never used except for message bodies.
+
+/** A CSS selector for a test id, optionally narrowed by data-* attributes. */
+export function tid(id: string, data: Record<string, string> = {}): string {
+  const attrs = Object.entries(data)
+    .map(([name, value]) => `[data-${name}=${JSON.stringify(value)}]`)
+    .join('');
+  return `[data-testid=${JSON.stringify(id)}]${attrs}`;
+}
+
+/** Seeded accounts (server/prosody.cfg.lua). */
+export const users = {
+  alice: { jid: 'alice@localhost', password: 'wonderland' },
+  bob: { jid: 'bob@localhost', password: 'builder' },
+  carol: { jid: 'carol@localhost', password: 'christmas' },
+  dave: { jid: 'dave@localhost', password: 'dave-pw' },
+  erin: { jid: 'erin@localhost', password: 'erin-pw' },
+} as const;
+
+/** A marker unique to this run, so messages from earlier tests never match. */
+export function unique(label: string): string {
+  return `${label} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export async function openLogin(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.locator(tid('login-form'))).toBeVisible();
+}
+
+export async function fillLogin(page: Page, jid: string, password: string): Promise<void> {
+  await page.locator(tid('login-jid')).fill(jid);
+  await page.locator(tid('login-password')).fill(password);
+  await page.locator(tid('login-submit')).click();
+}
+
+/** Logs in and waits until the session is online. */
+export async function login(page: Page, jid: string, password: string): Promise<void> {
+  await openLogin(page);
+  await fillLogin(page, jid, password);
+  await expectOnline(page);
+}
+
+export async function expectOnline(page: Page): Promise<void> {
+  await expect(page.locator(tid('app-shell'))).toBeVisible();
+  await expect(page.locator(tid('connection-status'))).toHaveAttribute('data-state', 'online');
+}
+
+export async function logout(page: Page): Promise<void> {
+  await page.locator(tid('logout')).click();
+  await expect(page.locator(tid('login-form'))).toBeVisible();
+}
+
+export function rosterItem(page: Page, jid: string): Locator {
+  return page.locator(tid('roster-item', { jid }));
+}
+
+export function chatView(page: Page, jid: string): Locator {
+  return page.locator(tid('chat-view', { jid }));
+}
+
+/** Opens the chat with a contact from the roster. */
+export async function openChatFromRoster(page: Page, jid: string): Promise<Locator> {
+  await rosterItem(page, jid).click();
+  const view = chatView(page, jid);
+  await expect(view).toBeVisible();
+  return view;
+}
+
+/** Opens a conversation from the chat list (where incoming messages put it). */
+export async function openChatFromList(page: Page, jid: string): Promise<Locator> {
+  await page.locator(`${tid('chat-list')} ${tid('chat-list-item', { jid })}`).click();
+  const view = chatView(page, jid);
+  await expect(view).toBeVisible();
+  return view;
+}
+
+/** The bodies (text) of the messages in a chat view, in document order. */
+export async function bodies(view: Locator): Promise<string[]> {
+  return view.locator(`${tid('message')} ${tid('message-body')}`).allTextContents();
+}
+
+function exactly(text: string): RegExp {
+  const escaped = text.replace(/[.*+?^$()|[\]{}\\]/g, '\\$&');
+  return new RegExp('^' + escaped + '$');
+}
+
+/** Message bodies in a chat view whose text is exactly `text`. */
+export function bodiesWithText(view: Locator, text: string, direction?: 'in' | 'out'): Locator {
+  const message = direction ? tid('message', { direction }) : tid('message');
+  return view.locator(`${message} ${tid('message-body')}`).filter({ hasText: exactly(text) });
+}
+
+/** Types a message and sends it with the button, or with Enter; waits for it to show once. */
+export async function send(view: Locator, text: string, how: 'button' | 'enter' = 'button'): Promise<void> {
+  const input = view.page().locator(tid('composer-input'));
+  await input.fill(text);
+  if (how === 'enter') {
+    await input.press('Enter');
+  } else {
+    await view.page().locator(tid('composer-send')).click();
+  }
+  await expect(bodiesWithText(view, text, 'out')).toHaveCount(1);
+  await expect(input).toHaveValue('');
+}
+
+/** Waits until each text shows exactly once, in this order, after any earlier messages. */
+export async function expectBodiesInOrder(view: Locator, texts: string[]): Promise<void> {
+  await expect
+    .poll(async () => (await bodies(view)).filter((body) => texts.includes(body)), {
+      message: 'each message exactly once, in the order sent',
+    })
+    .toEqual(texts);
+}

@@ -1,0 +1,55 @@
+import { test, expect } from '../lib/fixtures';
+import {
+  bodiesWithText,
+  expectBodiesInOrder,
+  login,
+  logout,
+  openChatFromList,
+  openChatFromRoster,
+  rosterItem,
+  send,
+  tid,
+  unique,
+  users,
+} from '../lib/app';
+
+test('alice and bob see each other online, chat both ways, and bob logging out shows as unavailable', async ({
+  openPage,
+}) => {
+  const alice = await openPage();
+  const bob = await openPage();
+
+  // alice relies on the default domain from config.json; bob types his full address.
+  await login(alice, 'alice', users.alice.password);
+  await login(bob, users.bob.jid, users.bob.password);
+
+  // The seeded roster: bob and carol for alice.
+  await expect(alice.locator(tid('roster'))).toHaveAttribute('data-count', '2');
+  await expect(rosterItem(alice, users.bob.jid)).toHaveAttribute('data-presence', 'available');
+  await expect(rosterItem(alice, users.bob.jid)).toHaveAttribute('data-subscription', 'both');
+  await expect(rosterItem(bob, users.alice.jid)).toHaveAttribute('data-presence', 'available');
+
+  const fromAlice = [unique('one'), unique('two'), unique('three')];
+  const aliceChat = await openChatFromRoster(alice, users.bob.jid);
+  await expect(aliceChat).toHaveAttribute('data-kind', 'chat');
+  for (const text of fromAlice) await send(aliceChat, text);
+  await expectBodiesInOrder(aliceChat, fromAlice);
+
+  // The incoming messages put the conversation in bob's chat list.
+  const bobChat = await openChatFromList(bob, users.alice.jid);
+  await expectBodiesInOrder(bobChat, fromAlice);
+  for (const text of fromAlice) {
+    await expect(bodiesWithText(bobChat, text, 'in')).toHaveCount(1);
+  }
+
+  // Enter in the composer sends as well.
+  const answer = unique('answer');
+  await send(bobChat, answer, 'enter');
+  await expectBodiesInOrder(aliceChat, [...fromAlice, answer]);
+  await expect(bodiesWithText(aliceChat, answer, 'in')).toHaveCount(1);
+  // Nothing arrived twice on either side.
+  await expectBodiesInOrder(bobChat, [...fromAlice, answer]);
+
+  await logout(bob);
+  await expect(rosterItem(alice, users.bob.jid)).toHaveAttribute('data-presence', 'unavailable');
+});

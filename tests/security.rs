@@ -1,0 +1,138 @@
+//! The hostile-string corpus (`tests/security/xss-corpus.json`, shared with the browser tests)
+//! against every field the client puts on the wire: each string either travels exactly, parsing
+//! back to the intended stanza, or is refused before anything is sent. Links found in it are only
+//! ever https, http or xmpp.
+
+use parley::linkify::{linkify, Segment};
+use parley::xmpp::entropy::Entropy;
+use parley::xmpp::jid::BareJid;
+use parley::xmpp::stanza::{self, build, Frame, IqType};
+use parley::xmpp::xml::{check_xml_text, Element};
+use parley::xmpp::{Availability, Instant, Session, SessionConfig};
+use zeroize::Zeroizing;
+
+fn corpus() -> Vec<String> {
+    let text = include_str!("security/xss-corpus.json");
+    let value: serde_json::Value = serde_json::from_str(text).expect("the corpus is valid JSON");
+    let strings: Vec<String> = value["strings"]
+        .as_array()
+        .expect("a 'strings' array")
+        .iter()
+        .map(|s| s.as_str().expect("strings only").to_owned())
+        .collect();
+    assert!(strings.len() >= 200, "the corpus keeps at least 200 strings");
+    strings
+}
+
+/// The same session state as a logged-in client, reached through `Session`'s public API only.
+fn online_session() -> Session {
+    use base64::engine::general_purpose::STANDARD as BASE64;
+    use base64::Engine as _;
+    let mut entropy = [7u8; 32];
+    entropy[..18].copy_from_slice(&BASE64.decode("fyko+d2lbbFgONRv9qkxdawL").unwrap());
+    let config = SessionConfig::new(BareJid::new("user@localhost").unwrap(), Zeroizing::new("pencil".into()));
+    let mut s = Session::new(config, Entropy(entropy), Instant(0));
+    let frames = [
+        "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='s' version='1.0'/>".to_owned(),
+        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms \
+         xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-1</mechanism></mechanisms></stream:features>"
+            .to_owned(),
+        format!(
+            "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</challenge>",
+            BASE64.encode("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096")
+        ),
+        format!("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>", BASE64.encode("v=rmF9pqV8S7suAoZWja4dJRkFsKQ=")),
+        "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='s2' version='1.0'/>".to_owned(),
+        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>".to_owned(),
+        "<iq type='result' id='0707070707070707-1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>user@localhost/web</jid></bind></iq>".to_owned(),
+        "<iq type='result' id='0707070707070707-2'><query xmlns='jabber:iq:roster'/></iq>".to_owned(),
+    ];
+    for f in &frames {
+        s.handle_frame(f, Instant(0));
+    }
+    assert_eq!(s.state(), parley::xmpp::ConnectionState::Online);
+    while s.poll_transmit().is_some() {}
+    s
+}
+
+fn is_sendable(s: &str) -> bool {
+    check_xml_text(s).is_ok()
+}
+
+#[test]
+fn message_bodies_travel_exactly_or_are_refused() {
+    let mut session = online_session();
+    let bob = BareJid::new("bob@localhost").unwrap();
+    for hostile in corpus() {
+        match session.send_chat(&bob, &hostile) {
+            Ok(_) => {
+                let frame = session.poll_transmit().expect("a frame was queued");
+                assert!(session.poll_transmit().is_none(), "exactly one stanza for {hostile:?}");
+                let Frame::Message(m) = stanza::parse(&frame).unwrap().unwrap() else { panic!("a message") };
+                assert_eq!(m.body.as_deref(), Some(hostile.as_str()));
+                assert_eq!(m.to.unwrap().as_str(), "bob@localhost", "the recipient cannot be changed by the body");
+                assert_eq!(m.element.elements().count(), 3, "body, origin-id, active: nothing injected");
+            }
+            Err(_) => {
+                assert!(hostile.trim().is_empty() || !is_sendable(&hostile), "refused only when unsendable: {hostile:?}");
+                assert!(session.poll_transmit().is_none(), "nothing sent for a refused message");
+            }
+        }
+    }
+}
+
+#[test]
+fn status_texts_travel_exactly_or_are_refused() {
+    let mut session = online_session();
+    for hostile in corpus() {
+        match session.set_presence(Availability::Away, Some(&hostile)) {
+            Ok(()) => {
+                let frame = session.poll_transmit().expect("a presence was queued");
+                let Frame::Presence(p) = stanza::parse(&frame).unwrap().unwrap() else { panic!("a presence") };
+                let expected = if hostile.is_empty() { None } else { Some(hostile.clone()) };
+                assert_eq!(p.status.filter(|s| !s.is_empty()), expected);
+                assert_eq!(p.show.as_deref(), Some("away"));
+                assert!(p.to.is_none() && p.kind.is_none(), "no attribute injected by {hostile:?}");
+            }
+            Err(_) => assert!(!is_sendable(&hostile)),
+        }
+    }
+}
+
+#[test]
+fn every_builder_field_round_trips_or_refuses() {
+    for hostile in corpus() {
+        let built = [
+            build::iq(IqType::Get, &hostile, Some(&hostile), Some(Element::new("query", "urn:example").attr("node", &*hostile))),
+            build::bind(Some(&hostile)),
+            build::open(&hostile),
+            build::auth("PLAIN", &hostile),
+            Element::new("presence", "jabber:client").text_child("status", "jabber:client", &*hostile),
+        ];
+        for element in built {
+            match element.to_xml() {
+                Ok(xml) => {
+                    let parsed = parley::xmpp::xml::parse_frame(&xml).unwrap().unwrap();
+                    assert_eq!(parsed, element, "{hostile:?} changed on the way");
+                }
+                Err(_) => assert!(!is_sendable(&hostile), "{hostile:?} refused although sendable"),
+            }
+        }
+    }
+}
+
+#[test]
+fn links_in_the_corpus_are_only_safe_schemes() {
+    for hostile in corpus() {
+        for segment in linkify(&hostile) {
+            if let Segment::Link(href) = segment {
+                let lower = href.to_ascii_lowercase();
+                assert!(
+                    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("xmpp:"),
+                    "{href:?} from {hostile:?}"
+                );
+                assert!(!href.contains(['<', '>', '"', '\'', ' ']), "{href:?} carries markup");
+            }
+        }
+    }
+}
