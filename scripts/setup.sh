@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 TRUNK_VERSION=0.21.14
-APT_PACKAGES=(prosody lua-unbound chromium chromium-driver openssl brotli curl)
+APT_PACKAGES=(prosody lua-unbound chromium chromium-driver openssl brotli curl make gcc g++ libc6-dev)
 
 say() { printf 'setup: %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -45,6 +45,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $wb_version" ]; the
 else
   say "cargo install wasm-bindgen-cli $wb_version (about 2 minutes)"
   cargo install wasm-bindgen-cli --version "$wb_version"
+fi
+
+# cargo-fuzz for the bounded fuzzing run; a plain crates.io install.
+if cargo fuzz --version >/dev/null 2>&1; then
+  say "cargo-fuzz present"
+else
+  say "cargo install cargo-fuzz (about 1 minute)"
+  cargo install cargo-fuzz --locked
 fi
 
 # Playwright uses Debian's chromium, so no browser download; binaryen provides wasm-opt.

@@ -13,7 +13,7 @@ finish() {
   server/prosody.sh stop test >/dev/null || true
   local elapsed="$(((SECONDS - started) / 60))m$(((SECONDS - started) % 60))s"
   if [ "$status" -eq 0 ]; then
-    echo "test: all passed (unit, build, integration, wasm, e2e) in $elapsed"
+    echo "test: all passed (unit, build, integration, wasm, e2e, fuzz) in $elapsed"
   else
     echo "test: FAILED at step '$step' after $elapsed (exit $status)"
   fi
@@ -43,3 +43,4 @@ run integration cargo test --locked --test live_server -- --include-ignored
 run wasm env CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --locked --target wasm32-unknown-unknown
 run e2e scripts/e2e.sh
+run fuzz scripts/fuzz.sh 30

@@ -312,10 +312,15 @@ pub fn parse_frame(input: &str) -> Result<Option<Element>, XmlError> {
 
 /// XML 1.0 §2.3 `Name`, simplified: ASCII rules plus any non-ASCII XML character.
 fn check_name(name: &str) -> Result<(), XmlError> {
+    // Namespaces in XML §3: at most one colon, with a non-empty part on each side.
+    let colons = name.matches(':').count();
+    if colons > 1 || (colons == 1 && (name.starts_with(':') || name.ends_with(':'))) {
+        return Err(XmlError::Malformed(format!("invalid name {:?}", name.chars().take(32).collect::<String>())));
+    }
     let mut chars = name.chars();
-    let first_ok = chars.next().is_some_and(|c| {
-        c.is_ascii_alphabetic() || c == '_' || c == ':' || (!c.is_ascii() && is_xml_char(c))
-    });
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || (!c.is_ascii() && is_xml_char(c)));
     let rest_ok = chars.all(|c| {
         c.is_ascii_alphanumeric()
             || matches!(c, '_' | ':' | '-' | '.')
@@ -528,6 +533,10 @@ mod tests {
             "<a>&#0;</a>",
             "<a>&#x1;</a>",
             "<a\u{0}/>",
+            "<:/>",
+            "<a:/>",
+            "<a:b:c xmlns:a='x'/>",
+            "<a :b='1'/>",
             "<<a/>",
         ] {
             assert!(parse_frame(bad).is_err(), "{bad:?} should fail");
