@@ -20,7 +20,10 @@ fn corpus() -> Vec<String> {
         .iter()
         .map(|s| s.as_str().expect("strings only").to_owned())
         .collect();
-    assert!(strings.len() >= 200, "the corpus keeps at least 200 strings");
+    assert!(
+        strings.len() >= 200,
+        "the corpus keeps at least 200 strings"
+    );
     strings
 }
 
@@ -30,7 +33,10 @@ fn online_session() -> Session {
     use base64::Engine as _;
     let mut entropy = [7u8; 32];
     entropy[..18].copy_from_slice(&BASE64.decode("fyko+d2lbbFgONRv9qkxdawL").unwrap());
-    let config = SessionConfig::new(BareJid::new("user@localhost").unwrap(), Zeroizing::new("pencil".into()));
+    let config = SessionConfig::new(
+        BareJid::new("user@localhost").unwrap(),
+        Zeroizing::new("pencil".into()),
+    );
     let mut s = Session::new(config, Entropy(entropy), Instant(0));
     let frames = [
         "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='s' version='1.0'/>".to_owned(),
@@ -67,15 +73,34 @@ fn message_bodies_travel_exactly_or_are_refused() {
         match session.send_chat(&bob, &hostile) {
             Ok(_) => {
                 let frame = session.poll_transmit().expect("a frame was queued");
-                assert!(session.poll_transmit().is_none(), "exactly one stanza for {hostile:?}");
-                let Frame::Message(m) = stanza::parse(&frame).unwrap().unwrap() else { panic!("a message") };
+                assert!(
+                    session.poll_transmit().is_none(),
+                    "exactly one stanza for {hostile:?}"
+                );
+                let Frame::Message(m) = stanza::parse(&frame).unwrap().unwrap() else {
+                    panic!("a message")
+                };
                 assert_eq!(m.body.as_deref(), Some(hostile.as_str()));
-                assert_eq!(m.to.unwrap().as_str(), "bob@localhost", "the recipient cannot be changed by the body");
-                assert_eq!(m.element.elements().count(), 3, "body, origin-id, active: nothing injected");
+                assert_eq!(
+                    m.to.unwrap().as_str(),
+                    "bob@localhost",
+                    "the recipient cannot be changed by the body"
+                );
+                assert_eq!(
+                    m.element.elements().count(),
+                    3,
+                    "body, origin-id, active: nothing injected"
+                );
             }
             Err(_) => {
-                assert!(hostile.trim().is_empty() || !is_sendable(&hostile), "refused only when unsendable: {hostile:?}");
-                assert!(session.poll_transmit().is_none(), "nothing sent for a refused message");
+                assert!(
+                    hostile.trim().is_empty() || !is_sendable(&hostile),
+                    "refused only when unsendable: {hostile:?}"
+                );
+                assert!(
+                    session.poll_transmit().is_none(),
+                    "nothing sent for a refused message"
+                );
             }
         }
     }
@@ -88,11 +113,20 @@ fn status_texts_travel_exactly_or_are_refused() {
         match session.set_presence(Availability::Away, Some(&hostile)) {
             Ok(()) => {
                 let frame = session.poll_transmit().expect("a presence was queued");
-                let Frame::Presence(p) = stanza::parse(&frame).unwrap().unwrap() else { panic!("a presence") };
-                let expected = if hostile.is_empty() { None } else { Some(hostile.clone()) };
+                let Frame::Presence(p) = stanza::parse(&frame).unwrap().unwrap() else {
+                    panic!("a presence")
+                };
+                let expected = if hostile.is_empty() {
+                    None
+                } else {
+                    Some(hostile.clone())
+                };
                 assert_eq!(p.status.filter(|s| !s.is_empty()), expected);
                 assert_eq!(p.show.as_deref(), Some("away"));
-                assert!(p.to.is_none() && p.kind.is_none(), "no attribute injected by {hostile:?}");
+                assert!(
+                    p.to.is_none() && p.kind.is_none(),
+                    "no attribute injected by {hostile:?}"
+                );
             }
             Err(_) => assert!(!is_sendable(&hostile)),
         }
@@ -103,11 +137,20 @@ fn status_texts_travel_exactly_or_are_refused() {
 fn every_builder_field_round_trips_or_refuses() {
     for hostile in corpus() {
         let built = [
-            build::iq(IqType::Get, &hostile, Some(&hostile), Some(Element::new("query", "urn:example").attr("node", &*hostile))),
+            build::iq(
+                IqType::Get,
+                &hostile,
+                Some(&hostile),
+                Some(Element::new("query", "urn:example").attr("node", &*hostile)),
+            ),
             build::bind(Some(&hostile)),
             build::open(&hostile),
             build::auth("PLAIN", &hostile),
-            Element::new("presence", "jabber:client").text_child("status", "jabber:client", &*hostile),
+            Element::new("presence", "jabber:client").text_child(
+                "status",
+                "jabber:client",
+                &*hostile,
+            ),
         ];
         for element in built {
             match element.to_xml() {
@@ -115,7 +158,10 @@ fn every_builder_field_round_trips_or_refuses() {
                     let parsed = parley::xmpp::xml::parse_frame(&xml).unwrap().unwrap();
                     assert_eq!(parsed, element, "{hostile:?} changed on the way");
                 }
-                Err(_) => assert!(!is_sendable(&hostile), "{hostile:?} refused although sendable"),
+                Err(_) => assert!(
+                    !is_sendable(&hostile),
+                    "{hostile:?} refused although sendable"
+                ),
             }
         }
     }
@@ -128,10 +174,15 @@ fn links_in_the_corpus_are_only_safe_schemes() {
             if let Segment::Link(href) = segment {
                 let lower = href.to_ascii_lowercase();
                 assert!(
-                    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("xmpp:"),
+                    lower.starts_with("https://")
+                        || lower.starts_with("http://")
+                        || lower.starts_with("xmpp:"),
                     "{href:?} from {hostile:?}"
                 );
-                assert!(!href.contains(['<', '>', '"', '\'', ' ']), "{href:?} carries markup");
+                assert!(
+                    !href.contains(['<', '>', '"', '\'', ' ']),
+                    "{href:?} carries markup"
+                );
             }
         }
     }

@@ -40,7 +40,7 @@ pub(super) fn text(key: Key) -> &'static str {
         NoMessages => "No messages yet. Say hello!",
         Typing => "is typing…",
         MessageInput => "Message",
-        MessagePlaceholder => "Write a message (Enter sends, Shift+Enter adds a line)",
+        MessagePlaceholder => "Write a message…",
         Send => "Send",
         Dismiss => "Dismiss",
         MessageFailed => "A message could not be delivered",

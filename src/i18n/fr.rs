@@ -40,7 +40,7 @@ pub(super) fn text(key: Key) -> &'static str {
         NoMessages => "Aucun message pour l’instant. Dites bonjour !",
         Typing => "est en train d’écrire…",
         MessageInput => "Message",
-        MessagePlaceholder => "Écrivez un message (Entrée envoie, Maj+Entrée ajoute une ligne)",
+        MessagePlaceholder => "Écrivez un message…",
         Send => "Envoyer",
         Dismiss => "Fermer",
         MessageFailed => "Un message n’a pas pu être remis",

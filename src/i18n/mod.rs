@@ -52,13 +52,18 @@ impl Lang {
     /// Reads a language tag such as `ru-RU` or `fr`; only the primary subtag counts.
     pub fn from_tag(tag: &str) -> Option<Self> {
         let primary = tag.trim().split(['-', '_']).next()?;
-        Self::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(primary))
+        Self::ALL
+            .into_iter()
+            .find(|l| l.code().eq_ignore_ascii_case(primary))
     }
 }
 
 /// The first supported language in the person's preference order (`navigator.languages`), else English.
 pub fn negotiate<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Lang {
-    preferred.into_iter().find_map(Lang::from_tag).unwrap_or(Lang::En)
+    preferred
+        .into_iter()
+        .find_map(Lang::from_tag)
+        .unwrap_or(Lang::En)
 }
 
 /// Every string of the UI.
@@ -153,20 +158,88 @@ impl Key {
     pub const ALL: [Key; 82] = {
         use Key::*;
         [
-            Tagline, SignInTitle, Address, AddressPlaceholderFull, AddressPlaceholderUser, Password, Advanced,
-            WebSocketUrl, WebSocketUrlHint, SignIn, SigningIn, Language, ConfigLoading, StateConnecting,
-            StateOnline, StateReconnecting, StateOffline, MyStatus, ShowAvailable, ShowAway, ShowDnd, ShowXa,
-            ShowUnavailable, Logout, Chats, NoChats, Contacts, FilterContacts, NoContacts, NoMatches, Unread,
-            Back, PickConversation, NoMessages, Typing, MessageInput, MessagePlaceholder, Send, Dismiss,
-            MessageFailed, Notifications, MissingPassword, ErrWrongCredentials, ErrAuthFailed,
-            ErrSaslInvalidPassword, ErrSaslInvalidUsername, ErrSaslProtocol, ErrSaslNonce, ErrSaslIterations,
-            ErrSaslSignature, ErrSaslServer, ErrNoMechanism, ErrStream, ErrFrameTooLarge, ErrTimeout,
-            ErrBindFailed, ErrProtocol, ErrConnectionLost, ErrRedirect, ErrRedirectRefused, ErrTooManyRedirects,
-            ErrUnreachable, ErrAddressEmpty, ErrAddressMissingDomain, ErrAddressWrongDomain,
-            ErrAddressMissingLocalpart, ErrAddressInvalid, ErrUrlInsecure, ErrUrlNotWebSocket, ErrUrlMalformed,
-            ErrInsecurePage, ErrConfigInvalid, ErrConfigUrl, ErrConfigEmptyDomain, ErrDiscoveryNotFound,
-            ErrDiscoveryOnlyInsecure, ErrDiscoveryNoWebSocket, ErrSendEmpty, ErrSendNotOnline, ErrSendInvalidText,
-            ErrEntropy, ErrBrowser,
+            Tagline,
+            SignInTitle,
+            Address,
+            AddressPlaceholderFull,
+            AddressPlaceholderUser,
+            Password,
+            Advanced,
+            WebSocketUrl,
+            WebSocketUrlHint,
+            SignIn,
+            SigningIn,
+            Language,
+            ConfigLoading,
+            StateConnecting,
+            StateOnline,
+            StateReconnecting,
+            StateOffline,
+            MyStatus,
+            ShowAvailable,
+            ShowAway,
+            ShowDnd,
+            ShowXa,
+            ShowUnavailable,
+            Logout,
+            Chats,
+            NoChats,
+            Contacts,
+            FilterContacts,
+            NoContacts,
+            NoMatches,
+            Unread,
+            Back,
+            PickConversation,
+            NoMessages,
+            Typing,
+            MessageInput,
+            MessagePlaceholder,
+            Send,
+            Dismiss,
+            MessageFailed,
+            Notifications,
+            MissingPassword,
+            ErrWrongCredentials,
+            ErrAuthFailed,
+            ErrSaslInvalidPassword,
+            ErrSaslInvalidUsername,
+            ErrSaslProtocol,
+            ErrSaslNonce,
+            ErrSaslIterations,
+            ErrSaslSignature,
+            ErrSaslServer,
+            ErrNoMechanism,
+            ErrStream,
+            ErrFrameTooLarge,
+            ErrTimeout,
+            ErrBindFailed,
+            ErrProtocol,
+            ErrConnectionLost,
+            ErrRedirect,
+            ErrRedirectRefused,
+            ErrTooManyRedirects,
+            ErrUnreachable,
+            ErrAddressEmpty,
+            ErrAddressMissingDomain,
+            ErrAddressWrongDomain,
+            ErrAddressMissingLocalpart,
+            ErrAddressInvalid,
+            ErrUrlInsecure,
+            ErrUrlNotWebSocket,
+            ErrUrlMalformed,
+            ErrInsecurePage,
+            ErrConfigInvalid,
+            ErrConfigUrl,
+            ErrConfigEmptyDomain,
+            ErrDiscoveryNotFound,
+            ErrDiscoveryOnlyInsecure,
+            ErrDiscoveryNoWebSocket,
+            ErrSendEmpty,
+            ErrSendNotOnline,
+            ErrSendInvalidText,
+            ErrEntropy,
+            ErrBrowser,
         ]
     };
 }
@@ -191,17 +264,25 @@ fn with_detail(lang: Lang, key: Key, detail: &str) -> String {
 pub fn describe_session_error(lang: Lang, error: &SessionError) -> String {
     match error {
         SessionError::WrongCredentials => t(lang, Key::ErrWrongCredentials).to_owned(),
-        SessionError::AuthFailed { condition, text } => {
-            with_detail(lang, Key::ErrAuthFailed, &server_detail(condition, text.as_deref()))
-        }
+        SessionError::AuthFailed { condition, text } => with_detail(
+            lang,
+            Key::ErrAuthFailed,
+            &server_detail(condition, text.as_deref()),
+        ),
         SessionError::Sasl(e) => describe_sasl_error(lang, e),
         SessionError::NoSupportedMechanism { offered } => {
-            let offered = if offered.is_empty() { "-".to_owned() } else { offered.join(", ") };
+            let offered = if offered.is_empty() {
+                "-".to_owned()
+            } else {
+                offered.join(", ")
+            };
             with_detail(lang, Key::ErrNoMechanism, &offered)
         }
-        SessionError::StreamError { condition, text } => {
-            with_detail(lang, Key::ErrStream, &server_detail(condition, text.as_deref()))
-        }
+        SessionError::StreamError { condition, text } => with_detail(
+            lang,
+            Key::ErrStream,
+            &server_detail(condition, text.as_deref()),
+        ),
         SessionError::FrameTooLarge { size, limit } => {
             with_detail(lang, Key::ErrFrameTooLarge, &format!("{size} > {limit}"))
         }
@@ -237,7 +318,9 @@ pub fn describe_address_error(lang: Lang, error: &AddressError) -> String {
     match error {
         AddressError::Empty => t(lang, Key::ErrAddressEmpty).to_owned(),
         AddressError::MissingDomain => t(lang, Key::ErrAddressMissingDomain).to_owned(),
-        AddressError::WrongDomain { locked } => with_detail(lang, Key::ErrAddressWrongDomain, locked),
+        AddressError::WrongDomain { locked } => {
+            with_detail(lang, Key::ErrAddressWrongDomain, locked)
+        }
         AddressError::MissingLocalpart => t(lang, Key::ErrAddressMissingLocalpart).to_owned(),
         AddressError::Invalid(why) => with_detail(lang, Key::ErrAddressInvalid, why),
     }
@@ -260,7 +343,11 @@ pub fn describe_context_error(lang: Lang, error: &ContextError) -> String {
 pub fn describe_config_error(lang: Lang, error: &ConfigError) -> String {
     match error {
         ConfigError::Invalid(why) => with_detail(lang, Key::ErrConfigInvalid, why),
-        ConfigError::WebSocketUrl(e) => format!("{} {}", t(lang, Key::ErrConfigUrl), describe_url_error(lang, e)),
+        ConfigError::WebSocketUrl(e) => format!(
+            "{} {}",
+            t(lang, Key::ErrConfigUrl),
+            describe_url_error(lang, e)
+        ),
         ConfigError::EmptyDomain(field) => with_detail(lang, Key::ErrConfigEmptyDomain, field),
     }
 }
@@ -293,7 +380,11 @@ pub fn describe_connect_error(lang: Lang, error: &ConnectError) -> String {
         ConnectError::Entropy(e) => describe_entropy_error(lang, e),
         ConnectError::Unreachable => t(lang, Key::ErrUnreachable).to_owned(),
         ConnectError::RedirectRefused(e) => {
-            format!("{} {}", t(lang, Key::ErrRedirectRefused), describe_url_error(lang, e))
+            format!(
+                "{} {}",
+                t(lang, Key::ErrRedirectRefused),
+                describe_url_error(lang, e)
+            )
         }
         ConnectError::TooManyRedirects => t(lang, Key::ErrTooManyRedirects).to_owned(),
         ConnectError::Session(e) => describe_session_error(lang, e),
@@ -317,13 +408,21 @@ mod tests {
 
     #[test]
     fn key_list_has_no_duplicates() {
-        assert_eq!(Key::ALL.iter().collect::<HashSet<_>>().len(), Key::ALL.len());
+        assert_eq!(
+            Key::ALL.iter().collect::<HashSet<_>>().len(),
+            Key::ALL.len()
+        );
     }
 
     #[test]
     fn translations_differ_from_english_where_it_matters() {
         for lang in [Lang::Ru, Lang::Fr] {
-            for key in [Key::SignIn, Key::Password, Key::ErrWrongCredentials, Key::ErrUnreachable] {
+            for key in [
+                Key::SignIn,
+                Key::Password,
+                Key::ErrWrongCredentials,
+                Key::ErrUnreachable,
+            ] {
                 assert_ne!(t(lang, key), t(Lang::En, key), "{lang:?} {key:?}");
             }
         }
@@ -349,7 +448,10 @@ mod tests {
 
     #[test]
     fn server_text_is_appended_verbatim() {
-        let e = SessionError::StreamError { condition: "system-shutdown".into(), text: Some("<b>bye</b>".into()) };
+        let e = SessionError::StreamError {
+            condition: "system-shutdown".into(),
+            text: Some("<b>bye</b>".into()),
+        };
         for lang in Lang::ALL {
             let text = describe_session_error(lang, &e);
             assert!(text.starts_with(t(lang, Key::ErrStream)), "{text}");
@@ -360,11 +462,22 @@ mod tests {
     #[test]
     fn errors_are_localised() {
         let insecure = ConnectError::Url(UrlError::Insecure);
-        assert_eq!(describe_connect_error(Lang::En, &insecure), t(Lang::En, Key::ErrUrlInsecure));
-        assert_ne!(describe_connect_error(Lang::Ru, &insecure), describe_connect_error(Lang::En, &insecure));
+        assert_eq!(
+            describe_connect_error(Lang::En, &insecure),
+            t(Lang::En, Key::ErrUrlInsecure)
+        );
+        assert_ne!(
+            describe_connect_error(Lang::Ru, &insecure),
+            describe_connect_error(Lang::En, &insecure)
+        );
         let wrong = ConnectError::Session(SessionError::WrongCredentials);
-        assert_eq!(describe_connect_error(Lang::Fr, &wrong), t(Lang::Fr, Key::ErrWrongCredentials));
-        let locked = AddressError::WrongDomain { locked: "example.org".into() };
+        assert_eq!(
+            describe_connect_error(Lang::Fr, &wrong),
+            t(Lang::Fr, Key::ErrWrongCredentials)
+        );
+        let locked = AddressError::WrongDomain {
+            locked: "example.org".into(),
+        };
         assert!(describe_address_error(Lang::Ru, &locked).ends_with("example.org"));
         let config = ConfigError::WebSocketUrl(UrlError::Insecure);
         assert!(describe_config_error(Lang::En, &config).contains(t(Lang::En, Key::ErrUrlInsecure)));

@@ -40,7 +40,7 @@ pub(super) fn text(key: Key) -> &'static str {
         NoMessages => "Сообщений пока нет. Поздоровайтесь!",
         Typing => "печатает…",
         MessageInput => "Сообщение",
-        MessagePlaceholder => "Напишите сообщение (Enter — отправить, Shift+Enter — новая строка)",
+        MessagePlaceholder => "Напишите сообщение…",
         Send => "Отправить",
         Dismiss => "Закрыть",
         MessageFailed => "Сообщение не удалось доставить",

@@ -17,13 +17,18 @@ use super::ConnectError;
 use crate::xmpp::entropy::Entropy;
 use crate::xmpp::jid::BareJid;
 use crate::xmpp::message::SendError;
-use crate::xmpp::{Availability, ChatMessage, ConnectionState, Event, Instant, Session, SessionConfig, SessionError};
+use crate::xmpp::{
+    Availability, ChatMessage, ConnectionState, Event, Instant, Session, SessionConfig,
+    SessionError,
+};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{CloseEvent, MessageEvent, RequestCredentials, RequestInit, RequestMode, Response, WebSocket};
+use web_sys::{
+    CloseEvent, MessageEvent, RequestCredentials, RequestInit, RequestMode, Response, WebSocket,
+};
 use zeroize::Zeroizing;
 
 /// The WebSocket subprotocol of RFC 7395 §3.1.
@@ -83,7 +88,10 @@ impl Drop for Link {
 
 /// `performance.now()` as the session's clock.
 pub fn now() -> Instant {
-    let ms = web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0);
+    let ms = web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0);
     Instant(ms.max(0.0) as u64)
 }
 
@@ -97,11 +105,21 @@ pub fn check_page_context() -> Result<(), ConnectError> {
 
 /// Checks the page and the URL, then opens the socket and starts the session. Every refusal is
 /// returned before a `WebSocket` is constructed.
-pub fn connect(url: &str, config: SessionConfig, sink: impl Fn(Update) + 'static) -> Result<Connection, ConnectError> {
+pub fn connect(
+    url: &str,
+    config: SessionConfig,
+    sink: impl Fn(Update) + 'static,
+) -> Result<Connection, ConnectError> {
     check_page_context()?;
     let url = check_websocket_url(url).map_err(ConnectError::Url)?;
     let entropy = Entropy::fresh().map_err(ConnectError::Entropy)?;
-    let SessionConfig { account, password, resource, max_frame_bytes, timeout_ms } = config;
+    let SessionConfig {
+        account,
+        password,
+        resource,
+        max_frame_bytes,
+        timeout_ms,
+    } = config;
     let inner = Rc::new(RefCell::new(Inner {
         link: None,
         sink: Rc::new(sink),
@@ -119,7 +137,9 @@ pub fn connect(url: &str, config: SessionConfig, sink: impl Fn(Update) + 'static
 
 impl Connection {
     pub fn send_chat(&self, to: &BareJid, body: &str) -> Result<ChatMessage, SendError> {
-        let result = self.with_session(|s| s.send_chat(to, body)).unwrap_or(Err(SendError::NotOnline));
+        let result = self
+            .with_session(|s| s.send_chat(to, body))
+            .unwrap_or(Err(SendError::NotOnline));
         pump(&self.inner);
         result
     }
@@ -129,8 +149,14 @@ impl Connection {
         pump(&self.inner);
     }
 
-    pub fn set_presence(&self, availability: Availability, status: Option<&str>) -> Result<(), SendError> {
-        let result = self.with_session(|s| s.set_presence(availability, status)).unwrap_or(Err(SendError::NotOnline));
+    pub fn set_presence(
+        &self,
+        availability: Availability,
+        status: Option<&str>,
+    ) -> Result<(), SendError> {
+        let result = self
+            .with_session(|s| s.set_presence(availability, status))
+            .unwrap_or(Err(SendError::NotOnline));
         pump(&self.inner);
         result
     }
@@ -142,7 +168,11 @@ impl Connection {
     }
 
     fn with_session<T>(&self, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
-        self.inner.borrow_mut().link.as_mut().map(|link| f(&mut link.session))
+        self.inner
+            .borrow_mut()
+            .link
+            .as_mut()
+            .map(|link| f(&mut link.session))
     }
 }
 
@@ -152,7 +182,8 @@ fn open_link(
     password: Zeroizing<String>,
     entropy: Entropy,
 ) -> Result<(), ConnectError> {
-    let ws = WebSocket::new_with_str(url, SUBPROTOCOL).map_err(|e| ConnectError::Browser(js_error_text(&e)))?;
+    let ws = WebSocket::new_with_str(url, SUBPROTOCOL)
+        .map_err(|e| ConnectError::Browser(js_error_text(&e)))?;
     let weak = Rc::downgrade(inner);
     let on_open = {
         let weak = weak.clone();
@@ -162,7 +193,9 @@ fn open_link(
         let weak = weak.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             // RFC 7395 §3.2: frames are text; anything else is not XMPP and is ignored.
-            let Some(frame) = event.data().as_string() else { return };
+            let Some(frame) = event.data().as_string() else {
+                return;
+            };
             with_inner(&weak, |inner| {
                 if let Some(link) = inner.borrow_mut().link.as_mut() {
                     link.session.handle_frame(&frame, now());
@@ -220,7 +253,9 @@ fn socket_closed(inner: &Rc<RefCell<Inner>>) {
     let unreachable = {
         let mut guard = inner.borrow_mut();
         let online = guard.online;
-        let Some(link) = guard.link.as_mut() else { return };
+        let Some(link) = guard.link.as_mut() else {
+            return;
+        };
         if link.session.state() == ConnectionState::Closed {
             false
         } else if !online && link.session.state() != ConnectionState::Closing {
@@ -256,7 +291,9 @@ fn pump(inner: &Rc<RefCell<Inner>>) {
     let sink = {
         let mut guard = inner.borrow_mut();
         let state = &mut *guard;
-        let Some(link) = state.link.as_mut() else { return };
+        let Some(link) = state.link.as_mut() else {
+            return;
+        };
         if link.ws.ready_state() == WebSocket::OPEN {
             while let Some(frame) = link.session.poll_transmit() {
                 // A failed send surfaces as the socket's close event.
@@ -303,14 +340,19 @@ fn pump(inner: &Rc<RefCell<Inner>>) {
 }
 
 fn schedule_timeout(link: &mut Link) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     if let Some(timer) = link.timer.take() {
         window.clear_timeout_with_handle(timer);
     }
     if let Some(deadline) = link.session.poll_timeout() {
         let delay = deadline.0.saturating_sub(now().0).min(i32::MAX as u64) as i32;
         link.timer = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(link.on_timer.as_ref().unchecked_ref(), delay)
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                link.on_timer.as_ref().unchecked_ref(),
+                delay,
+            )
             .ok();
     }
 }
@@ -325,7 +367,10 @@ fn follow_redirect(inner: &Rc<RefCell<Inner>>, uri: &str) {
             }
             guard.redirected = true;
             // After login the password is gone; a redirect then cannot be followed silently.
-            guard.redirect_password.take().ok_or_else(|| ConnectError::Session(SessionError::SeeOtherUri(uri.into())))?
+            guard
+                .redirect_password
+                .take()
+                .ok_or_else(|| ConnectError::Session(SessionError::SeeOtherUri(uri.into())))?
         };
         let url = check_websocket_url(uri).map_err(ConnectError::RedirectRefused)?;
         let entropy = Entropy::fresh().map_err(ConnectError::Entropy)?;
@@ -350,7 +395,9 @@ fn js_error_text(value: &JsValue) -> String {
 pub async fn discover(domain: &str) -> Result<String, ConnectError> {
     let mut best = DiscoveryError::NotFound;
     for url in host_meta_urls(domain) {
-        let Ok(body) = fetch_text(&url).await else { continue };
+        let Ok(body) = fetch_text(&url).await else {
+            continue;
+        };
         match websocket_from_host_meta(&body) {
             Ok(endpoint) => return Ok(endpoint),
             // "Only ws://" explains more than "nothing usable", which explains more than "not found".
@@ -368,13 +415,19 @@ pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
     let init = RequestInit::new();
     init.set_mode(RequestMode::Cors);
     init.set_credentials(RequestCredentials::Omit);
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|_| FetchError::Network)?;
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| FetchError::Network)?;
     let response: Response = response.dyn_into().map_err(|_| FetchError::Network)?;
     if !response.ok() {
         return Err(FetchError::Status(response.status()));
     }
     let text = response.text().map_err(|_| FetchError::Network)?;
-    JsFuture::from(text).await.ok().and_then(|t| t.as_string()).ok_or(FetchError::Network)
+    JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or(FetchError::Network)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

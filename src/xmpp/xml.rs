@@ -315,7 +315,10 @@ fn check_name(name: &str) -> Result<(), XmlError> {
     // Namespaces in XML §3: at most one colon, with a non-empty part on each side.
     let colons = name.matches(':').count();
     if colons > 1 || (colons == 1 && (name.starts_with(':') || name.ends_with(':'))) {
-        return Err(XmlError::Malformed(format!("invalid name {:?}", name.chars().take(32).collect::<String>())));
+        return Err(XmlError::Malformed(format!(
+            "invalid name {:?}",
+            name.chars().take(32).collect::<String>()
+        )));
     }
     let mut chars = name.chars();
     let first_ok = chars

@@ -1,0 +1,218 @@
+//! The login page: address, password, an optional WebSocket URL, and the sign-in flow.
+//!
+//! The endpoint comes from the form's Advanced field, else `config.json`, else XEP-0156 discovery;
+//! whichever it is, [`connect`] applies the wss-only policy before any socket exists. The password
+//! is read from the input once, moved into the session, and never kept in a signal.
+
+use super::state::{AppState, ConfigStatus, Phase, UiError};
+use super::{tr, use_state, LanguageSelect};
+use crate::config::Config;
+use crate::i18n::Key;
+use crate::transport::websocket::{check_page_context, connect, discover};
+use crate::transport::ConnectError;
+use crate::xmpp::jid::parse_account;
+use crate::xmpp::SessionConfig;
+use leptos::html;
+use leptos::prelude::*;
+use zeroize::Zeroizing;
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let state = use_state();
+    let jid_input = NodeRef::<html::Input>::new();
+    let password_input = NodeRef::<html::Input>::new();
+    let url_input = NodeRef::<html::Input>::new();
+    let busy = move || state.phase.get() == Phase::SigningIn;
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if state.phase.get_untracked() == Phase::SigningIn {
+            return;
+        }
+        let (Some(jid), Some(password), Some(url)) =
+            (jid_input.get(), password_input.get(), url_input.get())
+        else {
+            return;
+        };
+        let password = Zeroizing::new(password.value());
+        state.last_address.set(jid.value());
+        leptos::task::spawn_local(sign_in(state, jid.value(), password, url.value()));
+    };
+
+    let config = move || match state.config.get() {
+        ConfigStatus::Ready(config) => config,
+        ConfigStatus::Loading | ConfigStatus::Invalid(_) => Config::default(),
+    };
+    let fixed_domain = move || {
+        let config = config();
+        config.locked_domain.or(config.default_domain)
+    };
+    let placeholder = move || {
+        if fixed_domain().is_some() {
+            tr(Key::AddressPlaceholderUser)()
+        } else {
+            tr(Key::AddressPlaceholderFull)()
+        }
+    };
+    let error_text = move || {
+        state
+            .login_error
+            .get()
+            .map(|e| e.describe(state.lang.get()))
+    };
+
+    view! {
+        <main class="login-page">
+            <div class="login-card">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true">"P"</span>
+                    <h1>"Parley"</h1>
+                </div>
+                <p class="tagline">{tr(Key::Tagline)}</p>
+                <form data-testid="login-form" class="login-form" novalidate on:submit=on_submit>
+                    <h2 class="visually-hidden">{tr(Key::SignInTitle)}</h2>
+                    <div class="field">
+                        <label for="login-jid">{tr(Key::Address)}</label>
+                        <div class="input-with-suffix">
+                            <input
+                                id="login-jid"
+                                data-testid="login-jid"
+                                class="input"
+                                type="text"
+                                autocomplete="username"
+                                autocapitalize="none"
+                                spellcheck="false"
+                                placeholder=placeholder
+                                value=state.last_address.get_untracked()
+                                node_ref=jid_input
+                            />
+                            {move || {
+                                fixed_domain()
+                                    .map(|domain| {
+                                        view! {
+                                            <span class="suffix" aria-hidden="true">
+                                                "@"
+                                                {domain}
+                                            </span>
+                                        }
+                                    })
+                            }}
+                        </div>
+                    </div>
+                    <div class="field">
+                        <label for="login-password">{tr(Key::Password)}</label>
+                        <input
+                            id="login-password"
+                            data-testid="login-password"
+                            class="input"
+                            type="password"
+                            autocomplete="current-password"
+                            node_ref=password_input
+                        />
+                    </div>
+                    <details class="advanced">
+                        <summary>{tr(Key::Advanced)}</summary>
+                        <div class="field">
+                            <label for="login-ws-url">{tr(Key::WebSocketUrl)}</label>
+                            <input
+                                id="login-ws-url"
+                                data-testid="login-ws-url"
+                                class="input"
+                                type="text"
+                                inputmode="url"
+                                autocapitalize="none"
+                                spellcheck="false"
+                                placeholder="wss://example.org/xmpp-websocket"
+                                aria-describedby="login-ws-url-hint"
+                                node_ref=url_input
+                            />
+                            <p id="login-ws-url-hint" class="hint">{tr(Key::WebSocketUrlHint)}</p>
+                        </div>
+                    </details>
+                    {move || {
+                        error_text()
+                            .map(|text| {
+                                view! {
+                                    <p data-testid="login-error" class="form-error" role="alert">
+                                        {text}
+                                    </p>
+                                }
+                            })
+                    }}
+                    <button type="submit" data-testid="login-submit" class="button primary" disabled=busy>
+                        {move || if busy() { tr(Key::SigningIn)() } else { tr(Key::SignIn)() }}
+                    </button>
+                </form>
+                <div class="login-footer">
+                    <LanguageSelect id="login-language"/>
+                </div>
+            </div>
+        </main>
+    }
+}
+
+/// Checks the form, finds the endpoint and starts the connection; errors land in `login-error`.
+async fn sign_in(
+    state: AppState,
+    typed_jid: String,
+    password: Zeroizing<String>,
+    typed_url: String,
+) {
+    state.login_error.set(None);
+    let typed_url = typed_url.trim().to_owned();
+    let config = match state.config.get_untracked() {
+        ConfigStatus::Ready(config) => config,
+        // A URL typed under Advanced is a way around a broken config.json; nothing else is.
+        ConfigStatus::Invalid(e) if typed_url.is_empty() => {
+            state.login_error.set(Some(UiError::Config(e)));
+            return;
+        }
+        ConfigStatus::Invalid(_) | ConfigStatus::Loading => Config::default(),
+    };
+    let account = match parse_account(
+        &typed_jid,
+        config.default_domain.as_deref(),
+        config.locked_domain.as_deref(),
+    ) {
+        Ok(account) => account,
+        Err(e) => {
+            state.login_error.set(Some(UiError::Address(e)));
+            return;
+        }
+    };
+    if password.is_empty() {
+        state.login_error.set(Some(UiError::MissingPassword));
+        return;
+    }
+    if let Err(e) = check_page_context() {
+        state.login_error.set(Some(UiError::Connect(e)));
+        return;
+    }
+    let generation = state.begin_login();
+    state.phase.set(Phase::SigningIn);
+    let url = if !typed_url.is_empty() {
+        Ok(typed_url)
+    } else if let Some(url) = config.websocket_url.clone() {
+        Ok(url)
+    } else {
+        discover(account.domain().as_str()).await
+    };
+    let fail = |e: ConnectError| {
+        state.phase.set(Phase::LoggedOut);
+        state.login_error.set(Some(UiError::Connect(e)));
+    };
+    let url = match url {
+        Ok(url) => url,
+        Err(e) => return fail(e),
+    };
+    let mut session_config = SessionConfig::new(account, password);
+    if let Some(limit) = config.max_frame_bytes {
+        session_config.max_frame_bytes = limit;
+    }
+    match connect(&url, session_config, move |update| {
+        state.apply(generation, update)
+    }) {
+        Ok(connection) => state.set_connection(connection),
+        Err(e) => fail(e),
+    }
+}

@@ -1,0 +1,138 @@
+//! The Leptos (client-side rendered) user interface.
+//!
+//! [`state`] owns the signals; [`login`], [`shell`], [`roster`] and [`chat`] are the views that read
+//! them. Every untrusted string (names, addresses, bodies, status and server error text) is rendered
+//! as a text node, never as markup, and the page needs no inline script or style (CSP).
+
+pub mod chat;
+pub mod login;
+pub mod roster;
+pub mod shell;
+pub mod state;
+
+use crate::config::Config;
+use crate::i18n::{self, Key, Lang};
+use crate::transport::websocket::{fetch_text, FetchError};
+use leptos::prelude::*;
+use state::{AppState, ConfigStatus, Phase, UiError};
+
+/// The only thing remembered between visits; never any credential.
+const LANG_STORAGE_KEY: &str = "parley.lang";
+
+/// Mounts the app on `<body>` and loads `config.json`.
+pub fn mount() {
+    let state = AppState::new(initial_lang());
+    mount_to_body(move || {
+        provide_context(state);
+        view! { <App/> }
+    });
+    // After mounting: that is where Leptos sets up the task executor.
+    leptos::task::spawn_local(load_config(state));
+}
+
+/// The state provided by [`mount`] (or by a test that mounts a single view).
+pub fn use_state() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// A reactive translation of `key`.
+pub fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = use_state().lang;
+    move || i18n::t(lang.get(), key)
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let state = use_state();
+    Effect::new(move |_| {
+        let code = state.lang.get().code();
+        if let Some(root) = document().document_element() {
+            // Lets screen readers and hyphenation use the right language.
+            let _ = root.set_attribute("lang", code);
+        }
+    });
+    view! {
+        {move || match state.phase.get() {
+            Phase::Shell => view! { <shell::Shell/> }.into_any(),
+            Phase::LoggedOut | Phase::SigningIn => view! { <login::Login/> }.into_any(),
+        }}
+        <shell::Toasts/>
+    }
+}
+
+/// The language picker used on the login page and in the shell.
+#[component]
+pub fn LanguageSelect(id: &'static str) -> impl IntoView {
+    let state = use_state();
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(lang) = Lang::from_tag(&event_target_value(&ev)) {
+            state.lang.set(lang);
+            remember_lang(lang);
+        }
+    };
+    view! {
+        <div class="language">
+            <label for=id class="visually-hidden">{tr(Key::Language)}</label>
+            <select id=id class="select" on:change=on_change>
+                {Lang::ALL
+                    .into_iter()
+                    .map(|lang| {
+                        view! {
+                            <option value=lang.code() selected=move || state.lang.get() == lang>
+                                {lang.native_name()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// The remembered choice, else the browser's preference order, else English.
+fn initial_lang() -> Lang {
+    let window = window();
+    let remembered = window
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(LANG_STORAGE_KEY).ok().flatten())
+        .and_then(|code| Lang::from_tag(&code));
+    remembered.unwrap_or_else(|| {
+        let tags: Vec<String> = window
+            .navigator()
+            .languages()
+            .iter()
+            .filter_map(|v| v.as_string())
+            .collect();
+        i18n::negotiate(tags.iter().map(String::as_str))
+    })
+}
+
+fn remember_lang(lang: Lang) {
+    // Storage can be disabled (private mode); the choice then lasts for this visit only.
+    if let Ok(Some(storage)) = window().local_storage() {
+        let _ = storage.set_item(LANG_STORAGE_KEY, lang.code());
+    }
+}
+
+/// `config.json` beside the page: missing means defaults, invalid is shown on the login form.
+async fn load_config(state: AppState) {
+    let status = match fetch_text("config.json").await {
+        Ok(json) => match Config::parse(&json) {
+            Ok(config) => ConfigStatus::Ready(config),
+            Err(e) => ConfigStatus::Invalid(e),
+        },
+        Err(FetchError::Status(404)) => ConfigStatus::Ready(Config::default()),
+        Err(e) => {
+            leptos::logging::warn!(
+                "parley: config.json could not be loaded ({e:?}); using defaults"
+            );
+            ConfigStatus::Ready(Config::default())
+        }
+    };
+    if let ConfigStatus::Invalid(e) = &status {
+        state.login_error.set(Some(UiError::Config(e.clone())));
+    }
+    state.config.set(status);
+}

@@ -1,0 +1,132 @@
+import { test, expect } from '../lib/fixtures';
+import { bodiesWithText, chatView, login, openChatFromList, rosterItem, tid, unique, users } from '../lib/app';
+import { corpus, HostilePeer, xmlCanCarry } from '../lib/hostile';
+import type { Locator, Page } from '@playwright/test';
+
+// The security suite: the shared hostile-string corpus through every field the app renders from
+// the network, and forged stanzas from a scripted peer on the real server. Each test also ends
+// with the fixture's checks: no dialog, no page error, no CSP violation.
+
+// What can reach the client at all: XML cannot carry NUL and friends, and empty bodies are no message.
+const sendable = corpus().filter((s) => xmlCanCarry(s) && s.trim() !== '');
+
+/** Elements an injection would create; none may appear inside rendered untrusted text. */
+const INJECTED = 'img, script, iframe, svg, math, object, embed, style, link, meta, base, form, input, button, textarea, video, audio, b, i, u, h1, p, table, div, details, marquee';
+
+async function expectNothingRan(page: Page): Promise<void> {
+  expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+}
+
+/** Every anchor inside `scope` points at https, http or xmpp and cannot reach its opener. */
+async function expectOnlySafeLinks(scope: Locator): Promise<void> {
+  const links = await scope.locator('a').evaluateAll((as) =>
+    as.map((a) => ({ href: a.getAttribute('href') ?? '', rel: a.getAttribute('rel') ?? '' })),
+  );
+  for (const { href, rel } of links) {
+    expect(href, 'link scheme').toMatch(/^(https?:\/\/|xmpp:)/i);
+    expect(rel).toContain('noopener');
+    expect(rel).toContain('noreferrer');
+  }
+}
+
+test('every corpus string arrives as literal text in message bodies', async ({ page }) => {
+  test.setTimeout(240_000);
+  await login(page, users.alice.jid, users.alice.password);
+  const bob = await HostilePeer.login('bob', users.bob.password);
+  try {
+    const first = unique('corpus start');
+    bob.chat(users.alice.jid, first);
+    const view = await openChatFromList(page, users.bob.jid);
+    await expect(bodiesWithText(view, first, 'in')).toHaveCount(1);
+
+    // In batches, so every string is checked while it is rendered (the history is windowed).
+    for (let start = 0; start < sendable.length; start += 20) {
+      const batch = sendable.slice(start, start + 20);
+      const before = Number(await view.getAttribute('data-count'));
+      for (const text of batch) bob.chat(users.alice.jid, text);
+      await expect(view).toHaveAttribute('data-count', String(before + batch.length));
+      const rendered = await view
+        .locator(`${tid('message', { direction: 'in' })} ${tid('message-body')}`)
+        .evaluateAll((els, n) => els.slice(-n).map((el) => el.textContent), batch.length);
+      expect(rendered).toEqual(batch);
+      await expect(view.locator(`${tid('message-body')} :is(${INJECTED})`)).toHaveCount(0);
+      await expectOnlySafeLinks(view.locator(tid('message-body')));
+      await expectNothingRan(page);
+    }
+  } finally {
+    bob.close();
+  }
+});
+
+test('every corpus string shows literally as a contact name', async ({ page }) => {
+  test.setTimeout(240_000);
+  await login(page, users.alice.jid, users.alice.password);
+  // Another client of alice's own account renames bob; the server pushes each name to the app.
+  const aliceElsewhere = await HostilePeer.login('alice', users.alice.password);
+  const item = rosterItem(page, users.bob.jid);
+  try {
+    for (const name of sendable) {
+      await aliceElsewhere.renameContact(users.bob.jid, name);
+      await expect
+        .poll(() => item.locator(tid('roster-item-name')).evaluate((el) => el.textContent), { message: name.slice(0, 80) })
+        .toBe(name);
+      await expect(item.locator(`:is(${INJECTED})`)).toHaveCount(0);
+    }
+    await expectNothingRan(page);
+  } finally {
+    await aliceElsewhere.renameContact(users.bob.jid, 'Bob');
+    aliceElsewhere.close();
+  }
+});
+
+test('every corpus string shows literally as a status text', async ({ page }) => {
+  test.setTimeout(240_000);
+  await login(page, users.alice.jid, users.alice.password);
+  const bob = await HostilePeer.login('bob', users.bob.password);
+  const item = rosterItem(page, users.bob.jid);
+  try {
+    for (const status of sendable) {
+      bob.presence(status);
+      await expect
+        .poll(() => item.locator(tid('roster-item-status')).evaluate((el) => el.textContent), {
+          message: status.slice(0, 80),
+        })
+        .toBe(status);
+      await expect(item.locator(`:is(${INJECTED})`)).toHaveCount(0);
+    }
+    await expectNothingRan(page);
+  } finally {
+    bob.close();
+  }
+});
+
+test('forged carbons, archive results, forwards and roster pushes show nothing', async ({ page }) => {
+  await login(page, users.alice.jid, users.alice.password);
+  const roster = page.locator(tid('roster'));
+  const contactsBefore = await roster.getAttribute('data-count');
+  // Bob is alice's contact, so he learns her full JID from her presence and can address her client.
+  const mallory = await HostilePeer.login('bob', users.bob.password);
+  try {
+    const aliceFull = await mallory.fullJidOf(users.alice.jid);
+    const forged = unique('forged');
+    mallory.forgedReceivedCarbon(aliceFull, users.carol.jid, forged);
+    mallory.forgedSentCarbon(aliceFull, users.carol.jid, forged);
+    mallory.forgedArchiveResult(aliceFull, users.carol.jid, forged);
+    mallory.forgedForward(aliceFull, users.carol.jid, forged);
+    mallory.forgedRosterPush(aliceFull, 'mallory@evil.example', forged);
+
+    // A genuine message sent after the forgeries: once it shows, they have all been processed.
+    const genuine = unique('genuine');
+    mallory.chat(users.alice.jid, genuine);
+    const view = await openChatFromList(page, users.bob.jid);
+    await expect(bodiesWithText(view, genuine, 'in')).toHaveCount(1);
+
+    await expect(page.locator(tid('chat-list-item', { jid: users.carol.jid }))).toHaveCount(0);
+    await expect(chatView(page, users.carol.jid)).toHaveCount(0);
+    await expect(rosterItem(page, 'mallory@evil.example')).toHaveCount(0);
+    await expect(roster).toHaveAttribute('data-count', contactsBefore!);
+    expect(await page.evaluate((text) => document.body.innerText.includes(text), forged)).toBe(false);
+  } finally {
+    mallory.close();
+  }
+});
