@@ -195,7 +195,7 @@ async fn sign_in(
     } else if let Some(url) = config.websocket_url.clone() {
         Ok(url)
     } else {
-        discover(account.domain().as_str()).await
+        discover(account.domain()).await
     };
     let fail = |e: ConnectError| {
         state.phase.set(Phase::LoggedOut);

@@ -394,7 +394,7 @@ impl Session {
 
     fn open_stream(&mut self, now: Instant) {
         let authenticated = matches!(self.stage, Stage::Authenticating(_));
-        let open = build::open(self.config.account.domain().as_str());
+        let open = build::open(self.config.account.domain());
         self.send(&open);
         let deadline = now.plus_ms(self.config.timeout_ms);
         self.set_stage(Stage::AwaitingOpen { authenticated }, Some(deadline));
@@ -546,7 +546,7 @@ impl Session {
             .config
             .account
             .node()
-            .map(|n| n.as_str().to_owned())
+            .map(str::to_owned)
             .unwrap_or_default();
         let mut auth =
             Authenticator::new(mechanism, &username, password, self.client_nonce.clone());
@@ -729,7 +729,7 @@ impl Session {
     fn handle_presence(&mut self, p: Presence) {
         let Some(from) = p.from.as_ref() else { return };
         let contact = from.to_bare();
-        let resource = from.resource().map(|r| r.as_str().to_owned());
+        let resource = from.resource().map(str::to_owned);
         match p.kind.as_deref() {
             None => {
                 let availability = Availability::from_show(p.show.as_deref());

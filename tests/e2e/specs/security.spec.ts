@@ -10,6 +10,11 @@ import type { Locator, Page } from '@playwright/test';
 // What can reach the client at all: XML cannot carry NUL and friends, and empty bodies are no message.
 const sendable = corpus().filter((s) => xmlCanCarry(s) && s.trim() !== '');
 
+// The server re-serialises what it routes, writing CR and tabs raw; XML parsing then normalises
+// line ends in text (XML §2.11) and whitespace in attributes (§3.3.3). That, and only that, may change.
+const asText = (s: string) => s.replace(/\r\n?/g, '\n');
+const asAttribute = (s: string) => asText(s).replace(/[\t\n]/g, ' ');
+
 /** Elements an injection would create; none may appear inside rendered untrusted text. */
 const INJECTED = 'img, script, iframe, svg, math, object, embed, style, link, meta, base, form, input, button, textarea, video, audio, b, i, u, h1, p, table, div, details, marquee';
 
@@ -48,7 +53,7 @@ test('every corpus string arrives as literal text in message bodies', async ({ p
       const rendered = await view
         .locator(`${tid('message', { direction: 'in' })} ${tid('message-body')}`)
         .evaluateAll((els, n) => els.slice(-n).map((el) => el.textContent), batch.length);
-      expect(rendered).toEqual(batch);
+      expect(rendered).toEqual(batch.map(asText));
       await expect(view.locator(`${tid('message-body')} :is(${INJECTED})`)).toHaveCount(0);
       await expectOnlySafeLinks(view.locator(tid('message-body')));
       await expectNothingRan(page);
@@ -69,8 +74,8 @@ test('every corpus string shows literally as a contact name', async ({ page }) =
       await aliceElsewhere.renameContact(users.bob.jid, name);
       await expect
         .poll(() => item.locator(tid('roster-item-name')).evaluate((el) => el.textContent), { message: name.slice(0, 80) })
-        .toBe(name);
-      await expect(item.locator(`:is(${INJECTED})`)).toHaveCount(0);
+        .toBe(asAttribute(name));
+      await expect(item.locator(`${tid('roster-item-name')} :is(${INJECTED})`)).toHaveCount(0);
     }
     await expectNothingRan(page);
   } finally {
@@ -91,8 +96,8 @@ test('every corpus string shows literally as a status text', async ({ page }) =>
         .poll(() => item.locator(tid('roster-item-status')).evaluate((el) => el.textContent), {
           message: status.slice(0, 80),
         })
-        .toBe(status);
-      await expect(item.locator(`:is(${INJECTED})`)).toHaveCount(0);
+        .toBe(asText(status));
+      await expect(item.locator(`${tid('roster-item-status')} :is(${INJECTED})`)).toHaveCount(0);
     }
     await expectNothingRan(page);
   } finally {
