@@ -13,7 +13,7 @@ finish() {
   server/prosody.sh stop test >/dev/null || true
   local elapsed="$(((SECONDS - started) / 60))m$(((SECONDS - started) % 60))s"
   if [ "$status" -eq 0 ]; then
-    echo "test: all passed (unit, build, integration, wasm, e2e, fuzz) in $elapsed"
+    echo "test: all passed (unit, bench, build, integration, wasm, e2e, fuzz) in $elapsed"
   else
     echo "test: FAILED at step '$step' after $elapsed (exit $status)"
   fi
@@ -29,6 +29,7 @@ run() {
 
 run setup scripts/setup.sh
 run unit cargo test --locked
+run bench cargo bench --locked --bench core
 run build scripts/build.sh
 
 # A fresh server each run: same seed data, no history left from earlier runs.
