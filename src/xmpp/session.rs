@@ -597,7 +597,7 @@ impl Session {
 
     /// RFC 6120 §8.1.2.1: a reply to a request without `to` comes from the server on our behalf,
     /// i.e. no `from`, our bare or full JID, or our domain.
-    fn from_own_server(&self, from: Option<&Jid>) -> bool {
+    fn sent_by_own_server(&self, from: Option<&Jid>) -> bool {
         match from {
             None => true,
             Some(from) => {
@@ -618,7 +618,7 @@ impl Session {
     }
 
     fn handle_iq_response(&mut self, iq: Iq, now: Instant) {
-        if !self.pending.contains_key(&iq.id) || !self.from_own_server(iq.from.as_ref()) {
+        if !self.pending.contains_key(&iq.id) || !self.sent_by_own_server(iq.from.as_ref()) {
             self.events.push_back(Event::Warning(format!(
                 "ignored an unsolicited iq response '{}'",
                 iq.id

@@ -569,9 +569,6 @@ mod tests {
             panic!("iq expected")
         };
         assert_eq!(parsed.payload.unwrap(), build::bind(Some("parley")));
-        assert_eq!(
-            build::auth("PLAIN", "").to_xml().unwrap().contains(">=<"),
-            true
-        );
+        assert!(build::auth("PLAIN", "").to_xml().unwrap().contains(">=<"));
     }
 }
