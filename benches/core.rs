@@ -3,44 +3,24 @@
 //! bodies. Prints times; asserts nothing about them (the machine decides those).
 //! Run: `cargo bench --bench core`.
 
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine as _;
-use parley::xmpp::entropy::Entropy;
 use parley::xmpp::jid::BareJid;
 use parley::xmpp::xml::parse_frame;
-use parley::xmpp::{ConnectionState, Event, Instant, Session, SessionConfig};
+use parley::xmpp::{ConnectionState, Event, Instant, Session};
 use std::time::Instant as Clock;
-use zeroize::Zeroizing;
+
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 fn bound_session() -> Session {
-    let mut entropy = [7u8; 32];
-    entropy[..18].copy_from_slice(&BASE64.decode("fyko+d2lbbFgONRv9qkxdawL").unwrap());
-    let mut config = SessionConfig::new(
-        BareJid::new("user@localhost").unwrap(),
-        Zeroizing::new("pencil".into()),
-    );
+    let mut config = support::config("pencil");
     // A 20,000-item roster is about 2 MiB in one frame, over the 1 MiB default (config.json's
     // max_frame_bytes raises it for deployments with rosters that large).
     config.max_frame_bytes = 8 << 20;
-    let mut s = Session::new(config, Entropy(entropy), Instant(0));
-    let frames = [
-        "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='s' version='1.0'/>".to_owned(),
-        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms \
-         xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-1</mechanism></mechanisms></stream:features>"
-            .to_owned(),
-        format!(
-            "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</challenge>",
-            BASE64.encode("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096")
-        ),
-        format!("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>", BASE64.encode("v=rmF9pqV8S7suAoZWja4dJRkFsKQ=")),
-        "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='s2' version='1.0'/>".to_owned(),
-        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>".to_owned(),
-        "<iq type='result' id='0707070707070707-1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>user@localhost/web</jid></bind></iq>".to_owned(),
-    ];
-    for f in &frames {
-        s.handle_frame(f, Instant(0));
+    let mut session = Session::new(config, support::entropy(), Instant(0));
+    for frame in support::frames_until_bound() {
+        session.handle_frame(&frame, Instant(0));
     }
-    s
+    session
 }
 
 fn drain(s: &mut Session) -> usize {

@@ -4,12 +4,12 @@
 //! ever https, http or xmpp.
 
 use parley::linkify::{linkify, Segment};
-use parley::xmpp::entropy::Entropy;
 use parley::xmpp::jid::BareJid;
 use parley::xmpp::stanza::{self, build, Frame, IqType};
 use parley::xmpp::xml::{check_xml_text, Element};
-use parley::xmpp::{Availability, Instant, Session, SessionConfig};
-use zeroize::Zeroizing;
+use parley::xmpp::Availability;
+
+mod support;
 
 fn corpus() -> Vec<String> {
     let text = include_str!("security/xss-corpus.json");
@@ -27,47 +27,13 @@ fn corpus() -> Vec<String> {
     strings
 }
 
-/// The same session state as a logged-in client, reached through `Session`'s public API only.
-fn online_session() -> Session {
-    use base64::engine::general_purpose::STANDARD as BASE64;
-    use base64::Engine as _;
-    let mut entropy = [7u8; 32];
-    entropy[..18].copy_from_slice(&BASE64.decode("fyko+d2lbbFgONRv9qkxdawL").unwrap());
-    let config = SessionConfig::new(
-        BareJid::new("user@localhost").unwrap(),
-        Zeroizing::new("pencil".into()),
-    );
-    let mut s = Session::new(config, Entropy(entropy), Instant(0));
-    let frames = [
-        "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='s' version='1.0'/>".to_owned(),
-        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms \
-         xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-1</mechanism></mechanisms></stream:features>"
-            .to_owned(),
-        format!(
-            "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</challenge>",
-            BASE64.encode("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096")
-        ),
-        format!("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>", BASE64.encode("v=rmF9pqV8S7suAoZWja4dJRkFsKQ=")),
-        "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='s2' version='1.0'/>".to_owned(),
-        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>".to_owned(),
-        "<iq type='result' id='0707070707070707-1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>user@localhost/web</jid></bind></iq>".to_owned(),
-        "<iq type='result' id='0707070707070707-2'><query xmlns='jabber:iq:roster'/></iq>".to_owned(),
-    ];
-    for f in &frames {
-        s.handle_frame(f, Instant(0));
-    }
-    assert_eq!(s.state(), parley::xmpp::ConnectionState::Online);
-    while s.poll_transmit().is_some() {}
-    s
-}
-
 fn is_sendable(s: &str) -> bool {
     check_xml_text(s).is_ok()
 }
 
 #[test]
 fn message_bodies_travel_exactly_or_are_refused() {
-    let mut session = online_session();
+    let mut session = support::online_session(support::config("pencil"));
     let bob = BareJid::new("bob@localhost").unwrap();
     for hostile in corpus() {
         match session.send_chat(&bob, &hostile) {
@@ -108,7 +74,7 @@ fn message_bodies_travel_exactly_or_are_refused() {
 
 #[test]
 fn status_texts_travel_exactly_or_are_refused() {
-    let mut session = online_session();
+    let mut session = support::online_session(support::config("pencil"));
     for hostile in corpus() {
         match session.set_presence(Availability::Away, Some(&hostile)) {
             Ok(()) => {

@@ -3,35 +3,19 @@
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
-use parley::xmpp::entropy::Entropy;
 use parley::xmpp::jid::BareJid;
 use parley::xmpp::message::ChatState;
 use parley::xmpp::sasl::SaslError;
 use parley::xmpp::stanza::{self, Frame};
 use parley::xmpp::{
-    Availability, ConnectionState, Direction, Event, Instant, Session, SessionConfig, SessionError,
-    Subscription,
+    Availability, ConnectionState, Direction, Event, Instant, Session, SessionError, Subscription,
 };
-use zeroize::Zeroizing;
 
-/// The RFC 5802 example: user "user", password "pencil", this client nonce.
-const CLIENT_NONCE: &str = "fyko+d2lbbFgONRv9qkxdawL";
-const SERVER_FIRST: &str = "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096";
-const CLIENT_FINAL: &str =
-    "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=";
-const SERVER_FINAL: &str = "v=rmF9pqV8S7suAoZWja4dJRkFsKQ=";
-
-const OPEN: &str =
-    "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='s1' version='1.0'/>";
-const SASL_FEATURES: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
-    <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>\
-    <mechanism>SCRAM-SHA-1</mechanism></mechanisms></stream:features>";
-const BIND_FEATURES: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
-    <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><sm xmlns='urn:xmpp:sm:3'/></stream:features>";
-
-fn b64(s: &str) -> String {
-    BASE64.encode(s)
-}
+mod support;
+use support::{
+    b64, bind_result, challenge, success, BIND_FEATURES, CLIENT_FINAL, CLIENT_NONCE, OPEN,
+    SASL_FEATURES,
+};
 
 struct Harness {
     session: Session,
@@ -44,15 +28,9 @@ impl Harness {
     }
 
     fn with_password(password: &str) -> Self {
-        let mut entropy = [7u8; 32];
-        entropy[..18].copy_from_slice(&BASE64.decode(CLIENT_NONCE).unwrap());
-        let config = SessionConfig::new(
-            BareJid::new("user@localhost").unwrap(),
-            Zeroizing::new(password.into()),
-        );
         let now = Instant(1_000);
         Self {
-            session: Session::new(config, Entropy(entropy), now),
+            session: Session::new(support::config(password), support::entropy(), now),
             now,
         }
     }
@@ -80,10 +58,7 @@ impl Harness {
     fn through_challenge(&mut self) {
         self.server(OPEN);
         self.server(SASL_FEATURES);
-        self.server(&format!(
-            "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</challenge>",
-            b64(SERVER_FIRST)
-        ));
+        self.server(&challenge());
     }
 
     fn id_of(frame: &str) -> String {
@@ -93,22 +68,22 @@ impl Harness {
         }
     }
 
-    /// A full login up to online, with a roster of bob and carol.
-    fn online() -> Self {
+    /// A login up to the bound resource; returns the roster request the client sent.
+    fn bound() -> (Self, String) {
         let mut h = Self::new();
         h.through_challenge();
-        h.server(&format!(
-            "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>",
-            b64(SERVER_FINAL)
-        ));
+        h.server(&success());
         h.server(OPEN);
         h.server(BIND_FEATURES);
         let bind = h.sent().pop().unwrap();
-        h.server(&format!(
-            "<iq type='result' id='{}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>user@localhost/web</jid></bind></iq>",
-            Self::id_of(&bind)
-        ));
+        h.server(&bind_result(&Self::id_of(&bind)));
         let roster = h.sent().pop().unwrap();
+        (h, roster)
+    }
+
+    /// A full login up to online, with a roster of bob and carol.
+    fn online() -> Self {
+        let (mut h, roster) = Self::bound();
         h.server(&format!(
             "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'>\
              <item jid='bob@localhost' name='Bob' subscription='both'/>\
@@ -143,10 +118,7 @@ fn whole_login_with_scram_sha1() {
     );
     assert_eq!(h.session.state(), ConnectionState::Authenticating);
 
-    h.server(&format!(
-        "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</challenge>",
-        b64(SERVER_FIRST)
-    ));
+    h.server(&challenge());
     assert_eq!(
         h.sent(),
         vec![format!(
@@ -155,10 +127,7 @@ fn whole_login_with_scram_sha1() {
         )]
     );
 
-    h.server(&format!(
-        "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>",
-        b64(SERVER_FINAL)
-    ));
+    h.server(&success());
     let sent = h.sent();
     assert!(
         sent[0].starts_with("<open "),
@@ -170,10 +139,7 @@ fn whole_login_with_scram_sha1() {
     h.server(BIND_FEATURES);
     let bind = h.sent().pop().unwrap();
     assert!(bind.contains("<bind xmlns=\"urn:ietf:params:xml:ns:xmpp-bind\"/>"));
-    h.server(&format!(
-        "<iq type='result' id='{}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>user@localhost/web</jid></bind></iq>",
-        Harness::id_of(&bind)
-    ));
+    h.server(&bind_result(&Harness::id_of(&bind)));
     let roster = h.sent().pop().unwrap();
     assert!(roster.contains("<query xmlns=\"jabber:iq:roster\"/>"));
     h.server(&format!(
@@ -336,26 +302,17 @@ fn each_login_step_times_out() {
         },
         &|h| {
             h.through_challenge();
-            h.server(&format!(
-                "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>",
-                b64(SERVER_FINAL)
-            ));
+            h.server(&success());
             h.server(OPEN);
             h.server(BIND_FEATURES);
         },
         &|h| {
             h.through_challenge();
-            h.server(&format!(
-                "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>",
-                b64(SERVER_FINAL)
-            ));
+            h.server(&success());
             h.server(OPEN);
             h.server(BIND_FEATURES);
             let bind = h.sent().pop().unwrap();
-            h.server(&format!(
-                "<iq type='result' id='{}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>user@localhost/web</jid></bind></iq>",
-                Harness::id_of(&bind)
-            ));
+            h.server(&bind_result(&Harness::id_of(&bind)));
         },
     ];
     for (i, step) in steps.iter().enumerate() {
@@ -707,20 +664,7 @@ fn bare_forwarded_and_unrequested_archive_results_show_nothing_from_the_inner_se
 
 #[test]
 fn a_server_without_carbons_still_comes_online() {
-    let mut h = Harness::new();
-    h.through_challenge();
-    h.server(&format!(
-        "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</success>",
-        b64(SERVER_FINAL)
-    ));
-    h.server(OPEN);
-    h.server(BIND_FEATURES);
-    let bind = h.sent().pop().unwrap();
-    h.server(&format!(
-        "<iq type='result' id='{}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>user@localhost/web</jid></bind></iq>",
-        Harness::id_of(&bind)
-    ));
-    let roster = h.sent().pop().unwrap();
+    let (mut h, roster) = Harness::bound();
     h.server(&format!(
         "<iq type='result' id='{}'/>",
         Harness::id_of(&roster)

@@ -1,7 +1,8 @@
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 
 // Every page a test opens is watched: a console error, an uncaught page error, any dialog
-// (alert/confirm/prompt: an injected script would use one) or a CSP violation fails the test.
+// (alert/confirm/prompt: an injected script would use one), a request to any host but localhost
+// or a CSP violation fails the test.
 // Use `page` for one user, `openPage()` for each further user (a separate browser context).
 
 declare global {
@@ -22,6 +23,13 @@ function watch(page: Page, problems: string[]): void {
     if (msg.type() === 'error') problems.push(`console error on ${page.url()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
+  // No third parties: the app talks to its own origin and the XMPP endpoint, both on localhost.
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (!['data:', 'blob:'].includes(url.protocol) && url.hostname !== 'localhost') {
+      problems.push(`request to a third party from ${page.url()}: ${request.url()}`);
+    }
+  });
   page.on('dialog', async (dialog) => {
     problems.push(`${dialog.type()} dialog on ${page.url()}: ${dialog.message()}`);
     await dialog.dismiss();

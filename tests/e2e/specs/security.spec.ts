@@ -1,5 +1,5 @@
 import { test, expect } from '../lib/fixtures';
-import { bodiesWithText, chatView, login, openChatFromList, rosterItem, tid, unique, users } from '../lib/app';
+import { bodiesWithText, chatView, login, logout, openChatFromList, openChatFromRoster, rosterItem, send, tid, unique, users } from '../lib/app';
 import { corpus, HostilePeer, xmlCanCarry } from '../lib/hostile';
 import type { Locator, Page } from '@playwright/test';
 
@@ -133,5 +133,29 @@ test('forged carbons, archive results, forwards and roster pushes show nothing',
     expect(await page.evaluate((text) => document.body.innerText.includes(text), forged)).toBe(false);
   } finally {
     mallory.close();
+  }
+});
+
+test('the password is never written to browser storage', async ({ page }) => {
+  await login(page, users.alice.jid, users.alice.password);
+  const view = await openChatFromRoster(page, users.bob.jid);
+  await send(view, unique('stored?'));
+
+  const snapshot = () =>
+    page.evaluate(async () => {
+      const dump = (s: Storage) => Object.keys(s).map((k) => `${k}=${s.getItem(k)}`);
+      return {
+        local: dump(localStorage),
+        session: dump(sessionStorage),
+        cookie: document.cookie,
+        databases: (await indexedDB.databases()).map((d) => d.name),
+        caches: await caches.keys(),
+      };
+    });
+  for (const stored of [await snapshot(), await logout(page).then(snapshot)]) {
+    expect(JSON.stringify(stored)).not.toContain(users.alice.password);
+    // Only the interface language is kept (README: "Nothing secret is stored").
+    expect(stored.local.every((entry) => entry.startsWith('parley.lang='))).toBe(true);
+    expect(stored).toMatchObject({ session: [], cookie: '', databases: [], caches: [] });
   }
 });
