@@ -681,3 +681,22 @@ fn a_server_without_carbons_still_comes_online() {
     let deadline = h.session.poll_timeout();
     assert_eq!(deadline, None);
 }
+
+#[test]
+fn offline_messages_keep_their_original_time() {
+    let mut h = Harness::online();
+    h.server(
+        "<message from='bob@localhost/x' type='chat' id='old'><body>while you were away</body>\
+         <delay xmlns='urn:xmpp:delay' from='localhost' stamp='2002-09-10T23:08:25Z'/></message>",
+    );
+    h.server("<message from='bob@localhost/x' type='chat' id='new'><body>now</body></message>");
+    let stamps: Vec<_> = h
+        .events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Message(m) => Some(m.sent_at),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(stamps, vec![Some(1_031_699_305_000), None]);
+}

@@ -138,6 +138,7 @@ async fn hostile_message_bodies_render_as_text() {
         direction: Direction::In,
         body: HOSTILE.into(),
         state: MessageState::Received,
+        time: 1_031_699_305_000,
     };
     let handle = leptos::mount::mount_to(
         root.clone(),
@@ -157,6 +158,17 @@ async fn hostile_message_bodies_render_as_text() {
         ),
         1
     );
+    let time = root
+        .query_selector("[data-testid=message-time]")
+        .expect("selector")
+        .expect("time rendered");
+    assert_eq!(
+        time.get_attribute("datetime").as_deref(),
+        Some("2002-09-10T23:08:25.000Z")
+    );
+    assert!(time
+        .text_content()
+        .is_some_and(|t| t.contains("2002") || t.contains(':')));
     drop(handle);
 }
 
@@ -171,6 +183,7 @@ async fn only_web_links_become_anchors() {
         direction: Direction::In,
         body: body.clone(),
         state: MessageState::Received,
+        time: 1_031_699_305_000,
     };
     let handle = leptos::mount::mount_to(
         root.clone(),

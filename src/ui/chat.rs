@@ -4,14 +4,16 @@
 //! Bodies are text nodes inside a bidi-isolated element, so markup in a body stays text and an RTL
 //! override cannot reorder the UI around it.
 
-use super::state::{Message, MessageState, ToastKind, UiError};
+use super::state::{AppState, Message, MessageState, ToastKind, UiError};
 use super::{tr, use_state};
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang};
 use crate::linkify::{linkify, Segment};
+use crate::xmpp::delay::UnixMillis;
 use crate::xmpp::jid::BareJid;
 use crate::xmpp::message::SendError;
 use leptos::html;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsValue;
 use std::time::Duration;
 
 /// Messages rendered at first, and added each time the person scrolls to the top.
@@ -190,7 +192,12 @@ pub fn MessageRow(message: Message) -> impl IntoView {
         direction,
         body,
         state,
+        time,
     } = message;
+    // Mounted alone in tests, without the app around it: then English.
+    let lang = use_context::<AppState>().map(|s| s.lang);
+    let label = move || time_label(time, lang.map_or(Lang::En, |l| l.get()));
+    let iso = String::from(js_sys::Date::new(&JsValue::from_f64(time as f64)).to_iso_string());
     view! {
         <li
             data-testid="message"
@@ -204,8 +211,28 @@ pub fn MessageRow(message: Message) -> impl IntoView {
             <div data-testid="message-body" class="message-body" dir="auto">
                 {body_view(&body)}
             </div>
+            <time data-testid="message-time" class="message-time" datetime=iso>
+                {label}
+            </time>
         </li>
     }
+}
+
+/// A message's time as the interface language writes it: the hour and minute for today's
+/// messages, with the day and month for older ones.
+fn time_label(ms: UnixMillis, lang: Lang) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    let today = js_sys::Date::new_0().to_date_string() == date.to_date_string();
+    let options = js_sys::Object::new();
+    let mut fields = vec![("hour", "2-digit"), ("minute", "2-digit")];
+    if !today {
+        fields.extend([("day", "numeric"), ("month", "short")]);
+    }
+    for (key, value) in fields {
+        // Setting a property of a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    date.to_locale_string(lang.code(), &options).into()
 }
 
 /// The body as text nodes, with `https:`, `http:` and `xmpp:` links as anchors whose text is the

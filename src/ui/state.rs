@@ -8,6 +8,7 @@ use crate::config::{Config, ConfigError};
 use crate::i18n::{self, Key, Lang};
 use crate::transport::websocket::{self, Connection};
 use crate::transport::ConnectError;
+use crate::xmpp::delay::UnixMillis;
 use crate::xmpp::jid::{AddressError, BareJid};
 use crate::xmpp::message::SendError;
 use crate::xmpp::{
@@ -247,6 +248,8 @@ pub struct Message {
     /// Untrusted: rendered as text.
     pub body: String,
     pub state: MessageState,
+    /// When it was sent, in milliseconds since 1970 (the delay stamp, else when it reached us).
+    pub time: UnixMillis,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -453,6 +456,9 @@ impl AppState {
             id: message.id,
             direction: message.direction,
             body: message.body,
+            time: message
+                .sent_at
+                .unwrap_or_else(|| js_sys::Date::now() as UnixMillis),
         };
         let unread = unread && entry.direction == Direction::In;
         self.conversations.update(|c| {

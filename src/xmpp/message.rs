@@ -1,6 +1,7 @@
 //! One-to-one chat messages: RFC 6121 §5, with XEP-0359 origin ids so a message keeps one id from
 //! the composer to the peer, and XEP-0085 chat states.
 
+use super::delay::{self, UnixMillis};
 use super::jid::{BareJid, Jid};
 use super::ns;
 use super::stanza::Message;
@@ -31,6 +32,9 @@ pub struct ChatMessage {
     pub direction: Direction,
     /// Untrusted text: render as text.
     pub body: String,
+    /// XEP-0203: when it was sent, if it arrived late (offline storage, carbons of old messages).
+    /// `None` means now.
+    pub sent_at: Option<UnixMillis>,
 }
 
 /// XEP-0085 states a peer can be in while chatting.
@@ -134,6 +138,7 @@ pub fn classify(message: &Message, fallback_id: impl FnOnce() -> String) -> Opti
                 peer,
                 direction: Direction::In,
                 body: body.clone(),
+                sent_at: delay::stamp(&message.element),
             }))
         }
         None => ChatState::parse(&message.element).map(|state| Incoming::State { peer, state }),

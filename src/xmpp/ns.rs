@@ -21,3 +21,5 @@ pub const CARBONS: &str = "urn:xmpp:carbons:2";
 pub const FORWARD: &str = "urn:xmpp:forward:0";
 /// XEP-0313: Message Archive Management.
 pub const MAM: &str = "urn:xmpp:mam:2";
+/// XEP-0203: Delayed Delivery.
+pub const DELAY: &str = "urn:xmpp:delay";

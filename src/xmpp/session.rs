@@ -6,6 +6,7 @@
 //! and [`Session::poll_event`] (what the application should know). [`Session::poll_timeout`] says when
 //! to call `handle_timeout` next. The session never blocks and never reads the clock.
 
+use super::delay;
 use super::entropy::Entropy;
 use super::error::SessionError;
 use super::jid::{BareJid, FullJid, Jid};
@@ -330,6 +331,7 @@ impl Session {
             peer: to.clone(),
             direction: Direction::Out,
             body: body.to_owned(),
+            sent_at: None,
         })
     }
 
@@ -827,6 +829,7 @@ impl Session {
                     peer: to.to_bare(),
                     direction: Direction::Out,
                     body,
+                    sent_at: delay::stamp(&message.element),
                 };
                 self.events.push_back(Event::Message(chat));
             }
