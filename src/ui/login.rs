@@ -61,6 +61,9 @@ pub fn Login() -> impl IntoView {
             .map(|e| e.describe(state.lang.get()))
     };
 
+    // Someone typing a full address does not need the default domain shown after it.
+    let typed_domain = RwSignal::new(state.last_address.get_untracked().contains('@'));
+
     view! {
         <main class="login-page">
             <div class="login-card">
@@ -85,9 +88,11 @@ pub fn Login() -> impl IntoView {
                                 placeholder=placeholder
                                 value=state.last_address.get_untracked()
                                 node_ref=jid_input
+                                on:input=move |ev| typed_domain.set(event_target_value(&ev).contains('@'))
                             />
                             {move || {
                                 fixed_domain()
+                                    .filter(|_| !typed_domain.get())
                                     .map(|domain| {
                                         view! {
                                             <span class="suffix" aria-hidden="true">

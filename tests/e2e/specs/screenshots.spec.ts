@@ -32,3 +32,28 @@ test('login and chat screenshots, desktop and phone', async ({ page, openPage })
   await expect(page.locator(tid('app-shell'))).toBeVisible();
   await page.screenshot({ path: shot('chat-phone.png') });
 });
+
+// The browser's language picks the interface language; long Russian and French labels must fit.
+for (const locale of ['ru-RU', 'fr-FR']) {
+  test(`login and chat screenshots in ${locale}`, async ({ browser, baseURL, ignoreHTTPSErrors }) => {
+    const context = await browser.newContext({ baseURL, ignoreHTTPSErrors, locale });
+    const page = await context.newPage();
+    try {
+      await openLogin(page);
+      await expect(page.locator('html')).toHaveAttribute('lang', locale.slice(0, 2));
+      await page.locator(tid('login-password')).fill('wrong');
+      await page.locator(tid('login-jid')).fill(users.carol.jid);
+      await page.locator(tid('login-submit')).click();
+      await expect(page.locator(tid('login-error'))).toBeVisible();
+      await page.screenshot({ path: shot(`login-error-${locale}.png`) });
+      await login(page, users.carol.jid, users.carol.password);
+      await openChatFromRoster(page, users.alice.jid);
+      await page.screenshot({ path: shot(`chat-${locale}.png`) });
+      await page.setViewportSize(PHONE);
+      await page.locator(tid('chat-view')).locator('button').first().click();
+      await page.screenshot({ path: shot(`roster-phone-${locale}.png`) });
+    } finally {
+      await context.close();
+    }
+  });
+}
