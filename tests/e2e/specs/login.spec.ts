@@ -16,3 +16,22 @@ test('a wrong password shows an error and the form stays usable', async ({ page 
   // dave is a clean account: no contacts.
   await expect(page.locator(tid('roster'))).toHaveAttribute('data-count', '0');
 });
+
+test('an address the server does not host, and an invalid one, get their own errors', async ({ page }) => {
+  await openLogin(page);
+  const error = page.locator(tid('login-error'));
+
+  // The configured endpoint is localhost's: the server ends the stream with host-unknown.
+  await fillLogin(page, 'alice@example.org', 'whatever');
+  await expect(error).toBeVisible();
+  await expect(error).toContainText('host-unknown');
+
+  // Refused before connecting: not an address at all.
+  await fillLogin(page, 'a b@@localhost', 'whatever');
+  await expect(error).not.toContainText('host-unknown');
+  await expect(error).not.toHaveText(/^\s*$/);
+
+  // And the form still logs in.
+  await fillLogin(page, users.erin.jid, users.erin.password);
+  await expectOnline(page);
+});
