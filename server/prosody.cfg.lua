@@ -73,6 +73,8 @@ if instance == "test" then
 	-- Clean accounts (no roster) for tests that must start from nothing.
 	seed_users.dave = "dave-pw"
 	seed_users.erin = "erin-pw"
+	-- SASLprep (RFC 4013): a no-break space and a character NFKC turns into "1".
+	seed_users.frank = "Ёжик\u{A0}в тумане \u{2460}"
 end
 
 VirtualHost "localhost"

@@ -225,3 +225,16 @@ async fn wrong_password_is_refused_by_the_real_server() {
         Some(&Some(SessionError::WrongCredentials))
     );
 }
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs the local Prosody: run `make test`"]
+async fn saslprep_maps_a_no_break_space_as_the_server_did() {
+    // Seeded as "Ёжик<NBSP>в тумане ①"; NFKC (the browser's step) has turned ① into 1 here.
+    let client = Client::login("frank@localhost", "Ёжик\u{A0}в тумане 1").await;
+    assert_eq!(
+        client.session.state(),
+        ConnectionState::Online,
+        "events: {:#?}",
+        client.events
+    );
+}

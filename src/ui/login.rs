@@ -34,7 +34,10 @@ pub fn Login() -> impl IntoView {
         else {
             return;
         };
-        let password = Zeroizing::new(password.value());
+        // SASLprep's NFKC step (RFC 4013 §2.2) is the browser's: see xmpp::saslprep.
+        let password = Zeroizing::new(String::from(
+            js_sys::JsString::from(password.value()).normalize("NFKC"),
+        ));
         state.last_address.set(jid.value());
         leptos::task::spawn_local(sign_in(state, jid.value(), password, url.value()));
     };

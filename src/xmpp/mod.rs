@@ -9,7 +9,8 @@
 //! One module per protocol concern:
 //! - [`xml`]: frame parsing on quick-xml with limits, and the escaping writer (RFC 6120 §11).
 //! - [`stanza`]: typed stream and stanza values (RFC 6120 §4, §8; RFC 7395 §3).
-//! - [`sasl`]: SCRAM-SHA-1/256/512 (RFC 5802, RFC 7677) and PLAIN (RFC 4616).
+//! - [`sasl`]: SCRAM-SHA-1/256/512 (RFC 5802, RFC 7677) and PLAIN (RFC 4616);
+//!   [`saslprep`]: RFC 4013.
 //! - [`roster`], [`presence`], [`message`]: RFC 6121, XEP-0359, XEP-0085.
 //! - [`delay`]: XEP-0203 stamps of messages that arrive late.
 //! - [`session`]: the connection state machine tying them together.
@@ -23,6 +24,7 @@ pub mod ns;
 pub mod presence;
 pub mod roster;
 pub mod sasl;
+pub mod saslprep;
 pub mod session;
 pub mod stanza;
 pub mod xml;

@@ -308,9 +308,10 @@ fn attribute(message: &str, key: char) -> Option<&str> {
     })
 }
 
+/// RFC 4013 on a user name or password; NFKC was applied by the caller (see [`super::saslprep`]).
 fn saslprep(s: &str, err: SaslError) -> Result<Zeroizing<String>, SaslError> {
-    stringprep::saslprep(s)
-        .map(|c| Zeroizing::new(c.into_owned()))
+    super::saslprep::saslprep(s)
+        .map(Zeroizing::new)
         .map_err(|_| err)
 }
 

@@ -18,6 +18,8 @@ export const users = {
   carol: { jid: 'carol@localhost', password: 'christmas' },
   dave: { jid: 'dave@localhost', password: 'dave-pw' },
   erin: { jid: 'erin@localhost', password: 'erin-pw' },
+  // Stored through SASLprep: the no-break space maps to a space and NFKC turns U+2460 into "1".
+  frank: { jid: 'frank@localhost', password: 'Ёжик\u00a0в тумане \u2460' },
 } as const;
 
 /** A marker unique to this run, so messages from earlier tests never match. */

@@ -1,5 +1,5 @@
 import { test, expect } from '../lib/fixtures';
-import { expectOnline, fillLogin, openLogin, tid, users } from '../lib/app';
+import { expectOnline, fillLogin, logout, openLogin, tid, users } from '../lib/app';
 
 test('a wrong password shows an error and the form stays usable', async ({ page }) => {
   await openLogin(page);
@@ -34,4 +34,17 @@ test('an address the server does not host, and an invalid one, get their own err
   // And the form still logs in.
   await fillLogin(page, users.erin.jid, users.erin.password);
   await expectOnline(page);
+});
+
+test('a non-ASCII password goes through SASLprep as the server stored it', async ({ page }) => {
+  // The server stored SASLprep("Ёжик<NBSP>в тумане ①") = "Ёжик в тумане 1"; typing the original
+  // must log in (the browser applies NFKC, the core maps the space), so must typing the prepared form.
+  for (const typed of [users.frank.password, 'Ёжик в тумане 1']) {
+    await openLogin(page);
+    await fillLogin(page, users.frank.jid, typed);
+    await expectOnline(page);
+    await logout(page);
+  }
+  await fillLogin(page, users.frank.jid, 'Ёжик в тумане 2');
+  await expect(page.locator(tid('login-error'))).toBeVisible();
 });
