@@ -153,3 +153,35 @@ fn links_in_the_corpus_are_only_safe_schemes() {
         }
     }
 }
+
+#[test]
+fn contact_names_travel_exactly_or_are_refused() {
+    let mut session = support::online_session(support::config("pencil"));
+    let dave = parley::xmpp::jid::BareJid::new("dave@localhost").unwrap();
+    for hostile in corpus() {
+        match session.add_contact(&dave, Some(&hostile), parley::xmpp::Instant(0)) {
+            Ok(()) => {
+                let frame = session.poll_transmit().expect("a roster set was queued");
+                let Frame::Iq(iq) = stanza::parse(&frame).unwrap().unwrap() else {
+                    panic!("an iq")
+                };
+                let query = iq.payload.expect("a query");
+                let items: Vec<_> = query.elements().collect();
+                assert_eq!(items.len(), 1, "one item, nothing injected by {hostile:?}");
+                assert_eq!(items[0].get_attr("jid"), Some("dave@localhost"));
+                let expected = Some(hostile.trim()).filter(|n| !n.is_empty());
+                assert_eq!(items[0].get_attr("name"), expected);
+                let presence = session.poll_transmit().expect("a subscribe");
+                assert!(
+                    presence.contains("type=\"subscribe\"")
+                        && presence.contains("to=\"dave@localhost\"")
+                );
+                assert!(session.poll_transmit().is_none());
+            }
+            Err(_) => {
+                assert!(!is_sendable(&hostile));
+                assert!(session.poll_transmit().is_none());
+            }
+        }
+    }
+}

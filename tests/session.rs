@@ -700,3 +700,87 @@ fn offline_messages_keep_their_original_time() {
         .collect();
     assert_eq!(stamps, vec![Some(1_031_699_305_000), None]);
 }
+
+#[test]
+fn adding_a_contact_sets_the_roster_and_asks_to_subscribe() {
+    let mut h = Harness::online();
+    let dave = BareJid::new("dave@localhost").unwrap();
+    h.session
+        .add_contact(&dave, Some("  Dave <the> \"builder\" "), h.now)
+        .unwrap();
+    let sent = h.sent();
+    assert_eq!(sent.len(), 2);
+    let Frame::Iq(set) = stanza::parse(&sent[0]).unwrap().unwrap() else {
+        panic!("iq")
+    };
+    let item = set.payload.unwrap();
+    let item = item.get_child("item", "jabber:iq:roster").unwrap();
+    assert_eq!(item.get_attr("jid"), Some("dave@localhost"));
+    assert_eq!(item.get_attr("name"), Some("Dave <the> \"builder\""));
+    let Frame::Presence(p) = stanza::parse(&sent[1]).unwrap().unwrap() else {
+        panic!("presence")
+    };
+    assert_eq!(
+        (p.kind.as_deref(), p.to.unwrap().as_str()),
+        (Some("subscribe"), "dave@localhost")
+    );
+
+    // The server refuses: the person is told, the session goes on.
+    h.server(&format!(
+        "<iq type='error' id='{}'><error type='modify'><not-acceptable \
+         xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+        set.id
+    ));
+    assert!(h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::RosterChangeFailed { jid, reason }
+        if *jid == dave && reason == "not-acceptable")));
+    assert_eq!(h.session.state(), ConnectionState::Online);
+}
+
+#[test]
+fn an_unanswered_roster_change_is_reported_not_fatal() {
+    let mut h = Harness::online();
+    let dave = BareJid::new("dave@localhost").unwrap();
+    h.session.add_contact(&dave, None, h.now).unwrap();
+    let deadline = h.session.poll_timeout().unwrap();
+    h.session.handle_timeout(deadline);
+    assert!(h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::RosterChangeFailed { .. })));
+    assert_eq!(h.session.state(), ConnectionState::Online);
+}
+
+#[test]
+fn contact_names_xml_cannot_carry_are_refused() {
+    let mut h = Harness::online();
+    let dave = BareJid::new("dave@localhost").unwrap();
+    assert!(h
+        .session
+        .add_contact(&dave, Some("nul\u{0}"), h.now)
+        .is_err());
+    assert!(h.sent().is_empty());
+}
+
+#[test]
+fn subscription_requests_are_reported_and_answered() {
+    let mut h = Harness::online();
+    h.server("<presence from='dave@localhost' type='subscribe'/>");
+    let dave = BareJid::new("dave@localhost").unwrap();
+    assert!(h
+        .events()
+        .contains(&Event::SubscriptionRequest(dave.clone())));
+    h.session.answer_subscription(&dave, true);
+    h.session.answer_subscription(&dave, false);
+    assert_eq!(
+        h.sent(),
+        vec![
+            "<presence xmlns=\"jabber:client\" to=\"dave@localhost\" type=\"subscribed\"/>"
+                .to_owned(),
+            "<presence xmlns=\"jabber:client\" to=\"dave@localhost\" type=\"unsubscribed\"/>"
+                .to_owned(),
+        ]
+    );
+}

@@ -80,7 +80,14 @@ pub enum Event {
     /// One item added, changed or (with `Subscription::Remove`) removed by the server.
     RosterPush(RosterItem),
     Presence(ContactPresence),
+    /// RFC 6121 §3.1.3: `jid` asks to see our presence; answer with
+    /// [`Session::answer_subscription`].
     SubscriptionRequest(BareJid),
+    /// The server refused to add, change or remove a contact.
+    RosterChangeFailed {
+        jid: BareJid,
+        reason: String,
+    },
     Message(ChatMessage),
     ChatState {
         peer: BareJid,
@@ -113,19 +120,21 @@ enum Stage {
     Closed,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Purpose {
     Bind,
     LegacySession,
     Roster,
     /// XEP-0280 §4: turning carbons on. A server without carbons answers with an error; harmless.
     EnableCarbons,
+    /// RFC 6121 §2.3-§2.5: adding, changing or removing this contact.
+    RosterSet(BareJid),
 }
 
 impl Purpose {
     /// Without an answer to these, there is no session.
-    fn is_login_step(self) -> bool {
-        !matches!(self, Self::EnableCarbons)
+    fn is_login_step(&self) -> bool {
+        matches!(self, Self::Bind | Self::LegacySession | Self::Roster)
     }
 }
 
@@ -245,18 +254,24 @@ impl Session {
             .pending
             .iter()
             .filter(|(_, p)| p.deadline <= now)
-            .map(|(id, p)| (id.clone(), p.purpose))
+            .map(|(id, p)| (id.clone(), p.purpose.clone()))
             .collect();
         for (id, purpose) in expired {
             self.pending.remove(&id);
-            if purpose.is_login_step() {
-                let stage = self.stage_name();
-                self.fail(SessionError::Timeout { stage });
-                return;
+            match purpose {
+                purpose if purpose.is_login_step() => {
+                    let stage = self.stage_name();
+                    self.fail(SessionError::Timeout { stage });
+                    return;
+                }
+                Purpose::RosterSet(jid) => self.events.push_back(Event::RosterChangeFailed {
+                    jid,
+                    reason: "remote-server-timeout".into(),
+                }),
+                purpose => self.events.push_back(Event::Warning(format!(
+                    "no answer to request {id} ({purpose:?})"
+                ))),
             }
-            self.events.push_back(Event::Warning(format!(
-                "no answer to request {id} ({purpose:?})"
-            )));
         }
     }
 
@@ -333,6 +348,57 @@ impl Session {
             body: body.to_owned(),
             sent_at: None,
         })
+    }
+
+    /// RFC 6121 §2.3 and §3.1.1: puts `jid` in the roster (or renames it) and asks to see their
+    /// presence. The server's roster push confirms it; a refusal is [`Event::RosterChangeFailed`].
+    pub fn add_contact(
+        &mut self,
+        jid: &BareJid,
+        name: Option<&str>,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        if !matches!(self.stage, Stage::Online) {
+            return Err(SendError::NotOnline);
+        }
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        if let Some(name) = name {
+            check_xml_text(name).map_err(SendError::InvalidText)?;
+        }
+        let item = Element::new("item", ns::ROSTER)
+            .attr("jid", jid.as_str())
+            .attr_opt("name", name);
+        let id = self.next_id();
+        self.send(&build::iq(
+            IqType::Set,
+            &id,
+            None,
+            Some(roster::query().child(item)),
+        ));
+        self.track(id, Purpose::RosterSet(jid.clone()), now);
+        self.send(
+            &Element::new("presence", ns::CLIENT)
+                .attr("to", jid.as_str())
+                .attr("type", "subscribe"),
+        );
+        Ok(())
+    }
+
+    /// RFC 6121 §3.1.4 and §3.1.5: answers a subscription request; `approve` lets `jid` see our
+    /// presence, otherwise the request is declined.
+    pub fn answer_subscription(&mut self, jid: &BareJid, approve: bool) {
+        if matches!(self.stage, Stage::Online) {
+            let kind = if approve {
+                "subscribed"
+            } else {
+                "unsubscribed"
+            };
+            self.send(
+                &Element::new("presence", ns::CLIENT)
+                    .attr("to", jid.as_str())
+                    .attr("type", kind),
+            );
+        }
     }
 
     /// XEP-0085: tell the peer we are typing (or stopped).
@@ -684,6 +750,16 @@ impl Session {
                     "the server has no message carbons ({condition})"
                 )));
             }
+            // The server's roster push carries the change itself (RFC 6121 §2.1.6).
+            (Purpose::RosterSet(_), IqType::Result) => {}
+            (Purpose::RosterSet(jid), _) => self.events.push_back(Event::RosterChangeFailed {
+                jid,
+                reason: iq
+                    .error
+                    .as_ref()
+                    .map(|e| e.to_string())
+                    .unwrap_or(condition),
+            }),
         }
         let establishing = self.pending.values().any(|p| p.purpose.is_login_step());
         if matches!(self.stage, Stage::Establishing) && !establishing && self.jid.is_some() {
