@@ -92,5 +92,15 @@ pub(super) fn text(key: Key) -> &'static str {
         ErrSendInvalidText => "The message cannot be sent",
         ErrEntropy => "This browser provides no secure random numbers, so a safe sign-in is impossible.",
         ErrBrowser => "The browser refused the connection",
+        AddContact => "Add contact",
+        ContactAddress => "Address",
+        ContactName => "Name (optional)",
+        AddContactSubmit => "Add",
+        Cancel => "Cancel",
+        SubscriptionRequests => "Contact requests",
+        SubscriptionRequestText => "wants to add you as a contact",
+        Approve => "Accept",
+        Deny => "Decline",
+        RosterChangeFailed => "The contact list could not be changed",
     }
 }

@@ -96,5 +96,15 @@ pub(super) fn text(key: Key) -> &'static str {
         ErrSendInvalidText => "Le message ne peut pas être envoyé",
         ErrEntropy => "Ce navigateur ne fournit pas de nombres aléatoires sûrs : une connexion sûre est impossible.",
         ErrBrowser => "Le navigateur a refusé la connexion",
+        AddContact => "Ajouter un contact",
+        ContactAddress => "Adresse",
+        ContactName => "Nom (facultatif)",
+        AddContactSubmit => "Ajouter",
+        Cancel => "Annuler",
+        SubscriptionRequests => "Demandes de contact",
+        SubscriptionRequestText => "souhaite vous ajouter à ses contacts",
+        Approve => "Accepter",
+        Deny => "Refuser",
+        RosterChangeFailed => "La liste de contacts n’a pas pu être modifiée",
     }
 }

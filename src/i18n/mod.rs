@@ -165,6 +165,16 @@ keys! {
     ErrSendInvalidText,
     ErrEntropy,
     ErrBrowser,
+    AddContact,
+    ContactAddress,
+    ContactName,
+    AddContactSubmit,
+    Cancel,
+    SubscriptionRequests,
+    SubscriptionRequestText,
+    Approve,
+    Deny,
+    RosterChangeFailed,
 }
 
 /// The text of `key` in `lang`.

@@ -94,5 +94,15 @@ pub(super) fn text(key: Key) -> &'static str {
         ErrSendInvalidText => "Сообщение нельзя отправить",
         ErrEntropy => "Браузер не предоставляет безопасных случайных чисел, поэтому безопасный вход невозможен.",
         ErrBrowser => "Браузер отклонил соединение",
+        AddContact => "Добавить контакт",
+        ContactAddress => "Адрес",
+        ContactName => "Имя (необязательно)",
+        AddContactSubmit => "Добавить",
+        Cancel => "Отмена",
+        SubscriptionRequests => "Запросы в контакты",
+        SubscriptionRequestText => "хочет добавить вас в контакты",
+        Approve => "Принять",
+        Deny => "Отклонить",
+        RosterChangeFailed => "Не удалось изменить список контактов",
     }
 }

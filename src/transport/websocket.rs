@@ -161,6 +161,19 @@ impl Connection {
         result
     }
 
+    pub fn add_contact(&self, jid: &BareJid, name: Option<&str>) -> Result<(), SendError> {
+        let result = self
+            .with_session(|s| s.add_contact(jid, name, now()))
+            .unwrap_or(Err(SendError::NotOnline));
+        pump(&self.inner);
+        result
+    }
+
+    pub fn answer_subscription(&self, jid: &BareJid, approve: bool) {
+        self.with_session(|s| s.answer_subscription(jid, approve));
+        pump(&self.inner);
+    }
+
     /// Starts the clean close; [`Update::Ended`]`(None)` follows.
     pub fn close(&self) {
         self.with_session(|s| s.close(now()));

@@ -5,6 +5,7 @@
 //! as a text node, never as markup, and the page needs no inline script or style (CSP).
 
 pub mod chat;
+pub mod contacts;
 pub mod login;
 pub mod roster;
 pub mod shell;

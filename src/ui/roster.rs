@@ -2,6 +2,7 @@
 //! full height, and only the rows in view (plus some overscan) are in the DOM, so 5,000 contacts
 //! scroll smoothly. Rows are keyed by JID; `data-count` on the list gives the full number.
 
+use super::contacts::AddContact;
 use super::state::Contact;
 use super::{tr, use_state};
 use crate::i18n::Key;
@@ -82,7 +83,10 @@ pub fn Roster() -> impl IntoView {
     view! {
         <section class="roster-section" aria-labelledby="roster-title">
             <div class="roster-head">
-                <h2 id="roster-title" class="pane-title">{tr(Key::Contacts)}</h2>
+                <div class="roster-title-row">
+                    <h2 id="roster-title" class="pane-title">{tr(Key::Contacts)}</h2>
+                    <AddContact/>
+                </div>
                 <label for="roster-filter" class="visually-hidden">{tr(Key::FilterContacts)}</label>
                 <input
                     id="roster-filter"

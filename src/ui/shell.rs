@@ -3,6 +3,7 @@
 //! At phone width one pane shows at a time; the chat header's back button returns to the list.
 
 use super::chat::ChatView;
+use super::contacts::SubscriptionRequests;
 use super::roster::Roster;
 use super::state::UiError;
 use super::{tr, use_state, LanguageSelect};
@@ -26,6 +27,7 @@ pub fn Shell() -> impl IntoView {
             <Header/>
             <div class="panes">
                 <nav class="sidebar" aria-label=tr(Key::Contacts)>
+                    <SubscriptionRequests/>
                     <ChatList/>
                     <Roster/>
                 </nav>

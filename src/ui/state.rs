@@ -83,6 +83,8 @@ pub enum UiError {
     Send(SendError),
     /// A message bounced; the reason is the server's condition text, shown verbatim.
     MessageFailed(String),
+    /// The server refused a roster change; its condition text, shown verbatim.
+    RosterChangeFailed(String),
 }
 
 impl UiError {
@@ -95,6 +97,9 @@ impl UiError {
             Self::Send(e) => i18n::describe_send_error(lang, e),
             Self::MessageFailed(reason) => {
                 format!("{} ({reason})", i18n::t(lang, Key::MessageFailed))
+            }
+            Self::RosterChangeFailed(reason) => {
+                format!("{} ({reason})", i18n::t(lang, Key::RosterChangeFailed))
             }
         }
     }
@@ -328,6 +333,8 @@ pub struct AppState {
     pub roster: RwSignal<RosterData>,
     pub conversations: RwSignal<Conversations>,
     pub open: RwSignal<Option<BareJid>>,
+    /// Pending subscription requests (RFC 6121 §3.1.3), oldest first.
+    pub requests: RwSignal<Vec<BareJid>>,
     pub toasts: RwSignal<Vec<Toast>>,
     pub login_error: RwSignal<Option<UiError>>,
     /// The address last typed, to refill the form after a lost connection (never the password).
@@ -356,6 +363,7 @@ impl AppState {
             roster: RwSignal::new(RosterData::default()),
             conversations: RwSignal::new(Conversations::default()),
             open: RwSignal::new(None),
+            requests: RwSignal::new(Vec::new()),
             toasts: RwSignal::new(Vec::new()),
             login_error: RwSignal::new(None),
             last_address: RwSignal::new(String::new()),
@@ -430,8 +438,27 @@ impl AppState {
                 self.toast(ToastKind::Error, UiError::MessageFailed(reason));
             }
             Event::Warning(warning) => leptos::logging::warn!("parley: {warning}"),
-            // Subscription requests get their UI in a later issue; the core already reports them.
-            Event::SubscriptionRequest(_) => {}
+            Event::SubscriptionRequest(jid) => {
+                // Someone we already follow asks back (typically after accepting our request):
+                // we added them ourselves, so the answer is yes without asking again.
+                let following = self.roster.with_untracked(|r| {
+                    r.contacts
+                        .get(&jid)
+                        .is_some_and(|c| c.subscription == Subscription::To)
+                });
+                if following {
+                    self.answer_request(jid, true);
+                } else {
+                    self.requests.update(|r| {
+                        if !r.contains(&jid) {
+                            r.push(jid);
+                        }
+                    });
+                }
+            }
+            Event::RosterChangeFailed { reason, .. } => {
+                self.toast(ToastKind::Error, UiError::RosterChangeFailed(reason));
+            }
             // The driver turns Closed into Update::Ended.
             Event::Closed(_) => {}
         }
@@ -464,6 +491,36 @@ impl AppState {
         self.conversations.update(|c| {
             c.push(&message.peer, entry, unread);
         });
+    }
+
+    /// Adds a contact (asking to see their presence) and opens the conversation with them.
+    pub fn add_contact(&self, jid: BareJid, name: Option<&str>) -> Result<(), UiError> {
+        let connection = self
+            .connection()
+            .ok_or(UiError::Send(SendError::NotOnline))?;
+        connection.add_contact(&jid, name).map_err(UiError::Send)?;
+        self.open_conversation(jid);
+        Ok(())
+    }
+
+    /// Answers a subscription request. Accepting someone we do not yet follow also asks to see
+    /// their presence, so both sides end up as mutual contacts, as people expect.
+    pub fn answer_request(&self, jid: BareJid, approve: bool) {
+        self.requests.update(|r| r.retain(|j| *j != jid));
+        let Some(connection) = self.connection() else {
+            return;
+        };
+        connection.answer_subscription(&jid, approve);
+        let following = self.roster.with_untracked(|r| {
+            r.contacts
+                .get(&jid)
+                .is_some_and(|c| matches!(c.subscription, Subscription::To | Subscription::Both))
+        });
+        if approve && !following {
+            if let Err(e) = connection.add_contact(&jid, None) {
+                self.toast(ToastKind::Error, UiError::Send(e));
+            }
+        }
     }
 
     /// Shows a message we just sent (the session returned it from `send_chat`).
@@ -540,5 +597,6 @@ impl AppState {
         self.roster.set(RosterData::default());
         self.conversations.set(Conversations::default());
         self.open.set(None);
+        self.requests.set(Vec::new());
     }
 }

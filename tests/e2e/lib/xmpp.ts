@@ -103,6 +103,22 @@ export class XmppSocket {
   }
 }
 
+/** Creates an account with in-band registration (XEP-0077), so a test can start from nothing. */
+export async function registerAccount(username: string, password: string): Promise<void> {
+  const xmpp = await XmppSocket.connect();
+  try {
+    await xmpp.open();
+    const reply = await xmpp.iq(
+      'reg',
+      `<iq xmlns="jabber:client" type="set" id="reg"><query xmlns="jabber:iq:register">` +
+        `<username>${username}</username><password>${password}</password></query></iq>`,
+    );
+    if (!/type=["']result["']/.test(reply)) throw new Error(`registering ${username} failed: ${reply}`);
+  } finally {
+    xmpp.close();
+  }
+}
+
 export type RosterItem = { jid: string; name?: string; subscription?: string; groups: string[] };
 
 /** The value of an attribute in the text between a tag's name and its end. */

@@ -1,0 +1,165 @@
+//! Growing the roster: the add-contact form (RFC 6121 §2.3 roster set plus §3.1 subscribe) and the
+//! list of incoming subscription requests with accept and decline (§3.1.3-§3.1.5).
+
+use super::state::UiError;
+use super::{tr, use_state};
+use crate::i18n::Key;
+use crate::xmpp::jid::BareJid;
+use leptos::html;
+use leptos::prelude::*;
+
+/// The "add contact" button and, when open, its form.
+#[component]
+pub fn AddContact() -> impl IntoView {
+    let state = use_state();
+    let open = RwSignal::new(false);
+    let error = RwSignal::new(None::<UiError>);
+    let jid_input = NodeRef::<html::Input>::new();
+    let name_input = NodeRef::<html::Input>::new();
+
+    let close = move || {
+        open.set(false);
+        error.set(None);
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(jid), Some(name)) = (jid_input.get_untracked(), name_input.get_untracked())
+        else {
+            return;
+        };
+        let jid = match BareJid::new(jid.value().trim()) {
+            Ok(jid) if jid.node().is_some() => jid,
+            Ok(_) => {
+                error.set(Some(UiError::Address(
+                    crate::xmpp::jid::AddressError::MissingLocalpart,
+                )));
+                return;
+            }
+            Err(e) => {
+                error.set(Some(UiError::Address(
+                    crate::xmpp::jid::AddressError::Invalid(e.to_string()),
+                )));
+                return;
+            }
+        };
+        let name = name.value();
+        match state.add_contact(jid, Some(name.as_str())) {
+            Ok(()) => close(),
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    // Focus the address field when the form opens.
+    Effect::new(move |_| {
+        if open.get() {
+            if let Some(input) = jid_input.get() {
+                let _ = input.focus();
+            }
+        }
+    });
+
+    view! {
+        <button
+            data-testid="roster-add"
+            type="button"
+            class="button small"
+            aria-expanded=move || open.get().to_string()
+            on:click=move |_| if open.get_untracked() { close() } else { open.set(true) }
+        >
+            {tr(Key::AddContact)}
+        </button>
+        <Show when=move || open.get()>
+            <form class="add-contact" on:submit=on_submit novalidate>
+                <label for="roster-add-jid">{tr(Key::ContactAddress)}</label>
+                <input
+                    id="roster-add-jid"
+                    data-testid="roster-add-jid"
+                    class="input"
+                    type="text"
+                    autocomplete="off"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    placeholder="user@example.org"
+                    node_ref=jid_input
+                />
+                <label for="roster-add-name">{tr(Key::ContactName)}</label>
+                <input
+                    id="roster-add-name"
+                    data-testid="roster-add-name"
+                    class="input"
+                    type="text"
+                    autocomplete="off"
+                    node_ref=name_input
+                />
+                {move || {
+                    error
+                        .get()
+                        .map(|e| {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {move || e.describe(state.lang.get())}
+                                </p>
+                            }
+                        })
+                }}
+                <div class="form-actions">
+                    <button type="button" class="button" on:click=move |_| close()>
+                        {tr(Key::Cancel)}
+                    </button>
+                    <button data-testid="roster-add-submit" type="submit" class="button primary">
+                        {tr(Key::AddContactSubmit)}
+                    </button>
+                </div>
+            </form>
+        </Show>
+    }
+}
+
+/// Incoming subscription requests, each with accept and decline.
+#[component]
+pub fn SubscriptionRequests() -> impl IntoView {
+    let state = use_state();
+    view! {
+        <Show when=move || state.requests.with(|r| !r.is_empty())>
+            <section class="requests" aria-labelledby="requests-title">
+                <h2 id="requests-title" class="pane-title">{tr(Key::SubscriptionRequests)}</h2>
+                <ul class="request-list" role="list">
+                    <For
+                        each=move || state.requests.get()
+                        key=|jid| jid.clone()
+                        children=move |jid| {
+                            let approve = jid.clone();
+                            let deny = jid.clone();
+                            view! {
+                                <li data-testid="subscription-request" data-jid=jid.to_string() class="request">
+                                    <p class="request-text">
+                                        <bdi class="request-jid">{jid.to_string()}</bdi>
+                                        " "
+                                        {tr(Key::SubscriptionRequestText)}
+                                    </p>
+                                    <div class="form-actions">
+                                        <button
+                                            data-testid="subscription-deny"
+                                            type="button"
+                                            class="button small"
+                                            on:click=move |_| state.answer_request(deny.clone(), false)
+                                        >
+                                            {tr(Key::Deny)}
+                                        </button>
+                                        <button
+                                            data-testid="subscription-approve"
+                                            type="button"
+                                            class="button small primary"
+                                            on:click=move |_| state.answer_request(approve.clone(), true)
+                                        >
+                                            {tr(Key::Approve)}
+                                        </button>
+                                    </div>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
+            </section>
+        </Show>
+    }
+}
