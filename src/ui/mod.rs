@@ -52,6 +52,18 @@ fn App() -> impl IntoView {
             let _ = root.set_attribute("lang", code);
         }
     });
+    // Unread messages show in the tab's title, where a person looks when the tab is in the background.
+    Effect::new(move |_| {
+        let unread: u32 = state
+            .conversations
+            .with(|c| c.by_peer.values().map(|c| c.unread).sum());
+        let title = if unread == 0 {
+            "Parley".to_owned()
+        } else {
+            format!("({unread}) Parley")
+        };
+        document().set_title(&title);
+    });
     view! {
         {move || match state.phase.get() {
             Phase::Shell => view! { <shell::Shell/> }.into_any(),

@@ -35,8 +35,13 @@ test('alice and bob see each other online, chat both ways, and bob logging out s
   for (const text of fromAlice) await send(aliceChat, text);
   await expectBodiesInOrder(aliceChat, fromAlice);
 
-  // The incoming messages put the conversation in bob's chat list.
+  // The incoming messages put the conversation in bob's chat list, unread, counted in the title.
+  const listItem = bob.locator(tid('chat-list-item', { jid: users.alice.jid }));
+  await expect(listItem).toHaveAttribute('data-unread', '3');
+  await expect(bob).toHaveTitle('(3) Parley');
   const bobChat = await openChatFromList(bob, users.alice.jid);
+  await expect(listItem).toHaveAttribute('data-unread', '0');
+  await expect(bob).toHaveTitle('Parley');
   await expectBodiesInOrder(bobChat, fromAlice);
   for (const text of fromAlice) {
     await expect(bodiesWithText(bobChat, text, 'in')).toHaveCount(1);
