@@ -63,16 +63,29 @@ fn link_at(text: &str, at: usize) -> Option<usize> {
         rest.get(..s.len())
             .is_some_and(|p| p.eq_ignore_ascii_case(s))
     })?;
+    // Refuse at once what cannot have a target, so a text of many "https:///" stays linear.
+    let first = rest[scheme.len()..].chars().next()?;
+    if ends_link(first) || (*scheme != "xmpp:" && matches!(first, '/' | '?' | '#')) {
+        return None;
+    }
     let mut end = rest.find(ends_link).unwrap_or(rest.len());
-    // Trailing punctuation belongs to the sentence; a ')' stays only if it closes a '(' in the link.
+    // Trailing punctuation belongs to the sentence; a ')' stays only if it closes a '(' in the
+    // link. The parentheses are counted once, so a link ending in many ')' stays linear.
+    let mut opens = rest[..end].matches('(').count();
+    let mut closes = rest[..end].matches(')').count();
     while let Some(last) = rest[..end].chars().next_back() {
         let drop = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '*' => true,
-            ')' => rest[..end].matches('(').count() < rest[..end].matches(')').count(),
+            ')' => opens < closes,
             _ => false,
         };
         if !drop {
             break;
+        }
+        match last {
+            ')' => closes -= 1,
+            '(' => opens -= 1,
+            _ => {}
         }
         end -= last.len_utf8();
     }
@@ -148,6 +161,20 @@ mod tests {
                 Text(")")
             ]
         );
+    }
+
+    /// A contact controls the text: these were quadratic once and froze the tab.
+    #[test]
+    fn hostile_texts_stay_linear() {
+        let parens = format!("https://a{}", ")".repeat(200_000));
+        assert_eq!(
+            linkify(&parens),
+            vec![Link("https://a"), Text(&parens[9..])]
+        );
+        let empty_hosts = "https:///".repeat(100_000);
+        assert!(linkify(&empty_hosts).iter().all(|s| matches!(s, Text(_))));
+        let nested = format!("https://a/{}{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(linkify(&nested), vec![Link(&nested)]);
     }
 
     #[test]
