@@ -784,3 +784,27 @@ fn subscription_requests_are_reported_and_answered() {
         ]
     );
 }
+
+#[test]
+fn private_carbon_marker_on_an_ordinary_message_does_not_hide_it() {
+    let mut h = Harness::online();
+    h.server(
+        "<message from='bob@localhost/x' type='chat' id='p1'><body>kept</body>\
+         <private xmlns='urn:xmpp:carbons:2'/></message>",
+    );
+    assert_eq!(
+        messages(&h.events()),
+        vec![("bob@localhost".into(), Direction::In, "kept".into())]
+    );
+}
+
+#[test]
+fn roster_pushes_and_responses_from_our_other_resources_are_refused() {
+    let mut h = Harness::online();
+    h.server(
+        "<iq type='set' id='p1' from='user@localhost/other'><query xmlns='jabber:iq:roster'>\
+         <item jid='mallory@evil.example' subscription='both'/></query></iq>",
+    );
+    assert!(!h.events().iter().any(|e| matches!(e, Event::RosterPush(_))));
+    assert!(h.sent()[0].contains("type=\"error\""));
+}

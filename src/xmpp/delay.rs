@@ -28,7 +28,11 @@ pub fn parse_datetime(text: &str) -> Option<UnixMillis> {
         let (time, zone) = rest.split_at(split);
         let sign = if zone.starts_with('-') { -1 } else { 1 };
         let (hours, minutes) = zone[1..].split_once(':')?;
-        (time, sign * (number(hours, 2)? * 60 + number(minutes, 2)?))
+        let (hours, minutes) = (number(hours, 2)?, number(minutes, 2)?);
+        if hours > 23 || minutes > 59 {
+            return None;
+        }
+        (time, sign * (hours * 60 + minutes))
     };
     let (time, fraction) = match time.split_once('.') {
         Some((t, f)) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => (t, f),
@@ -121,6 +125,7 @@ mod tests {
             "2002-9-10T23:08:25Z",
             "2002-09-10T23:08:25.Z",
             "2002-09-10T23:08:25+0100",
+            "2002-09-10T23:08:25+99:99",
             "+002-09-10T23:08:25Z",
             "２００２-09-10T23:08:25Z",
         ] {

@@ -72,6 +72,9 @@ struct ResourcePresence {
     status: Option<String>,
 }
 
+/// Resources kept per contact; presence from more is ignored (their aggregate stays as it was).
+pub const MAX_RESOURCES: usize = 32;
+
 /// Per-resource presence of every contact (RFC 6121 §4.4, §4.5).
 #[derive(Debug, Default)]
 pub struct PresenceBook {
@@ -89,6 +92,10 @@ impl PresenceBook {
         status: Option<String>,
     ) -> ContactPresence {
         let resources = self.contacts.entry(jid.clone()).or_default();
+        // A hostile server could announce endless resources; real people have a handful.
+        if resources.len() >= MAX_RESOURCES && !resources.contains_key(resource) {
+            return self.aggregate(jid);
+        }
         resources.insert(
             resource.to_owned(),
             ResourcePresence {

@@ -376,12 +376,20 @@ impl Session {
             Some(roster::query().child(item)),
         ));
         self.track(id, Purpose::RosterSet(jid.clone()), now);
-        self.send(
-            &Element::new("presence", ns::CLIENT)
-                .attr("to", jid.as_str())
-                .attr("type", "subscribe"),
-        );
+        self.ask_subscription(jid);
         Ok(())
+    }
+
+    /// RFC 6121 §3.1.1: asks to see the presence of `jid`, already in the roster or not. Unlike
+    /// [`Session::add_contact`] it leaves the roster item (name, groups) as it is.
+    pub fn ask_subscription(&mut self, jid: &BareJid) {
+        if matches!(self.stage, Stage::Online) {
+            self.send(
+                &Element::new("presence", ns::CLIENT)
+                    .attr("to", jid.as_str())
+                    .attr("type", "subscribe"),
+            );
+        }
     }
 
     /// RFC 6121 §3.1.4 and §3.1.5: answers a subscription request; `approve` lets `jid` see our
@@ -670,7 +678,8 @@ impl Session {
             None => true,
             Some(from) => {
                 let account = &self.config.account;
-                from.to_bare() == *account
+                // Not another resource of ours: that would be a client answering for the server.
+                (from.resource().is_none() && from.to_bare() == *account)
                     || (from.node().is_none()
                         && from.resource().is_none()
                         && from.domain() == account.domain())
@@ -770,37 +779,36 @@ impl Session {
     fn handle_iq_request(&mut self, iq: Iq) {
         let to = iq.from.as_ref().map(|j| j.to_string());
         let payload = iq.payload.as_ref();
-        let reply = match (iq.kind, payload.map(|p| (p.ns.as_str(), p.name.as_str()))) {
-            (IqType::Set, Some((ns::ROSTER, "query"))) => {
-                // RFC 6121 §2.1.6: pushes from anyone but our own account are forged.
-                if iq
-                    .from
-                    .as_ref()
-                    .is_some_and(|f| f.to_bare() != self.config.account)
-                {
-                    self.events.push_back(Event::Warning(
-                        "ignored a roster push from another entity".into(),
-                    ));
-                    build::iq_error(&iq.id, to.as_deref(), "cancel", "service-unavailable")
-                } else {
-                    for item in payload.map(roster::parse_query).unwrap_or_default() {
-                        self.events.push_back(Event::RosterPush(item));
+        let reply =
+            match (iq.kind, payload.map(|p| (p.ns.as_str(), p.name.as_str()))) {
+                (IqType::Set, Some((ns::ROSTER, "query"))) => {
+                    // RFC 6121 §2.1.6: pushes from anyone but our own account are forged.
+                    if iq.from.as_ref().is_some_and(|f| {
+                        f.resource().is_some() || f.to_bare() != self.config.account
+                    }) {
+                        self.events.push_back(Event::Warning(
+                            "ignored a roster push from another entity".into(),
+                        ));
+                        build::iq_error(&iq.id, to.as_deref(), "cancel", "service-unavailable")
+                    } else {
+                        for item in payload.map(roster::parse_query).unwrap_or_default() {
+                            self.events.push_back(Event::RosterPush(item));
+                        }
+                        build::iq(IqType::Result, &iq.id, to.as_deref(), None)
                     }
+                }
+                (IqType::Get, Some((ns::PING, "ping"))) => {
                     build::iq(IqType::Result, &iq.id, to.as_deref(), None)
                 }
-            }
-            (IqType::Get, Some((ns::PING, "ping"))) => {
-                build::iq(IqType::Result, &iq.id, to.as_deref(), None)
-            }
-            (IqType::Get, Some((ns::DISCO_INFO, "query"))) => build::iq(
-                IqType::Result,
-                &iq.id,
-                to.as_deref(),
-                Some(disco_info(payload)),
-            ),
-            // RFC 6120 §8.4: requests we do not understand get service-unavailable.
-            _ => build::iq_error(&iq.id, to.as_deref(), "cancel", "service-unavailable"),
-        };
+                (IqType::Get, Some((ns::DISCO_INFO, "query"))) => build::iq(
+                    IqType::Result,
+                    &iq.id,
+                    to.as_deref(),
+                    Some(disco_info(payload)),
+                ),
+                // RFC 6120 §8.4: requests we do not understand get service-unavailable.
+                _ => build::iq_error(&iq.id, to.as_deref(), "cancel", "service-unavailable"),
+            };
         self.send(&reply);
     }
 
@@ -850,7 +858,10 @@ impl Session {
             }
             return;
         }
-        if m.element.elements().any(|e| e.ns == ns::CARBONS) {
+        // XEP-0280 §7: only <received/> and <sent/> wrap carbons; <private/> may reach us
+        // unstripped (offline storage) on an ordinary message.
+        if m.element.has_child("received", ns::CARBONS) || m.element.has_child("sent", ns::CARBONS)
+        {
             self.handle_carbon(&m);
             return;
         }

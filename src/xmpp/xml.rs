@@ -240,6 +240,7 @@ pub fn parse_frame(input: &str) -> Result<Option<Element>, XmlError> {
 
     // Open elements, each with the namespace declarations it made.
     let mut stack: Vec<(Element, Vec<(String, String)>)> = Vec::new();
+    let mut prefixes = 0;
     let mut root: Option<Element> = None;
 
     loop {
@@ -254,14 +255,14 @@ pub fn parse_frame(input: &str) -> Result<Option<Element>, XmlError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(XmlError::TooDeep);
                 }
-                let (el, decls) = open_element(&start, &stack)?;
+                let (el, decls) = open_element(&start, &stack, &mut prefixes)?;
                 stack.push((el, decls));
             }
             Event::Empty(start) => {
                 if stack.len() >= MAX_DEPTH {
                     return Err(XmlError::TooDeep);
                 }
-                let (el, _) = open_element(&start, &stack)?;
+                let (el, _) = open_element(&start, &stack, &mut prefixes)?;
                 close_element(el, &mut stack, &mut root);
             }
             Event::End(_) => {
@@ -394,9 +395,16 @@ fn resolve_prefix(
         .map(|(_, uri)| uri.clone())
 }
 
+/// Prefixed namespace declarations allowed in one frame; XMPP needs a few, and each one makes
+/// every later prefix lookup longer.
+const MAX_PREFIXES: usize = 64;
+
+/// Reads a start tag. Its declarations come back with the in-scope default namespace always among
+/// them, so resolving the default prefix never walks the ancestors.
 fn open_element(
     start: &BytesStart<'_>,
     stack: &[(Element, Vec<(String, String)>)],
+    prefixes: &mut usize,
 ) -> Result<(Element, Vec<(String, String)>), XmlError> {
     let qname = start.name().into_inner().to_owned();
     check_name(&qname)?;
@@ -421,20 +429,29 @@ fn open_element(
         if key == "xmlns" {
             decls.push((String::new(), value));
         } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+            *prefixes += 1;
+            if *prefixes > MAX_PREFIXES {
+                return Err(XmlError::Malformed("too many namespace prefixes".into()));
+            }
             decls.push((prefix.to_owned(), value));
         } else {
             attrs.push((key, value));
         }
     }
+    if !decls.iter().any(|(p, _)| p.is_empty()) {
+        // Every open element carries its default namespace (see above); the root's is jabber:client.
+        let inherited = stack
+            .last()
+            .and_then(|(_, d)| d.iter().find(|(p, _)| p.is_empty()))
+            .map_or_else(|| super::ns::CLIENT.to_owned(), |(_, uri)| uri.clone());
+        decls.push((String::new(), inherited));
+    }
     let (prefix, local) = match qname.split_once(':') {
         Some((p, l)) => (p, l),
         None => ("", qname.as_str()),
     };
-    let ns = match resolve_prefix(prefix, &decls, stack) {
-        Some(ns) => ns,
-        None if prefix.is_empty() => super::ns::CLIENT.to_owned(),
-        None => return Err(XmlError::UnboundPrefix(prefix.to_owned())),
-    };
+    let ns = resolve_prefix(prefix, &decls, stack)
+        .ok_or_else(|| XmlError::UnboundPrefix(prefix.to_owned()))?;
     // Namespaced attributes other than xml:* mean nothing to XMPP: check the prefix, then drop them.
     for (key, _) in &attrs {
         if let Some((p, _)) = key.split_once(':') {
@@ -544,6 +561,32 @@ mod tests {
         ] {
             assert!(parse_frame(bad).is_err(), "{bad:?} should fail");
         }
+    }
+
+    #[test]
+    fn namespace_declarations_are_bounded_and_resolved_without_walking_ancestors() {
+        let many: String = (0..65).map(|i| format!(" xmlns:p{i}='x'")).collect();
+        assert!(matches!(
+            parse_frame(&format!("<a{many}/>")),
+            Err(XmlError::Malformed(_))
+        ));
+        let wide = format!("<a xmlns='urn:x'>{}</a>", "<b/>".repeat(100_000));
+        let el = parse(&wide).unwrap();
+        assert!(el.elements().all(|b| b.ns == "urn:x"));
+        let mixed = "<s:f xmlns:s='urn:s'><g/><h xmlns=''><i/></h></s:f>";
+        let el = parse(mixed).unwrap();
+        assert_eq!(el.ns, "urn:s");
+        assert_eq!(
+            el.get_child("g", "jabber:client").map(|g| g.name.as_str()),
+            Some("g")
+        );
+        assert_eq!(
+            el.get_child("h", "")
+                .unwrap()
+                .get_child("i", "")
+                .map(|i| i.name.as_str()),
+            Some("i")
+        );
     }
 
     #[test]
