@@ -102,5 +102,6 @@ pub(super) fn text(key: Key) -> &'static str {
         Approve => "Accept",
         Deny => "Decline",
         RosterChangeFailed => "The contact list could not be changed",
+        ErrNotXmpp => "This address answers, but not as an XMPP server over WebSocket (no “xmpp” subprotocol). Check the WebSocket address.",
     }
 }

@@ -106,5 +106,6 @@ pub(super) fn text(key: Key) -> &'static str {
         Approve => "Accepter",
         Deny => "Refuser",
         RosterChangeFailed => "La liste de contacts n’a pas pu être modifiée",
+        ErrNotXmpp => "Cette adresse répond, mais pas comme un serveur XMPP sur WebSocket (pas de sous-protocole « xmpp »). Vérifiez l’adresse WebSocket.",
     }
 }

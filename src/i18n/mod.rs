@@ -175,6 +175,7 @@ keys! {
     Approve,
     Deny,
     RosterChangeFailed,
+    ErrNotXmpp,
 }
 
 /// The text of `key` in `lang`.
@@ -312,6 +313,7 @@ pub fn describe_connect_error(lang: Lang, error: &ConnectError) -> String {
         ConnectError::Discovery(e) => describe_discovery_error(lang, e),
         ConnectError::Entropy(e) => describe_entropy_error(lang, e),
         ConnectError::Unreachable => t(lang, Key::ErrUnreachable).to_owned(),
+        ConnectError::NotXmpp => t(lang, Key::ErrNotXmpp).to_owned(),
         ConnectError::RedirectRefused(e) => {
             format!(
                 "{} {}",

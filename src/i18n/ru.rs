@@ -104,5 +104,6 @@ pub(super) fn text(key: Key) -> &'static str {
         Approve => "Принять",
         Deny => "Отклонить",
         RosterChangeFailed => "Не удалось изменить список контактов",
+        ErrNotXmpp => "По этому адресу отвечает не XMPP-сервер по WebSocket (нет подпротокола «xmpp»). Проверьте адрес WebSocket.",
     }
 }

@@ -15,8 +15,10 @@ pub enum ConnectError {
     Url(UrlError),
     Discovery(DiscoveryError),
     Entropy(EntropyUnavailable),
-    /// The WebSocket failed or closed before the session was online.
+    /// The WebSocket failed or closed before the server opened the stream.
     Unreachable,
+    /// The server accepted the WebSocket without the `xmpp` subprotocol (RFC 7395 §3.1).
+    NotXmpp,
     /// A `see-other-uri` redirect to an address the policy refuses (e.g. `ws://`).
     RedirectRefused(UrlError),
     /// A second redirect: followed once only, so a server cannot bounce the client around.
@@ -34,6 +36,9 @@ impl fmt::Display for ConnectError {
             Self::Discovery(e) => e.fmt(f),
             Self::Entropy(e) => e.fmt(f),
             Self::Unreachable => f.write_str("the server is unreachable"),
+            Self::NotXmpp => {
+                f.write_str("the server did not agree to speak XMPP on this WebSocket")
+            }
             Self::RedirectRefused(e) => write!(f, "refused the server's redirect: {e}"),
             Self::TooManyRedirects => f.write_str("the server redirected more than once"),
             Self::Session(e) => e.fmt(f),

@@ -169,6 +169,11 @@ impl Connection {
         result
     }
 
+    pub fn ask_subscription(&self, jid: &BareJid) {
+        self.with_session(|s| s.ask_subscription(jid));
+        pump(&self.inner);
+    }
+
     pub fn answer_subscription(&self, jid: &BareJid, approve: bool) {
         self.with_session(|s| s.answer_subscription(jid, approve));
         pump(&self.inner);
@@ -200,7 +205,17 @@ fn open_link(
     let weak = Rc::downgrade(inner);
     let on_open = {
         let weak = weak.clone();
-        Closure::<dyn FnMut()>::new(move || with_inner(&weak, pump))
+        Closure::<dyn FnMut()>::new(move || {
+            with_inner(&weak, |inner| {
+                // RFC 7395 §3.1: without the "xmpp" subprotocol this is not an XMPP endpoint.
+                let protocol = inner.borrow().link.as_ref().map(|l| l.ws.protocol());
+                if protocol.as_deref() == Some(SUBPROTOCOL) {
+                    pump(inner);
+                } else {
+                    end(inner, Some(ConnectError::NotXmpp));
+                }
+            })
+        })
     };
     let on_message = {
         let weak = weak.clone();
@@ -271,7 +286,9 @@ fn socket_closed(inner: &Rc<RefCell<Inner>>) {
         };
         if link.session.state() == ConnectionState::Closed {
             false
-        } else if !online && link.session.state() != ConnectionState::Closing {
+        } else if !online && link.session.state() == ConnectionState::Connecting {
+            // Closed before the stream was open: nothing XMPP happened, the server is unreachable.
+            // Later (during login) the session reports what it was doing.
             true
         } else {
             link.session.handle_transport_closed();

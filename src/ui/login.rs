@@ -23,6 +23,8 @@ pub fn Login() -> impl IntoView {
     let password_input = NodeRef::<html::Input>::new();
     let url_input = NodeRef::<html::Input>::new();
     let busy = move || state.phase.get() == Phase::SigningIn;
+    // Until config.json is read, a login would ignore the deployment's endpoint and locked domain.
+    let loading = move || matches!(state.config.get(), ConfigStatus::Loading);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -147,7 +149,12 @@ pub fn Login() -> impl IntoView {
                                 }
                             })
                     }}
-                    <button type="submit" data-testid="login-submit" class="button primary" disabled=busy>
+                    <button
+                        type="submit"
+                        data-testid="login-submit"
+                        class="button primary"
+                        disabled=move || busy() || loading()
+                    >
                         {move || if busy() { tr(Key::SigningIn)() } else { tr(Key::SignIn)() }}
                     </button>
                 </form>
@@ -175,7 +182,9 @@ async fn sign_in(
             state.login_error.set(Some(UiError::Config(e)));
             return;
         }
-        ConfigStatus::Invalid(_) | ConfigStatus::Loading => Config::default(),
+        ConfigStatus::Invalid(_) => Config::default(),
+        // The submit button is disabled until then; a submit that slips through does nothing.
+        ConfigStatus::Loading => return,
     };
     let account = match parse_account(
         &typed_jid,

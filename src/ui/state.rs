@@ -16,6 +16,7 @@ use crate::xmpp::{
 };
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::time::Duration;
 
 /// Which screen is up.
@@ -260,8 +261,10 @@ pub struct Message {
 #[derive(Debug, Clone, Default)]
 pub struct Conversation {
     pub messages: Vec<Message>,
-    /// Ids already shown: a message appears once, even if the server repeats it.
-    ids: HashSet<String>,
+    /// Messages already shown, by direction, id and a hash of the body: the same message
+    /// repeated by the server shows once, while a peer cannot hide our messages by reusing our
+    /// ids, nor lose its own by reusing its ids for different text.
+    seen: HashSet<(Direction, String, u64)>,
     pub unread: u32,
     /// Ordering of the chat list: higher is more recent.
     pub last_activity: u64,
@@ -280,7 +283,15 @@ impl Conversations {
         self.clock += 1;
         let clock = self.clock;
         let conversation = self.by_peer.entry(peer.clone()).or_default();
-        if !conversation.ids.insert(message.id.clone()) {
+        let body_hash = {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            message.body.hash(&mut hasher);
+            hasher.finish()
+        };
+        if !conversation
+            .seen
+            .insert((message.direction, message.id.clone(), body_hash))
+        {
             return false;
         }
         if message.direction == Direction::In {
@@ -335,6 +346,8 @@ pub struct AppState {
     pub open: RwSignal<Option<BareJid>>,
     /// Pending subscription requests (RFC 6121 §3.1.3), oldest first.
     pub requests: RwSignal<Vec<BareJid>>,
+    /// Whom we asked to follow in this session: their request back is accepted by itself.
+    asked: StoredValue<HashSet<BareJid>>,
     pub toasts: RwSignal<Vec<Toast>>,
     pub login_error: RwSignal<Option<UiError>>,
     /// The address last typed, to refill the form after a lost connection (never the password).
@@ -364,6 +377,7 @@ impl AppState {
             conversations: RwSignal::new(Conversations::default()),
             open: RwSignal::new(None),
             requests: RwSignal::new(Vec::new()),
+            asked: StoredValue::new(HashSet::new()),
             toasts: RwSignal::new(Vec::new()),
             login_error: RwSignal::new(None),
             last_address: RwSignal::new(String::new()),
@@ -439,14 +453,13 @@ impl AppState {
             }
             Event::Warning(warning) => leptos::logging::warn!("parley: {warning}"),
             Event::SubscriptionRequest(jid) => {
-                // Someone we already follow asks back (typically after accepting our request):
-                // we added them ourselves, so the answer is yes without asking again.
-                let following = self.roster.with_untracked(|r| {
-                    r.contacts
-                        .get(&jid)
-                        .is_some_and(|c| c.subscription == Subscription::To)
-                });
-                if following {
+                // The answer to our own request (they accepted and ask back): accepted without
+                // asking again. Anyone else, even someone we follow, is asked about.
+                let asked_by_us = self
+                    .asked
+                    .try_update_value(|a| a.remove(&jid))
+                    .unwrap_or(false);
+                if asked_by_us {
                     self.answer_request(jid, true);
                 } else {
                     self.requests.update(|r| {
@@ -483,9 +496,11 @@ impl AppState {
             id: message.id,
             direction: message.direction,
             body: message.body,
-            time: message
-                .sent_at
-                .unwrap_or_else(|| js_sys::Date::now() as UnixMillis),
+            // A sender's delay stamp may say anything; it can make a message older, never newer.
+            time: {
+                let now = js_sys::Date::now() as UnixMillis;
+                message.sent_at.map_or(now, |stamp| stamp.min(now))
+            },
         };
         let unread = unread && entry.direction == Direction::In;
         self.conversations.update(|c| {
@@ -499,27 +514,42 @@ impl AppState {
             .connection()
             .ok_or(UiError::Send(SendError::NotOnline))?;
         connection.add_contact(&jid, name).map_err(UiError::Send)?;
+        self.asked.update_value(|a| {
+            a.insert(jid.clone());
+        });
         self.open_conversation(jid);
         Ok(())
     }
 
     /// Answers a subscription request. Accepting someone we do not yet follow also asks to see
-    /// their presence, so both sides end up as mutual contacts, as people expect.
+    /// their presence, so both sides end up as mutual contacts, as people expect. A contact
+    /// already in the roster keeps its name and groups (no roster set, only the request).
     pub fn answer_request(&self, jid: BareJid, approve: bool) {
         self.requests.update(|r| r.retain(|j| *j != jid));
         let Some(connection) = self.connection() else {
             return;
         };
         connection.answer_subscription(&jid, approve);
-        let following = self.roster.with_untracked(|r| {
-            r.contacts
-                .get(&jid)
-                .is_some_and(|c| matches!(c.subscription, Subscription::To | Subscription::Both))
+        if !approve {
+            return;
+        }
+        let (in_roster, following) = self.roster.with_untracked(|r| match r.contacts.get(&jid) {
+            Some(c) => (
+                true,
+                matches!(c.subscription, Subscription::To | Subscription::Both),
+            ),
+            None => (false, false),
         });
-        if approve && !following {
-            if let Err(e) = connection.add_contact(&jid, None) {
-                self.toast(ToastKind::Error, UiError::Send(e));
-            }
+        if following {
+            return;
+        }
+        self.asked.update_value(|a| {
+            a.insert(jid.clone());
+        });
+        if in_roster {
+            connection.ask_subscription(&jid);
+        } else if let Err(e) = connection.add_contact(&jid, None) {
+            self.toast(ToastKind::Error, UiError::Send(e));
         }
     }
 
@@ -598,5 +628,6 @@ impl AppState {
         self.conversations.set(Conversations::default());
         self.open.set(None);
         self.requests.set(Vec::new());
+        self.asked.set_value(HashSet::new());
     }
 }

@@ -7,7 +7,7 @@ use super::ns;
 use super::stanza::Message;
 use super::xml::{check_xml_text, Element, XmlError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
     In,
     Out,

@@ -159,3 +159,28 @@ test('the password is never written to browser storage', async ({ page }) => {
     expect(stored).toMatchObject({ session: [], cookie: '', databases: [], caches: [] });
   }
 });
+
+test('a contact reusing our message ids cannot hide our messages', async ({ page }) => {
+  await login(page, users.alice.jid, users.alice.password);
+  const bob = await HostilePeer.login('bob', users.bob.password);
+  try {
+    const view = await openChatFromRoster(page, users.bob.jid);
+    const first = unique('first');
+    await send(view, first);
+    // Our ids are "<prefix>-<n>": bob learns the next ones from the message he received...
+    const frame = await bob.socket.next(new RegExp(`<body>${first}</body>`), 10_000);
+    const [, prefix, n] = /id=["']([0-9a-f]+)-(\d+)["']/.exec(frame)!;
+    // ...and sends his own messages under them, before we use them.
+    for (let i = 1; i <= 5; i += 1) {
+      bob.socket.send(
+        `<message xmlns="jabber:client" to="${users.alice.jid}" type="chat" id="${prefix}-${Number(n) + i}">` +
+          `<body>squatting ${i}</body><origin-id xmlns="urn:xmpp:sid:0" id="${prefix}-${Number(n) + i}"/></message>`,
+      );
+    }
+    await expect(bodiesWithText(view, 'squatting 5', 'in')).toHaveCount(1);
+    // Each of our next messages still shows, once.
+    for (const text of [unique('second'), unique('third')]) await send(view, text);
+  } finally {
+    bob.close();
+  }
+});
