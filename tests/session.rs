@@ -808,3 +808,39 @@ fn roster_pushes_and_responses_from_our_other_resources_are_refused() {
     assert!(!h.events().iter().any(|e| matches!(e, Event::RosterPush(_))));
     assert!(h.sent()[0].contains("type=\"error\""));
 }
+
+#[test]
+fn renaming_keeps_groups_and_removing_sends_remove() {
+    let mut h = Harness::online();
+    let bob = BareJid::new("bob@localhost").unwrap();
+    let groups = vec!["Friends".to_owned(), "Work & <play>".to_owned()];
+    h.session
+        .rename_contact(&bob, Some("Robert"), &groups, h.now)
+        .unwrap();
+    h.session.remove_contact(&bob, h.now).unwrap();
+    let sent = h.sent();
+    assert_eq!(sent.len(), 2, "no subscription requests: {sent:?}");
+    let item = |frame: &str| {
+        let Frame::Iq(iq) = stanza::parse(frame).unwrap().unwrap() else {
+            panic!("iq")
+        };
+        iq.payload
+            .unwrap()
+            .get_child("item", "jabber:iq:roster")
+            .unwrap()
+            .clone()
+    };
+    let renamed = item(&sent[0]);
+    assert_eq!(renamed.get_attr("name"), Some("Robert"));
+    let got: Vec<String> = renamed.elements().map(|g| g.text_content()).collect();
+    assert_eq!(got, groups);
+    let removed = item(&sent[1]);
+    assert_eq!(
+        (removed.get_attr("jid"), removed.get_attr("subscription")),
+        (Some("bob@localhost"), Some("remove"))
+    );
+    assert!(h
+        .session
+        .rename_contact(&bob, Some("ok"), &["bad\u{1}".to_owned()], h.now)
+        .is_err());
+}

@@ -103,5 +103,10 @@ pub(super) fn text(key: Key) -> &'static str {
         Deny => "Decline",
         RosterChangeFailed => "The contact list could not be changed",
         ErrNotXmpp => "This address answers, but not as an XMPP server over WebSocket (no “xmpp” subprotocol). Check the WebSocket address.",
+        RenameContact => "Rename",
+        RemoveContact => "Remove",
+        ContactNewName => "New name",
+        Save => "Save",
+        ConfirmRemoveContact => "Remove this contact? You will no longer see each other's presence.",
     }
 }

@@ -107,5 +107,10 @@ pub(super) fn text(key: Key) -> &'static str {
         Deny => "Refuser",
         RosterChangeFailed => "La liste de contacts n’a pas pu être modifiée",
         ErrNotXmpp => "Cette adresse répond, mais pas comme un serveur XMPP sur WebSocket (pas de sous-protocole « xmpp »). Vérifiez l’adresse WebSocket.",
+        RenameContact => "Renommer",
+        RemoveContact => "Supprimer",
+        ContactNewName => "Nouveau nom",
+        Save => "Enregistrer",
+        ConfirmRemoveContact => "Supprimer ce contact ? Vous ne verrez plus vos présences respectives.",
     }
 }

@@ -176,6 +176,11 @@ keys! {
     Deny,
     RosterChangeFailed,
     ErrNotXmpp,
+    RenameContact,
+    RemoveContact,
+    ContactNewName,
+    Save,
+    ConfirmRemoveContact,
 }
 
 /// The text of `key` in `lang`.

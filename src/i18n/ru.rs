@@ -105,5 +105,10 @@ pub(super) fn text(key: Key) -> &'static str {
         Deny => "Отклонить",
         RosterChangeFailed => "Не удалось изменить список контактов",
         ErrNotXmpp => "По этому адресу отвечает не XMPP-сервер по WebSocket (нет подпротокола «xmpp»). Проверьте адрес WebSocket.",
+        RenameContact => "Переименовать",
+        RemoveContact => "Удалить",
+        ContactNewName => "Новое имя",
+        Save => "Сохранить",
+        ConfirmRemoveContact => "Удалить этот контакт? Вы перестанете видеть статусы друг друга.",
     }
 }

@@ -169,6 +169,27 @@ impl Connection {
         result
     }
 
+    pub fn rename_contact(
+        &self,
+        jid: &BareJid,
+        name: Option<&str>,
+        groups: &[String],
+    ) -> Result<(), SendError> {
+        let result = self
+            .with_session(|s| s.rename_contact(jid, name, groups, now()))
+            .unwrap_or(Err(SendError::NotOnline));
+        pump(&self.inner);
+        result
+    }
+
+    pub fn remove_contact(&self, jid: &BareJid) -> Result<(), SendError> {
+        let result = self
+            .with_session(|s| s.remove_contact(jid, now()))
+            .unwrap_or(Err(SendError::NotOnline));
+        pump(&self.inner);
+        result
+    }
+
     pub fn ask_subscription(&self, jid: &BareJid) {
         self.with_session(|s| s.ask_subscription(jid));
         pump(&self.inner);

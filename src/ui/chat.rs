@@ -4,6 +4,7 @@
 //! Bodies are text nodes inside a bidi-isolated element, so markup in a body stays text and an RTL
 //! override cannot reorder the UI around it.
 
+use super::contacts::ContactActions;
 use super::state::{AppState, Message, MessageState, ToastKind, UiError};
 use super::{tr, use_state};
 use crate::i18n::{Key, Lang};
@@ -91,6 +92,7 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
                         {presence_label}
                     </p>
                 </div>
+                <ContactActions peer=peer.clone()/>
             </header>
             <MessageList peer=peer.clone()/>
             <div class="typing-slot" aria-live="polite">

@@ -1,7 +1,8 @@
-//! Growing the roster: the add-contact form (RFC 6121 §2.3 roster set plus §3.1 subscribe) and the
-//! list of incoming subscription requests with accept and decline (§3.1.3-§3.1.5).
+//! Managing the roster: the add-contact form (RFC 6121 §2.3 roster set plus §3.1 subscribe), the
+//! list of incoming subscription requests with accept and decline (§3.1.3-§3.1.5), and renaming
+//! (§2.4) and removing (§2.5) a contact from its conversation's header.
 
-use super::state::UiError;
+use super::state::{ToastKind, UiError};
 use super::{tr, use_state};
 use crate::i18n::Key;
 use crate::xmpp::jid::BareJid;
@@ -160,6 +161,133 @@ pub fn SubscriptionRequests() -> impl IntoView {
                     />
                 </ul>
             </section>
+        </Show>
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ActionMode {
+    Idle,
+    Renaming,
+    ConfirmingRemove,
+}
+
+/// Rename and remove, for a conversation whose peer is in the roster.
+#[component]
+pub fn ContactActions(peer: BareJid) -> impl IntoView {
+    let state = use_state();
+    let mode = RwSignal::new(ActionMode::Idle);
+    let name_input = NodeRef::<html::Input>::new();
+    // Copy handles, so every closure below is Copy and can be re-created by the views.
+    let peer = StoredValue::new(peer);
+    let in_roster = move || {
+        state
+            .roster
+            .with(|r| peer.with_value(|p| r.contacts.contains_key(p)))
+    };
+    let current_name = move || {
+        state
+            .roster
+            .with_untracked(|r| {
+                peer.with_value(|p| r.contacts.get(p).and_then(|c| c.roster_name.clone()))
+            })
+            .unwrap_or_default()
+    };
+    let on_rename = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(input) = name_input.get_untracked() else {
+            return;
+        };
+        match state.rename_contact(&peer.get_value(), &input.value()) {
+            Ok(()) => mode.set(ActionMode::Idle),
+            Err(e) => state.toast(ToastKind::Error, e),
+        }
+    };
+    let on_remove = move |_| {
+        if let Err(e) = state.remove_contact(&peer.get_value()) {
+            state.toast(ToastKind::Error, e);
+        }
+        mode.set(ActionMode::Idle);
+    };
+    Effect::new(move |_| {
+        if mode.get() == ActionMode::Renaming {
+            if let Some(input) = name_input.get() {
+                let _ = input.focus();
+            }
+        }
+    });
+
+    view! {
+        <Show when=in_roster>
+            <div class="contact-actions">
+                {move || match mode.get() {
+                    ActionMode::Idle => {
+                        view! {
+                            <button
+                                data-testid="roster-rename"
+                                type="button"
+                                class="button small"
+                                on:click=move |_| mode.set(ActionMode::Renaming)
+                            >
+                                {tr(Key::RenameContact)}
+                            </button>
+                            <button
+                                data-testid="roster-remove"
+                                type="button"
+                                class="button small"
+                                on:click=move |_| mode.set(ActionMode::ConfirmingRemove)
+                            >
+                                {tr(Key::RemoveContact)}
+                            </button>
+                        }
+                            .into_any()
+                    }
+                    ActionMode::Renaming => {
+                        view! {
+                            <form class="inline-form" on:submit=on_rename>
+                                <label for="roster-rename-input" class="visually-hidden">
+                                    {tr(Key::ContactNewName)}
+                                </label>
+                                <input
+                                    id="roster-rename-input"
+                                    data-testid="roster-rename-input"
+                                    class="input"
+                                    type="text"
+                                    autocomplete="off"
+                                    node_ref=name_input
+                                    value=current_name()
+                                />
+                                <button data-testid="roster-rename-submit" type="submit" class="button small primary">
+                                    {tr(Key::Save)}
+                                </button>
+                                <button type="button" class="button small" on:click=move |_| mode.set(ActionMode::Idle)>
+                                    {tr(Key::Cancel)}
+                                </button>
+                            </form>
+                        }
+                            .into_any()
+                    }
+                    ActionMode::ConfirmingRemove => {
+                        view! {
+                            <div class="inline-form" role="alertdialog" aria-labelledby="remove-question">
+                                <p id="remove-question" class="confirm-text">{tr(Key::ConfirmRemoveContact)}</p>
+                                <button
+                                    data-testid="roster-remove-confirm"
+                                    type="button"
+                                    class="button small danger"
+                                    on:click=on_remove
+                                >
+                                    {tr(Key::RemoveContact)}
+                                </button>
+                                <button type="button" class="button small" on:click=move |_| mode.set(ActionMode::Idle)>
+                                    {tr(Key::Cancel)}
+                                </button>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }}
+            </div>
         </Show>
     }
 }

@@ -135,6 +135,9 @@ pub struct Contact {
     /// The roster name, else the address. Untrusted: rendered as text.
     pub name: String,
     pub subscription: Subscription,
+    /// The roster's own name and groups, kept so a rename replaces the item without losing them.
+    pub roster_name: Option<String>,
+    pub groups: Vec<String>,
     pub presence: Availability,
     pub status: Option<String>,
     /// Lower-cased name, computed once: sorting and filtering 5,000 rows must stay cheap.
@@ -172,6 +175,8 @@ impl RosterData {
             sort_name: name.to_lowercase(),
             name,
             subscription: item.subscription,
+            roster_name: item.name,
+            groups: item.groups,
             presence,
             status,
         };
@@ -519,6 +524,26 @@ impl AppState {
         });
         self.open_conversation(jid);
         Ok(())
+    }
+
+    /// Renames a contact, keeping its groups.
+    pub fn rename_contact(&self, jid: &BareJid, name: &str) -> Result<(), UiError> {
+        let connection = self
+            .connection()
+            .ok_or(UiError::Send(SendError::NotOnline))?;
+        let groups = self
+            .roster
+            .with_untracked(|r| r.contacts.get(jid).map(|c| c.groups.clone()));
+        connection
+            .rename_contact(jid, Some(name), &groups.unwrap_or_default())
+            .map_err(UiError::Send)
+    }
+
+    pub fn remove_contact(&self, jid: &BareJid) -> Result<(), UiError> {
+        let connection = self
+            .connection()
+            .ok_or(UiError::Send(SendError::NotOnline))?;
+        connection.remove_contact(jid).map_err(UiError::Send)
     }
 
     /// Answers a subscription request. Accepting someone we do not yet follow also asks to see

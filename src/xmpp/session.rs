@@ -361,13 +361,60 @@ impl Session {
         if !matches!(self.stage, Stage::Online) {
             return Err(SendError::NotOnline);
         }
-        let name = name.map(str::trim).filter(|n| !n.is_empty());
-        if let Some(name) = name {
-            check_xml_text(name).map_err(SendError::InvalidText)?;
+        self.roster_set(jid, name, &[], now)?;
+        self.ask_subscription(jid);
+        Ok(())
+    }
+
+    /// RFC 6121 §2.4: renames a contact. The item is replaced as a whole, so pass its groups.
+    pub fn rename_contact(
+        &mut self,
+        jid: &BareJid,
+        name: Option<&str>,
+        groups: &[String],
+        now: Instant,
+    ) -> Result<(), SendError> {
+        if !matches!(self.stage, Stage::Online) {
+            return Err(SendError::NotOnline);
+        }
+        self.roster_set(jid, name, groups, now)
+    }
+
+    /// RFC 6121 §2.5: removes a contact; the server cancels the subscriptions both ways.
+    pub fn remove_contact(&mut self, jid: &BareJid, now: Instant) -> Result<(), SendError> {
+        if !matches!(self.stage, Stage::Online) {
+            return Err(SendError::NotOnline);
         }
         let item = Element::new("item", ns::ROSTER)
             .attr("jid", jid.as_str())
-            .attr_opt("name", name);
+            .attr("subscription", "remove");
+        self.send_roster_set(jid, item, now);
+        Ok(())
+    }
+
+    /// A roster set of one item with a name (blank means none) and groups, validated first.
+    fn roster_set(
+        &mut self,
+        jid: &BareJid,
+        name: Option<&str>,
+        groups: &[String],
+        now: Instant,
+    ) -> Result<(), SendError> {
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        for text in name.into_iter().chain(groups.iter().map(String::as_str)) {
+            check_xml_text(text).map_err(SendError::InvalidText)?;
+        }
+        let item = groups.iter().fold(
+            Element::new("item", ns::ROSTER)
+                .attr("jid", jid.as_str())
+                .attr_opt("name", name),
+            |item, group| item.text_child("group", ns::ROSTER, group.as_str()),
+        );
+        self.send_roster_set(jid, item, now);
+        Ok(())
+    }
+
+    fn send_roster_set(&mut self, jid: &BareJid, item: Element, now: Instant) {
         let id = self.next_id();
         self.send(&build::iq(
             IqType::Set,
@@ -376,8 +423,6 @@ impl Session {
             Some(roster::query().child(item)),
         ));
         self.track(id, Purpose::RosterSet(jid.clone()), now);
-        self.ask_subscription(jid);
-        Ok(())
     }
 
     /// RFC 6121 §3.1.1: asks to see the presence of `jid`, already in the roster or not. Unlike

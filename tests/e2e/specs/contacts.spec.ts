@@ -1,6 +1,6 @@
 import { test, expect } from '../lib/fixtures';
-import { bodiesWithText, login, openChatFromList, rosterItem, send, tid, unique } from '../lib/app';
-import { registerAccount } from '../lib/xmpp';
+import { bodiesWithText, login, openChatFromList, openChatFromRoster, rosterItem, send, tid, unique, users } from '../lib/app';
+import { parseRoster, registerAccount, XmppSocket } from '../lib/xmpp';
 
 // Two brand-new accounts (registered for this run) become contacts through the UI: one adds the
 // other, the other accepts, and both see each other online and can chat.
@@ -77,4 +77,50 @@ test('declining a request leaves the requester without presence', async ({ page,
   const item = rosterItem(page, deciderJid);
   await expect(item).toHaveAttribute('data-subscription', 'none');
   await expect(item).toHaveAttribute('data-presence', 'unavailable');
+});
+
+test('renaming keeps the contact\'s groups, and removing ends both subscriptions', async ({ page, openPage }) => {
+  // Rename on a seeded contact, whose roster item has the group "Friends".
+  await login(page, users.alice.jid, users.alice.password);
+  const view = await openChatFromRoster(page, users.carol.jid);
+  await view.locator(tid('roster-rename')).click();
+  await view.locator(tid('roster-rename-input')).fill('Caroline <3');
+  await view.locator(tid('roster-rename-submit')).click();
+  await expect(rosterItem(page, users.carol.jid).locator(tid('roster-item-name'))).toHaveText('Caroline <3');
+  const xmpp = await XmppSocket.connect();
+  try {
+    await xmpp.login('alice', users.alice.password);
+    const roster = parseRoster(await xmpp.iq('r1', '<iq xmlns="jabber:client" type="get" id="r1"><query xmlns="jabber:iq:roster"/></iq>'));
+    expect(roster.find((i) => i.jid === users.carol.jid)).toMatchObject({ name: 'Caroline &lt;3', groups: ['Friends'] });
+  } finally {
+    xmpp.close();
+  }
+  await view.locator(tid('roster-rename')).click();
+  await view.locator(tid('roster-rename-input')).fill('Carol');
+  await view.locator(tid('roster-rename-submit')).click();
+  await expect(rosterItem(page, users.carol.jid).locator(tid('roster-item-name'))).toHaveText('Carol');
+
+  // Remove between two fresh accounts that are mutual contacts.
+  const suffix = Date.now().toString(36);
+  const [eve, fay] = [`eve${suffix}`, `fay${suffix}`];
+  for (const user of [eve, fay]) await registerAccount(user, 'pw');
+  const evePage = await openPage();
+  const fayPage = await openPage();
+  await login(evePage, `${eve}@localhost`, 'pw');
+  await login(fayPage, `${fay}@localhost`, 'pw');
+  await evePage.locator(tid('roster-add')).click();
+  await evePage.locator(tid('roster-add-jid')).fill(`${fay}@localhost`);
+  await evePage.locator(tid('roster-add-submit')).click();
+  await fayPage.locator(tid('subscription-request', { jid: `${eve}@localhost` })).locator(tid('subscription-approve')).click();
+  await expect(rosterItem(evePage, `${fay}@localhost`)).toHaveAttribute('data-subscription', 'both');
+  await expect(rosterItem(fayPage, `${eve}@localhost`)).toHaveAttribute('data-presence', 'available');
+
+  const chat = evePage.locator(tid('chat-view', { jid: `${fay}@localhost` }));
+  await chat.locator(tid('roster-remove')).click();
+  await chat.locator(tid('roster-remove-confirm')).click();
+  await expect(rosterItem(evePage, `${fay}@localhost`)).toHaveCount(0);
+  await expect(evePage.locator(tid('roster'))).toHaveAttribute('data-count', '0');
+  // The other side no longer sees eve online.
+  await expect(rosterItem(fayPage, `${eve}@localhost`)).toHaveAttribute('data-presence', 'unavailable');
+  await expect(rosterItem(fayPage, `${eve}@localhost`)).toHaveAttribute('data-subscription', 'none');
 });
