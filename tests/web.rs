@@ -129,14 +129,14 @@ fn ws_urls_are_refused_before_any_websocket_exists() {
     js_sys::Reflect::set(&js_sys::global(), &"WebSocket".into(), &original).expect("restore");
 }
 
-#[wasm_bindgen_test]
-async fn hostile_message_bodies_render_as_text() {
+/// Mounts one incoming message row, as mallory sent it, in a fresh test root.
+async fn mount_incoming(body: &str) -> (HtmlElement, impl Drop) {
     let root = test_root();
     let message = Message {
         id: "m1".into(),
         from: "mallory@localhost".into(),
         direction: Direction::In,
-        body: HOSTILE.into(),
+        body: body.into(),
         state: MessageState::Received,
         time: 1_031_699_305_000,
     };
@@ -145,6 +145,12 @@ async fn hostile_message_bodies_render_as_text() {
         move || view! { <MessageRow message=message.clone()/> },
     );
     sleep(0).await;
+    (root, handle)
+}
+
+#[wasm_bindgen_test]
+async fn hostile_message_bodies_render_as_text() {
+    let (root, handle) = mount_incoming(HOSTILE).await;
     let body = root
         .query_selector("[data-testid=message-body]")
         .expect("selector")
@@ -174,22 +180,9 @@ async fn hostile_message_bodies_render_as_text() {
 
 #[wasm_bindgen_test]
 async fn only_web_links_become_anchors() {
-    let root = test_root();
     let body =
         format!("see https://example.org/{HOSTILE} and javascript:alert(1) or data:text/html,x");
-    let message = Message {
-        id: "m2".into(),
-        from: "mallory@localhost".into(),
-        direction: Direction::In,
-        body: body.clone(),
-        state: MessageState::Received,
-        time: 1_031_699_305_000,
-    };
-    let handle = leptos::mount::mount_to(
-        root.clone(),
-        move || view! { <MessageRow message=message.clone()/> },
-    );
-    sleep(0).await;
+    let (root, handle) = mount_incoming(&body).await;
     let text = root
         .query_selector("[data-testid=message-body]")
         .expect("selector")

@@ -415,14 +415,8 @@ impl Session {
     }
 
     fn send_roster_set(&mut self, jid: &BareJid, item: Element, now: Instant) {
-        let id = self.next_id();
-        self.send(&build::iq(
-            IqType::Set,
-            &id,
-            None,
-            Some(roster::query().child(item)),
-        ));
-        self.track(id, Purpose::RosterSet(jid.clone()), now);
+        let query = roster::query().child(item);
+        self.request(IqType::Set, query, Purpose::RosterSet(jid.clone()), now);
     }
 
     /// RFC 6121 §3.1.1: asks to see the presence of `jid`, already in the roster or not. Unlike
@@ -590,19 +584,11 @@ impl Session {
                     ));
                     return;
                 }
-                let id = self.next_id();
                 let bind = build::bind(self.config.resource.as_deref());
-                self.send(&build::iq(IqType::Set, &id, None, Some(bind)));
-                self.track(id, Purpose::Bind, now);
+                self.request(IqType::Set, bind, Purpose::Bind, now);
                 if features.session_required {
-                    let id = self.next_id();
-                    self.send(&build::iq(
-                        IqType::Set,
-                        &id,
-                        None,
-                        Some(Element::new("session", ns::SESSION)),
-                    ));
-                    self.track(id, Purpose::LegacySession, now);
+                    let session = Element::new("session", ns::SESSION);
+                    self.request(IqType::Set, session, Purpose::LegacySession, now);
                 }
                 self.set_stage(Stage::Establishing, None);
             }
@@ -706,14 +692,12 @@ impl Session {
         }
     }
 
-    fn track(&mut self, id: String, purpose: Purpose, now: Instant) {
-        self.pending.insert(
-            id,
-            Pending {
-                purpose,
-                deadline: now.plus_ms(self.config.timeout_ms),
-            },
-        );
+    /// Sends an iq request to our own server and waits for its answer until the timeout.
+    fn request(&mut self, kind: IqType, payload: Element, purpose: Purpose, now: Instant) {
+        let id = self.next_id();
+        self.send(&build::iq(kind, &id, None, Some(payload)));
+        let deadline = now.plus_ms(self.config.timeout_ms);
+        self.pending.insert(id, Pending { purpose, deadline });
     }
 
     /// RFC 6120 §8.1.2.1: a reply to a request without `to` comes from the server on our behalf,
@@ -767,9 +751,7 @@ impl Session {
                     Some(jid) if jid.to_bare() == self.config.account => {
                         self.events.push_back(Event::Bound(jid.clone()));
                         self.jid = Some(jid);
-                        let id = self.next_id();
-                        self.send(&build::iq(IqType::Get, &id, None, Some(roster::query())));
-                        self.track(id, Purpose::Roster, now);
+                        self.request(IqType::Get, roster::query(), Purpose::Roster, now);
                     }
                     _ => self.fail(SessionError::Protocol(
                         "the server bound an invalid or foreign address".into(),
@@ -789,14 +771,8 @@ impl Session {
                 };
                 self.events.push_back(Event::Roster(items));
                 self.send_own_presence();
-                let id = self.next_id();
-                self.send(&build::iq(
-                    IqType::Set,
-                    &id,
-                    None,
-                    Some(Element::new("enable", ns::CARBONS)),
-                ));
-                self.track(id, Purpose::EnableCarbons, now);
+                let enable = Element::new("enable", ns::CARBONS);
+                self.request(IqType::Set, enable, Purpose::EnableCarbons, now);
             }
             (Purpose::EnableCarbons, IqType::Result) => {}
             (Purpose::EnableCarbons, _) => {
