@@ -15,7 +15,7 @@ use super::ns;
 use super::presence::{Availability, ContactPresence, PresenceBook};
 use super::roster::{self, RosterItem};
 use super::sasl::{Authenticator, Mechanism};
-use super::stanza::{self, build, Frame, Iq, IqType, Message, Presence, SaslFrame};
+use super::stanza::{self, build, Frame, Iq, IqType, Message, Presence, SaslFrame, StreamFeatures};
 use super::xml::{check_xml_text, Element};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -558,39 +558,13 @@ impl Session {
             (Stage::AwaitingOpen { authenticated }, Frame::Open(_)) => {
                 self.stage = Stage::AwaitingFeatures { authenticated };
             }
-            (
-                Stage::AwaitingFeatures {
-                    authenticated: false,
-                },
-                Frame::Features(features),
-            ) => {
-                self.stage = Stage::AwaitingFeatures {
-                    authenticated: false,
-                };
-                self.start_sasl(&features.mechanisms, now);
-            }
-            (
-                Stage::AwaitingFeatures {
-                    authenticated: true,
-                },
-                Frame::Features(features),
-            ) => {
-                self.stage = Stage::AwaitingFeatures {
-                    authenticated: true,
-                };
-                if !features.bind {
-                    self.fail(SessionError::Protocol(
-                        "the server offers no resource binding".into(),
-                    ));
-                    return;
+            (Stage::AwaitingFeatures { authenticated }, Frame::Features(features)) => {
+                self.stage = Stage::AwaitingFeatures { authenticated };
+                if authenticated {
+                    self.start_binding(&features, now);
+                } else {
+                    self.start_sasl(&features.mechanisms, now);
                 }
-                let bind = build::bind(self.config.resource.as_deref());
-                self.request(IqType::Set, bind, Purpose::Bind, now);
-                if features.session_required {
-                    let session = Element::new("session", ns::SESSION);
-                    self.request(IqType::Set, session, Purpose::LegacySession, now);
-                }
-                self.set_stage(Stage::Establishing, None);
             }
             (stage @ Stage::Authenticating(_), Frame::Sasl(sasl)) => {
                 self.stage = stage;
@@ -634,6 +608,23 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// RFC 6120 §7: binds a resource (and opens a legacy session where the server requires it).
+    fn start_binding(&mut self, features: &StreamFeatures, now: Instant) {
+        if !features.bind {
+            self.fail(SessionError::Protocol(
+                "the server offers no resource binding".into(),
+            ));
+            return;
+        }
+        let bind = build::bind(self.config.resource.as_deref());
+        self.request(IqType::Set, bind, Purpose::Bind, now);
+        if features.session_required {
+            let session = Element::new("session", ns::SESSION);
+            self.request(IqType::Set, session, Purpose::LegacySession, now);
+        }
+        self.set_stage(Stage::Establishing, None);
     }
 
     fn start_sasl(&mut self, offered: &[String], now: Instant) {
