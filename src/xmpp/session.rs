@@ -335,9 +335,7 @@ impl Session {
 
     /// Sends a chat message; returns it as the conversation should show it.
     pub fn send_chat(&mut self, to: &BareJid, body: &str) -> Result<ChatMessage, SendError> {
-        if !matches!(self.stage, Stage::Online) {
-            return Err(SendError::NotOnline);
-        }
+        self.ensure_online()?;
         let id = self.next_id();
         let element = message::build_chat(to, &id, body)?;
         self.send(&element);
@@ -358,9 +356,7 @@ impl Session {
         name: Option<&str>,
         now: Instant,
     ) -> Result<(), SendError> {
-        if !matches!(self.stage, Stage::Online) {
-            return Err(SendError::NotOnline);
-        }
+        self.ensure_online()?;
         self.roster_set(jid, name, &[], now)?;
         self.ask_subscription(jid);
         Ok(())
@@ -374,22 +370,25 @@ impl Session {
         groups: &[String],
         now: Instant,
     ) -> Result<(), SendError> {
-        if !matches!(self.stage, Stage::Online) {
-            return Err(SendError::NotOnline);
-        }
+        self.ensure_online()?;
         self.roster_set(jid, name, groups, now)
     }
 
     /// RFC 6121 §2.5: removes a contact; the server cancels the subscriptions both ways.
     pub fn remove_contact(&mut self, jid: &BareJid, now: Instant) -> Result<(), SendError> {
-        if !matches!(self.stage, Stage::Online) {
-            return Err(SendError::NotOnline);
-        }
+        self.ensure_online()?;
         let item = Element::new("item", ns::ROSTER)
             .attr("jid", jid.as_str())
             .attr("subscription", "remove");
         self.send_roster_set(jid, item, now);
         Ok(())
+    }
+
+    fn ensure_online(&self) -> Result<(), SendError> {
+        match self.stage {
+            Stage::Online => Ok(()),
+            _ => Err(SendError::NotOnline),
+        }
     }
 
     /// A roster set of one item with a name (blank means none) and groups, validated first.
