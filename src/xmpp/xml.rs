@@ -6,6 +6,11 @@
 //! "billion laughs" DOCTYPE never reaches an expander), caps depth and size, and keeps unknown
 //! elements as generic trees so callers can ignore what they do not understand.
 //!
+//! Memory stays proportional to the frame: a namespace URI is stored once per declaration and
+//! shared ([`Namespace`] is reference-counted), URIs are capped at [`MAX_NAMESPACE_BYTES`] and
+//! elements at [`MAX_ELEMENTS`] per frame. Without that, a 256 KiB message with a long namespace
+//! and many children asked for gigabytes and aborted the app.
+//!
 //! The writer is the only way the client produces XML: text and attribute values are escaped, and a
 //! character XML 1.0 cannot carry (NUL and other C0 controls, U+FFFE, U+FFFF) is refused rather than
 //! silently dropped, so what goes on the wire parses back to exactly what was built.
@@ -13,15 +18,66 @@
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::fmt;
+use std::ops::Deref;
+use std::rc::Rc;
 
 /// Deepest nesting accepted in one frame. Real stanzas stay below 10; forwarded archives below 20.
 pub const MAX_DEPTH: usize = 64;
+/// Longest namespace URI accepted. The ones XMPP uses are under 100 bytes.
+pub const MAX_NAMESPACE_BYTES: usize = 1024;
+/// Elements accepted in one frame: a 10,000-room list or a 20,000-contact roster fits.
+pub const MAX_ELEMENTS: usize = 100_000;
+
+/// A namespace URI, shared by every element in its scope.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Namespace(Rc<str>);
+
+impl Namespace {
+    pub fn new(uri: &str) -> Self {
+        Self(Rc::from(uri))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Namespace {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for Namespace {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Namespace {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl fmt::Debug for Namespace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Namespace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// An XML element with its namespace resolved. Attribute names keep their prefix only for `xml:`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Element {
     pub name: String,
-    pub ns: String,
+    pub ns: Namespace,
     pub attrs: Vec<(String, String)>,
     pub children: Vec<Node>,
 }
@@ -39,6 +95,8 @@ pub enum XmlError {
     Malformed(String),
     Forbidden(&'static str),
     TooDeep,
+    TooManyElements,
+    NamespaceTooLong,
     UnknownEntity(String),
     UnboundPrefix(String),
     NotOneElement,
@@ -52,6 +110,10 @@ impl fmt::Display for XmlError {
             Self::Malformed(e) => write!(f, "malformed XML: {e}"),
             Self::Forbidden(what) => write!(f, "XMPP forbids {what} (RFC 6120 §11.1)"),
             Self::TooDeep => write!(f, "elements nested deeper than {MAX_DEPTH}"),
+            Self::TooManyElements => write!(f, "more than {MAX_ELEMENTS} elements in one frame"),
+            Self::NamespaceTooLong => {
+                write!(f, "a namespace longer than {MAX_NAMESPACE_BYTES} bytes")
+            }
             Self::UnknownEntity(e) => write!(f, "unknown entity &{e};"),
             Self::UnboundPrefix(p) => write!(f, "undeclared namespace prefix '{p}'"),
             Self::NotOneElement => f.write_str("a frame must hold exactly one element"),
@@ -64,9 +126,14 @@ impl fmt::Display for XmlError {
 
 impl Element {
     pub fn new(name: &str, ns: &str) -> Self {
+        Self::in_namespace(name, Namespace::new(ns))
+    }
+
+    /// An element in a namespace already at hand, sharing it instead of copying.
+    pub fn in_namespace(name: &str, ns: Namespace) -> Self {
         Self {
             name: name.to_owned(),
-            ns: ns.to_owned(),
+            ns,
             attrs: Vec::new(),
             children: Vec::new(),
         }
@@ -123,7 +190,7 @@ impl Element {
     }
 
     pub fn is(&self, name: &str, ns: &str) -> bool {
-        self.name == name && self.ns == ns
+        self.name == name && *self.ns == *ns
     }
 
     pub fn elements(&self) -> impl Iterator<Item = &Element> {
@@ -135,6 +202,18 @@ impl Element {
 
     pub fn get_child(&self, name: &str, ns: &str) -> Option<&Element> {
         self.elements().find(|e| e.is(name, ns))
+    }
+
+    /// Moves the first child `name` in `ns` out of the tree, without copying it.
+    pub fn take_child(&mut self, name: &str, ns: &str) -> Option<Element> {
+        let index = self
+            .children
+            .iter()
+            .position(|n| matches!(n, Node::Element(e) if e.is(name, ns)))?;
+        match self.children.remove(index) {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        }
     }
 
     pub fn has_child(&self, name: &str, ns: &str) -> bool {
@@ -233,82 +312,254 @@ pub fn parse_frame_bytes(bytes: &[u8]) -> Result<Option<Element>, XmlError> {
 /// Parses one frame. `Ok(None)` is a whitespace-only frame (a keep-alive).
 /// Stanzas without a declared default namespace are in `jabber:client` (RFC 6120 §4.8.3).
 pub fn parse_frame(input: &str) -> Result<Option<Element>, XmlError> {
-    let mut reader = Reader::from_str(input);
-    let config = reader.config_mut();
-    config.check_end_names = true;
-    config.expand_empty_elements = false;
+    Parser::new(false).run(input)
+}
 
-    // Open elements, each with the namespace declarations it made.
-    let mut stack: Vec<(Element, Vec<(String, String)>)> = Vec::new();
-    let mut prefixes = 0;
-    let mut root: Option<Element> = None;
+/// Parses a whole XML document that is not XMPP (XEP-0156 host-meta): the same limits, but
+/// comments, which ordinary XML documents carry, are skipped instead of refused.
+pub fn parse_document(input: &str) -> Result<Option<Element>, XmlError> {
+    Parser::new(true).run(input)
+}
 
-    loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| XmlError::Malformed(e.to_string()))?;
-        match event {
-            Event::Start(_) | Event::Empty(_) if root.is_some() => {
-                return Err(XmlError::NotOneElement)
-            }
-            Event::Start(start) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(XmlError::TooDeep);
-                }
-                let (el, decls) = open_element(&start, &stack, &mut prefixes)?;
-                stack.push((el, decls));
-            }
-            Event::Empty(start) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(XmlError::TooDeep);
-                }
-                let (el, _) = open_element(&start, &stack, &mut prefixes)?;
-                close_element(el, &mut stack, &mut root);
-            }
-            Event::End(_) => {
-                // quick-xml checked the end name matches (check_end_names).
-                let (el, _) = stack
-                    .pop()
-                    .ok_or_else(|| XmlError::Malformed("unexpected end tag".into()))?;
-                close_element(el, &mut stack, &mut root);
-            }
-            Event::Text(text) => {
-                let content = text.xml10_content();
-                push_text(&mut stack, &content)?;
-            }
-            Event::CData(data) => {
-                push_text(&mut stack, &data)?;
-            }
-            Event::GeneralRef(reference) => {
-                let resolved = match reference.resolve_char_ref() {
-                    Ok(Some(c)) if is_xml_char(c) => c.to_string(),
-                    Ok(Some(c)) => return Err(XmlError::InvalidChar(c)),
-                    Ok(None) => predefined_entity(&reference)
-                        .ok_or_else(|| XmlError::UnknownEntity(reference.to_string()))?
-                        .to_string(),
-                    Err(e) => return Err(XmlError::Malformed(e.to_string())),
-                };
-                push_text(&mut stack, &resolved)?;
-            }
-            Event::Comment(_) => return Err(XmlError::Forbidden("comments")),
-            Event::PI(_) => return Err(XmlError::Forbidden("processing instructions")),
-            Event::DocType(_) => return Err(XmlError::Forbidden("document type declarations")),
-            Event::Decl(_) => {
-                if !stack.is_empty() || root.is_some() {
-                    return Err(XmlError::Malformed(
-                        "XML declaration inside the frame".into(),
-                    ));
-                }
-            }
-            Event::Eof => break,
+/// An open element and the namespace declarations it made.
+struct Open {
+    element: Element,
+    /// The default namespace in scope for its children.
+    default_ns: Namespace,
+    /// Prefixed declarations made on this element.
+    prefixes: Vec<(String, Namespace)>,
+}
+
+struct Parser {
+    stack: Vec<Open>,
+    root: Option<Element>,
+    elements: usize,
+    prefixes: usize,
+    comments_allowed: bool,
+    client_ns: Namespace,
+    xml_ns: Namespace,
+}
+
+/// Prefixed namespace declarations allowed in one frame; XMPP needs a few, and each one makes
+/// every later prefix lookup longer.
+const MAX_PREFIXES: usize = 64;
+
+impl Parser {
+    fn new(comments_allowed: bool) -> Self {
+        Self {
+            stack: Vec::new(),
+            root: None,
+            elements: 0,
+            prefixes: 0,
+            comments_allowed,
+            client_ns: Namespace::new(super::ns::CLIENT),
+            xml_ns: Namespace::new("http://www.w3.org/XML/1998/namespace"),
         }
     }
-    if !stack.is_empty() {
-        return Err(XmlError::Malformed(
-            "the frame ends inside an element".into(),
-        ));
+
+    fn run(mut self, input: &str) -> Result<Option<Element>, XmlError> {
+        let mut reader = Reader::from_str(input);
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        loop {
+            let event = reader
+                .read_event()
+                .map_err(|e| XmlError::Malformed(e.to_string()))?;
+            match event {
+                Event::Start(_) | Event::Empty(_) if self.root.is_some() => {
+                    return Err(XmlError::NotOneElement)
+                }
+                Event::Start(start) => {
+                    let open = self.open_element(&start)?;
+                    self.stack.push(open);
+                }
+                Event::Empty(start) => {
+                    let open = self.open_element(&start)?;
+                    self.close_element(open.element);
+                }
+                Event::End(_) => {
+                    // quick-xml checked the end name matches (check_end_names).
+                    let open = self
+                        .stack
+                        .pop()
+                        .ok_or_else(|| XmlError::Malformed("unexpected end tag".into()))?;
+                    self.close_element(open.element);
+                }
+                Event::Text(text) => {
+                    let content = text.xml10_content();
+                    self.push_text(&content)?;
+                }
+                Event::CData(data) => self.push_text(&data)?,
+                Event::GeneralRef(reference) => {
+                    let resolved = match reference.resolve_char_ref() {
+                        Ok(Some(c)) if is_xml_char(c) => c.to_string(),
+                        Ok(Some(c)) => return Err(XmlError::InvalidChar(c)),
+                        Ok(None) => predefined_entity(&reference)
+                            .ok_or_else(|| XmlError::UnknownEntity(reference.to_string()))?
+                            .to_string(),
+                        Err(e) => return Err(XmlError::Malformed(e.to_string())),
+                    };
+                    self.push_text(&resolved)?;
+                }
+                Event::Comment(_) if self.comments_allowed => {}
+                Event::Comment(_) => return Err(XmlError::Forbidden("comments")),
+                Event::PI(_) => return Err(XmlError::Forbidden("processing instructions")),
+                Event::DocType(_) => return Err(XmlError::Forbidden("document type declarations")),
+                Event::Decl(_) => {
+                    if !self.stack.is_empty() || self.root.is_some() {
+                        return Err(XmlError::Malformed(
+                            "XML declaration inside the frame".into(),
+                        ));
+                    }
+                }
+                Event::Eof => break,
+            }
+        }
+        if !self.stack.is_empty() {
+            return Err(XmlError::Malformed(
+                "the frame ends inside an element".into(),
+            ));
+        }
+        Ok(self.root)
     }
-    Ok(root)
+
+    fn push_text(&mut self, text: &str) -> Result<(), XmlError> {
+        if let Some(c) = text.chars().find(|&c| !is_xml_char(c)) {
+            return Err(XmlError::InvalidChar(c));
+        }
+        match self.stack.last_mut() {
+            Some(open) => {
+                let el = &mut open.element;
+                // Merge with a preceding text node: entity references split text into several events.
+                if let Some(Node::Text(prev)) = el.children.last_mut() {
+                    prev.push_str(text);
+                } else if !text.is_empty() {
+                    el.children.push(Node::Text(text.to_owned()));
+                }
+                Ok(())
+            }
+            None if text.chars().all(|c| c.is_ascii_whitespace()) => Ok(()),
+            None => Err(XmlError::NotOneElement),
+        }
+    }
+
+    fn close_element(&mut self, el: Element) {
+        match self.stack.last_mut() {
+            Some(parent) => parent.element.children.push(Node::Element(el)),
+            None => self.root = Some(el),
+        }
+    }
+
+    fn resolve_prefix(&self, prefix: &str, own: &[(String, Namespace)]) -> Option<Namespace> {
+        if prefix == "xml" {
+            return Some(self.xml_ns.clone());
+        }
+        own.iter()
+            .chain(
+                self.stack
+                    .iter()
+                    .rev()
+                    .flat_map(|open| open.prefixes.iter()),
+            )
+            .find(|(p, _)| p == prefix)
+            .map(|(_, uri)| uri.clone())
+    }
+
+    /// Reads a start tag, checking the element and namespace limits first.
+    fn open_element(&mut self, start: &BytesStart<'_>) -> Result<Open, XmlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(XmlError::TooDeep);
+        }
+        self.elements += 1;
+        if self.elements > MAX_ELEMENTS {
+            return Err(XmlError::TooManyElements);
+        }
+        let qname = start.name().into_inner().to_owned();
+        check_name(&qname)?;
+        let mut default_ns = None;
+        let mut prefixes: Vec<(String, Namespace)> = Vec::new();
+        let mut attrs: Vec<(String, String)> = Vec::new();
+        for attr in start.attributes() {
+            let attr = attr.map_err(|e| XmlError::Malformed(e.to_string()))?;
+            let key = attr.key.into_inner().to_owned();
+            check_name(&key)?;
+            let value = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| match e {
+                    quick_xml::Error::Escape(
+                        quick_xml::escape::EscapeError::UnrecognizedEntity(_, name),
+                    ) => XmlError::UnknownEntity(name),
+                    other => XmlError::Malformed(other.to_string()),
+                })?;
+            if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
+                return Err(XmlError::InvalidChar(c));
+            }
+            let is_declaration = key == "xmlns" || key.starts_with("xmlns:");
+            if is_declaration && value.len() > MAX_NAMESPACE_BYTES {
+                return Err(XmlError::NamespaceTooLong);
+            }
+            if key == "xmlns" {
+                default_ns = Some(self.namespace(&value));
+            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+                self.prefixes += 1;
+                if self.prefixes > MAX_PREFIXES {
+                    return Err(XmlError::Malformed("too many namespace prefixes".into()));
+                }
+                prefixes.push((prefix.to_owned(), self.namespace(&value)));
+            } else {
+                attrs.push((key, value.into_owned()));
+            }
+        }
+        // Without its own declaration an element shares its parent's default namespace; the
+        // root's is jabber:client.
+        let default_ns = default_ns.unwrap_or_else(|| {
+            self.stack
+                .last()
+                .map_or_else(|| self.client_ns.clone(), |open| open.default_ns.clone())
+        });
+        let (prefix, local) = match qname.split_once(':') {
+            Some((p, l)) => (p, l),
+            None => ("", qname.as_str()),
+        };
+        let ns = if prefix.is_empty() {
+            default_ns.clone()
+        } else {
+            self.resolve_prefix(prefix, &prefixes)
+                .ok_or_else(|| XmlError::UnboundPrefix(prefix.to_owned()))?
+        };
+        // Namespaced attributes other than xml:* mean nothing to XMPP: check the prefix, then drop them.
+        for (key, _) in &attrs {
+            if let Some((p, _)) = key.split_once(':') {
+                if self.resolve_prefix(p, &prefixes).is_none() {
+                    return Err(XmlError::UnboundPrefix(p.to_owned()));
+                }
+            }
+        }
+        attrs.retain(|(key, _)| key.split_once(':').is_none_or(|(p, _)| p == "xml"));
+        Ok(Open {
+            element: Element {
+                name: local.to_owned(),
+                ns,
+                attrs,
+                children: Vec::new(),
+            },
+            default_ns,
+            prefixes,
+        })
+    }
+
+    /// The namespace for a declared URI, shared with an identical one already in the frame.
+    fn namespace(&self, uri: &str) -> Namespace {
+        if self.client_ns == *uri {
+            return self.client_ns.clone();
+        }
+        self.stack
+            .iter()
+            .rev()
+            .find(|open| open.default_ns == *uri)
+            .map_or_else(|| Namespace::new(uri), |open| open.default_ns.clone())
+    }
 }
 
 /// XML 1.0 §2.3 `Name`, simplified: ASCII rules plus any non-ASCII XML character.
@@ -349,125 +600,6 @@ fn predefined_entity(name: &str) -> Option<&'static str> {
         "quot" => "\"",
         _ => return None,
     })
-}
-
-fn push_text(stack: &mut [(Element, Vec<(String, String)>)], text: &str) -> Result<(), XmlError> {
-    if let Some(c) = text.chars().find(|&c| !is_xml_char(c)) {
-        return Err(XmlError::InvalidChar(c));
-    }
-    match stack.last_mut() {
-        Some((el, _)) => {
-            // Merge with a preceding text node: entity references split text into several events.
-            if let Some(Node::Text(prev)) = el.children.last_mut() {
-                prev.push_str(text);
-            } else if !text.is_empty() {
-                el.children.push(Node::Text(text.to_owned()));
-            }
-            Ok(())
-        }
-        None if text.chars().all(|c| c.is_ascii_whitespace()) => Ok(()),
-        None => Err(XmlError::NotOneElement),
-    }
-}
-
-fn close_element(
-    el: Element,
-    stack: &mut [(Element, Vec<(String, String)>)],
-    root: &mut Option<Element>,
-) {
-    match stack.last_mut() {
-        Some((parent, _)) => parent.children.push(Node::Element(el)),
-        None => *root = Some(el),
-    }
-}
-
-fn resolve_prefix(
-    prefix: &str,
-    own: &[(String, String)],
-    stack: &[(Element, Vec<(String, String)>)],
-) -> Option<String> {
-    if prefix == "xml" {
-        return Some("http://www.w3.org/XML/1998/namespace".to_owned());
-    }
-    own.iter()
-        .chain(stack.iter().rev().flat_map(|(_, decls)| decls.iter()))
-        .find(|(p, _)| p == prefix)
-        .map(|(_, uri)| uri.clone())
-}
-
-/// Prefixed namespace declarations allowed in one frame; XMPP needs a few, and each one makes
-/// every later prefix lookup longer.
-const MAX_PREFIXES: usize = 64;
-
-/// Reads a start tag. Its declarations come back with the in-scope default namespace always among
-/// them, so resolving the default prefix never walks the ancestors.
-fn open_element(
-    start: &BytesStart<'_>,
-    stack: &[(Element, Vec<(String, String)>)],
-    prefixes: &mut usize,
-) -> Result<(Element, Vec<(String, String)>), XmlError> {
-    let qname = start.name().into_inner().to_owned();
-    check_name(&qname)?;
-    let mut decls: Vec<(String, String)> = Vec::new();
-    let mut attrs: Vec<(String, String)> = Vec::new();
-    for attr in start.attributes() {
-        let attr = attr.map_err(|e| XmlError::Malformed(e.to_string()))?;
-        let key = attr.key.into_inner().to_owned();
-        check_name(&key)?;
-        let value =
-            attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|e| match e {
-                    quick_xml::Error::Escape(
-                        quick_xml::escape::EscapeError::UnrecognizedEntity(_, name),
-                    ) => XmlError::UnknownEntity(name),
-                    other => XmlError::Malformed(other.to_string()),
-                })?
-                .into_owned();
-        if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
-            return Err(XmlError::InvalidChar(c));
-        }
-        if key == "xmlns" {
-            decls.push((String::new(), value));
-        } else if let Some(prefix) = key.strip_prefix("xmlns:") {
-            *prefixes += 1;
-            if *prefixes > MAX_PREFIXES {
-                return Err(XmlError::Malformed("too many namespace prefixes".into()));
-            }
-            decls.push((prefix.to_owned(), value));
-        } else {
-            attrs.push((key, value));
-        }
-    }
-    if !decls.iter().any(|(p, _)| p.is_empty()) {
-        // Every open element carries its default namespace (see above); the root's is jabber:client.
-        let inherited = stack
-            .last()
-            .and_then(|(_, d)| d.iter().find(|(p, _)| p.is_empty()))
-            .map_or_else(|| super::ns::CLIENT.to_owned(), |(_, uri)| uri.clone());
-        decls.push((String::new(), inherited));
-    }
-    let (prefix, local) = match qname.split_once(':') {
-        Some((p, l)) => (p, l),
-        None => ("", qname.as_str()),
-    };
-    let ns = resolve_prefix(prefix, &decls, stack)
-        .ok_or_else(|| XmlError::UnboundPrefix(prefix.to_owned()))?;
-    // Namespaced attributes other than xml:* mean nothing to XMPP: check the prefix, then drop them.
-    for (key, _) in &attrs {
-        if let Some((p, _)) = key.split_once(':') {
-            if resolve_prefix(p, &decls, stack).is_none() {
-                return Err(XmlError::UnboundPrefix(p.to_owned()));
-            }
-        }
-    }
-    attrs.retain(|(key, _)| key.split_once(':').is_none_or(|(p, _)| p == "xml"));
-    let el = Element {
-        name: local.to_owned(),
-        ns,
-        attrs,
-        children: Vec::new(),
-    };
-    Ok((el, decls))
 }
 
 #[cfg(test)]
@@ -570,7 +702,7 @@ mod tests {
             parse_frame(&format!("<a{many}/>")),
             Err(XmlError::Malformed(_))
         ));
-        let wide = format!("<a xmlns='urn:x'>{}</a>", "<b/>".repeat(100_000));
+        let wide = format!("<a xmlns='urn:x'>{}</a>", "<b/>".repeat(50_000));
         let el = parse(&wide).unwrap();
         assert!(el.elements().all(|b| b.ns == "urn:x"));
         let mixed = "<s:f xmlns:s='urn:s'><g/><h xmlns=''><i/></h></s:f>";
@@ -587,6 +719,48 @@ mod tests {
                 .map(|i| i.name.as_str()),
             Some("i")
         );
+    }
+
+    #[test]
+    fn a_long_namespace_is_refused_and_a_shared_one_is_stored_once() {
+        // The review's frame: a long namespace inherited by very many children. Copied into each
+        // element it asked for gigabytes; now the URI is capped, and one within the cap is shared.
+        let long = format!("urn:{}", "u".repeat(200_000));
+        let bomb = format!(
+            "<message><x xmlns='{long}'>{}</x></message>",
+            "<a/>".repeat(200_000)
+        );
+        assert_eq!(parse_frame(&bomb), Err(XmlError::NamespaceTooLong));
+        let prefixed = format!("<message xmlns:p='{long}'><p:x/></message>");
+        assert_eq!(parse_frame(&prefixed), Err(XmlError::NamespaceTooLong));
+
+        let uri = format!("urn:{}", "u".repeat(MAX_NAMESPACE_BYTES - 4));
+        let wide = format!(
+            "<message><x xmlns='{uri}'>{}</x></message>",
+            "<a/>".repeat(50_000)
+        );
+        let el = parse(&wide).unwrap();
+        let x = el.elements().next().unwrap();
+        assert_eq!(x.ns.as_str(), uri);
+        assert!(x.elements().all(|a| Rc::ptr_eq(&a.ns.0, &x.ns.0)));
+    }
+
+    #[test]
+    fn elements_per_frame_are_capped() {
+        let many = format!("<message>{}</message>", "<a/>".repeat(MAX_ELEMENTS));
+        assert_eq!(parse_frame(&many), Err(XmlError::TooManyElements));
+        let fits = format!("<message>{}</message>", "<a/>".repeat(MAX_ELEMENTS - 1));
+        assert_eq!(parse(&fits).unwrap().children.len(), MAX_ELEMENTS - 1);
+    }
+
+    #[test]
+    fn documents_may_carry_comments_frames_may_not() {
+        let doc =
+            "<?xml version='1.0'?><!-- host-meta --><XRD xmlns='urn:x'><!-- a --><Link/></XRD>";
+        assert!(parse_frame(doc).is_err());
+        let el = parse_document(doc).unwrap().unwrap();
+        assert!(el.has_child("Link", "urn:x"));
+        assert!(parse_document("<!DOCTYPE x><x/>").is_err());
     }
 
     #[test]

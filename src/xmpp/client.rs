@@ -1,0 +1,732 @@
+//! The account: what the application talks to, from login to logout, across connections.
+//!
+//! Shape (as quinn-proto's `Endpoint` and `Connection`): the caller feeds frames with
+//! [`Client::handle_frame`] and the clock with [`Client::handle_timeout`], and drains
+//! [`Client::poll_transmit`] (frames to send) and [`Client::poll_event`] (what the application
+//! should know). [`Client::poll_timeout`] says when to call `handle_timeout` next. Nothing here
+//! blocks, reads the clock or touches a socket.
+//!
+//! The client owns what outlives a connection: the identity, the credentials kept for the next
+//! login, the roster, presence, subscriptions, stanza ids. One connection's negotiation is a
+//! [`Stream`]: when a WebSocket dies only the stream goes, and [`Client::reconnect`] starts another.
+//! Once a stream is bound the client is a router: each stanza goes to the module of its protocol
+//! (RFC 6121 roster, presence and subscriptions, XEP-0280 carbons, XEP-0199 ping, XEP-0030 disco,
+//! one-to-one chat), and every request that expects an answer goes through [`Requests`].
+
+use super::carbons::{self, CarbonDirection, Unwrapped};
+use super::disco;
+use super::entropy::Entropy;
+use super::error::{CloseReason, ReconnectError, SendError, SessionError};
+use super::event::{ConnectionEvent, ConnectionState, Event, RosterEvent};
+use super::jid::{BareJid, FullJid, Jid};
+use super::message::{self, ChatMessage, Direction};
+use super::ns;
+use super::outbox::{Outbox, OutboxError};
+use super::ping::{self, Ping};
+use super::presence::{Availability, PresenceBook};
+use super::request::{Owner, Requests, Response, Unmatched};
+use super::roster::{Roster, RosterRequest, Subscription};
+use super::sasl::Secret;
+use super::stanza::{self, build, Frame, Iq, IqType, Message, Presence};
+use super::stream::{Login, Step, Stream};
+use super::subscription::{SubscriptionKind, Subscriptions};
+use super::xml::{check_xml_text, Element};
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+use std::collections::VecDeque;
+use zeroize::Zeroizing;
+
+/// Milliseconds on a monotonic clock the caller owns (e.g. `performance.now()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Instant(pub u64);
+
+impl Instant {
+    pub fn plus_ms(self, ms: u64) -> Self {
+        Self(self.0.saturating_add(ms))
+    }
+}
+
+pub struct ClientConfig {
+    pub account: BareJid,
+    /// `None` lets the server choose the resource (RFC 6120 §7.6.1).
+    pub resource: Option<String>,
+    /// A larger frame from the server ends the connection (bytes of UTF-8).
+    pub max_frame_bytes: usize,
+    /// The largest frame we send; a longer message is refused with [`SendError::TooLong`].
+    pub max_outgoing_frame_bytes: usize,
+    /// How long the server may take over each login step and each request.
+    pub timeout_ms: u64,
+    /// After this long without a word from the server, ping it (XEP-0199).
+    pub ping_idle_ms: u64,
+}
+
+impl ClientConfig {
+    pub const DEFAULT_MAX_FRAME_BYTES: usize = 1 << 20;
+    pub const DEFAULT_TIMEOUT_MS: u64 = 20_000;
+    pub const DEFAULT_PING_IDLE_MS: u64 = 60_000;
+
+    pub fn new(account: BareJid) -> Self {
+        Self {
+            account,
+            resource: None,
+            max_frame_bytes: Self::DEFAULT_MAX_FRAME_BYTES,
+            max_outgoing_frame_bytes: Outbox::DEFAULT_MAX_FRAME_BYTES,
+            timeout_ms: Self::DEFAULT_TIMEOUT_MS,
+            ping_idle_ms: Self::DEFAULT_PING_IDLE_MS,
+        }
+    }
+}
+
+/// Who we are: the account as typed, then the address the server bound (RFC 6120 §7.6.3), which
+/// is authoritative (it is normalised the server's way).
+#[derive(Debug, Clone)]
+pub struct Identity {
+    bare: BareJid,
+    full: Option<FullJid>,
+}
+
+impl Identity {
+    pub fn bare(&self) -> &BareJid {
+        &self.bare
+    }
+
+    pub fn full(&self) -> Option<&FullJid> {
+        self.full.as_ref()
+    }
+
+    /// RFC 6120 §8.1.2.1: our server speaks with no `from`, our bare JID or our domain; not with
+    /// another of our resources, which would be a client answering for it.
+    pub fn is_own_server(&self, from: Option<&Jid>) -> bool {
+        from.is_none_or(|from| {
+            from.resource().is_none()
+                && (from.to_bare() == self.bare
+                    || (from.node().is_none() && from.domain() == self.bare.domain()))
+        })
+    }
+
+    /// RFC 6121 §2.1.6: our own account, as the sender of roster pushes.
+    pub fn is_own_account(&self, from: Option<&Jid>) -> bool {
+        from.is_none_or(|from| from.resource().is_none() && from.to_bare() == self.bare)
+    }
+}
+
+/// What a protocol module gets to do its work: the clock, the send funnel, the request layer,
+/// the event queue and who we are. Modules never see the whole client.
+pub(crate) struct Ctx<'a> {
+    pub now: Instant,
+    pub out: &'a mut Outbox,
+    pub requests: &'a mut Requests,
+    pub events: &'a mut VecDeque<Event>,
+    pub me: &'a Identity,
+    pub timeout_ms: u64,
+}
+
+impl Ctx<'_> {
+    pub fn emit(&mut self, event: Event) {
+        self.events.push_back(event);
+    }
+
+    pub fn warn(&mut self, what: &str) {
+        self.events.push_back(Event::Warning(what.to_owned()));
+    }
+
+    /// Sends a stanza the core built; builders validate untrusted text first, so a failure
+    /// here is a bug, logged rather than sent half-formed.
+    pub fn send(&mut self, element: &Element) {
+        if let Err(e) = self.out.send(element) {
+            self.warn(&format!("refused to send: {e:?}"));
+        }
+    }
+
+    /// A request to our own server, answered to `owner`.
+    pub fn request(&mut self, kind: IqType, payload: Element, owner: Owner) {
+        if let Err(e) = self.try_request(kind, None, payload, owner) {
+            self.warn(&format!("refused to send a request: {e:?}"));
+        }
+    }
+
+    pub fn try_request(
+        &mut self,
+        kind: IqType,
+        to: Option<&Jid>,
+        payload: Element,
+        owner: Owner,
+    ) -> Result<String, OutboxError> {
+        let deadline = self.now.plus_ms(self.timeout_ms);
+        self.requests
+            .send(self.out, kind, to, payload, owner, deadline)
+    }
+}
+
+macro_rules! cx {
+    ($client:ident, $now:expr) => {
+        Ctx {
+            now: $now,
+            out: &mut $client.out,
+            requests: &mut $client.requests,
+            events: &mut $client.events,
+            me: &$client.me,
+            timeout_ms: $client.config.timeout_ms,
+        }
+    };
+}
+
+pub struct Client {
+    config: ClientConfig,
+    me: Identity,
+    /// What the next login proves: the password until SCRAM has derived its keys, then the keys
+    /// (PLAIN keeps the password: it has nothing else). Wiped at logout and on drop.
+    secret: Option<Secret>,
+    stream: Option<Stream>,
+    out: Outbox,
+    requests: Requests,
+    events: VecDeque<Event>,
+    roster: Roster,
+    presence: PresenceBook,
+    subscriptions: Subscriptions,
+    ping: Ping,
+    own_presence: (Availability, Option<String>),
+}
+
+impl Client {
+    /// Creates the account and starts its first connection: the `<open/>` is queued at once.
+    pub fn new(
+        config: ClientConfig,
+        password: Zeroizing<String>,
+        entropy: Entropy,
+        now: Instant,
+    ) -> Self {
+        let id_prefix: String = entropy.0[18..26]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut client = Self {
+            me: Identity {
+                bare: config.account.clone(),
+                full: None,
+            },
+            secret: Some(Secret::Password(password)),
+            stream: None,
+            out: Outbox::new(id_prefix, config.max_outgoing_frame_bytes),
+            requests: Requests::default(),
+            events: VecDeque::new(),
+            roster: Roster::default(),
+            presence: PresenceBook::default(),
+            subscriptions: Subscriptions::default(),
+            ping: Ping::new(config.ping_idle_ms),
+            own_presence: (Availability::Available, None),
+            config,
+        };
+        client.connect(entropy, now, true);
+        client
+    }
+
+    /// Starts a new connection with the kept credentials, after the last one ended. PLAIN is
+    /// refused when `allow_plain` is false (after a redirect: the new host would read the password).
+    pub fn reconnect(
+        &mut self,
+        entropy: Entropy,
+        now: Instant,
+        allow_plain: bool,
+    ) -> Result<(), ReconnectError> {
+        if self.stream.is_some() {
+            return Err(ReconnectError::AlreadyConnected);
+        }
+        if self.secret.is_none() {
+            return Err(ReconnectError::NeedsPassword);
+        }
+        self.connect(entropy, now, allow_plain);
+        Ok(())
+    }
+
+    fn connect(&mut self, entropy: Entropy, now: Instant, allow_plain: bool) {
+        // Frames the last connection did not get to send must not go out on this one.
+        self.out.clear();
+        let nonce = BASE64.encode(&entropy.0[..18]);
+        let mut cx = cx!(self, now);
+        cx.emit(Event::Connection(ConnectionEvent::State(
+            ConnectionState::Connecting,
+        )));
+        self.stream = Some(Stream::open(&mut cx, allow_plain, nonce));
+    }
+
+    pub fn state(&self) -> ConnectionState {
+        self.stream
+            .as_ref()
+            .map_or(ConnectionState::Closed, Stream::state)
+    }
+
+    /// Who we are; the server's bound address once there is one.
+    pub fn identity(&self) -> &Identity {
+        &self.me
+    }
+
+    /// Whether a later [`Client::reconnect`] can log in without the password.
+    pub fn can_reconnect(&self) -> bool {
+        self.secret.is_some()
+    }
+
+    pub fn roster(&self) -> &Roster {
+        &self.roster
+    }
+
+    pub fn poll_transmit(&mut self) -> Option<Zeroizing<String>> {
+        self.out.poll()
+    }
+
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// The earliest moment [`Client::handle_timeout`] has work to do.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let stream = self.stream.as_ref()?;
+        let keepalive = stream
+            .is_online()
+            .then(|| self.ping.next_timeout())
+            .flatten();
+        [self.requests.next_deadline(), stream.deadline(), keepalive]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let Some(stream) = self.stream.as_mut() else {
+            return;
+        };
+        if stream.deadline().is_some_and(|d| d <= now) {
+            let stage = stream.stage_name();
+            if stream.timed_out() {
+                self.finish(None, now);
+            } else {
+                self.fail(SessionError::Timeout { stage }, now);
+            }
+            return;
+        }
+        for owner in self.requests.expired(now) {
+            if owner.is_login_step() {
+                let stage = self.stream.as_ref().map_or("closed", Stream::stage_name);
+                self.fail(SessionError::Timeout { stage }, now);
+                return;
+            }
+            match owner {
+                // A server that cannot answer a ping in time is gone, whatever the socket says.
+                Owner::Ping(_) => {
+                    self.fail(SessionError::NoResponse, now);
+                    return;
+                }
+                Owner::Roster(request) => self.roster.unanswered(request, &mut cx!(self, now)),
+                owner => cx!(self, now).warn(&format!("no answer to a request ({owner:?})")),
+            }
+        }
+        if self.stream.as_ref().is_some_and(Stream::is_online) {
+            self.ping.handle_timeout(&mut cx!(self, now));
+        }
+    }
+
+    /// Feeds one received WebSocket text frame.
+    pub fn handle_frame(&mut self, frame: &str, now: Instant) {
+        if self.stream.is_none() {
+            return;
+        }
+        if frame.len() > self.config.max_frame_bytes {
+            let limit = self.config.max_frame_bytes;
+            self.fail(
+                SessionError::FrameTooLarge {
+                    size: frame.len(),
+                    limit,
+                },
+                now,
+            );
+            return;
+        }
+        self.ping.heard(now);
+        let frame = match stanza::parse(frame) {
+            Ok(Some(frame)) => frame,
+            Ok(None) => return,
+            Err(e) => {
+                // RFC 6120 says a malformed stream is fatal, but one bad frame from a buggy server or
+                // a hostile peer's relayed stanza must not end a person's session: drop it, say so.
+                self.events
+                    .push_back(Event::Warning(format!("dropped a frame: {e}")));
+                return;
+            }
+        };
+        match frame {
+            Frame::StreamError(e) => self.fail(
+                SessionError::StreamError {
+                    condition: e.condition,
+                    text: e.text,
+                },
+                now,
+            ),
+            Frame::Close(close) => self.handle_close(close.see_other_uri, now),
+            frame => self.handle_in_stream(frame, now),
+        }
+    }
+
+    /// The WebSocket closed under us, with the close frame's code and reason if there was one.
+    pub fn handle_transport_closed(&mut self, close: Option<CloseReason>, now: Instant) {
+        match &self.stream {
+            None => {}
+            Some(stream) if stream.is_closing() => self.finish(None, now),
+            Some(_) => self.finish(Some(SessionError::ConnectionLost(close)), now),
+        }
+    }
+
+    /// Signs out: unavailable presence, then `<close/>`; the server's `<close/>` (or a short
+    /// timeout) completes it. The kept credentials are wiped at once.
+    pub fn close(&mut self, now: Instant) {
+        self.secret = None;
+        let Some(stream) = self.stream.as_mut() else {
+            return;
+        };
+        if stream.is_closing() {
+            return;
+        }
+        let mut cx = cx!(self, now);
+        if stream.is_online() {
+            cx.send(&Element::new("presence", ns::CLIENT).attr("type", "unavailable"));
+        }
+        stream.begin_close(&mut cx);
+    }
+
+    /// Sends a chat message; returns it as the conversation should show it. It counts as sent
+    /// once the server confirms it ([`ChatEvent::Sent`](super::ChatEvent::Sent)).
+    pub fn send_chat(
+        &mut self,
+        to: &BareJid,
+        body: &str,
+        now: Instant,
+    ) -> Result<ChatMessage, SendError> {
+        self.ensure_online()?;
+        let id = self.out.next_id();
+        let element = message::build_chat(to, &id, body)?;
+        self.out.send(&element)?;
+        self.ping
+            .message_sent(to.clone(), id.clone(), &mut cx!(self, now));
+        Ok(ChatMessage {
+            id,
+            peer: to.clone(),
+            direction: Direction::Out,
+            body: body.to_owned(),
+            sent_at: None,
+        })
+    }
+
+    /// XEP-0085: tell the peer we are typing (or stopped).
+    pub fn send_chat_state(&mut self, to: &BareJid, composing: bool) {
+        if self.ensure_online().is_ok() {
+            let _ = self.out.send(&message::build_chat_state(to, composing));
+        }
+    }
+
+    /// Changes our own presence (RFC 6121 §4.2). The status text is refused if XML cannot carry it.
+    pub fn set_presence(
+        &mut self,
+        availability: Availability,
+        status: Option<&str>,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        if let Some(s) = status {
+            check_xml_text(s).map_err(SendError::InvalidText)?;
+        }
+        self.own_presence = (availability, status.map(str::to_owned));
+        if self.ensure_online().is_ok() {
+            self.send_own_presence(now);
+        }
+        Ok(())
+    }
+
+    /// RFC 6121 §2.3 and §3.1.1: puts `jid` in the roster (or renames it) and asks to see their
+    /// presence. The server's roster push confirms it; a refusal is
+    /// [`RosterEvent::ChangeFailed`].
+    pub fn add_contact(
+        &mut self,
+        jid: &BareJid,
+        name: Option<&str>,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        self.ensure_online()?;
+        let mut cx = cx!(self, now);
+        self.roster.set(jid, name, &[], &mut cx)?;
+        self.subscriptions.asked(jid, &mut cx);
+        Ok(())
+    }
+
+    /// RFC 6121 §2.4: renames a contact, keeping its groups.
+    pub fn rename_contact(
+        &mut self,
+        jid: &BareJid,
+        name: Option<&str>,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        self.ensure_online()?;
+        let groups = self
+            .roster
+            .get(jid)
+            .map(|item| item.groups.clone())
+            .unwrap_or_default();
+        self.roster.set(jid, name, &groups, &mut cx!(self, now))
+    }
+
+    /// RFC 6121 §2.5: removes a contact; the server cancels the subscriptions both ways.
+    pub fn remove_contact(&mut self, jid: &BareJid, now: Instant) -> Result<(), SendError> {
+        self.ensure_online()?;
+        self.roster.remove(jid, &mut cx!(self, now))
+    }
+
+    /// RFC 6121 §3.1.4, §3.1.5: answers a subscription request (see [`Subscriptions`] for what
+    /// approving also does).
+    pub fn answer_subscription(
+        &mut self,
+        jid: &BareJid,
+        approve: bool,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        self.ensure_online()?;
+        self.subscriptions
+            .answer(jid, approve, &self.roster, &mut cx!(self, now))
+    }
+
+    fn ensure_online(&self) -> Result<(), SendError> {
+        match &self.stream {
+            Some(stream) if stream.is_online() => Ok(()),
+            _ => Err(SendError::NotOnline),
+        }
+    }
+
+    fn handle_in_stream(&mut self, frame: Frame, now: Instant) {
+        let Some(stream) = self.stream.as_mut() else {
+            return;
+        };
+        let login = Login {
+            username: self.config.account.node().unwrap_or_default(),
+            secret: self.secret.as_ref(),
+            resource: self.config.resource.as_deref(),
+        };
+        let mut cx = cx!(self, now);
+        match stream.handle(frame, &login, &mut cx) {
+            Step::Handled => {}
+            Step::Stanza(frame) => self.route(frame, now),
+            // The password goes with the old secret: from now on the keys log in.
+            Step::Authenticated(Some(keys)) => self.secret = Some(Secret::Scram(keys)),
+            Step::Authenticated(None) => {}
+            Step::Failed(error) => self.fail(error, now),
+        }
+    }
+
+    /// The router: each stanza to the module of its protocol.
+    fn route(&mut self, frame: Frame, now: Instant) {
+        match frame {
+            Frame::Iq(iq) if matches!(iq.kind, IqType::Result | IqType::Error) => {
+                self.handle_response(iq, now)
+            }
+            Frame::Iq(iq) => self.handle_request(iq, now),
+            Frame::Message(m) => self.handle_message(m, now),
+            Frame::Presence(p) => self.handle_presence(p, now),
+            Frame::Unknown(el) => self
+                .events
+                .push_back(Event::Warning(format!("ignored <{} xmlns='{}'/>", el.name, el.ns))),
+            _ => {}
+        }
+    }
+
+    fn handle_response(&mut self, iq: Iq, now: Instant) {
+        let id = iq.id.clone();
+        let Response { owner, result } = match self.requests.take(iq, &self.me) {
+            Ok(response) => response,
+            Err(why) => {
+                let why = match why {
+                    Unmatched::UnknownId => "unsolicited",
+                    Unmatched::WrongSender => "forged",
+                };
+                self.events.push_back(Event::Warning(format!(
+                    "ignored an {why} iq response '{id}'"
+                )));
+                return;
+            }
+        };
+        let mut cx = cx!(self, now);
+        match owner {
+            Owner::Bind => {
+                let bound = match self.stream.as_ref() {
+                    Some(stream) => stream.bound(result),
+                    None => return,
+                };
+                match bound {
+                    Ok(jid) => self.adopt(jid, now),
+                    Err(e) => return self.fail(e, now),
+                }
+            }
+            Owner::LegacySession => {
+                if let Err(e) = result {
+                    return self.fail(
+                        SessionError::BindFailed {
+                            condition: e.condition,
+                        },
+                        now,
+                    );
+                }
+            }
+            Owner::Roster(RosterRequest::Get) => {
+                self.roster
+                    .answered(RosterRequest::Get, result, &mut cx);
+                self.send_own_presence(now);
+                carbons::enable(&mut cx!(self, now));
+            }
+            Owner::Roster(request) => self.roster.answered(request, result, &mut cx),
+            Owner::Carbons => carbons::answered(result, &mut cx),
+            Owner::Ping(_) => self.ping.answered(&mut cx),
+        }
+        self.maybe_online(now);
+    }
+
+    /// RFC 6120 §7.7: the bound address is who we are from now on; then the roster.
+    fn adopt(&mut self, jid: FullJid, now: Instant) {
+        if jid.to_bare() != self.me.bare {
+            self.events.push_back(Event::Warning(format!(
+                "the server bound {jid} for {}",
+                self.me.bare
+            )));
+        }
+        self.me.bare = jid.to_bare();
+        self.me.full = Some(jid.clone());
+        let mut cx = cx!(self, now);
+        cx.emit(Event::Connection(ConnectionEvent::Bound(jid)));
+        self.roster.request(&mut cx);
+    }
+
+    /// The stream is online once it is bound and every login step is answered.
+    fn maybe_online(&mut self, now: Instant) {
+        let logging_in = self.requests.any(Owner::is_login_step);
+        let Some(stream) = self.stream.as_mut() else {
+            return;
+        };
+        if !stream.is_online() && !stream.is_closing() && !logging_in && self.me.full.is_some() {
+            stream.set_online(&mut cx!(self, now));
+        }
+    }
+
+    fn handle_request(&mut self, iq: Iq, now: Instant) {
+        let mut cx = cx!(self, now);
+        let payload = iq.payload.as_ref().map(|p| (p.ns.as_str(), p.name.as_str()));
+        match (iq.kind, payload) {
+            (IqType::Set, Some((ns::ROSTER, "query"))) => {
+                if let Some(item) = self.roster.push(&iq, &mut cx) {
+                    if item.subscription != Subscription::Remove {
+                        self.presence.became_contact(&item.jid, &mut cx);
+                    }
+                }
+            }
+            (IqType::Get, Some((ns::PING, "ping"))) => ping::answer(&iq, &mut cx),
+            (IqType::Get, Some((ns::DISCO_INFO, "query"))) => disco::answer_info(&iq, &mut cx),
+            // RFC 6120 §8.4: requests we do not understand get service-unavailable.
+            _ => {
+                let to = iq.from.as_ref().map(|j| j.to_string());
+                cx.send(&build::iq_error(
+                    &iq.id,
+                    to.as_deref(),
+                    "cancel",
+                    "service-unavailable",
+                ));
+            }
+        }
+    }
+
+    fn handle_presence(&mut self, p: Presence, now: Instant) {
+        let mut cx = cx!(self, now);
+        match p.kind.as_deref() {
+            None | Some("unavailable") | Some("error") => {
+                self.presence.handle(p, &self.roster, &mut cx)
+            }
+            Some(kind) => {
+                if let (Some(kind), Some(from)) = (SubscriptionKind::parse(kind), p.from.as_ref()) {
+                    self.subscriptions.handle(from.to_bare(), kind, &mut cx);
+                }
+            }
+        }
+    }
+
+    fn handle_message(&mut self, m: Message, now: Instant) {
+        let mut cx = cx!(self, now);
+        if m.kind.as_deref() == Some("error") {
+            return message::bounced(m, &mut cx);
+        }
+        match carbons::unwrap(m, cx.me) {
+            Unwrapped::Refused(why) => cx.warn(why),
+            // Archive results are accepted only for our own queries, and we have made none.
+            Unwrapped::Direct(m) if m.element.has_child("result", ns::MAM) => {
+                cx.warn("ignored an archive result nobody asked for")
+            }
+            Unwrapped::Direct(m) => message::received(m, &mut cx),
+            Unwrapped::Carbon {
+                direction: CarbonDirection::Received,
+                message,
+            } => message::received(message, &mut cx),
+            Unwrapped::Carbon {
+                direction: CarbonDirection::Sent,
+                message,
+            } => message::sent_elsewhere(message, &mut cx),
+        }
+    }
+
+    fn send_own_presence(&mut self, now: Instant) {
+        let (availability, status) = self.own_presence.clone();
+        let mut presence = Element::new("presence", ns::CLIENT);
+        if let Some(show) = availability.show_value() {
+            presence = presence.text_child("show", ns::CLIENT, show);
+        }
+        if let Some(status) = status {
+            presence = presence.text_child("status", ns::CLIENT, status);
+        }
+        cx!(self, now).send(&presence);
+    }
+
+    fn handle_close(&mut self, see_other_uri: Option<String>, now: Instant) {
+        let closing = self.stream.as_ref().is_some_and(Stream::is_closing);
+        if !closing {
+            // RFC 7395 §3.6: answer the server's close with ours.
+            cx!(self, now).send(&build::close());
+        }
+        match (see_other_uri, closing) {
+            (Some(uri), _) => self.finish(Some(SessionError::SeeOtherUri(uri)), now),
+            (None, true) => self.finish(None, now),
+            (None, false) => self.finish(Some(SessionError::ConnectionLost(None)), now),
+        }
+    }
+
+    /// Ends the connection with an error: our `<close/>` goes out first.
+    fn fail(&mut self, error: SessionError, now: Instant) {
+        if self.stream.as_ref().is_some_and(|s| !s.is_closing()) {
+            cx!(self, now).send(&build::close());
+        }
+        self.finish(Some(error), now);
+    }
+
+    /// The connection is over; the account stays. What was in flight is reported as such.
+    fn finish(&mut self, error: Option<SessionError>, now: Instant) {
+        if self.stream.take().is_none() {
+            return;
+        }
+        if error.as_ref().is_none_or(SessionError::refuses_credentials) {
+            self.secret = None;
+        }
+        self.me.full = None;
+        let abandoned = self.requests.abandon();
+        let mut cx = cx!(self, now);
+        for owner in abandoned {
+            if let Owner::Roster(request) = owner {
+                self.roster.unanswered(request, &mut cx);
+            }
+        }
+        self.ping.connection_ended(&mut cx);
+        self.presence.clear();
+        cx.emit(Event::Roster(RosterEvent::PresenceCleared));
+        cx.emit(Event::Connection(ConnectionEvent::State(
+            ConnectionState::Closed,
+        )));
+        cx.emit(Event::Connection(ConnectionEvent::Closed(error)));
+    }
+}

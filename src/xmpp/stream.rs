@@ -1,0 +1,326 @@
+//! One connection's stream: RFC 7395 §3.3-§3.6 (open, close), RFC 6120 §4.3 (features), §6 (SASL
+//! and the restart after it), §7 (resource binding) and the RFC 3921 session some servers require.
+//!
+//! A [`Stream`] lives as long as one WebSocket. The account ([`Client`](super::Client)) outlives it:
+//! on a new connection it starts a new stream with the credentials it kept, and everything else
+//! (roster, subscriptions, ids) carries on.
+
+use super::client::Ctx;
+use super::error::SessionError;
+use super::event::{ConnectionEvent, ConnectionState, Event};
+use super::jid::FullJid;
+use super::ns;
+use super::request::Owner;
+use super::sasl::{Authenticator, Mechanism, ScramKeys, Secret};
+use super::stanza::{build, Frame, IqType, SaslFrame, StreamFeatures, StanzaError};
+use super::xml::Element;
+use super::Instant;
+use zeroize::Zeroizing;
+
+enum Stage {
+    AwaitingOpen { authenticated: bool },
+    AwaitingFeatures { authenticated: bool },
+    Authenticating(Authenticator),
+    /// Bind, the legacy session and the roster are in flight (the request layer tracks them).
+    Binding,
+    Online,
+    Closing,
+}
+
+/// What the account must do after a frame the stream looked at.
+pub(crate) enum Step {
+    Handled,
+    /// A stanza (or unknown element) of a bound stream, for the account to route.
+    Stanza(Frame),
+    /// SASL succeeded; SCRAM's keys, to log in again without the password.
+    Authenticated(Option<ScramKeys>),
+    Failed(SessionError),
+}
+
+pub(crate) struct Stream {
+    stage: Stage,
+    /// When the current login step or the closing handshake gives up.
+    deadline: Option<Instant>,
+    /// PLAIN sends the password itself: never to a server we were redirected to.
+    allow_plain: bool,
+    client_nonce: String,
+}
+
+/// What a login needs from the account.
+pub(crate) struct Login<'a> {
+    pub username: &'a str,
+    pub secret: Option<&'a Secret>,
+    pub resource: Option<&'a str>,
+}
+
+impl Stream {
+    /// Queues the `<open/>` of a new connection.
+    pub(crate) fn open(cx: &mut Ctx, allow_plain: bool, client_nonce: String) -> Self {
+        let mut stream = Self {
+            stage: Stage::Closing,
+            deadline: None,
+            allow_plain,
+            client_nonce,
+        };
+        stream.restart(cx, false);
+        stream
+    }
+
+    pub(crate) fn state(&self) -> ConnectionState {
+        match self.stage {
+            Stage::AwaitingOpen {
+                authenticated: false,
+            }
+            | Stage::AwaitingFeatures {
+                authenticated: false,
+            } => ConnectionState::Connecting,
+            Stage::Authenticating(_) => ConnectionState::Authenticating,
+            Stage::AwaitingOpen {
+                authenticated: true,
+            }
+            | Stage::AwaitingFeatures {
+                authenticated: true,
+            }
+            | Stage::Binding => ConnectionState::Binding,
+            Stage::Online => ConnectionState::Online,
+            Stage::Closing => ConnectionState::Closing,
+        }
+    }
+
+    pub(crate) fn is_online(&self) -> bool {
+        matches!(self.stage, Stage::Online)
+    }
+
+    pub(crate) fn is_closing(&self) -> bool {
+        matches!(self.stage, Stage::Closing)
+    }
+
+    pub(crate) fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    /// What the connection was doing, for a timeout's message.
+    pub(crate) fn stage_name(&self) -> &'static str {
+        match self.stage {
+            Stage::AwaitingOpen { .. } | Stage::AwaitingFeatures { .. } => "opening the stream",
+            Stage::Authenticating(_) => "authentication",
+            Stage::Binding => "starting the session",
+            Stage::Online => "a request",
+            Stage::Closing => "closing",
+        }
+    }
+
+    /// The deadline passed: `true` means a clean close is complete, `false` a login step timed out.
+    pub(crate) fn timed_out(&mut self) -> bool {
+        self.deadline = None;
+        self.is_closing()
+    }
+
+    pub(crate) fn handle(&mut self, frame: Frame, login: &Login, cx: &mut Ctx) -> Step {
+        let stage = std::mem::replace(&mut self.stage, Stage::Closing);
+        match (stage, frame) {
+            (Stage::AwaitingOpen { authenticated }, Frame::Open) => {
+                self.stage = Stage::AwaitingFeatures { authenticated };
+                Step::Handled
+            }
+            (Stage::AwaitingFeatures { authenticated }, Frame::Features(features)) => {
+                self.stage = Stage::AwaitingFeatures { authenticated };
+                let started = if authenticated {
+                    self.start_binding(&features, login, cx)
+                } else {
+                    self.start_sasl(&features.mechanisms, login, cx)
+                };
+                match started {
+                    Ok(()) => Step::Handled,
+                    Err(e) => Step::Failed(e),
+                }
+            }
+            (Stage::Authenticating(auth), Frame::Sasl(sasl)) => self.handle_sasl(auth, sasl, cx),
+            (stage @ (Stage::Binding | Stage::Online), frame @ (Frame::Iq(_) | Frame::Message(_) | Frame::Presence(_) | Frame::Unknown(_))) => {
+                self.stage = stage;
+                Step::Stanza(frame)
+            }
+            (stage, Frame::Unknown(el)) => {
+                self.stage = stage;
+                cx.warn(&format!("ignored <{} xmlns='{}'/>", el.name, el.ns));
+                Step::Handled
+            }
+            (Stage::Closing, _) => Step::Handled,
+            (stage, frame) => {
+                self.stage = stage;
+                let during = self.stage_name();
+                Step::Failed(SessionError::Protocol(format!(
+                    "unexpected {} during {during}",
+                    frame_name(&frame)
+                )))
+            }
+        }
+    }
+
+    /// RFC 6120 §7.7: the answer to our bind request.
+    pub(crate) fn bound(
+        &self,
+        result: Result<Option<Element>, StanzaError>,
+    ) -> Result<FullJid, SessionError> {
+        let payload = result.map_err(|e| SessionError::BindFailed {
+            condition: e.condition,
+        })?;
+        payload
+            .as_ref()
+            .filter(|p| p.is("bind", ns::BIND))
+            .and_then(|p| p.get_child("jid", ns::BIND))
+            .and_then(|j| FullJid::new(j.text_content().trim()).ok())
+            .ok_or_else(|| {
+                SessionError::Protocol("the server bound no valid address".into())
+            })
+    }
+
+    pub(crate) fn set_online(&mut self, cx: &mut Ctx) {
+        self.set_stage(Stage::Online, None, cx);
+    }
+
+    /// Sends our `<close/>` and waits briefly for the server's (RFC 7395 §3.6).
+    pub(crate) fn begin_close(&mut self, cx: &mut Ctx) {
+        cx.send(&build::close());
+        self.set_stage(Stage::Closing, Some(cx.now.plus_ms(3_000)), cx);
+    }
+
+    fn restart(&mut self, cx: &mut Ctx, authenticated: bool) {
+        cx.send(&build::open(cx.me.bare().domain()));
+        let deadline = cx.now.plus_ms(cx.timeout_ms);
+        self.set_stage(Stage::AwaitingOpen { authenticated }, Some(deadline), cx);
+    }
+
+    fn set_stage(&mut self, stage: Stage, deadline: Option<Instant>, cx: &mut Ctx) {
+        let before = self.state();
+        self.stage = stage;
+        self.deadline = deadline;
+        let after = self.state();
+        if before != after {
+            cx.emit(Event::Connection(ConnectionEvent::State(after)));
+        }
+    }
+
+    fn start_sasl(&mut self, offered: &[String], login: &Login, cx: &mut Ctx) -> Result<(), SessionError> {
+        let Some(secret) = login.secret else {
+            return Err(SessionError::Sasl(super::sasl::SaslError::KeysDoNotFit));
+        };
+        let mechanism = match secret {
+            // Kept keys fit only the mechanism that made them.
+            Secret::Scram(keys) => offered
+                .iter()
+                .any(|o| o == keys.mechanism.name())
+                .then_some(keys.mechanism),
+            Secret::Password(_) => Mechanism::choose(offered, self.allow_plain),
+        };
+        let Some(mechanism) = mechanism else {
+            return Err(SessionError::NoSupportedMechanism {
+                offered: offered.to_vec(),
+            });
+        };
+        let secret = match secret {
+            Secret::Password(p) => Secret::Password(p.clone()),
+            Secret::Scram(keys) => Secret::Scram(keys.clone()),
+        };
+        let mut auth = Authenticator::new(mechanism, login.username, secret, self.client_nonce.clone());
+        let response = auth.initial_response().map_err(SessionError::Sasl)?;
+        send_sasl(cx, auth_frame(mechanism.name(), &response))?;
+        let deadline = cx.now.plus_ms(cx.timeout_ms);
+        self.set_stage(Stage::Authenticating(auth), Some(deadline), cx);
+        Ok(())
+    }
+
+    fn handle_sasl(&mut self, mut auth: Authenticator, frame: SaslFrame, cx: &mut Ctx) -> Step {
+        match frame {
+            SaslFrame::Challenge(data) => match auth.respond(&data) {
+                Ok(response) => {
+                    self.stage = Stage::Authenticating(auth);
+                    match send_sasl(cx, response_frame(&response)) {
+                        Ok(()) => Step::Handled,
+                        Err(e) => Step::Failed(e),
+                    }
+                }
+                Err(e) => Step::Failed(SessionError::Sasl(e)),
+            },
+            // Restarting the stream drops the authenticator and any key material with it.
+            SaslFrame::Success(data) => match auth.finish(data.as_deref()) {
+                Ok(keys) => {
+                    self.restart(cx, true);
+                    Step::Authenticated(keys)
+                }
+                Err(e) => Step::Failed(SessionError::Sasl(e)),
+            },
+            SaslFrame::Failure { condition, text } => Step::Failed(if condition == "not-authorized" {
+                SessionError::WrongCredentials
+            } else {
+                SessionError::AuthFailed { condition, text }
+            }),
+        }
+    }
+
+    /// RFC 6120 §7: binds a resource (and opens a legacy session where the server requires it).
+    fn start_binding(&mut self, features: &StreamFeatures, login: &Login, cx: &mut Ctx) -> Result<(), SessionError> {
+        if !features.bind {
+            return Err(SessionError::Protocol(
+                "the server offers no resource binding".into(),
+            ));
+        }
+        cx.request(IqType::Set, build::bind(login.resource), Owner::Bind);
+        if features.session_required {
+            cx.request(IqType::Set, Element::new("session", ns::SESSION), Owner::LegacySession);
+        }
+        self.set_stage(Stage::Binding, None, cx);
+        Ok(())
+    }
+}
+
+/// SASL frames carry the password (PLAIN) or a proof: written straight into wiped buffers.
+fn send_sasl(cx: &mut Ctx, frame: Zeroizing<String>) -> Result<(), SessionError> {
+    cx.out
+        .send_secret(frame)
+        .map_err(|_| SessionError::Protocol("the login message is too large to send".into()))
+}
+
+/// RFC 6120 §6.4.2: `<auth/>` with the initial response ("=" when empty). Base64 and the
+/// mechanism names need no escaping.
+fn auth_frame(mechanism: &str, response: &str) -> Zeroizing<String> {
+    let response = if response.is_empty() { "=" } else { response };
+    let mut frame = Zeroizing::new(String::with_capacity(response.len() + 96));
+    frame.push_str("<auth xmlns=\"");
+    frame.push_str(ns::SASL);
+    frame.push_str("\" mechanism=\"");
+    frame.push_str(mechanism);
+    frame.push_str("\">");
+    frame.push_str(response);
+    frame.push_str("</auth>");
+    frame
+}
+
+/// RFC 6120 §6.4.3: `<response/>` to a challenge.
+fn response_frame(response: &str) -> Zeroizing<String> {
+    let mut frame = Zeroizing::new(String::with_capacity(response.len() + 64));
+    frame.push_str("<response xmlns=\"");
+    frame.push_str(ns::SASL);
+    if response.is_empty() {
+        frame.push_str("\"/>");
+    } else {
+        frame.push_str("\">");
+        frame.push_str(response);
+        frame.push_str("</response>");
+    }
+    frame
+}
+
+fn frame_name(frame: &Frame) -> &'static str {
+    match frame {
+        Frame::Open => "stream open",
+        Frame::Close(_) => "stream close",
+        Frame::Features(_) => "stream features",
+        Frame::StreamError(_) => "stream error",
+        Frame::Sasl(_) => "authentication message",
+        Frame::Iq(_) => "iq",
+        Frame::Message(_) => "message",
+        Frame::Presence(_) => "presence",
+        Frame::Unknown(_) => "element",
+    }
+}
