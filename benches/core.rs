@@ -5,25 +5,31 @@
 
 use parley::xmpp::jid::BareJid;
 use parley::xmpp::xml::parse_frame;
-use parley::xmpp::{ConnectionState, Event, Instant, Session};
+use parley::xmpp::{ChatEvent, Client, ConnectionState, Event, Instant};
 use std::time::Instant as Clock;
+use zeroize::Zeroizing;
 
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-fn bound_session() -> Session {
-    let mut config = support::config("pencil");
+fn bound_session() -> Client {
+    let mut config = support::config();
     // A 20,000-item roster is about 2 MiB in one frame, over the 1 MiB default (config.json's
     // max_frame_bytes raises it for deployments with rosters that large).
     config.max_frame_bytes = 8 << 20;
-    let mut session = Session::new(config, support::entropy(), Instant(0));
+    let mut session = Client::new(
+        config,
+        Zeroizing::new("pencil".into()),
+        support::entropy(),
+        Instant(0),
+    );
     for frame in support::frames_until_bound() {
         session.handle_frame(&frame, Instant(0));
     }
     session
 }
 
-fn drain(s: &mut Session) -> usize {
+fn drain(s: &mut Client) -> usize {
     while s.poll_transmit().is_some() {}
     std::iter::from_fn(|| s.poll_event()).count()
 }
@@ -93,7 +99,7 @@ fn main() {
     for m in &messages {
         session.handle_frame(m, Instant(3));
         delivered += std::iter::from_fn(|| session.poll_event())
-            .filter(|e| matches!(e, Event::Message(_)))
+            .filter(|e| matches!(e, Event::Chat(ChatEvent::Message(_))))
             .count();
     }
     assert_eq!(delivered, messages.len());
@@ -106,6 +112,7 @@ fn main() {
             .send_chat(
                 &bob,
                 &format!("outgoing message {i} <with> \"markup\" & entities"),
+                Instant(4),
             )
             .unwrap();
     }

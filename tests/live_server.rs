@@ -9,7 +9,10 @@
 use futures_util::{SinkExt, StreamExt};
 use parley::xmpp::entropy::Entropy;
 use parley::xmpp::jid::BareJid;
-use parley::xmpp::{ConnectionState, Event, Instant, Session, SessionConfig, SessionError};
+use parley::xmpp::{
+    ChatEvent, Client, ClientConfig, ConnectionEvent, ConnectionState, Event, Instant, RosterEvent,
+    SessionError,
+};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use std::sync::Arc;
@@ -67,37 +70,52 @@ async fn connect() -> Ws {
     ws
 }
 
-/// One logged-in (or failing) client: the session plus its socket.
-struct Client {
-    session: Session,
+/// One logged-in (or failing) account: the client plus its socket, and what it sent.
+struct Peer {
+    session: Client,
     ws: Ws,
     start: std::time::Instant,
     events: Vec<Event>,
+    sent: Vec<String>,
 }
 
-impl Client {
+impl Peer {
     async fn login(user: &str, password: &str) -> Self {
-        let config = SessionConfig::new(
-            BareJid::new(user).unwrap(),
-            Zeroizing::new(password.to_owned()),
-        );
+        let config = ClientConfig::new(BareJid::new(user).unwrap());
         let start = std::time::Instant::now();
-        let session = Session::new(config, Entropy::fresh().unwrap(), Instant(0));
-        let mut client = Self {
+        let session = Client::new(
+            config,
+            Zeroizing::new(password.to_owned()),
+            Entropy::fresh().unwrap(),
+            Instant(0),
+        );
+        let mut peer = Self {
             session,
             ws: connect().await,
             start,
             events: Vec::new(),
+            sent: Vec::new(),
         };
-        client
-            .run_until(|c| {
-                matches!(
-                    c.session.state(),
-                    ConnectionState::Online | ConnectionState::Closed
-                )
-            })
-            .await;
-        client
+        peer.run_until_settled().await;
+        peer
+    }
+
+    async fn run_until_settled(&mut self) {
+        self.run_until(|c| {
+            matches!(
+                c.session.state(),
+                ConnectionState::Online | ConnectionState::Closed
+            )
+        })
+        .await;
+    }
+
+    /// The mechanism of the last `<auth/>` this peer sent.
+    fn mechanism(&self) -> Option<String> {
+        let auth = self.sent.iter().rev().find(|f| f.starts_with("<auth "))?;
+        let start = auth.find("mechanism=\"")? + "mechanism=\"".len();
+        let len = auth[start..].find('"')?;
+        Some(auth[start..start + len].to_owned())
     }
 
     fn now(&self) -> Instant {
@@ -106,8 +124,9 @@ impl Client {
 
     async fn flush(&mut self) {
         while let Some(frame) = self.session.poll_transmit() {
+            self.sent.push(frame.to_string());
             self.ws
-                .send(WsMessage::text(frame))
+                .send(WsMessage::text(frame.as_str()))
                 .await
                 .expect("send a frame");
         }
@@ -135,7 +154,8 @@ impl Client {
                     self.session.handle_frame(text.as_str(), now);
                 }
                 Ok(Some(Ok(WsMessage::Close(_)))) | Ok(None) => {
-                    self.session.handle_transport_closed()
+                    let now = self.now();
+                    self.session.handle_transport_closed(None, now)
                 }
                 Ok(Some(Ok(_))) => {}
                 Ok(Some(Err(e))) => panic!("websocket error: {e}"),
@@ -149,7 +169,7 @@ impl Client {
 
     fn closed_with(&self) -> Option<&Option<SessionError>> {
         self.events.iter().find_map(|e| match e {
-            Event::Closed(err) => Some(err),
+            Event::Connection(ConnectionEvent::Closed(err)) => Some(err),
             _ => None,
         })
     }
@@ -158,15 +178,17 @@ impl Client {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs the local Prosody: run `make test`"]
 async fn scram_login_roster_and_a_message_between_two_accounts() {
-    let mut alice = Client::login("alice@localhost", "wonderland").await;
+    let mut alice = Peer::login("alice@localhost", "wonderland").await;
     assert_eq!(
         alice.session.state(),
         ConnectionState::Online,
         "events: {:#?}",
         alice.events
     );
+    // Prosody 0.12 offers SCRAM-SHA-1 and PLAIN: SCRAM must have been chosen.
+    assert_eq!(alice.mechanism().as_deref(), Some("SCRAM-SHA-1"));
     let roster = alice.events.iter().find_map(|e| match e {
-        Event::Roster(items) => Some(items.clone()),
+        Event::Roster(RosterEvent::Loaded(items)) => Some(items.clone()),
         _ => None,
     });
     let roster = roster.expect("the roster arrives at login");
@@ -175,13 +197,13 @@ async fn scram_login_roster_and_a_message_between_two_accounts() {
         "alice's roster: {roster:?}"
     );
 
-    let mut bob = Client::login("bob@localhost", "builder").await;
+    let mut bob = Peer::login("bob@localhost", "builder").await;
     assert_eq!(bob.session.state(), ConnectionState::Online);
 
     // Alice sees bob come online (the server relays his initial presence).
     alice
         .run_until(|c| {
-            c.events.iter().any(|e| matches!(e, Event::Presence(p)
+            c.events.iter().any(|e| matches!(e, Event::Roster(RosterEvent::Presence(p))
                 if p.jid.as_str() == "bob@localhost" && p.availability == parley::xmpp::Availability::Available))
         })
         .await;
@@ -191,13 +213,25 @@ async fn scram_login_roster_and_a_message_between_two_accounts() {
         .send_chat(
             &BareJid::new("bob@localhost").unwrap(),
             "hello from the core <&>",
+            alice.now(),
         )
         .unwrap();
-    alice.flush().await;
-    bob.run_until(|c| c.events.iter().any(|e| matches!(e, Event::Message(_))))
+    // The server answers the ping that follows the message: it has the message.
+    alice
+        .run_until(|c| {
+            c.events
+                .iter()
+                .any(|e| matches!(e, Event::Chat(ChatEvent::Sent { id, .. }) if *id == sent.id))
+        })
         .await;
+    bob.run_until(|c| {
+        c.events
+            .iter()
+            .any(|e| matches!(e, Event::Chat(ChatEvent::Message(_))))
+    })
+    .await;
     let got = bob.events.iter().find_map(|e| match e {
-        Event::Message(m) => Some(m.clone()),
+        Event::Chat(ChatEvent::Message(m)) => Some(m.clone()),
         _ => None,
     });
     let got = got.unwrap();
@@ -218,7 +252,7 @@ async fn scram_login_roster_and_a_message_between_two_accounts() {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs the local Prosody: run `make test`"]
 async fn wrong_password_is_refused_by_the_real_server() {
-    let client = Client::login("alice@localhost", "not-the-password").await;
+    let client = Peer::login("alice@localhost", "not-the-password").await;
     assert_eq!(client.session.state(), ConnectionState::Closed);
     assert_eq!(
         client.closed_with(),
@@ -230,11 +264,37 @@ async fn wrong_password_is_refused_by_the_real_server() {
 #[ignore = "needs the local Prosody: run `make test`"]
 async fn saslprep_maps_a_no_break_space_as_the_server_did() {
     // Seeded as "Ёжик<NBSP>в тумане ①"; NFKC (the browser's step) has turned ① into 1 here.
-    let client = Client::login("frank@localhost", "Ёжик\u{A0}в тумане 1").await;
+    let client = Peer::login("frank@localhost", "Ёжик\u{A0}в тумане 1").await;
     assert_eq!(
         client.session.state(),
         ConnectionState::Online,
         "events: {:#?}",
         client.events
     );
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs the local Prosody: run `make test`"]
+async fn a_dropped_socket_reconnects_with_the_kept_scram_keys() {
+    let mut carol = Peer::login("carol@localhost", "christmas").await;
+    assert_eq!(carol.session.state(), ConnectionState::Online);
+    // The socket dies under the client; the account remains and keeps SCRAM's keys, not the
+    // password.
+    let now = carol.now();
+    carol.session.handle_transport_closed(None, now);
+    assert!(carol.session.can_reconnect());
+    carol.ws = connect().await;
+    carol
+        .session
+        .reconnect(Entropy::fresh().unwrap(), carol.now(), true)
+        .unwrap();
+    carol.events.clear();
+    carol.run_until_settled().await;
+    assert_eq!(
+        carol.session.state(),
+        ConnectionState::Online,
+        "events: {:#?}",
+        carol.events
+    );
+    assert_eq!(carol.mechanism().as_deref(), Some("SCRAM-SHA-1"));
 }

@@ -33,14 +33,16 @@ fn is_sendable(s: &str) -> bool {
 
 #[test]
 fn message_bodies_travel_exactly_or_are_refused() {
-    let mut session = support::online_session(support::config("pencil"));
+    let mut session = support::online_client(support::config());
     let bob = BareJid::new("bob@localhost").unwrap();
     for hostile in corpus() {
-        match session.send_chat(&bob, &hostile) {
+        match session.send_chat(&bob, &hostile, parley::xmpp::Instant(0)) {
             Ok(_) => {
                 let frame = session.poll_transmit().expect("a frame was queued");
+                // The first message is followed by the ping that confirms it, nothing else.
+                let rest: Vec<_> = std::iter::from_fn(|| session.poll_transmit()).collect();
                 assert!(
-                    session.poll_transmit().is_none(),
+                    rest.iter().all(|f| f.contains("urn:xmpp:ping")),
                     "exactly one stanza for {hostile:?}"
                 );
                 let Frame::Message(m) = stanza::parse(&frame).unwrap().unwrap() else {
@@ -74,9 +76,9 @@ fn message_bodies_travel_exactly_or_are_refused() {
 
 #[test]
 fn status_texts_travel_exactly_or_are_refused() {
-    let mut session = support::online_session(support::config("pencil"));
+    let mut session = support::online_client(support::config());
     for hostile in corpus() {
-        match session.set_presence(Availability::Away, Some(&hostile)) {
+        match session.set_presence(Availability::Away, Some(&hostile), parley::xmpp::Instant(0)) {
             Ok(()) => {
                 let frame = session.poll_transmit().expect("a presence was queued");
                 let Frame::Presence(p) = stanza::parse(&frame).unwrap().unwrap() else {
@@ -90,7 +92,7 @@ fn status_texts_travel_exactly_or_are_refused() {
                 assert_eq!(p.status.filter(|s| !s.is_empty()), expected);
                 assert_eq!(p.show.as_deref(), Some("away"));
                 assert!(
-                    p.to.is_none() && p.kind.is_none(),
+                    frame.starts_with("<presence xmlns=\"jabber:client\">") && p.kind.is_none(),
                     "no attribute injected by {hostile:?}"
                 );
             }
@@ -111,7 +113,6 @@ fn every_builder_field_round_trips_or_refuses() {
             ),
             build::bind(Some(&hostile)),
             build::open(&hostile),
-            build::auth("PLAIN", &hostile),
             Element::new("presence", "jabber:client").text_child(
                 "status",
                 "jabber:client",
@@ -156,7 +157,7 @@ fn links_in_the_corpus_are_only_safe_schemes() {
 
 #[test]
 fn contact_names_travel_exactly_or_are_refused() {
-    let mut session = support::online_session(support::config("pencil"));
+    let mut session = support::online_client(support::config());
     let dave = parley::xmpp::jid::BareJid::new("dave@localhost").unwrap();
     for hostile in corpus() {
         match session.add_contact(&dave, Some(&hostile), parley::xmpp::Instant(0)) {

@@ -8,8 +8,10 @@ use parley::xmpp::message::ChatState;
 use parley::xmpp::sasl::SaslError;
 use parley::xmpp::stanza::{self, Frame};
 use parley::xmpp::{
-    Availability, ConnectionState, Direction, Event, Instant, Session, SessionError, Subscription,
+    Availability, ChatEvent, Client, ConnectionEvent, ConnectionState, Direction, Event, Instant,
+    ReconnectError, RosterEvent, SendError, SessionError, Subscription,
 };
+use zeroize::Zeroizing;
 
 mod support;
 use support::{
@@ -18,7 +20,7 @@ use support::{
 };
 
 struct Harness {
-    session: Session,
+    client: Client,
     now: Instant,
 }
 
@@ -30,26 +32,33 @@ impl Harness {
     fn with_password(password: &str) -> Self {
         let now = Instant(1_000);
         Self {
-            session: Session::new(support::config(password), support::entropy(), now),
+            client: Client::new(
+                support::config(),
+                Zeroizing::new(password.into()),
+                support::entropy(),
+                now,
+            ),
             now,
         }
     }
 
     fn server(&mut self, frame: &str) {
-        self.session.handle_frame(frame, self.now);
+        self.client.handle_frame(frame, self.now);
     }
 
     fn sent(&mut self) -> Vec<String> {
-        std::iter::from_fn(|| self.session.poll_transmit()).collect()
+        std::iter::from_fn(|| self.client.poll_transmit())
+            .map(|frame| frame.to_string())
+            .collect()
     }
 
     fn events(&mut self) -> Vec<Event> {
-        std::iter::from_fn(|| self.session.poll_event()).collect()
+        std::iter::from_fn(|| self.client.poll_event()).collect()
     }
 
     fn closed_with(&mut self) -> Option<Option<SessionError>> {
         self.events().into_iter().find_map(|e| match e {
-            Event::Closed(err) => Some(err),
+            Event::Connection(ConnectionEvent::Closed(err)) => Some(err),
             _ => None,
         })
     }
@@ -86,12 +95,17 @@ impl Harness {
         let (mut h, roster) = Self::bound();
         h.server(&format!(
             "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'>\
-             <item jid='bob@localhost' name='Bob' subscription='both'/>\
+             <item jid='bob@localhost' name='Bob' subscription='both'>\
+             <group>Friends</group><group>Work &amp; &lt;play&gt;</group></item>\
              <item jid='carol@localhost' subscription='to'/></query></iq>",
             Self::id_of(&roster)
         ));
-        assert_eq!(h.session.state(), ConnectionState::Online);
-        h.sent();
+        assert_eq!(h.client.state(), ConnectionState::Online);
+        let enable = h.sent().pop().unwrap();
+        h.server(&format!(
+            "<iq type='result' id='{}'/>",
+            Self::id_of(&enable)
+        ));
         h.events();
         h
     }
@@ -116,7 +130,7 @@ fn whole_login_with_scram_sha1() {
             b64(&format!("n,,n=user,r={CLIENT_NONCE}"))
         )]
     );
-    assert_eq!(h.session.state(), ConnectionState::Authenticating);
+    assert_eq!(h.client.state(), ConnectionState::Authenticating);
 
     h.server(&challenge());
     assert_eq!(
@@ -133,7 +147,7 @@ fn whole_login_with_scram_sha1() {
         sent[0].starts_with("<open "),
         "stream restart after SASL: {sent:?}"
     );
-    assert_eq!(h.session.state(), ConnectionState::Binding);
+    assert_eq!(h.client.state(), ConnectionState::Binding);
 
     h.server(OPEN);
     h.server(BIND_FEATURES);
@@ -152,14 +166,17 @@ fn whole_login_with_scram_sha1() {
         sent[1].contains("<enable xmlns=\"urn:xmpp:carbons:2\"/>"),
         "carbons are enabled: {sent:?}"
     );
-    assert_eq!(h.session.state(), ConnectionState::Online);
-    assert_eq!(h.session.jid().unwrap().as_str(), "user@localhost/web");
+    assert_eq!(h.client.state(), ConnectionState::Online);
+    assert_eq!(
+        h.client.identity().full().unwrap().as_str(),
+        "user@localhost/web"
+    );
 
     let events = h.events();
     let states: Vec<_> = events
         .iter()
         .filter_map(|e| match e {
-            Event::State(s) => Some(*s),
+            Event::Connection(ConnectionEvent::State(s)) => Some(*s),
             _ => None,
         })
         .collect();
@@ -173,7 +190,7 @@ fn whole_login_with_scram_sha1() {
         ]
     );
     let roster = events.iter().find_map(|e| match e {
-        Event::Roster(items) => Some(items.clone()),
+        Event::Roster(RosterEvent::Loaded(items)) => Some(items.clone()),
         _ => None,
     });
     let roster = roster.expect("roster event");
@@ -201,7 +218,7 @@ fn wrong_password_is_reported_as_such() {
     h.sent();
     h.server("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>");
     assert_eq!(h.closed_with(), Some(Some(SessionError::WrongCredentials)));
-    assert_eq!(h.session.state(), ConnectionState::Closed);
+    assert_eq!(h.client.state(), ConnectionState::Closed);
     assert!(
         h.sent().iter().any(|f| f.starts_with("<close ")),
         "we close the stream"
@@ -319,16 +336,16 @@ fn each_login_step_times_out() {
         let mut h = Harness::new();
         step(&mut h);
         let deadline = h
-            .session
+            .client
             .poll_timeout()
             .unwrap_or_else(|| panic!("step {i}: a deadline is set"));
-        h.session.handle_timeout(Instant(deadline.0 - 1));
+        h.client.handle_timeout(Instant(deadline.0 - 1));
         assert_ne!(
-            h.session.state(),
+            h.client.state(),
             ConnectionState::Closed,
             "step {i}: not before the deadline"
         );
-        h.session.handle_timeout(deadline);
+        h.client.handle_timeout(deadline);
         assert!(
             matches!(h.closed_with(), Some(Some(SessionError::Timeout { .. }))),
             "step {i}: times out"
@@ -361,7 +378,7 @@ fn a_large_body_under_the_limit_is_delivered() {
         "<message from='bob@localhost/x' type='chat' id='big'><body>{body}</body></message>"
     ));
     let got = h.events().into_iter().find_map(|e| match e {
-        Event::Message(m) => Some(m),
+        Event::Chat(ChatEvent::Message(m)) => Some(m),
         _ => None,
     });
     assert_eq!(got.unwrap().body.len(), 900_000);
@@ -385,18 +402,18 @@ fn hostile_frames_online_are_dropped_and_the_session_survives() {
     for frame in hostile {
         h.server(frame);
     }
-    assert_eq!(h.session.state(), ConnectionState::Online);
-    assert!(h
-        .events()
-        .iter()
-        .all(|e| !matches!(e, Event::Closed(_) | Event::Message(_))));
+    assert_eq!(h.client.state(), ConnectionState::Online);
+    assert!(h.events().iter().all(|e| !matches!(
+        e,
+        Event::Connection(ConnectionEvent::Closed(_)) | Event::Chat(ChatEvent::Message(_))
+    )));
     h.server(
         "<message from='bob@localhost/x' type='chat' id='ok'><body>still here</body></message>",
     );
     assert!(h
         .events()
         .iter()
-        .any(|e| matches!(e, Event::Message(m) if m.body == "still here")));
+        .any(|e| matches!(e, Event::Chat(ChatEvent::Message(m)) if m.body == "still here")));
 }
 
 #[test]
@@ -411,7 +428,7 @@ fn presence_is_aggregated_per_contact() {
         .events()
         .into_iter()
         .filter_map(|e| match e {
-            Event::Presence(p) => Some((p.availability, p.status)),
+            Event::Roster(RosterEvent::Presence(p)) => Some((p.availability, p.status)),
             _ => None,
         })
         .collect();
@@ -435,15 +452,22 @@ fn chat_messages_in_and_out() {
     h.server("<message from='bob@localhost/x' type='chat'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>");
     let events = h.events();
     let bob = BareJid::new("bob@localhost").unwrap();
-    assert!(events.iter().any(|e| matches!(e, Event::Message(m)
+    assert!(events.iter().any(|e| matches!(e, Event::Chat(ChatEvent::Message(m))
         if m.id == "o1" && m.body == "hi <there>" && m.direction == Direction::In && m.peer == bob)));
     assert!(events.iter().any(
-        |e| matches!(e, Event::ChatState { peer, state: ChatState::Composing } if *peer == bob)
+        |e| matches!(e, Event::Chat(ChatEvent::State { peer, state: ChatState::Composing }) if *peer == bob)
     ));
 
-    let out = h.session.send_chat(&bob, "a < b & \"c\"").unwrap();
+    let out = h.client.send_chat(&bob, "a < b & \"c\"", h.now).unwrap();
     let sent = h.sent();
-    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent.len(),
+        2,
+        "the message, then the ping that confirms it: {sent:?}"
+    );
+    assert!(
+        sent[1].contains("<ping xmlns=\"urn:xmpp:ping\"/>") && sent[1].contains("to=\"localhost\"")
+    );
     let Frame::Message(m) = stanza::parse(&sent[0]).unwrap().unwrap() else {
         panic!("message")
     };
@@ -452,8 +476,8 @@ fn chat_messages_in_and_out() {
     assert_eq!(m.id.as_deref(), Some(out.id.as_str()));
     assert_eq!(m.kind.as_deref(), Some("chat"));
 
-    assert!(h.session.send_chat(&bob, "nul \u{0} inside").is_err());
-    assert!(h.session.send_chat(&bob, "   ").is_err());
+    assert!(h.client.send_chat(&bob, "nul \u{0} inside", h.now).is_err());
+    assert!(h.client.send_chat(&bob, "   ", h.now).is_err());
     assert!(
         h.sent().is_empty(),
         "refused messages put nothing on the wire"
@@ -464,7 +488,7 @@ fn chat_messages_in_and_out() {
 fn bounced_message_is_reported() {
     let mut h = Harness::online();
     let bob = BareJid::new("bob@localhost").unwrap();
-    let out = h.session.send_chat(&bob, "hello").unwrap();
+    let out = h.client.send_chat(&bob, "hello", h.now).unwrap();
     h.server(&format!(
         "<message from='bob@localhost' type='error' id='{}'><error type='cancel'>\
          <service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>",
@@ -473,7 +497,7 @@ fn bounced_message_is_reported() {
     assert!(h
         .events()
         .iter()
-        .any(|e| matches!(e, Event::MessageFailed { id, reason, .. } if *id == out.id && reason == "service-unavailable")));
+        .any(|e| matches!(e, Event::Chat(ChatEvent::Failed { id, error, .. }) if *id == out.id && error.condition == "service-unavailable")));
 }
 
 #[test]
@@ -483,16 +507,18 @@ fn roster_pushes_only_from_own_account() {
         "<iq type='set' id='p1' from='mallory@evil.example'><query xmlns='jabber:iq:roster'>\
          <item jid='mallory@evil.example' name='Your bank' subscription='both'/></query></iq>",
     );
-    assert!(!h.events().iter().any(|e| matches!(e, Event::RosterPush(_))));
+    assert!(!h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::Roster(RosterEvent::Pushed(_)))));
     assert!(h.sent()[0].contains("type=\"error\""));
 
     h.server(
         "<iq type='set' id='p2'><query xmlns='jabber:iq:roster'><item jid='dave@localhost' subscription='none'/></query></iq>",
     );
-    assert!(h
-        .events()
-        .iter()
-        .any(|e| matches!(e, Event::RosterPush(i) if i.jid.as_str() == "dave@localhost")));
+    assert!(h.events().iter().any(
+        |e| matches!(e, Event::Roster(RosterEvent::Pushed(i)) if i.jid.as_str() == "dave@localhost")
+    ));
     assert!(h.sent()[0].contains("type=\"result\""));
 }
 
@@ -500,7 +526,7 @@ fn roster_pushes_only_from_own_account() {
 fn unsolicited_iq_results_are_ignored_and_requests_answered() {
     let mut h = Harness::online();
     h.server("<iq type='result' id='made-up' from='localhost'/>");
-    assert_eq!(h.session.state(), ConnectionState::Online);
+    assert_eq!(h.client.state(), ConnectionState::Online);
     h.server("<iq type='get' id='ping1' from='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
     h.server("<iq type='get' id='d1' from='bob@localhost/x'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
     h.server(
@@ -516,14 +542,14 @@ fn unsolicited_iq_results_are_ignored_and_requests_answered() {
 #[test]
 fn clean_logout() {
     let mut h = Harness::online();
-    h.session.close(h.now);
+    h.client.close(h.now);
     let sent = h.sent();
     assert_eq!(
         sent[0],
         "<presence xmlns=\"jabber:client\" type=\"unavailable\"/>"
     );
     assert!(sent[1].starts_with("<close "));
-    assert_eq!(h.session.state(), ConnectionState::Closing);
+    assert_eq!(h.client.state(), ConnectionState::Closing);
     h.server("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
     assert_eq!(h.closed_with(), Some(None));
     assert!(h.sent().is_empty(), "no second close");
@@ -532,17 +558,20 @@ fn clean_logout() {
 #[test]
 fn logout_completes_even_if_the_server_never_answers() {
     let mut h = Harness::online();
-    h.session.close(h.now);
-    let deadline = h.session.poll_timeout().unwrap();
-    h.session.handle_timeout(deadline);
+    h.client.close(h.now);
+    let deadline = h.client.poll_timeout().unwrap();
+    h.client.handle_timeout(deadline);
     assert_eq!(h.closed_with(), Some(None));
 }
 
 #[test]
 fn lost_connection_and_redirects_are_reported() {
     let mut h = Harness::online();
-    h.session.handle_transport_closed();
-    assert_eq!(h.closed_with(), Some(Some(SessionError::ConnectionLost)));
+    h.client.handle_transport_closed(None, h.now);
+    assert_eq!(
+        h.closed_with(),
+        Some(Some(SessionError::ConnectionLost(None)))
+    );
 
     let mut h = Harness::new();
     h.server(
@@ -580,7 +609,9 @@ fn messages(events: &[Event]) -> Vec<(String, Direction, String)> {
     events
         .iter()
         .filter_map(|e| match e {
-            Event::Message(m) => Some((m.peer.to_string(), m.direction, m.body.clone())),
+            Event::Chat(ChatEvent::Message(m)) => {
+                Some((m.peer.to_string(), m.direction, m.body.clone()))
+            }
             _ => None,
         })
         .collect()
@@ -670,16 +701,39 @@ fn a_server_without_carbons_still_comes_online() {
         Harness::id_of(&roster)
     ));
     let enable = h.sent().pop().unwrap();
-    assert_eq!(h.session.state(), ConnectionState::Online);
+    assert_eq!(h.client.state(), ConnectionState::Online);
     h.server(&format!(
         "<iq type='error' id='{}'><error type='cancel'><feature-not-implemented \
          xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
         Harness::id_of(&enable)
     ));
-    assert_eq!(h.session.state(), ConnectionState::Online);
-    // And an unanswered enable only warns.
-    let deadline = h.session.poll_timeout();
-    assert_eq!(deadline, None);
+    assert_eq!(h.client.state(), ConnectionState::Online);
+}
+
+#[test]
+fn an_unanswered_carbons_enable_only_warns() {
+    let (mut h, roster) = Harness::bound();
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&roster)
+    ));
+    h.sent();
+    h.events();
+    let deadline = h.client.poll_timeout().unwrap();
+    assert_eq!(
+        deadline,
+        h.now.plus_ms(20_000),
+        "the enable's deadline comes first"
+    );
+    h.client.handle_timeout(deadline);
+    assert_eq!(h.client.state(), ConnectionState::Online);
+    let events = h.events();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Warning(w) if w.contains("Carbons"))),
+        "{events:?}"
+    );
 }
 
 #[test]
@@ -694,7 +748,7 @@ fn offline_messages_keep_their_original_time() {
         .events()
         .into_iter()
         .filter_map(|e| match e {
-            Event::Message(m) => Some(m.sent_at),
+            Event::Chat(ChatEvent::Message(m)) => Some(m.sent_at),
             _ => None,
         })
         .collect();
@@ -705,7 +759,7 @@ fn offline_messages_keep_their_original_time() {
 fn adding_a_contact_sets_the_roster_and_asks_to_subscribe() {
     let mut h = Harness::online();
     let dave = BareJid::new("dave@localhost").unwrap();
-    h.session
+    h.client
         .add_contact(&dave, Some("  Dave <the> \"builder\" "), h.now)
         .unwrap();
     let sent = h.sent();
@@ -717,12 +771,9 @@ fn adding_a_contact_sets_the_roster_and_asks_to_subscribe() {
     let item = item.get_child("item", "jabber:iq:roster").unwrap();
     assert_eq!(item.get_attr("jid"), Some("dave@localhost"));
     assert_eq!(item.get_attr("name"), Some("Dave <the> \"builder\""));
-    let Frame::Presence(p) = stanza::parse(&sent[1]).unwrap().unwrap() else {
-        panic!("presence")
-    };
     assert_eq!(
-        (p.kind.as_deref(), p.to.unwrap().as_str()),
-        (Some("subscribe"), "dave@localhost")
+        sent[1],
+        "<presence xmlns=\"jabber:client\" to=\"dave@localhost\" type=\"subscribe\"/>"
     );
 
     // The server refuses: the person is told, the session goes on.
@@ -731,26 +782,25 @@ fn adding_a_contact_sets_the_roster_and_asks_to_subscribe() {
          xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
         set.id
     ));
-    assert!(h
-        .events()
-        .iter()
-        .any(|e| matches!(e, Event::RosterChangeFailed { jid, reason }
-        if *jid == dave && reason == "not-acceptable")));
-    assert_eq!(h.session.state(), ConnectionState::Online);
+    assert!(h.events().iter().any(
+        |e| matches!(e, Event::Roster(RosterEvent::ChangeFailed { jid, error })
+        if *jid == dave && error.condition == "not-acceptable")
+    ));
+    assert_eq!(h.client.state(), ConnectionState::Online);
 }
 
 #[test]
 fn an_unanswered_roster_change_is_reported_not_fatal() {
     let mut h = Harness::online();
     let dave = BareJid::new("dave@localhost").unwrap();
-    h.session.add_contact(&dave, None, h.now).unwrap();
-    let deadline = h.session.poll_timeout().unwrap();
-    h.session.handle_timeout(deadline);
+    h.client.add_contact(&dave, None, h.now).unwrap();
+    let deadline = h.client.poll_timeout().unwrap();
+    h.client.handle_timeout(deadline);
     assert!(h
         .events()
         .iter()
-        .any(|e| matches!(e, Event::RosterChangeFailed { .. })));
-    assert_eq!(h.session.state(), ConnectionState::Online);
+        .any(|e| matches!(e, Event::Roster(RosterEvent::ChangeFailed { .. }))));
+    assert_eq!(h.client.state(), ConnectionState::Online);
 }
 
 #[test]
@@ -758,31 +808,97 @@ fn contact_names_xml_cannot_carry_are_refused() {
     let mut h = Harness::online();
     let dave = BareJid::new("dave@localhost").unwrap();
     assert!(h
-        .session
+        .client
         .add_contact(&dave, Some("nul\u{0}"), h.now)
         .is_err());
     assert!(h.sent().is_empty());
 }
 
 #[test]
-fn subscription_requests_are_reported_and_answered() {
+fn subscription_requests_are_reported_once_and_declining_sends_only_the_answer() {
     let mut h = Harness::online();
     h.server("<presence from='dave@localhost' type='subscribe'/>");
+    h.server("<presence from='dave@localhost/x' type='subscribe'/>");
     let dave = BareJid::new("dave@localhost").unwrap();
-    assert!(h
+    let requests: Vec<_> = h
         .events()
-        .contains(&Event::SubscriptionRequest(dave.clone())));
-    h.session.answer_subscription(&dave, true);
-    h.session.answer_subscription(&dave, false);
+        .into_iter()
+        .filter(|e| matches!(e, Event::Roster(RosterEvent::SubscriptionRequest(_))))
+        .collect();
+    assert_eq!(
+        requests,
+        vec![Event::Roster(RosterEvent::SubscriptionRequest(
+            dave.clone()
+        ))]
+    );
+    h.client.answer_subscription(&dave, false, h.now).unwrap();
     assert_eq!(
         h.sent(),
-        vec![
-            "<presence xmlns=\"jabber:client\" to=\"dave@localhost\" type=\"subscribed\"/>"
-                .to_owned(),
-            "<presence xmlns=\"jabber:client\" to=\"dave@localhost\" type=\"unsubscribed\"/>"
-                .to_owned(),
-        ]
+        vec!["<presence xmlns=\"jabber:client\" to=\"dave@localhost\" type=\"unsubscribed\"/>"]
     );
+    assert!(h
+        .events()
+        .contains(&Event::Roster(RosterEvent::SubscriptionRequestClosed(dave))));
+}
+
+#[test]
+fn accepting_a_stranger_also_adds_them_and_asks_back() {
+    let mut h = Harness::online();
+    let dave = BareJid::new("dave@localhost").unwrap();
+    h.server("<presence from='dave@localhost' type='subscribe'/>");
+    h.client.answer_subscription(&dave, true, h.now).unwrap();
+    h.events();
+    let sent = h.sent();
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    assert!(sent[0].contains("type=\"subscribed\""));
+    assert!(sent[1].contains("jabber:iq:roster") && sent[1].contains("dave@localhost"));
+    assert!(sent[2].contains("type=\"subscribe\""));
+    // Their answer to our request comes with their own request back: accepted by itself.
+    h.server("<presence from='dave@localhost' type='subscribe'/>");
+    assert_eq!(
+        h.sent(),
+        vec!["<presence xmlns=\"jabber:client\" to=\"dave@localhost\" type=\"subscribed\"/>"]
+    );
+    assert!(!h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::Roster(RosterEvent::SubscriptionRequest(_)))));
+}
+
+#[test]
+fn a_contact_we_follow_is_still_asked_about_and_keeps_its_item() {
+    let mut h = Harness::online();
+    // carol is in the roster with subscription 'to': we follow her. Her request is still asked
+    // about (accepting anyone we follow by itself would make "Decline" meaningless).
+    let carol = BareJid::new("carol@localhost").unwrap();
+    h.server("<presence from='carol@localhost' type='subscribe'/>");
+    assert!(h
+        .events()
+        .contains(&Event::Roster(RosterEvent::SubscriptionRequest(
+            carol.clone()
+        ))));
+    h.client.answer_subscription(&carol, true, h.now).unwrap();
+    assert_eq!(
+        h.sent(),
+        vec!["<presence xmlns=\"jabber:client\" to=\"carol@localhost\" type=\"subscribed\"/>"],
+        "no roster set (name and groups stay) and no request: we already follow her"
+    );
+}
+
+#[test]
+fn subscription_requests_are_bounded() {
+    let mut h = Harness::online();
+    for i in 0..1_200 {
+        h.server(&format!(
+            "<presence from='spam{i}@evil.example' type='subscribe'/>"
+        ));
+    }
+    let reported = h
+        .events()
+        .iter()
+        .filter(|e| matches!(e, Event::Roster(RosterEvent::SubscriptionRequest(_))))
+        .count();
+    assert_eq!(reported, parley::xmpp::subscription::MAX_PENDING);
 }
 
 #[test]
@@ -805,7 +921,10 @@ fn roster_pushes_and_responses_from_our_other_resources_are_refused() {
         "<iq type='set' id='p1' from='user@localhost/other'><query xmlns='jabber:iq:roster'>\
          <item jid='mallory@evil.example' subscription='both'/></query></iq>",
     );
-    assert!(!h.events().iter().any(|e| matches!(e, Event::RosterPush(_))));
+    assert!(!h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::Roster(RosterEvent::Pushed(_)))));
     assert!(h.sent()[0].contains("type=\"error\""));
 }
 
@@ -813,11 +932,10 @@ fn roster_pushes_and_responses_from_our_other_resources_are_refused() {
 fn renaming_keeps_groups_and_removing_sends_remove() {
     let mut h = Harness::online();
     let bob = BareJid::new("bob@localhost").unwrap();
-    let groups = vec!["Friends".to_owned(), "Work & <play>".to_owned()];
-    h.session
-        .rename_contact(&bob, Some("Robert"), &groups, h.now)
+    h.client
+        .rename_contact(&bob, Some("Robert"), h.now)
         .unwrap();
-    h.session.remove_contact(&bob, h.now).unwrap();
+    h.client.remove_contact(&bob, h.now).unwrap();
     let sent = h.sent();
     assert_eq!(sent.len(), 2, "no subscription requests: {sent:?}");
     let item = |frame: &str| {
@@ -833,14 +951,397 @@ fn renaming_keeps_groups_and_removing_sends_remove() {
     let renamed = item(&sent[0]);
     assert_eq!(renamed.get_attr("name"), Some("Robert"));
     let got: Vec<String> = renamed.elements().map(|g| g.text_content()).collect();
-    assert_eq!(got, groups);
+    assert_eq!(got, vec!["Friends".to_owned(), "Work & <play>".to_owned()]);
     let removed = item(&sent[1]);
     assert_eq!(
         (removed.get_attr("jid"), removed.get_attr("subscription")),
         (Some("bob@localhost"), Some("remove"))
     );
     assert!(h
-        .session
-        .rename_contact(&bob, Some("ok"), &["bad\u{1}".to_owned()], h.now)
+        .client
+        .rename_contact(&bob, Some("bad\u{1}"), h.now)
         .is_err());
+    assert!(h.sent().is_empty());
+}
+
+#[test]
+fn forged_answers_to_a_pending_request_are_ignored_and_the_real_one_still_counts() {
+    // The bind request is pending: a contact and another of our own resources answer first,
+    // each binding us to an address of their choosing.
+    let mut h = Harness::new();
+    h.through_challenge();
+    h.server(&success());
+    h.server(OPEN);
+    h.server(BIND_FEATURES);
+    let bind_id = Harness::id_of(&h.sent().pop().unwrap());
+    for from in ["bob@localhost/x", "user@localhost/other", "evil.example"] {
+        h.server(&format!(
+            "<iq type='result' id='{bind_id}' from='{from}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
+             <jid>mallory@evil.example/x</jid></bind></iq>"
+        ));
+    }
+    let events = h.events();
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::Connection(ConnectionEvent::Bound(_)))),
+        "{events:?}"
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, Event::Warning(w) if w.contains("forged")))
+            .count(),
+        3
+    );
+    h.server(&bind_result(&bind_id));
+    assert_eq!(
+        h.client.identity().full().unwrap().as_str(),
+        "user@localhost/web"
+    );
+
+    // A roster change is pending: a contact's "error" must not make it look refused.
+    let mut h = Harness::online();
+    let dave = BareJid::new("dave@localhost").unwrap();
+    h.client.add_contact(&dave, None, h.now).unwrap();
+    let set_id = Harness::id_of(&h.sent()[0]);
+    for from in ["bob@localhost/x", "user@localhost/other"] {
+        h.server(&format!(
+            "<iq type='error' id='{set_id}' from='{from}'><error type='cancel'>\
+             <not-allowed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+        ));
+    }
+    assert!(!h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::Roster(RosterEvent::ChangeFailed { .. }))));
+    h.server(&format!(
+        "<iq type='result' id='{set_id}' from='user@localhost'/>"
+    ));
+    let deadline = h.client.poll_timeout().unwrap();
+    h.client.handle_timeout(deadline);
+    assert!(
+        !h.events()
+            .iter()
+            .any(|e| matches!(e, Event::Roster(RosterEvent::ChangeFailed { .. }))),
+        "the real answer settled the request: no timeout follows"
+    );
+}
+
+#[test]
+fn a_replayed_answer_to_a_settled_request_is_not_processed() {
+    let mut h = Harness::online();
+    // The roster request was answered during login; a second answer with its id and a roster
+    // in it must not replace the roster.
+    h.server(&format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'>\
+         <item jid='mallory@evil.example' name='Your bank' subscription='both'/></query></iq>",
+        support::ROSTER_ID
+    ));
+    let events = h.events();
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::Roster(RosterEvent::Loaded(_)))),
+        "{events:?}"
+    );
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::Warning(w) if w.contains("unsolicited"))));
+}
+
+#[test]
+fn a_quiet_line_is_pinged_and_a_dead_one_is_noticed() {
+    let mut h = Harness::online();
+    let idle = h.client.poll_timeout().unwrap();
+    assert_eq!(idle, h.now.plus_ms(60_000));
+    h.client.handle_timeout(Instant(idle.0 - 1));
+    assert!(
+        h.sent().is_empty(),
+        "not before the line has been quiet for a minute"
+    );
+    h.client.handle_timeout(idle);
+    let ping = h.sent().pop().unwrap();
+    assert!(ping.contains("urn:xmpp:ping"));
+    // Answered (even with an error): the server is there, the next ping is a minute away.
+    let later = Instant(idle.0 + 100);
+    h.client.handle_frame(
+        &format!(
+            "<iq type='error' id='{}' from='localhost'><error type='cancel'>\
+             <service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+            Harness::id_of(&ping)
+        ),
+        later,
+    );
+    assert_eq!(h.client.poll_timeout(), Some(later.plus_ms(60_000)));
+    // Unanswered: the connection is dead even though no socket said so.
+    h.client.handle_timeout(later.plus_ms(60_000));
+    let deadline = h.client.poll_timeout().unwrap();
+    h.client.handle_timeout(deadline);
+    assert_eq!(h.closed_with(), Some(Some(SessionError::NoResponse)));
+    assert_eq!(h.client.state(), ConnectionState::Closed);
+}
+
+#[test]
+fn messages_count_as_sent_only_once_the_server_confirms_them() {
+    let mut h = Harness::online();
+    let bob = BareJid::new("bob@localhost").unwrap();
+    let first = h.client.send_chat(&bob, "one", h.now).unwrap();
+    let second = h.client.send_chat(&bob, "two", h.now).unwrap();
+    let sent = h.sent();
+    let pings: Vec<&String> = sent
+        .iter()
+        .filter(|f| f.contains("urn:xmpp:ping"))
+        .collect();
+    assert_eq!(pings.len(), 1, "one ping at a time: {sent:?}");
+    h.server(&format!(
+        "<iq type='result' id='{}' from='localhost'/>",
+        Harness::id_of(pings[0])
+    ));
+    // The ping went out after "one" and before "two": it confirms "one" only, and another ping
+    // follows for "two".
+    let confirmed: Vec<String> = h
+        .events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Chat(ChatEvent::Sent { id, .. }) => Some(id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(confirmed, vec![first.id.clone()]);
+    assert!(h.sent().iter().any(|f| f.contains("urn:xmpp:ping")));
+    // The connection drops before the second confirmation: "two" is reported unconfirmed.
+    h.client.handle_transport_closed(None, h.now);
+    let events = h.events();
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::Chat(ChatEvent::Unconfirmed { id, .. }) if *id == second.id)));
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e, Event::Chat(ChatEvent::Unconfirmed { id, .. }) if *id == first.id)));
+}
+
+#[test]
+fn a_lost_connection_keeps_the_account_and_reconnects_with_the_kept_keys() {
+    let mut h = Harness::online();
+    h.client.handle_transport_closed(
+        Some(parley::xmpp::CloseReason {
+            code: 1001,
+            reason: "going away".into(),
+        }),
+        h.now,
+    );
+    assert!(matches!(
+        h.closed_with(),
+        Some(Some(SessionError::ConnectionLost(Some(_))))
+    ));
+    assert!(h.client.can_reconnect());
+    // The roster survives the connection.
+    assert!(h
+        .client
+        .roster()
+        .contains(&BareJid::new("bob@localhost").unwrap()));
+
+    // SCRAM's keys prove the password without it: the same proof as the first login.
+    h.client.reconnect(support::entropy(), h.now, true).unwrap();
+    assert!(h.sent()[0].starts_with("<open "));
+    h.through_challenge();
+    assert_eq!(
+        h.sent(),
+        vec![
+            format!(
+                "<auth xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\" mechanism=\"SCRAM-SHA-1\">{}</auth>",
+                b64(&format!("n,,n=user,r={CLIENT_NONCE}"))
+            ),
+            format!(
+                "<response xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">{}</response>",
+                b64(CLIENT_FINAL)
+            )
+        ]
+    );
+    h.server(&success());
+    h.server(OPEN);
+    h.server(BIND_FEATURES);
+    let bind = h.sent().pop().unwrap();
+    h.server(&bind_result(&Harness::id_of(&bind)));
+    let roster = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&roster)
+    ));
+    assert_eq!(h.client.state(), ConnectionState::Online);
+
+    // Signing out wipes them: nothing is left to log in with.
+    h.client.close(h.now);
+    h.server("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
+    assert_eq!(
+        h.client.reconnect(support::entropy(), h.now, true),
+        Err(ReconnectError::NeedsPassword)
+    );
+}
+
+#[test]
+fn keys_that_no_longer_fit_ask_for_the_password() {
+    let mut h = Harness::online();
+    h.client.handle_transport_closed(None, h.now);
+    h.events();
+    h.client.reconnect(support::entropy(), h.now, true).unwrap();
+    h.server(OPEN);
+    h.server(SASL_FEATURES);
+    // The password was changed elsewhere: a new salt.
+    h.server(&format!(
+        "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{}</challenge>",
+        b64("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=AAAAAAAAAAAAAAAA,i=4096")
+    ));
+    assert_eq!(
+        h.closed_with(),
+        Some(Some(SessionError::Sasl(SaslError::KeysDoNotFit)))
+    );
+    assert!(!h.client.can_reconnect());
+}
+
+#[test]
+fn plain_is_refused_after_a_redirect() {
+    let mut h = Harness::with_password("secret");
+    h.server(
+        "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing' see-other-uri='wss://localhost/other'/>",
+    );
+    assert!(matches!(
+        h.closed_with(),
+        Some(Some(SessionError::SeeOtherUri(_)))
+    ));
+    h.client
+        .reconnect(support::entropy(), h.now, false)
+        .unwrap();
+    h.sent();
+    h.server(OPEN);
+    h.server(
+        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms \
+         xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>",
+    );
+    assert!(!h.sent().iter().any(|f| f.contains("PLAIN")));
+    assert!(matches!(
+        h.closed_with(),
+        Some(Some(SessionError::NoSupportedMechanism { .. }))
+    ));
+}
+
+#[test]
+fn the_bound_address_becomes_the_identity() {
+    // A person typed a decomposed "é"; the server normalises to NFC and binds that.
+    let mut h = Harness {
+        client: Client::new(
+            parley::xmpp::ClientConfig::new(BareJid::new("jose\u{301}@localhost").unwrap()),
+            Zeroizing::new("pencil".into()),
+            support::entropy(),
+            Instant(1_000),
+        ),
+        now: Instant(1_000),
+    };
+    h.server(OPEN);
+    h.server("<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms \
+         xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>");
+    h.server("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+    h.server(OPEN);
+    h.server(BIND_FEATURES);
+    let bind = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='result' id='{}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
+         <jid>jos\u{e9}@localhost/web</jid></bind></iq>",
+        Harness::id_of(&bind)
+    ));
+    let roster = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&roster)
+    ));
+    assert_eq!(h.client.state(), ConnectionState::Online);
+    assert_eq!(h.client.identity().bare().as_str(), "jos\u{e9}@localhost");
+    h.events();
+    // Carbons and roster pushes are checked against the bound address.
+    h.server(&carbon(
+        "jos\u{e9}@localhost",
+        "received",
+        "bob@localhost/x",
+        "jos\u{e9}@localhost/phone",
+        "hola",
+    ));
+    assert_eq!(
+        messages(&h.events()),
+        vec![("bob@localhost".into(), Direction::In, "hola".into())]
+    );
+}
+
+#[test]
+fn a_message_too_long_for_one_frame_is_refused_before_sending() {
+    let mut h = Harness::online();
+    let bob = BareJid::new("bob@localhost").unwrap();
+    let long = "я".repeat(40_000); // 80,000 bytes of UTF-8
+    match h.client.send_chat(&bob, &long, h.now) {
+        Err(SendError::TooLong { size, limit }) => {
+            assert!(size > 80_000 && limit == 60 * 1024, "{size} {limit}")
+        }
+        other => panic!("expected TooLong, got {other:?}"),
+    }
+    assert!(h.sent().is_empty(), "nothing half-sent");
+    assert_eq!(h.client.state(), ConnectionState::Online);
+    assert!(h.client.send_chat(&bob, &"я".repeat(25_000), h.now).is_ok());
+}
+
+#[test]
+fn strangers_presence_is_bounded_and_reported_once_they_become_contacts() {
+    let mut h = Harness::online();
+    for i in 0..1_000 {
+        h.server(&format!("<presence from='spam{i}@evil.example/x'/>"));
+    }
+    h.server("<presence from='dave@localhost/x'><show>dnd</show></presence>");
+    assert!(
+        !h.events()
+            .iter()
+            .any(|e| matches!(e, Event::Roster(RosterEvent::Presence(_)))),
+        "strangers' presence is not reported"
+    );
+    h.server(
+        "<iq type='set' id='p9'><query xmlns='jabber:iq:roster'>\
+         <item jid='dave@localhost' subscription='to'/></query></iq>",
+    );
+    assert!(h.events().iter().any(|e| matches!(e,
+        Event::Roster(RosterEvent::Presence(p)) if p.jid.as_str() == "dave@localhost"
+            && p.availability == Availability::Dnd)));
+}
+
+#[test]
+fn a_roster_push_must_carry_exactly_one_item() {
+    let mut h = Harness::online();
+    h.server(
+        "<iq type='set' id='p3'><query xmlns='jabber:iq:roster'>\
+         <item jid='dave@localhost'/><item jid='erin@localhost'/></query></iq>",
+    );
+    assert!(!h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::Roster(RosterEvent::Pushed(_)))));
+    assert!(h.sent()[0].contains("bad-request"));
+}
+
+#[test]
+fn a_namespace_bomb_from_a_contact_is_dropped_and_the_session_goes_on() {
+    let mut h = Harness::online();
+    // The review's frame: a 128 KiB namespace inherited by 32,768 children (about 256 KiB).
+    let bomb = format!(
+        "<message from='bob@localhost/x' type='chat'><x xmlns='urn:{}'>{}</x><body>boom</body></message>",
+        "u".repeat(128 * 1024),
+        "<a/>".repeat(32_768)
+    );
+    h.server(&bomb);
+    assert!(h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::Warning(w) if w.contains("namespace"))));
+    assert_eq!(h.client.state(), ConnectionState::Online);
+    h.server("<message from='bob@localhost/x' type='chat' id='k'><body>after</body></message>");
+    assert_eq!(
+        messages(&h.events()),
+        vec![("bob@localhost".into(), Direction::In, "after".into())]
+    );
 }

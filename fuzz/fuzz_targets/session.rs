@@ -1,4 +1,4 @@
-//! The session state machine under hostile servers: the first byte picks how far a scripted,
+//! The client under hostile servers: the first byte picks how far a scripted,
 //! valid login goes (none, stream open, SASL done, online); the rest is split at NUL bytes into
 //! frames, fed with a moving clock and the odd outgoing message. Nothing may panic, and a closed
 //! session must stay closed and silent.
@@ -6,7 +6,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use parley::xmpp::jid::BareJid;
-use parley::xmpp::{ConnectionState, Instant, Session};
+use parley::xmpp::{Client, ConnectionState, Instant};
+use zeroize::Zeroizing;
 
 #[path = "../../tests/support/mod.rs"]
 mod support;
@@ -27,7 +28,12 @@ fn script(stage: u8) -> Vec<String> {
 fuzz_target!(|data: &[u8]| {
     let Some((&stage, rest)) = data.split_first() else { return };
     let mut now = Instant(0);
-    let mut session = Session::new(support::config("pencil"), support::entropy(), now);
+    let mut session = Client::new(
+        support::config(),
+        Zeroizing::new("pencil".into()),
+        support::entropy(),
+        now,
+    );
     for frame in script(stage) {
         session.handle_frame(&frame, now);
     }
@@ -44,7 +50,7 @@ fuzz_target!(|data: &[u8]| {
         now = now.plus_ms((chunk.len() as u64) * 50);
         session.handle_timeout(now);
         if i % 3 == 0 {
-            let _ = session.send_chat(&bob, &text);
+            let _ = session.send_chat(&bob, &text, now);
         }
         if was_closed {
             assert_eq!(session.state(), ConnectionState::Closed);

@@ -16,7 +16,6 @@ pub(super) fn text(key: Key) -> &'static str {
         SignIn => "Sign in",
         SigningIn => "Signing in…",
         Language => "Language",
-        ConfigLoading => "Loading settings…",
         StateConnecting => "Connecting",
         StateOnline => "Online",
         StateReconnecting => "Reconnecting",
@@ -108,5 +107,15 @@ pub(super) fn text(key: Key) -> &'static str {
         ContactNewName => "New name",
         Save => "Save",
         ConfirmRemoveContact => "Remove this contact? You will no longer see each other's presence.",
+        ErrSaslKeysDoNotFit => "The server needs your password again. Sign in again.",
+        ErrNoResponse => "The server stopped answering, so the connection was closed.",
+        ErrSocketClosed => "The server closed the connection (WebSocket code and reason)",
+        ErrSendTooLong => "The message is too long to send in one piece. Shorten it or split it into several messages",
+        ErrJidEmptyLocalpart => "There is nothing before the @.",
+        ErrJidEmptyDomain => "The domain is missing.",
+        ErrJidEmptyResource => "There is nothing after the /.",
+        ErrJidTooLong => "A part of the address is longer than 1023 bytes.",
+        ErrJidForbiddenCharacter => "The address contains a character that is not allowed",
+        ErrJidInvalidDomain => "The domain is not a valid host name.",
     }
 }

@@ -16,7 +16,6 @@ pub(super) fn text(key: Key) -> &'static str {
         SignIn => "Se connecter",
         SigningIn => "Connexion…",
         Language => "Langue",
-        ConfigLoading => "Chargement des réglages…",
         StateConnecting => "Connexion",
         StateOnline => "En ligne",
         StateReconnecting => "Reconnexion",
@@ -112,5 +111,15 @@ pub(super) fn text(key: Key) -> &'static str {
         ContactNewName => "Nouveau nom",
         Save => "Enregistrer",
         ConfirmRemoveContact => "Supprimer ce contact ? Vous ne verrez plus vos présences respectives.",
+        ErrSaslKeysDoNotFit => "Le serveur demande à nouveau votre mot de passe. Reconnectez-vous.",
+        ErrNoResponse => "Le serveur ne répondait plus, la connexion a donc été fermée.",
+        ErrSocketClosed => "Le serveur a fermé la connexion (code et motif WebSocket)",
+        ErrSendTooLong => "Le message est trop long pour être envoyé d’un seul tenant. Raccourcissez-le ou découpez-le en plusieurs messages",
+        ErrJidEmptyLocalpart => "Il n’y a rien avant le @.",
+        ErrJidEmptyDomain => "Le domaine manque.",
+        ErrJidEmptyResource => "Il n’y a rien après le /.",
+        ErrJidTooLong => "Une partie de l’adresse dépasse 1023 octets.",
+        ErrJidForbiddenCharacter => "L’adresse contient un caractère interdit",
+        ErrJidInvalidDomain => "Le domaine n’est pas un nom d’hôte valide.",
     }
 }

@@ -16,10 +16,10 @@ use crate::transport::discovery::DiscoveryError;
 use crate::transport::policy::{ContextError, UrlError};
 use crate::transport::ConnectError;
 use crate::xmpp::entropy::EntropyUnavailable;
-use crate::xmpp::jid::AddressError;
-use crate::xmpp::message::SendError;
+use crate::xmpp::jid::{AddressError, JidError};
 use crate::xmpp::sasl::SaslError;
-use crate::xmpp::SessionError;
+use crate::xmpp::xml::XmlError;
+use crate::xmpp::{CloseReason, SendError, SessionError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -95,7 +95,6 @@ keys! {
     SignIn,
     SigningIn,
     Language,
-    ConfigLoading,
     StateConnecting,
     StateOnline,
     StateReconnecting,
@@ -181,6 +180,16 @@ keys! {
     ContactNewName,
     Save,
     ConfirmRemoveContact,
+    ErrSaslKeysDoNotFit,
+    ErrNoResponse,
+    ErrSocketClosed,
+    ErrSendTooLong,
+    ErrJidEmptyLocalpart,
+    ErrJidEmptyDomain,
+    ErrJidEmptyResource,
+    ErrJidTooLong,
+    ErrJidForbiddenCharacter,
+    ErrJidInvalidDomain,
 }
 
 /// The text of `key` in `lang`.
@@ -228,7 +237,13 @@ pub fn describe_session_error(lang: Lang, error: &SessionError) -> String {
         SessionError::Timeout { .. } => t(lang, Key::ErrTimeout).to_owned(),
         SessionError::BindFailed { condition } => with_detail(lang, Key::ErrBindFailed, condition),
         SessionError::Protocol(what) => with_detail(lang, Key::ErrProtocol, what),
-        SessionError::ConnectionLost => t(lang, Key::ErrConnectionLost).to_owned(),
+        SessionError::ConnectionLost(None) => t(lang, Key::ErrConnectionLost).to_owned(),
+        SessionError::ConnectionLost(Some(CloseReason { code, reason })) => with_detail(
+            lang,
+            Key::ErrSocketClosed,
+            &server_detail(&code.to_string(), Some(reason)),
+        ),
+        SessionError::NoResponse => t(lang, Key::ErrNoResponse).to_owned(),
         SessionError::SeeOtherUri(uri) => with_detail(lang, Key::ErrRedirect, uri),
     }
 }
@@ -245,11 +260,12 @@ fn describe_sasl_error(lang: Lang, error: &SaslError) -> String {
     match error {
         SaslError::InvalidPassword => t(lang, Key::ErrSaslInvalidPassword).to_owned(),
         SaslError::InvalidUsername => t(lang, Key::ErrSaslInvalidUsername).to_owned(),
-        SaslError::Protocol(what) => with_detail(lang, Key::ErrSaslProtocol, what),
+        SaslError::Protocol(_) => t(lang, Key::ErrSaslProtocol).to_owned(),
         SaslError::NonceMismatch => t(lang, Key::ErrSaslNonce).to_owned(),
         SaslError::IterationCount(n) => with_detail(lang, Key::ErrSaslIterations, &n.to_string()),
         SaslError::ServerSignatureMismatch => t(lang, Key::ErrSaslSignature).to_owned(),
         SaslError::ServerError(e) => with_detail(lang, Key::ErrSaslServer, e),
+        SaslError::KeysDoNotFit => t(lang, Key::ErrSaslKeysDoNotFit).to_owned(),
     }
 }
 
@@ -261,7 +277,29 @@ pub fn describe_address_error(lang: Lang, error: &AddressError) -> String {
             with_detail(lang, Key::ErrAddressWrongDomain, locked)
         }
         AddressError::MissingLocalpart => t(lang, Key::ErrAddressMissingLocalpart).to_owned(),
-        AddressError::Invalid(why) => with_detail(lang, Key::ErrAddressInvalid, why),
+        AddressError::Invalid(e) => {
+            format!(
+                "{} {}",
+                t(lang, Key::ErrAddressInvalid),
+                describe_jid_error(lang, e)
+            )
+        }
+    }
+}
+
+/// Why a string is not an address; the offending character is shown as its code point.
+pub fn describe_jid_error(lang: Lang, error: &JidError) -> String {
+    match error {
+        JidError::EmptyLocalpart => t(lang, Key::ErrJidEmptyLocalpart).to_owned(),
+        JidError::EmptyDomain => t(lang, Key::ErrJidEmptyDomain).to_owned(),
+        JidError::EmptyResource => t(lang, Key::ErrJidEmptyResource).to_owned(),
+        JidError::TooLong(_) => t(lang, Key::ErrJidTooLong).to_owned(),
+        JidError::ForbiddenCharacter(_, c) => with_detail(
+            lang,
+            Key::ErrJidForbiddenCharacter,
+            &format!("“{c}” (U+{:04X})", *c as u32),
+        ),
+        JidError::InvalidDomain => t(lang, Key::ErrJidInvalidDomain).to_owned(),
     }
 }
 
@@ -303,7 +341,17 @@ pub fn describe_send_error(lang: Lang, error: &SendError) -> String {
     match error {
         SendError::Empty => t(lang, Key::ErrSendEmpty).to_owned(),
         SendError::NotOnline => t(lang, Key::ErrSendNotOnline).to_owned(),
-        SendError::InvalidText(e) => with_detail(lang, Key::ErrSendInvalidText, &e.to_string()),
+        SendError::InvalidText(XmlError::InvalidChar(c)) => with_detail(
+            lang,
+            Key::ErrSendInvalidText,
+            &format!("U+{:04X}", *c as u32),
+        ),
+        SendError::InvalidText(_) => t(lang, Key::ErrSendInvalidText).to_owned(),
+        SendError::TooLong { size, limit } => with_detail(
+            lang,
+            Key::ErrSendTooLong,
+            &format!("{} KB > {} KB", size.div_ceil(1024), limit / 1024),
+        ),
     }
 }
 

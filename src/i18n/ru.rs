@@ -16,7 +16,6 @@ pub(super) fn text(key: Key) -> &'static str {
         SignIn => "Войти",
         SigningIn => "Вход…",
         Language => "Язык",
-        ConfigLoading => "Загрузка настроек…",
         StateConnecting => "Подключение",
         StateOnline => "В сети",
         StateReconnecting => "Переподключение",
@@ -110,5 +109,15 @@ pub(super) fn text(key: Key) -> &'static str {
         ContactNewName => "Новое имя",
         Save => "Сохранить",
         ConfirmRemoveContact => "Удалить этот контакт? Вы перестанете видеть статусы друг друга.",
+        ErrSaslKeysDoNotFit => "Серверу снова нужен ваш пароль. Войдите ещё раз.",
+        ErrNoResponse => "Сервер перестал отвечать, поэтому соединение закрыто.",
+        ErrSocketClosed => "Сервер закрыл соединение (код и причина WebSocket)",
+        ErrSendTooLong => "Сообщение слишком длинное, чтобы отправить его целиком. Сократите его или разбейте на несколько",
+        ErrJidEmptyLocalpart => "Перед @ ничего нет.",
+        ErrJidEmptyDomain => "Не указан домен.",
+        ErrJidEmptyResource => "После / ничего нет.",
+        ErrJidTooLong => "Часть адреса длиннее 1023 байт.",
+        ErrJidForbiddenCharacter => "В адресе недопустимый символ",
+        ErrJidInvalidDomain => "Домен не является допустимым именем узла.",
     }
 }

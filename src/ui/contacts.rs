@@ -38,7 +38,7 @@ pub fn AddContact() -> impl IntoView {
             }
             Err(e) => {
                 error.set(Some(UiError::Address(
-                    crate::xmpp::jid::AddressError::Invalid(e.to_string()),
+                    crate::xmpp::jid::AddressError::Invalid(e),
                 )));
                 return;
             }

@@ -35,7 +35,11 @@ pub enum Unwrapped {
 
 /// XEP-0280 §4: turn carbons on.
 pub(crate) fn enable(cx: &mut Ctx) {
-    cx.request(IqType::Set, Element::new("enable", ns::CARBONS), Owner::Carbons);
+    cx.request(
+        IqType::Set,
+        Element::new("enable", ns::CARBONS),
+        Owner::Carbons,
+    );
 }
 
 pub(crate) fn answered(result: Result<Option<Element>, StanzaError>, cx: &mut Ctx) {

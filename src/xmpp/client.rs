@@ -243,11 +243,7 @@ impl Client {
         // Frames the last connection did not get to send must not go out on this one.
         self.out.clear();
         let nonce = BASE64.encode(&entropy.0[..18]);
-        let mut cx = cx!(self, now);
-        cx.emit(Event::Connection(ConnectionEvent::State(
-            ConnectionState::Connecting,
-        )));
-        self.stream = Some(Stream::open(&mut cx, allow_plain, nonce));
+        self.stream = Some(Stream::open(&mut cx!(self, now), allow_plain, nonce));
     }
 
     pub fn state(&self) -> ConnectionState {
@@ -509,7 +505,7 @@ impl Client {
         let mut cx = cx!(self, now);
         match stream.handle(frame, &login, &mut cx) {
             Step::Handled => {}
-            Step::Stanza(frame) => self.route(frame, now),
+            Step::Stanza(frame) => self.route(*frame, now),
             // The password goes with the old secret: from now on the keys log in.
             Step::Authenticated(Some(keys)) => self.secret = Some(Secret::Scram(keys)),
             Step::Authenticated(None) => {}
@@ -526,9 +522,10 @@ impl Client {
             Frame::Iq(iq) => self.handle_request(iq, now),
             Frame::Message(m) => self.handle_message(m, now),
             Frame::Presence(p) => self.handle_presence(p, now),
-            Frame::Unknown(el) => self
-                .events
-                .push_back(Event::Warning(format!("ignored <{} xmlns='{}'/>", el.name, el.ns))),
+            Frame::Unknown(el) => self.events.push_back(Event::Warning(format!(
+                "ignored <{} xmlns='{}'/>",
+                el.name, el.ns
+            ))),
             _ => {}
         }
     }
@@ -571,8 +568,7 @@ impl Client {
                 }
             }
             Owner::Roster(RosterRequest::Get) => {
-                self.roster
-                    .answered(RosterRequest::Get, result, &mut cx);
+                self.roster.answered(RosterRequest::Get, result, &mut cx);
                 self.send_own_presence(now);
                 carbons::enable(&mut cx!(self, now));
             }
@@ -611,7 +607,10 @@ impl Client {
 
     fn handle_request(&mut self, iq: Iq, now: Instant) {
         let mut cx = cx!(self, now);
-        let payload = iq.payload.as_ref().map(|p| (p.ns.as_str(), p.name.as_str()));
+        let payload = iq
+            .payload
+            .as_ref()
+            .map(|p| (p.ns.as_str(), p.name.as_str()));
         match (iq.kind, payload) {
             (IqType::Set, Some((ns::ROSTER, "query"))) => {
                 if let Some(item) = self.roster.push(&iq, &mut cx) {

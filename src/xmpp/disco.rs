@@ -22,5 +22,10 @@ pub(crate) fn answer_info(iq: &Iq, cx: &mut Ctx) {
     let query = FEATURES.into_iter().fold(query, |q, var| {
         q.child(Element::new("feature", ns::DISCO_INFO).attr("var", var))
     });
-    cx.send(&build::iq(IqType::Result, &iq.id, to.as_deref(), Some(query)));
+    cx.send(&build::iq(
+        IqType::Result,
+        &iq.id,
+        to.as_deref(),
+        Some(query),
+    ));
 }

@@ -1,6 +1,8 @@
 //! Why a session ended. Each variant's message tells the person what happened and what to do.
 
+use super::outbox::OutboxError;
 use super::sasl::SaslError;
+use super::xml::XmlError;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,11 +37,31 @@ pub enum SessionError {
     },
     /// The server broke the protocol in a way that makes going on impossible.
     Protocol(String),
-    /// The WebSocket closed without the stream being closed.
-    ConnectionLost,
+    /// The WebSocket closed without the stream being closed, with the close frame's code and
+    /// reason when the server sent one (RFC 6455 §7.1.5, §7.1.6).
+    ConnectionLost(Option<CloseReason>),
+    /// The server stopped answering (XEP-0199 ping): the socket may look open, but it is dead.
+    NoResponse,
     /// RFC 7395 §3.6.1: the server asked us to reconnect to another URI. The transport decides
     /// whether that URI is acceptable (wss only).
     SeeOtherUri(String),
+}
+
+/// What the server said when it closed the WebSocket. The reason is the server's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloseReason {
+    pub code: u16,
+    pub reason: String,
+}
+
+impl SessionError {
+    /// The credentials themselves were refused: keeping them for a later login is pointless.
+    pub fn refuses_credentials(&self) -> bool {
+        matches!(
+            self,
+            Self::WrongCredentials | Self::AuthFailed { .. } | Self::Sasl(_)
+        )
+    }
 }
 
 impl fmt::Display for SessionError {
@@ -73,8 +95,61 @@ impl fmt::Display for SessionError {
             Self::Timeout { stage } => write!(f, "the server did not answer in time ({stage}); try again"),
             Self::BindFailed { condition } => write!(f, "the server refused to start the session ({condition})"),
             Self::Protocol(what) => write!(f, "the server broke the protocol: {what}"),
-            Self::ConnectionLost => f.write_str("the connection to the server was lost"),
+            Self::ConnectionLost(None) => f.write_str("the connection to the server was lost"),
+            Self::ConnectionLost(Some(CloseReason { code, reason })) if reason.is_empty() => {
+                write!(f, "the server closed the connection (code {code})")
+            }
+            Self::ConnectionLost(Some(CloseReason { code, reason })) => {
+                write!(f, "the server closed the connection (code {code}): {reason}")
+            }
+            Self::NoResponse => f.write_str("the server stopped answering; the connection is lost"),
             Self::SeeOtherUri(uri) => write!(f, "the server redirected to {uri}"),
         }
     }
+}
+
+/// Why a command sent nothing. Nothing is put on the wire in that case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    Empty,
+    NotOnline,
+    InvalidText(XmlError),
+    /// The stanza would be larger than one WebSocket frame servers accept.
+    TooLong {
+        size: usize,
+        limit: usize,
+    },
+}
+
+impl From<OutboxError> for SendError {
+    fn from(e: OutboxError) -> Self {
+        match e {
+            OutboxError::InvalidXml(e) => Self::InvalidText(e),
+            OutboxError::TooLarge { size, limit } => Self::TooLong { size, limit },
+        }
+    }
+}
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("the message is empty"),
+            Self::NotOnline => f.write_str("not connected: the message was not sent"),
+            Self::InvalidText(e) => write!(f, "the message cannot be sent: {e}"),
+            Self::TooLong { size, limit } => write!(
+                f,
+                "the message is too long to send ({} KB; at most {} KB): shorten or split it",
+                size.div_ceil(1024),
+                limit / 1024
+            ),
+        }
+    }
+}
+
+/// Why [`Client::reconnect`](super::Client::reconnect) did not start a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReconnectError {
+    AlreadyConnected,
+    /// Nothing kept to log in with (signed out, or the server refused the credentials).
+    NeedsPassword,
 }

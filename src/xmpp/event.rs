@@ -60,11 +60,20 @@ pub enum RosterEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChatEvent {
     Message(ChatMessage),
-    State { peer: BareJid, state: ChatState },
+    State {
+        peer: BareJid,
+        state: ChatState,
+    },
     /// The server has our messages: an answer to a request sent after them came back.
-    Sent { peer: BareJid, id: String },
+    Sent {
+        peer: BareJid,
+        id: String,
+    },
     /// The connection died before the server confirmed these messages; they may not have arrived.
-    Unconfirmed { peer: BareJid, id: String },
+    Unconfirmed {
+        peer: BareJid,
+        id: String,
+    },
     /// A message we sent bounced. The error's text is the peer's (or its server's) words.
     Failed {
         peer: BareJid,

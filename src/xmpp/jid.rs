@@ -103,6 +103,16 @@ impl Jid {
         self.slash.map(|slash| &self.text[slash + 1..])
     }
 
+    /// The domain alone, as a JID: the server of this address (RFC 7622 §3.2).
+    pub fn domain_jid(&self) -> BareJid {
+        let domain = self.domain().to_owned();
+        BareJid(Jid {
+            text: domain,
+            at: None,
+            slash: None,
+        })
+    }
+
     pub fn to_bare(&self) -> BareJid {
         let end = self.slash.unwrap_or(self.text.len());
         BareJid(Jid {
@@ -257,7 +267,7 @@ pub enum AddressError {
     },
     /// The account address needs a local part: `user@domain`, not `domain`.
     MissingLocalpart,
-    Invalid(String),
+    Invalid(JidError),
 }
 
 impl fmt::Display for AddressError {
@@ -291,7 +301,7 @@ pub fn parse_account(
             None => return Err(AddressError::MissingDomain),
         }
     };
-    let jid = Jid::new(&full).map_err(|e| AddressError::Invalid(e.to_string()))?;
+    let jid = Jid::new(&full).map_err(AddressError::Invalid)?;
     let bare = jid.to_bare();
     if bare.node().is_none() {
         return Err(AddressError::MissingLocalpart);

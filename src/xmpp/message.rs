@@ -1,11 +1,14 @@
 //! One-to-one chat messages: RFC 6121 §5, with XEP-0359 origin ids so a message keeps one id from
 //! the composer to the peer, and XEP-0085 chat states.
 
+use super::client::Ctx;
 use super::delay::{self, UnixMillis};
+use super::error::SendError;
+use super::event::{ChatEvent, Event};
 use super::jid::{BareJid, Jid};
 use super::ns;
-use super::stanza::Message;
-use super::xml::{check_xml_text, Element, XmlError};
+use super::stanza::{Message, StanzaError};
+use super::xml::{check_xml_text, Element};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
@@ -65,24 +68,6 @@ impl ChatState {
     }
 }
 
-/// Why a message cannot be sent. Nothing is put on the wire in that case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SendError {
-    Empty,
-    NotOnline,
-    InvalidText(XmlError),
-}
-
-impl std::fmt::Display for SendError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Empty => f.write_str("the message is empty"),
-            Self::NotOnline => f.write_str("not connected: the message was not sent"),
-            Self::InvalidText(e) => write!(f, "the message cannot be sent: {e}"),
-        }
-    }
-}
-
 /// Builds `<message type='chat'>` with a body, an origin id (XEP-0359) and `<active/>` (XEP-0085).
 pub fn build_chat(to: &BareJid, id: &str, body: &str) -> Result<Element, SendError> {
     if body.trim().is_empty() {
@@ -105,42 +90,78 @@ pub fn build_chat_state(to: &BareJid, composing: bool) -> Element {
         .attr("to", to.as_str())
         .attr("type", "chat")
         .child(Element::new(state, ns::CHATSTATES))
-        .child(Element::new("no-store", "urn:xmpp:hints"))
+        .child(Element::new("no-store", ns::HINTS))
 }
 
-/// What an incoming `<message/>` means for one-to-one chat.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Incoming {
-    Chat(ChatMessage),
-    State { peer: BareJid, state: ChatState },
-}
-
-/// Reads a chat or normal message from a peer. Group chat, headlines and body-less messages without
-/// a chat state are not one-to-one chat and give `None`.
-pub fn classify(message: &Message, fallback_id: impl FnOnce() -> String) -> Option<Incoming> {
-    if !matches!(
-        message.kind.as_deref(),
-        None | Some("chat") | Some("normal")
-    ) {
-        return None;
+/// A chat or normal message from a peer (RFC 6121 §5.2.2): its body, or its chat state alone.
+/// Group chat, headlines and body-less messages without a chat state are not one-to-one chat.
+pub(crate) fn received(message: Message, cx: &mut Ctx) {
+    if !is_chat(&message) {
+        return;
     }
-    let from: &Jid = message.from.as_ref()?;
-    let peer = from.to_bare();
-    match &message.body {
+    let Some(peer) = message.from.as_ref().map(Jid::to_bare) else {
+        return;
+    };
+    let event = match message.body {
         Some(body) => {
+            let sent_at = delay::stamp(&message.element);
             let id = message
                 .origin_id
-                .clone()
-                .or_else(|| message.id.clone())
-                .unwrap_or_else(fallback_id);
-            Some(Incoming::Chat(ChatMessage {
+                .or(message.id)
+                .unwrap_or_else(|| cx.out.next_id());
+            ChatEvent::Message(ChatMessage {
                 id,
                 peer,
                 direction: Direction::In,
-                body: body.clone(),
-                sent_at: delay::stamp(&message.element),
-            }))
+                body,
+                sent_at,
+            })
         }
-        None => ChatState::parse(&message.element).map(|state| Incoming::State { peer, state }),
+        None => match ChatState::parse(&message.element) {
+            Some(state) => ChatEvent::State { peer, state },
+            None => return,
+        },
+    };
+    cx.emit(Event::Chat(event));
+}
+
+/// A message one of our other devices sent (a carbon, XEP-0280 §7.2): the conversation is with
+/// its recipient.
+pub(crate) fn sent_elsewhere(message: Message, cx: &mut Ctx) {
+    if !is_chat(&message) {
+        return;
     }
+    let (Some(to), Some(body)) = (message.to.as_ref(), message.body) else {
+        return;
+    };
+    let sent_at = delay::stamp(&message.element);
+    let id = message
+        .origin_id
+        .or(message.id)
+        .unwrap_or_else(|| cx.out.next_id());
+    cx.emit(Event::Chat(ChatEvent::Message(ChatMessage {
+        id,
+        peer: to.to_bare(),
+        direction: Direction::Out,
+        body,
+        sent_at,
+    })));
+}
+
+/// RFC 6121 §5.2.3: a message we sent bounced. The error text is the peer's or its server's.
+pub(crate) fn bounced(message: Message, cx: &mut Ctx) {
+    if let (Some(id), Some(from)) = (message.id, message.from.as_ref()) {
+        cx.emit(Event::Chat(ChatEvent::Failed {
+            peer: from.to_bare(),
+            id,
+            error: message.error.unwrap_or_else(StanzaError::undefined),
+        }));
+    }
+}
+
+fn is_chat(message: &Message) -> bool {
+    matches!(
+        message.kind.as_deref(),
+        None | Some("chat") | Some("normal")
+    )
 }

@@ -1,36 +1,51 @@
 //! The sans-IO XMPP core.
 //!
 //! Everything here is plain Rust: frames (RFC 7395, one complete element each) and the clock go in
-//! through [`Session::handle_frame`] and [`Session::handle_timeout`]; frames to send and events for the
-//! application come out of [`Session::poll_transmit`] and [`Session::poll_event`]. Nothing here opens a
+//! through [`Client::handle_frame`] and [`Client::handle_timeout`]; frames to send and events for the
+//! application come out of [`Client::poll_transmit`] and [`Client::poll_event`]. Nothing here opens a
 //! socket, reads the clock, sleeps or touches the DOM, so every behaviour is a plain unit test driven by
 //! scripted server frames.
 //!
-//! One module per protocol concern:
+//! The account ([`client`]) outlives connections; one connection's negotiation is a [`stream`].
+//! Once bound, the client routes each stanza to the module of its protocol:
 //! - [`xml`]: frame parsing on quick-xml with limits, and the escaping writer (RFC 6120 §11).
 //! - [`stanza`]: typed stream and stanza values (RFC 6120 §4, §8; RFC 7395 §3).
+//! - [`stream`]: open, features, SASL, restart, bind (RFC 6120 §4-§7, RFC 7395).
 //! - [`sasl`]: SCRAM-SHA-1/256/512 (RFC 5802, RFC 7677) and PLAIN (RFC 4616);
 //!   [`saslprep`]: RFC 4013.
-//! - [`roster`], [`presence`], [`message`]: RFC 6121, XEP-0359, XEP-0085.
-//! - [`delay`]: XEP-0203 stamps of messages that arrive late.
-//! - [`session`]: the connection state machine tying them together.
+//! - [`outbox`]: the send funnel and its frame limit; [`request`]: iq requests and their answers.
+//! - [`roster`], [`presence`], [`subscription`]: RFC 6121 §2-§4.
+//! - [`message`]: one-to-one chat (RFC 6121 §5, XEP-0359 ids, XEP-0085 chat states);
+//!   [`delay`]: XEP-0203 stamps.
+//! - [`carbons`] (XEP-0280), [`forward`] (XEP-0297), [`ping`] (XEP-0199), [`disco`] (XEP-0030).
+//! - [`event`]: what the application hears, by domain.
 
+pub mod carbons;
+pub mod client;
 pub mod delay;
+pub mod disco;
 pub mod entropy;
 pub mod error;
+pub mod event;
+pub mod forward;
 pub mod jid;
 pub mod message;
 pub mod ns;
+pub mod outbox;
+pub mod ping;
 pub mod presence;
+pub mod request;
 pub mod roster;
 pub mod sasl;
 pub mod saslprep;
-pub mod session;
 pub mod stanza;
+pub mod stream;
+pub mod subscription;
 pub mod xml;
 
-pub use error::SessionError;
+pub use client::{Client, ClientConfig, Identity, Instant};
+pub use error::{CloseReason, ReconnectError, SendError, SessionError};
+pub use event::{ChatEvent, ConnectionEvent, ConnectionState, Event, RosterEvent};
 pub use message::{ChatMessage, Direction};
 pub use presence::{Availability, ContactPresence};
 pub use roster::{RosterItem, Subscription};
-pub use session::{ConnectionState, Event, Instant, Session, SessionConfig};

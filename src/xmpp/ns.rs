@@ -23,3 +23,5 @@ pub const FORWARD: &str = "urn:xmpp:forward:0";
 pub const MAM: &str = "urn:xmpp:mam:2";
 /// XEP-0203: Delayed Delivery.
 pub const DELAY: &str = "urn:xmpp:delay";
+/// XEP-0334: Message Processing Hints.
+pub const HINTS: &str = "urn:xmpp:hints";

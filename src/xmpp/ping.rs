@@ -79,7 +79,11 @@ impl Ping {
     /// Our ping was answered, with a result or an error: either way the server is there.
     pub(crate) fn answered(&mut self, cx: &mut Ctx) {
         let covered = self.in_flight.take().unwrap_or(0);
-        while self.unconfirmed.front().is_some_and(|(seq, _, _)| *seq <= covered) {
+        while self
+            .unconfirmed
+            .front()
+            .is_some_and(|(seq, _, _)| *seq <= covered)
+        {
             if let Some((_, peer, id)) = self.unconfirmed.pop_front() {
                 cx.emit(Event::Chat(ChatEvent::Sent { peer, id }));
             }

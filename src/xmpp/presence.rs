@@ -1,8 +1,16 @@
-//! Presence: RFC 6121 §4. The session keeps every resource of every contact and reports one
+//! Presence: RFC 6121 §4. The core keeps every resource of every contact and reports one
 //! aggregate per contact, which is what a roster shows.
+//!
+//! Anyone can send us directed presence, so entities outside the roster are kept only up to
+//! [`MAX_STRANGERS`] (the oldest is forgotten first) and never reported until they become
+//! contacts; then their presence is known at once.
 
+use super::client::Ctx;
+use super::event::{Event, RosterEvent};
 use super::jid::BareJid;
-use std::collections::HashMap;
+use super::roster::Roster;
+use super::stanza::Presence;
+use std::collections::{HashMap, VecDeque};
 
 /// What a person sees: the `<show/>` values of RFC 6121 §4.7.2.1, `chat` folded into available.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -74,16 +82,59 @@ struct ResourcePresence {
 
 /// Resources kept per contact; presence from more is ignored (their aggregate stays as it was).
 pub const MAX_RESOURCES: usize = 32;
+/// Entities outside the roster whose presence is kept.
+pub const MAX_STRANGERS: usize = 256;
 
 /// Per-resource presence of every contact (RFC 6121 §4.4, §4.5).
 #[derive(Debug, Default)]
 pub struct PresenceBook {
     contacts: HashMap<BareJid, HashMap<String, ResourcePresence>>,
+    /// Entities not in the roster with presence kept, oldest first.
+    strangers: VecDeque<BareJid>,
 }
 
 impl PresenceBook {
+    /// RFC 6121 §4.4-§4.6: an available, unavailable or error presence from `p.from`.
+    pub(crate) fn handle(&mut self, p: Presence, roster: &Roster, cx: &mut Ctx) {
+        let Some(from) = p.from.as_ref() else { return };
+        let jid = from.to_bare();
+        let resource = from.resource().unwrap_or("");
+        let contact = roster.contains(&jid);
+        if !contact && !self.contacts.contains_key(&jid) {
+            if self.strangers.len() >= MAX_STRANGERS {
+                if let Some(oldest) = self.strangers.pop_front() {
+                    self.contacts.remove(&oldest);
+                }
+            }
+            self.strangers.push_back(jid.clone());
+        }
+        let aggregate = match p.kind.as_deref() {
+            None => self.available(
+                &jid,
+                resource,
+                Availability::from_show(p.show.as_deref()),
+                p.priority,
+                p.status,
+            ),
+            Some("unavailable") => self.unavailable(&jid, Some(resource)),
+            // RFC 6121 §4.3.2: an error is as good as unavailable for every resource.
+            _ => self.unavailable(&jid, None),
+        };
+        if contact {
+            cx.emit(Event::Roster(RosterEvent::Presence(aggregate)));
+        }
+    }
+
+    /// `jid` joined the roster: what we know of its presence is reported, and kept unbounded.
+    pub(crate) fn became_contact(&mut self, jid: &BareJid, cx: &mut Ctx) {
+        self.strangers.retain(|s| s != jid);
+        if self.contacts.contains_key(jid) {
+            cx.emit(Event::Roster(RosterEvent::Presence(self.aggregate(jid))));
+        }
+    }
+
     /// Records an available presence of one resource and returns the new aggregate.
-    pub fn available(
+    fn available(
         &mut self,
         jid: &BareJid,
         resource: &str,
@@ -108,7 +159,7 @@ impl PresenceBook {
     }
 
     /// Records that a resource (or, with `None`, every resource) went offline.
-    pub fn unavailable(&mut self, jid: &BareJid, resource: Option<&str>) -> ContactPresence {
+    fn unavailable(&mut self, jid: &BareJid, resource: Option<&str>) -> ContactPresence {
         match resource {
             Some(r) => {
                 if let Some(resources) = self.contacts.get_mut(jid) {
@@ -127,6 +178,7 @@ impl PresenceBook {
 
     pub fn clear(&mut self) {
         self.contacts.clear();
+        self.strangers.clear();
     }
 
     /// The resource with the highest priority wins; ties go to the more reachable one.

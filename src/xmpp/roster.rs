@@ -1,8 +1,16 @@
-//! The roster: RFC 6121 §2 (retrieval, pushes) as data the UI can show.
+//! The roster: RFC 6121 §2: retrieval (§2.1.3), pushes (§2.1.6), adding or changing (§2.3, §2.4)
+//! and removing (§2.5) contacts. The core keeps the items, so subscription policy and presence
+//! know who is a contact; the UI gets them as [`RosterEvent`]s.
 
+use super::client::Ctx;
+use super::error::SendError;
+use super::event::{Event, RosterEvent};
 use super::jid::BareJid;
 use super::ns;
-use super::xml::Element;
+use super::request::Owner;
+use super::stanza::{build, Iq, IqType, StanzaError};
+use super::xml::{check_xml_text, Element};
+use std::collections::HashMap;
 
 /// RFC 6121 §2.1.2.5. `Remove` only appears in pushes and means the item is gone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +43,11 @@ impl Subscription {
             Self::Remove => "remove",
         }
     }
+
+    /// We see their presence.
+    pub fn is_following(self) -> bool {
+        matches!(self, Self::To | Self::Both)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +68,151 @@ impl RosterItem {
             Some(n) if !n.trim().is_empty() => n.clone(),
             _ => self.jid.to_string(),
         }
+    }
+}
+
+/// What a roster request was for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RosterRequest {
+    Get,
+    /// Adding, changing or removing this contact.
+    Set(BareJid),
+}
+
+/// The account's contacts as the server last told us.
+#[derive(Debug, Default)]
+pub struct Roster {
+    items: HashMap<BareJid, RosterItem>,
+}
+
+impl Roster {
+    pub fn get(&self, jid: &BareJid) -> Option<&RosterItem> {
+        self.items.get(jid)
+    }
+
+    pub fn contains(&self, jid: &BareJid) -> bool {
+        self.items.contains_key(jid)
+    }
+
+    /// RFC 6121 §2.1.3: asks for the whole roster; a login step.
+    pub(crate) fn request(&self, cx: &mut Ctx) {
+        cx.request(
+            IqType::Get,
+            Element::new("query", ns::ROSTER),
+            Owner::Roster(RosterRequest::Get),
+        );
+    }
+
+    /// The answer to a roster request. A server without a roster (an error) still lets the
+    /// person chat, so a failed get is an empty roster.
+    pub(crate) fn answered(
+        &mut self,
+        request: RosterRequest,
+        result: Result<Option<Element>, StanzaError>,
+        cx: &mut Ctx,
+    ) {
+        match (request, result) {
+            (RosterRequest::Get, result) => {
+                let items = match result {
+                    Ok(Some(query)) if query.is("query", ns::ROSTER) => parse_query(&query),
+                    _ => Vec::new(),
+                };
+                self.items = items.iter().map(|i| (i.jid.clone(), i.clone())).collect();
+                cx.emit(Event::Roster(RosterEvent::Loaded(items)));
+            }
+            // The server's push carries the change itself (RFC 6121 §2.1.6).
+            (RosterRequest::Set(_), Ok(_)) => {}
+            (RosterRequest::Set(jid), Err(error)) => {
+                cx.emit(Event::Roster(RosterEvent::ChangeFailed { jid, error }))
+            }
+        }
+    }
+
+    /// A roster change that got no answer before the deadline or the end of the connection.
+    pub(crate) fn unanswered(&self, request: RosterRequest, cx: &mut Ctx) {
+        if let RosterRequest::Set(jid) = request {
+            cx.emit(Event::Roster(RosterEvent::ChangeFailed {
+                jid,
+                error: StanzaError::new("wait", "remote-server-timeout"),
+            }));
+        }
+    }
+
+    /// RFC 6121 §2.1.6: a push from our own server, carrying exactly one item. Returns the
+    /// item applied, for modules that follow the roster.
+    pub(crate) fn push(&mut self, iq: &Iq, cx: &mut Ctx) -> Option<RosterItem> {
+        let to = iq.from.as_ref().map(|j| j.to_string());
+        // Pushes from anyone but our own account are forged.
+        if !cx.me.is_own_account(iq.from.as_ref()) {
+            cx.warn("ignored a roster push from another entity");
+            cx.send(&build::iq_error(
+                &iq.id,
+                to.as_deref(),
+                "cancel",
+                "service-unavailable",
+            ));
+            return None;
+        }
+        let items = iq.payload.as_ref().map(parse_query).unwrap_or_default();
+        let Ok([item]) = <[RosterItem; 1]>::try_from(items) else {
+            cx.warn("ignored a roster push without exactly one item");
+            cx.send(&build::iq_error(
+                &iq.id,
+                to.as_deref(),
+                "modify",
+                "bad-request",
+            ));
+            return None;
+        };
+        cx.send(&build::iq(IqType::Result, &iq.id, to.as_deref(), None));
+        if item.subscription == Subscription::Remove {
+            self.items.remove(&item.jid);
+        } else {
+            self.items.insert(item.jid.clone(), item.clone());
+        }
+        cx.emit(Event::Roster(RosterEvent::Pushed(item.clone())));
+        Some(item)
+    }
+
+    /// RFC 6121 §2.3, §2.4: adds or replaces the item of `jid` with a name (blank means none)
+    /// and groups, validated first.
+    pub(crate) fn set(
+        &self,
+        jid: &BareJid,
+        name: Option<&str>,
+        groups: &[String],
+        cx: &mut Ctx,
+    ) -> Result<(), SendError> {
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        for text in name.into_iter().chain(groups.iter().map(String::as_str)) {
+            check_xml_text(text).map_err(SendError::InvalidText)?;
+        }
+        let item = groups.iter().fold(
+            Element::new("item", ns::ROSTER)
+                .attr("jid", jid.as_str())
+                .attr_opt("name", name),
+            |item, group| item.text_child("group", ns::ROSTER, group.as_str()),
+        );
+        self.send_set(jid, item, cx)
+    }
+
+    /// RFC 6121 §2.5: removes `jid`; the server cancels the subscriptions both ways.
+    pub(crate) fn remove(&self, jid: &BareJid, cx: &mut Ctx) -> Result<(), SendError> {
+        let item = Element::new("item", ns::ROSTER)
+            .attr("jid", jid.as_str())
+            .attr("subscription", "remove");
+        self.send_set(jid, item, cx)
+    }
+
+    fn send_set(&self, jid: &BareJid, item: Element, cx: &mut Ctx) -> Result<(), SendError> {
+        let query = Element::new("query", ns::ROSTER).child(item);
+        cx.try_request(
+            IqType::Set,
+            None,
+            query,
+            Owner::Roster(RosterRequest::Set(jid.clone())),
+        )?;
+        Ok(())
     }
 }
 
@@ -80,11 +238,6 @@ fn parse_item(item: &Element) -> Option<RosterItem> {
             .map(Element::text_content)
             .collect(),
     })
-}
-
-/// The roster get request (RFC 6121 §2.1.3).
-pub fn query() -> Element {
-    Element::new("query", ns::ROSTER)
 }
 
 #[cfg(test)]

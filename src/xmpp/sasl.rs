@@ -33,8 +33,8 @@ impl Mechanism {
         }
     }
 
-    /// The strongest mechanism offered; PLAIN only when no SCRAM variant is.
-    pub fn choose(offered: &[String]) -> Option<Self> {
+    /// The strongest mechanism offered; PLAIN only when no SCRAM variant is, and `allow_plain`.
+    pub fn choose(offered: &[String], allow_plain: bool) -> Option<Self> {
         [
             Self::ScramSha512,
             Self::ScramSha256,
@@ -42,6 +42,7 @@ impl Mechanism {
             Self::Plain,
         ]
         .into_iter()
+        .filter(|m| allow_plain || *m != Self::Plain)
         .find(|m| offered.iter().any(|o| o == m.name()))
     }
 }
@@ -60,6 +61,9 @@ pub enum SaslError {
     ServerSignatureMismatch,
     /// The server reported an error in its final message (`e=`).
     ServerError(String),
+    /// The keys kept from the last login do not fit what the server asks for now (another
+    /// mechanism, salt or round count): the password is needed again.
+    KeysDoNotFit,
 }
 
 impl fmt::Display for SaslError {
@@ -86,11 +90,42 @@ impl fmt::Display for SaslError {
                 "the server could not prove it knows your password; it may not be your server",
             ),
             Self::ServerError(e) => write!(f, "the server refused the login ({e})"),
+            Self::KeysDoNotFit => {
+                f.write_str("the server needs your password again to sign you in")
+            }
         }
     }
 }
 
-/// One authentication exchange. Holds the password only until the client proof is computed;
+/// What SCRAM derived from the password at the last successful login: enough to log in again
+/// without the password, as long as the server keeps the same salt and iteration count
+/// (RFC 5802 §5.1, "client and server keys ... can be cached"). Wiped on drop.
+#[derive(Clone)]
+pub struct ScramKeys {
+    pub mechanism: Mechanism,
+    pub salt: Vec<u8>,
+    pub iterations: u32,
+    salted_password: Zeroizing<Vec<u8>>,
+}
+
+impl fmt::Debug for ScramKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "ScramKeys({}, {} rounds)",
+            self.mechanism.name(),
+            self.iterations
+        )
+    }
+}
+
+/// What an exchange proves knowledge of: the password, or SCRAM keys derived from it earlier.
+pub enum Secret {
+    Password(Zeroizing<String>),
+    Scram(ScramKeys),
+}
+
+/// One authentication exchange. Holds the secret only until the client proof is computed;
 /// dropping it wipes what it held.
 pub struct Authenticator {
     mechanism: Mechanism,
@@ -100,50 +135,46 @@ pub struct Authenticator {
 enum State {
     Initial {
         username: String,
-        password: Zeroizing<String>,
+        secret: Secret,
         client_nonce: String,
     },
     AwaitingChallenge {
         client_first_bare: String,
-        password: Zeroizing<String>,
+        secret: Secret,
         client_nonce: String,
     },
-    /// `server_signature` is `None` for PLAIN, which has nothing to verify.
+    /// `server_signature` is `None` for PLAIN, which has nothing to verify; `keys` are what to
+    /// keep for the next login once the server is verified.
     AwaitingSuccess {
         server_signature: Option<Zeroizing<Vec<u8>>>,
+        keys: Option<ScramKeys>,
     },
     /// SCRAM's server-final came as a challenge and checked out; only `<success/>` remains.
-    Verified,
+    Verified {
+        keys: Option<ScramKeys>,
+    },
     Finished,
 }
 
 impl Authenticator {
-    /// `client_nonce` must come from a CSPRNG and be printable ASCII without ','.
-    pub fn new(
-        mechanism: Mechanism,
-        username: &str,
-        password: Zeroizing<String>,
-        client_nonce: String,
-    ) -> Self {
+    /// `client_nonce` must come from a CSPRNG and be printable ASCII without ','. Cached SCRAM
+    /// keys work only with the mechanism that made them.
+    pub fn new(mechanism: Mechanism, username: &str, secret: Secret, client_nonce: String) -> Self {
         Self {
             mechanism,
             state: State::Initial {
                 username: username.to_owned(),
-                password,
+                secret,
                 client_nonce,
             },
         }
     }
 
-    pub fn mechanism(&self) -> Mechanism {
-        self.mechanism
-    }
-
-    /// The base64 initial response carried by `<auth/>`.
-    pub fn initial_response(&mut self) -> Result<String, SaslError> {
+    /// The base64 initial response carried by `<auth/>`; it may hold the password (PLAIN).
+    pub fn initial_response(&mut self) -> Result<Zeroizing<String>, SaslError> {
         let State::Initial {
             username,
-            password,
+            secret,
             client_nonce,
         } = std::mem::replace(&mut self.state, State::Finished)
         else {
@@ -151,6 +182,9 @@ impl Authenticator {
         };
         let username = saslprep(&username, SaslError::InvalidUsername)?;
         if self.mechanism == Mechanism::Plain {
+            let Secret::Password(password) = secret else {
+                return Err(SaslError::KeysDoNotFit);
+            };
             let password = saslprep(&password, SaslError::InvalidPassword)?;
             let mut message =
                 Zeroizing::new(Vec::with_capacity(username.len() + password.len() + 2));
@@ -160,14 +194,20 @@ impl Authenticator {
             message.extend_from_slice(password.as_bytes());
             self.state = State::AwaitingSuccess {
                 server_signature: None,
+                keys: None,
             };
-            return Ok(BASE64.encode(&*message));
+            return Ok(encode_secret(&message));
+        }
+        if let Secret::Scram(keys) = &secret {
+            if keys.mechanism != self.mechanism {
+                return Err(SaslError::KeysDoNotFit);
+            }
         }
         let client_first_bare = format!("n={},r={client_nonce}", escape_username(&username));
-        let response = BASE64.encode(format!("n,,{client_first_bare}"));
+        let response = Zeroizing::new(BASE64.encode(format!("n,,{client_first_bare}")));
         self.state = State::AwaitingChallenge {
             client_first_bare,
-            password,
+            secret,
             client_nonce,
         };
         Ok(response)
@@ -175,44 +215,56 @@ impl Authenticator {
 
     /// Answers a `<challenge/>`: server-first gets the client proof; a server-final sent as a
     /// challenge is verified and answered with an empty response.
-    pub fn respond(&mut self, challenge_b64: &str) -> Result<String, SaslError> {
+    pub fn respond(&mut self, challenge_b64: &str) -> Result<Zeroizing<String>, SaslError> {
         let challenge = decode_message(challenge_b64)?;
         match std::mem::replace(&mut self.state, State::Finished) {
             State::AwaitingChallenge {
                 client_first_bare,
-                password,
+                secret,
                 client_nonce,
             } => {
-                let (response, server_signature) =
-                    self.client_final(&client_first_bare, &password, &client_nonce, &challenge)?;
+                let ClientFinal {
+                    response,
+                    server_signature,
+                    keys,
+                } = self.client_final(&client_first_bare, secret, &client_nonce, &challenge)?;
                 self.state = State::AwaitingSuccess {
                     server_signature: Some(server_signature),
+                    keys: Some(keys),
                 };
                 Ok(response)
             }
             State::AwaitingSuccess {
                 server_signature: Some(expected),
+                keys,
             } => {
                 verify_server_final(&challenge, &expected)?;
-                self.state = State::Verified;
-                Ok(String::new())
+                self.state = State::Verified { keys };
+                Ok(Zeroizing::new(String::new()))
             }
             _ => Err(SaslError::Protocol("unexpected challenge")),
         }
     }
 
-    /// Handles `<success/>` and its optional additional data. SCRAM must have proven the server.
-    pub fn finish(&mut self, additional_data_b64: Option<&str>) -> Result<(), SaslError> {
+    /// Handles `<success/>` and its optional additional data. SCRAM must have proven the server;
+    /// its keys come back to be kept for the next login (`None` for PLAIN).
+    pub fn finish(
+        &mut self,
+        additional_data_b64: Option<&str>,
+    ) -> Result<Option<ScramKeys>, SaslError> {
         match std::mem::replace(&mut self.state, State::Finished) {
             State::AwaitingSuccess {
                 server_signature: None,
+                keys,
             }
-            | State::Verified => Ok(()),
+            | State::Verified { keys } => Ok(keys),
             State::AwaitingSuccess {
                 server_signature: Some(expected),
+                keys,
             } => {
                 let data = additional_data_b64.ok_or(SaslError::ServerSignatureMismatch)?;
-                verify_server_final(&decode_message(data)?, &expected)
+                verify_server_final(&decode_message(data)?, &expected)?;
+                Ok(keys)
             }
             _ => Err(SaslError::Protocol("unexpected success")),
         }
@@ -221,10 +273,10 @@ impl Authenticator {
     fn client_final(
         &self,
         client_first_bare: &str,
-        password: &str,
+        secret: Secret,
         client_nonce: &str,
         server_first: &str,
-    ) -> Result<(String, Zeroizing<Vec<u8>>), SaslError> {
+    ) -> Result<ClientFinal, SaslError> {
         let hash = match self.mechanism {
             Mechanism::ScramSha1 => Hash::Sha1,
             Mechanism::ScramSha256 => Hash::Sha256,
@@ -250,25 +302,60 @@ impl Authenticator {
         if !(MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
             return Err(SaslError::IterationCount(iterations));
         }
-        let password = saslprep(password, SaslError::InvalidPassword)?;
-
-        let salted = hash.hi(password.as_bytes(), &salt, iterations);
+        let salted = match secret {
+            Secret::Password(password) => {
+                let password = saslprep(&password, SaslError::InvalidPassword)?;
+                hash.hi(password.as_bytes(), &salt, iterations)
+            }
+            // The server changed the salt or rounds (a new password, a rehash): the cached
+            // keys no longer prove anything, and only the password can.
+            Secret::Scram(keys) if keys.salt == salt && keys.iterations == iterations => {
+                keys.salted_password.clone()
+            }
+            Secret::Scram(_) => return Err(SaslError::KeysDoNotFit),
+        };
         let client_key = hash.hmac(&salted, b"Client Key");
         let stored_key = hash.digest(&client_key);
         let without_proof = format!("c=biws,r={nonce}");
         let auth_message = format!("{client_first_bare},{server_first},{without_proof}");
         let client_signature = hash.hmac(&stored_key, auth_message.as_bytes());
-        let proof: Vec<u8> = client_key
-            .iter()
-            .zip(client_signature.iter())
-            .map(|(k, s)| k ^ s)
-            .collect();
+        let proof: Zeroizing<Vec<u8>> = Zeroizing::new(
+            client_key
+                .iter()
+                .zip(client_signature.iter())
+                .map(|(k, s)| k ^ s)
+                .collect(),
+        );
         let server_key = hash.hmac(&salted, b"Server Key");
         let server_signature =
             Zeroizing::new(hash.hmac(&server_key, auth_message.as_bytes()).to_vec());
-        let client_final = format!("{without_proof},p={}", BASE64.encode(proof));
-        Ok((BASE64.encode(client_final), server_signature))
+        let client_final = Zeroizing::new(format!("{without_proof},p={}", BASE64.encode(&*proof)));
+        let keys = ScramKeys {
+            mechanism: self.mechanism,
+            salt,
+            iterations,
+            salted_password: salted,
+        };
+        Ok(ClientFinal {
+            response: encode_secret(client_final.as_bytes()),
+            server_signature,
+            keys,
+        })
     }
+}
+
+/// SCRAM's client-final message, the signature the server must prove, and the keys to keep.
+struct ClientFinal {
+    response: Zeroizing<String>,
+    server_signature: Zeroizing<Vec<u8>>,
+    keys: ScramKeys,
+}
+
+/// Base64 into a buffer sized up front, so no reallocation leaves an unwiped copy behind.
+fn encode_secret(bytes: &[u8]) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(bytes.len().div_ceil(3) * 4));
+    BASE64.encode_string(bytes, &mut out);
+    out
 }
 
 fn decode_message(b64: &str) -> Result<String, SaslError> {
@@ -382,6 +469,10 @@ mod tests {
         BASE64.encode(s)
     }
 
+    fn pw(p: &str) -> Secret {
+        Secret::Password(Zeroizing::new(p.into()))
+    }
+
     fn run_vector(
         mechanism: Mechanism,
         nonce: &str,
@@ -389,18 +480,35 @@ mod tests {
         client_final: &str,
         server_final: &str,
     ) {
-        let mut auth = Authenticator::new(
-            mechanism,
-            "user",
-            Zeroizing::new("pencil".into()),
-            nonce.into(),
-        );
+        let mut auth = Authenticator::new(mechanism, "user", pw("pencil"), nonce.into());
         assert_eq!(
-            auth.initial_response().unwrap(),
+            *auth.initial_response().unwrap(),
             b64(&format!("n,,n=user,r={nonce}"))
         );
-        assert_eq!(auth.respond(&b64(server_first)).unwrap(), b64(client_final));
-        assert_eq!(auth.finish(Some(&b64(server_final))), Ok(()));
+        assert_eq!(
+            *auth.respond(&b64(server_first)).unwrap(),
+            b64(client_final)
+        );
+        let keys = auth.finish(Some(&b64(server_final))).unwrap().unwrap();
+
+        // The keys alone log in again while the server keeps its salt and rounds.
+        let mut again =
+            Authenticator::new(mechanism, "user", Secret::Scram(keys.clone()), nonce.into());
+        again.initial_response().unwrap();
+        assert_eq!(
+            *again.respond(&b64(server_first)).unwrap(),
+            b64(client_final)
+        );
+        assert!(again.finish(Some(&b64(server_final))).is_ok());
+
+        // A new salt (the password changed) needs the password.
+        let mut stale = Authenticator::new(mechanism, "user", Secret::Scram(keys), nonce.into());
+        stale.initial_response().unwrap();
+        let resalted = server_first.replace(",s=", ",s=AAAA");
+        assert_eq!(
+            stale.respond(&b64(&resalted)).err(),
+            Some(SaslError::KeysDoNotFit)
+        );
     }
 
     #[test]
@@ -431,7 +539,7 @@ mod tests {
         let mut auth = Authenticator::new(
             Mechanism::ScramSha1,
             "user",
-            Zeroizing::new("pencil".into()),
+            pw("pencil"),
             "fyko+d2lbbFgONRv9qkxdawL".into(),
         );
         auth.initial_response().unwrap();
@@ -440,23 +548,23 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(
-            auth.finish(Some(&b64("v=AAAAAAAAAAAAAAAAAAAAAAAAAAA="))),
-            Err(SaslError::ServerSignatureMismatch)
+            auth.finish(Some(&b64("v=AAAAAAAAAAAAAAAAAAAAAAAAAAA=")))
+                .err(),
+            Some(SaslError::ServerSignatureMismatch)
         );
     }
 
     #[test]
     fn success_without_proof_fails_scram() {
-        let mut auth = Authenticator::new(
-            Mechanism::ScramSha256,
-            "user",
-            Zeroizing::new("pencil".into()),
-            "abc".into(),
-        );
+        let mut auth =
+            Authenticator::new(Mechanism::ScramSha256, "user", pw("pencil"), "abc".into());
         auth.initial_response().unwrap();
         auth.respond(&b64("r=abcdef,s=QSXCR+Q6sek8bf92,i=4096"))
             .unwrap();
-        assert_eq!(auth.finish(None), Err(SaslError::ServerSignatureMismatch));
+        assert_eq!(
+            auth.finish(None).err(),
+            Some(SaslError::ServerSignatureMismatch)
+        );
     }
 
     #[test]
@@ -483,12 +591,8 @@ mod tests {
             ),
         ];
         for (server_first, expected) in cases {
-            let mut auth = Authenticator::new(
-                Mechanism::ScramSha1,
-                "user",
-                Zeroizing::new("pencil".into()),
-                "abc".into(),
-            );
+            let mut auth =
+                Authenticator::new(Mechanism::ScramSha1, "user", pw("pencil"), "abc".into());
             auth.initial_response().unwrap();
             assert_eq!(
                 auth.respond(&b64(server_first)),
@@ -496,12 +600,7 @@ mod tests {
                 "{server_first}"
             );
         }
-        let mut auth = Authenticator::new(
-            Mechanism::ScramSha1,
-            "user",
-            Zeroizing::new("p".into()),
-            "abc".into(),
-        );
+        let mut auth = Authenticator::new(Mechanism::ScramSha1, "user", pw("p"), "abc".into());
         auth.initial_response().unwrap();
         assert_eq!(auth.respond("%%%"), Err(SaslError::Protocol("not base64")));
     }
@@ -509,12 +608,7 @@ mod tests {
     #[test]
     fn server_final_as_challenge_is_verified() {
         let nonce = "fyko+d2lbbFgONRv9qkxdawL";
-        let mut auth = Authenticator::new(
-            Mechanism::ScramSha1,
-            "user",
-            Zeroizing::new("pencil".into()),
-            nonce.into(),
-        );
+        let mut auth = Authenticator::new(Mechanism::ScramSha1, "user", pw("pencil"), nonce.into());
         auth.initial_response().unwrap();
         auth.respond(&b64(
             "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096",
@@ -522,49 +616,50 @@ mod tests {
         .unwrap();
         assert_eq!(
             auth.respond(&b64("v=rmF9pqV8S7suAoZWja4dJRkFsKQ=")),
-            Ok(String::new())
+            Ok(Zeroizing::new(String::new()))
         );
-        assert_eq!(auth.finish(None), Ok(()));
+        assert!(auth.finish(None).is_ok());
     }
 
     #[test]
     fn plain_encodes_authcid_and_password() {
-        let mut auth = Authenticator::new(
-            Mechanism::Plain,
-            "alice",
-            Zeroizing::new("wonder land".into()),
-            String::new(),
-        );
+        let mut auth =
+            Authenticator::new(Mechanism::Plain, "alice", pw("wonder land"), String::new());
         assert_eq!(
-            auth.initial_response().unwrap(),
+            *auth.initial_response().unwrap(),
             BASE64.encode(b"\0alice\0wonder land")
         );
-        assert_eq!(auth.finish(None), Ok(()));
+        assert!(auth.finish(None).is_ok());
     }
 
     #[test]
     fn strongest_mechanism_wins_and_plain_is_last_resort() {
         let offered = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
-            Mechanism::choose(&offered(&["PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256"])),
+            Mechanism::choose(&offered(&["PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256"]), true),
             Some(Mechanism::ScramSha256)
         );
         assert_eq!(
-            Mechanism::choose(&offered(&["SCRAM-SHA-1", "SCRAM-SHA-512", "SCRAM-SHA-256"])),
+            Mechanism::choose(
+                &offered(&["SCRAM-SHA-1", "SCRAM-SHA-512", "SCRAM-SHA-256"]),
+                true
+            ),
             Some(Mechanism::ScramSha512)
         );
         assert_eq!(
-            Mechanism::choose(&offered(&["PLAIN", "SCRAM-SHA-1"])),
+            Mechanism::choose(&offered(&["PLAIN", "SCRAM-SHA-1"]), true),
             Some(Mechanism::ScramSha1)
         );
         assert_eq!(
-            Mechanism::choose(&offered(&["PLAIN"])),
+            Mechanism::choose(&offered(&["PLAIN"]), true),
             Some(Mechanism::Plain)
         );
         assert_eq!(
-            Mechanism::choose(&offered(&["X-OAUTH2", "SCRAM-SHA-1-PLUS"])),
+            Mechanism::choose(&offered(&["X-OAUTH2", "SCRAM-SHA-1-PLUS"]), true),
             None
         );
+        // After a redirect PLAIN is never used: the new host would read the password.
+        assert_eq!(Mechanism::choose(&offered(&["PLAIN"]), false), None);
     }
 
     #[test]

@@ -12,7 +12,8 @@ use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Frame {
-    Open(StreamOpen),
+    /// RFC 7395 §3.4: the server's `<open/>`; its attributes tell the client nothing it uses.
+    Open,
     Close(StreamClose),
     Features(StreamFeatures),
     StreamError(StreamError),
@@ -22,13 +23,6 @@ pub enum Frame {
     Presence(Presence),
     /// Anything else: logged and ignored.
     Unknown(Element),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StreamOpen {
-    pub from: Option<String>,
-    pub id: Option<String>,
-    pub version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,8 +37,6 @@ pub struct StreamFeatures {
     pub bind: bool,
     /// RFC 3921 session establishment, needed only when not marked `<optional/>`.
     pub session_required: bool,
-    pub stream_management: bool,
-    pub csi: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,14 +102,11 @@ pub struct Message {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Presence {
-    pub id: Option<String>,
     pub kind: Option<String>,
     pub from: Option<Jid>,
-    pub to: Option<Jid>,
     pub show: Option<String>,
     pub status: Option<String>,
     pub priority: i8,
-    pub error: Option<StanzaError>,
 }
 
 /// RFC 6120 §8.3: a stanza-level error.
@@ -126,6 +115,21 @@ pub struct StanzaError {
     pub kind: String,
     pub condition: String,
     pub text: Option<String>,
+}
+
+impl StanzaError {
+    pub fn new(kind: &str, condition: &str) -> Self {
+        Self {
+            kind: kind.to_owned(),
+            condition: condition.to_owned(),
+            text: None,
+        }
+    }
+
+    /// An error reply without a condition we can read.
+    pub fn undefined() -> Self {
+        Self::new("cancel", "undefined-condition")
+    }
 }
 
 impl fmt::Display for StanzaError {
@@ -189,11 +193,7 @@ impl TryFrom<Element> for Frame {
 
     fn try_from(el: Element) -> Result<Self, FrameError> {
         Ok(match (el.ns.as_str(), el.name.as_str()) {
-            (ns::FRAMING, "open") => Frame::Open(StreamOpen {
-                from: el.get_attr("from").map(str::to_owned),
-                id: el.get_attr("id").map(str::to_owned),
-                version: el.get_attr("version").map(str::to_owned),
-            }),
+            (ns::FRAMING, "open") => Frame::Open,
             (ns::FRAMING, "close") => Frame::Close(StreamClose {
                 see_other_uri: el.get_attr("see-other-uri").map(str::to_owned),
             }),
@@ -242,8 +242,6 @@ fn parse_features(el: &Element) -> StreamFeatures {
         mechanisms,
         bind: el.has_child("bind", ns::BIND),
         session_required,
-        stream_management: el.has_child("sm", "urn:xmpp:sm:3"),
-        csi: el.has_child("csi", "urn:xmpp:csi:0"),
     }
 }
 
@@ -290,7 +288,7 @@ fn jid_attr(
     }
 }
 
-fn parse_iq(el: Element) -> Result<Iq, FrameError> {
+fn parse_iq(mut el: Element) -> Result<Iq, FrameError> {
     let id = el
         .get_attr("id")
         .ok_or(FrameError::MissingAttribute {
@@ -320,7 +318,15 @@ fn parse_iq(el: Element) -> Result<Iq, FrameError> {
     let from = jid_attr(&el, "iq", "from")?;
     let to = jid_attr(&el, "iq", "to")?;
     let error = parse_stanza_error(&el);
-    let payload = el.elements().find(|e| !e.is("error", ns::CLIENT)).cloned();
+    // Moved out, not copied: a payload can be a large tree (a roster, a room list).
+    let payload = el
+        .children
+        .iter()
+        .position(|n| matches!(n, xml::Node::Element(e) if !e.is("error", ns::CLIENT)))
+        .and_then(|index| match el.children.swap_remove(index) {
+            xml::Node::Element(e) => Some(e),
+            xml::Node::Text(_) => None,
+        });
     Ok(Iq {
         id,
         kind,
@@ -349,10 +355,8 @@ pub(crate) fn parse_message(el: Element) -> Result<Message, FrameError> {
 
 fn parse_presence(el: Element) -> Result<Presence, FrameError> {
     Ok(Presence {
-        id: el.get_attr("id").map(str::to_owned),
         kind: el.get_attr("type").map(str::to_owned),
         from: jid_attr(&el, "presence", "from")?,
-        to: jid_attr(&el, "presence", "to")?,
         show: el
             .get_child("show", ns::CLIENT)
             .map(|s| s.text_content().trim().to_owned()),
@@ -364,7 +368,6 @@ fn parse_presence(el: Element) -> Result<Presence, FrameError> {
             .get_child("priority", ns::CLIENT)
             .and_then(|p| p.text_content().trim().parse().ok())
             .unwrap_or(0),
-        error: parse_stanza_error(&el),
     })
 }
 
@@ -405,22 +408,6 @@ pub mod build {
         iq(IqType::Error, id, to, Some(error))
     }
 
-    /// RFC 6120 §6.4.2: `<auth/>` with the initial response ("=" when empty).
-    pub fn auth(mechanism: &str, initial_response: &str) -> Element {
-        let text = if initial_response.is_empty() {
-            "="
-        } else {
-            initial_response
-        };
-        Element::new("auth", ns::SASL)
-            .attr("mechanism", mechanism)
-            .text(text)
-    }
-
-    pub fn sasl_response(data: &str) -> Element {
-        Element::new("response", ns::SASL).text(data)
-    }
-
     pub fn bind(resource: Option<&str>) -> Element {
         let bind = Element::new("bind", ns::BIND);
         match resource {
@@ -441,14 +428,7 @@ mod tests {
     #[test]
     fn open_and_close_with_redirect() {
         let f = frame("<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='abc' version='1.0'/>");
-        assert_eq!(
-            f,
-            Frame::Open(StreamOpen {
-                from: Some("localhost".into()),
-                id: Some("abc".into()),
-                version: Some("1.0".into())
-            })
-        );
+        assert_eq!(f, Frame::Open);
         let f = frame(
             "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing' see-other-uri='wss://other/ws'/>",
         );
@@ -473,12 +453,7 @@ mod tests {
             panic!("features expected")
         };
         assert_eq!(features.mechanisms, vec!["SCRAM-SHA-1", "PLAIN"]);
-        assert!(
-            features.bind
-                && features.stream_management
-                && !features.session_required
-                && !features.csi
-        );
+        assert!(features.bind && !features.session_required);
     }
 
     #[test]
@@ -569,6 +544,5 @@ mod tests {
             panic!("iq expected")
         };
         assert_eq!(parsed.payload.unwrap(), build::bind(Some("parley")));
-        assert!(build::auth("PLAIN", "").to_xml().unwrap().contains(">=<"));
     }
 }

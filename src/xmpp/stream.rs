@@ -12,14 +12,18 @@ use super::jid::FullJid;
 use super::ns;
 use super::request::Owner;
 use super::sasl::{Authenticator, Mechanism, ScramKeys, Secret};
-use super::stanza::{build, Frame, IqType, SaslFrame, StreamFeatures, StanzaError};
+use super::stanza::{build, Frame, IqType, SaslFrame, StanzaError, StreamFeatures};
 use super::xml::Element;
 use super::Instant;
 use zeroize::Zeroizing;
 
 enum Stage {
-    AwaitingOpen { authenticated: bool },
-    AwaitingFeatures { authenticated: bool },
+    AwaitingOpen {
+        authenticated: bool,
+    },
+    AwaitingFeatures {
+        authenticated: bool,
+    },
     Authenticating(Authenticator),
     /// Bind, the legacy session and the roster are in flight (the request layer tracks them).
     Binding,
@@ -31,7 +35,7 @@ enum Stage {
 pub(crate) enum Step {
     Handled,
     /// A stanza (or unknown element) of a bound stream, for the account to route.
-    Stanza(Frame),
+    Stanza(Box<Frame>),
     /// SASL succeeded; SCRAM's keys, to log in again without the password.
     Authenticated(Option<ScramKeys>),
     Failed(SessionError),
@@ -135,10 +139,16 @@ impl Stream {
                     Err(e) => Step::Failed(e),
                 }
             }
-            (Stage::Authenticating(auth), Frame::Sasl(sasl)) => self.handle_sasl(auth, sasl, cx),
-            (stage @ (Stage::Binding | Stage::Online), frame @ (Frame::Iq(_) | Frame::Message(_) | Frame::Presence(_) | Frame::Unknown(_))) => {
+            (stage @ Stage::Authenticating(_), Frame::Sasl(sasl)) => {
                 self.stage = stage;
-                Step::Stanza(frame)
+                self.handle_sasl(sasl, cx)
+            }
+            (
+                stage @ (Stage::Binding | Stage::Online),
+                frame @ (Frame::Iq(_) | Frame::Message(_) | Frame::Presence(_) | Frame::Unknown(_)),
+            ) => {
+                self.stage = stage;
+                Step::Stanza(Box::new(frame))
             }
             (stage, Frame::Unknown(el)) => {
                 self.stage = stage;
@@ -170,9 +180,7 @@ impl Stream {
             .filter(|p| p.is("bind", ns::BIND))
             .and_then(|p| p.get_child("jid", ns::BIND))
             .and_then(|j| FullJid::new(j.text_content().trim()).ok())
-            .ok_or_else(|| {
-                SessionError::Protocol("the server bound no valid address".into())
-            })
+            .ok_or_else(|| SessionError::Protocol("the server bound no valid address".into()))
     }
 
     pub(crate) fn set_online(&mut self, cx: &mut Ctx) {
@@ -201,7 +209,12 @@ impl Stream {
         }
     }
 
-    fn start_sasl(&mut self, offered: &[String], login: &Login, cx: &mut Ctx) -> Result<(), SessionError> {
+    fn start_sasl(
+        &mut self,
+        offered: &[String],
+        login: &Login,
+        cx: &mut Ctx,
+    ) -> Result<(), SessionError> {
         let Some(secret) = login.secret else {
             return Err(SessionError::Sasl(super::sasl::SaslError::KeysDoNotFit));
         };
@@ -222,7 +235,8 @@ impl Stream {
             Secret::Password(p) => Secret::Password(p.clone()),
             Secret::Scram(keys) => Secret::Scram(keys.clone()),
         };
-        let mut auth = Authenticator::new(mechanism, login.username, secret, self.client_nonce.clone());
+        let mut auth =
+            Authenticator::new(mechanism, login.username, secret, self.client_nonce.clone());
         let response = auth.initial_response().map_err(SessionError::Sasl)?;
         send_sasl(cx, auth_frame(mechanism.name(), &response))?;
         let deadline = cx.now.plus_ms(cx.timeout_ms);
@@ -230,16 +244,16 @@ impl Stream {
         Ok(())
     }
 
-    fn handle_sasl(&mut self, mut auth: Authenticator, frame: SaslFrame, cx: &mut Ctx) -> Step {
+    fn handle_sasl(&mut self, frame: SaslFrame, cx: &mut Ctx) -> Step {
+        let Stage::Authenticating(auth) = &mut self.stage else {
+            return Step::Handled;
+        };
         match frame {
             SaslFrame::Challenge(data) => match auth.respond(&data) {
-                Ok(response) => {
-                    self.stage = Stage::Authenticating(auth);
-                    match send_sasl(cx, response_frame(&response)) {
-                        Ok(()) => Step::Handled,
-                        Err(e) => Step::Failed(e),
-                    }
-                }
+                Ok(response) => match send_sasl(cx, response_frame(&response)) {
+                    Ok(()) => Step::Handled,
+                    Err(e) => Step::Failed(e),
+                },
                 Err(e) => Step::Failed(SessionError::Sasl(e)),
             },
             // Restarting the stream drops the authenticator and any key material with it.
@@ -250,16 +264,23 @@ impl Stream {
                 }
                 Err(e) => Step::Failed(SessionError::Sasl(e)),
             },
-            SaslFrame::Failure { condition, text } => Step::Failed(if condition == "not-authorized" {
-                SessionError::WrongCredentials
-            } else {
-                SessionError::AuthFailed { condition, text }
-            }),
+            SaslFrame::Failure { condition, text } => {
+                Step::Failed(if condition == "not-authorized" {
+                    SessionError::WrongCredentials
+                } else {
+                    SessionError::AuthFailed { condition, text }
+                })
+            }
         }
     }
 
     /// RFC 6120 §7: binds a resource (and opens a legacy session where the server requires it).
-    fn start_binding(&mut self, features: &StreamFeatures, login: &Login, cx: &mut Ctx) -> Result<(), SessionError> {
+    fn start_binding(
+        &mut self,
+        features: &StreamFeatures,
+        login: &Login,
+        cx: &mut Ctx,
+    ) -> Result<(), SessionError> {
         if !features.bind {
             return Err(SessionError::Protocol(
                 "the server offers no resource binding".into(),
@@ -267,7 +288,11 @@ impl Stream {
         }
         cx.request(IqType::Set, build::bind(login.resource), Owner::Bind);
         if features.session_required {
-            cx.request(IqType::Set, Element::new("session", ns::SESSION), Owner::LegacySession);
+            cx.request(
+                IqType::Set,
+                Element::new("session", ns::SESSION),
+                Owner::LegacySession,
+            );
         }
         self.set_stage(Stage::Binding, None, cx);
         Ok(())

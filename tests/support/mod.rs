@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use parley::xmpp::entropy::Entropy;
 use parley::xmpp::jid::BareJid;
-use parley::xmpp::{ConnectionState, Instant, Session, SessionConfig};
+use parley::xmpp::{Client, ClientConfig, ConnectionState, Instant};
 use zeroize::Zeroizing;
 
 pub const CLIENT_NONCE: &str = "fyko+d2lbbFgONRv9qkxdawL";
@@ -39,11 +39,8 @@ pub fn entropy() -> Entropy {
     Entropy(bytes)
 }
 
-pub fn config(password: &str) -> SessionConfig {
-    SessionConfig::new(
-        BareJid::new("user@localhost").expect("valid JID"),
-        Zeroizing::new(password.into()),
-    )
+pub fn config() -> ClientConfig {
+    ClientConfig::new(BareJid::new("user@localhost").expect("valid JID"))
 }
 
 pub fn challenge() -> String {
@@ -80,9 +77,14 @@ pub fn frames_until_bound() -> Vec<String> {
     ]
 }
 
-/// A session that went through the whole login with an empty roster; its queues are drained.
-pub fn online_session(config: SessionConfig) -> Session {
-    let mut session = Session::new(config, entropy(), Instant(0));
+/// A client that went through the whole login with an empty roster; its queues are drained.
+pub fn online_client(config: ClientConfig) -> Client {
+    let mut session = Client::new(
+        config,
+        Zeroizing::new("pencil".into()),
+        entropy(),
+        Instant(0),
+    );
     for frame in frames_until_bound() {
         session.handle_frame(&frame, Instant(0));
     }
