@@ -7,6 +7,7 @@
 pub mod config;
 pub mod i18n;
 pub mod linkify;
+pub mod store;
 pub mod transport;
 pub mod xmpp;
 

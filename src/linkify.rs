@@ -2,8 +2,17 @@
 //!
 //! Only `https:`, `http:` and `xmpp:` become links; `javascript:`, `data:` and every other scheme
 //! stay text because they are never matched. The caller renders [`Segment::Text`] as a text node
-//! and [`Segment::Link`] as an anchor whose text is the URL itself, opened with
-//! `rel="noopener noreferrer"`.
+//! and [`Segment::Link`] as an anchor, but only once the browser's URL parser accepts it, with the
+//! parsed URL as its text whenever that differs from what was written (see the UI's `chat`).
+//!
+//! Hand-written rather than the `linkify` crate: the scheme whitelist, the stops at bidi controls
+//! and linear time on hostile input are the point, and are easier to prove here than to configure.
+//!
+//! [`neutralise_overrides`] turns bidi overrides into isolates before text is shown: an override
+//! reverses the letters after it, which is how "invoice<U+202E>fdp.exe" reads as "invoiceexe.pdf"; an
+//! isolate keeps the intended direction for right-to-left writing and reverses nothing.
+
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment<'a> {
@@ -71,7 +80,7 @@ fn link_at(text: &str, at: usize) -> Option<usize> {
     let mut end = rest.find(ends_link).unwrap_or(rest.len());
     // Trailing punctuation belongs to the sentence; a ')' stays only if it closes a '(' in the
     // link. The parentheses are counted once, so a link ending in many ')' stays linear.
-    let mut opens = rest[..end].matches('(').count();
+    let opens = rest[..end].matches('(').count();
     let mut closes = rest[..end].matches(')').count();
     while let Some(last) = rest[..end].chars().next_back() {
         let drop = match last {
@@ -82,10 +91,8 @@ fn link_at(text: &str, at: usize) -> Option<usize> {
         if !drop {
             break;
         }
-        match last {
-            ')' => closes -= 1,
-            '(' => opens -= 1,
-            _ => {}
+        if last == ')' {
+            closes -= 1;
         }
         end -= last.len_utf8();
     }
@@ -98,6 +105,24 @@ fn link_at(text: &str, at: usize) -> Option<usize> {
             .is_some_and(|host| !host.is_empty()),
     };
     has_target.then_some(end)
+}
+
+/// Replaces the bidi overrides LRO and RLO (and the PDF that ends them) with the isolates LRI,
+/// RLI and PDI: the text keeps its base direction but no run of letters is displayed reversed.
+pub fn neutralise_overrides(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\u{202D}', '\u{202E}']) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\u{202D}' => '\u{2066}',
+                '\u{202E}' => '\u{2067}',
+                '\u{202C}' => '\u{2069}',
+                c => c,
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -187,5 +212,22 @@ mod tests {
             })
             .collect();
         assert_eq!(rebuilt, text);
+    }
+
+    #[test]
+    fn overrides_become_isolates_and_plain_text_is_untouched() {
+        assert!(matches!(
+            neutralise_overrides("plain текст"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            neutralise_overrides("invoice\u{202E}fdp.exe\u{202C} ok"),
+            "invoice\u{2067}fdp.exe\u{2069} ok"
+        );
+        // An embedding (RLE) reverses nothing and may be legitimate: kept.
+        assert_eq!(
+            neutralise_overrides("a\u{202B}b\u{202C}"),
+            "a\u{202B}b\u{202C}"
+        );
     }
 }

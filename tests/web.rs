@@ -1,18 +1,23 @@
 //! In-browser tests (wasm-bindgen-test in headless Chromium): the wss-only policy in the real
-//! connect path, text-only rendering of hostile bodies and names, and the windowed roster.
+//! connect path and in redirects (against a scripted `WebSocket`), text-only rendering of hostile
+//! bodies and names, checked links, message rows keyed locally, and the windowed roster.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
 use parley::i18n::Lang;
+use parley::store::timeline::{Entry, MessageState};
 use parley::transport::policy::UrlError;
 use parley::transport::websocket::{connect, Update};
 use parley::transport::ConnectError;
-use parley::ui::chat::MessageRow;
-use parley::ui::roster::{window_range, Roster, ROW_HEIGHT};
-use parley::ui::state::{AppState, Message, MessageState};
+use parley::ui::chat::{ChatView, MessageRow};
+use parley::ui::roster::{Roster, ROW_HEIGHT};
+use parley::ui::state::AppState;
 use parley::xmpp::jid::BareJid;
-use parley::xmpp::{Direction, Event, RosterItem, SessionConfig, Subscription};
-use std::cell::Cell;
+use parley::xmpp::{
+    ChatEvent, ChatMessage, ClientConfig, Direction, Event, RosterEvent, RosterItem, SessionError,
+    Subscription,
+};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -59,11 +64,12 @@ fn count(root: &Element, selector: &str) -> u32 {
         .length()
 }
 
-fn session_config() -> SessionConfig {
-    SessionConfig::new(
-        BareJid::new("alice@localhost").expect("valid jid"),
-        Zeroizing::new("secret".into()),
-    )
+fn client_config() -> ClientConfig {
+    ClientConfig::new(BareJid::new("alice@localhost").expect("valid jid"))
+}
+
+fn password() -> Zeroizing<String> {
+    Zeroizing::new("secret".into())
 }
 
 /// Replaces `window.WebSocket` with a constructor that counts calls and throws.
@@ -86,7 +92,7 @@ fn websockets_constructed() -> f64 {
 }
 
 #[wasm_bindgen_test]
-fn ws_urls_are_refused_before_any_websocket_exists() {
+async fn ws_urls_are_refused_before_any_websocket_exists() {
     let original = patch_websocket();
     let updates = Rc::new(Cell::new(0));
     let sink = {
@@ -98,14 +104,19 @@ fn ws_urls_are_refused_before_any_websocket_exists() {
         "WS://localhost/ws",
         " ws://example.org/ ",
     ] {
-        let result = connect(url, session_config(), sink.clone());
+        let result = connect(url, client_config(), password(), sink.clone());
         assert!(
             matches!(result, Err(ConnectError::Url(UrlError::Insecure))),
             "{url}"
         );
     }
     assert!(matches!(
-        connect("https://localhost/", session_config(), sink.clone()),
+        connect(
+            "https://localhost/",
+            client_config(),
+            password(),
+            sink.clone()
+        ),
         Err(ConnectError::Url(_))
     ));
     assert_eq!(
@@ -116,34 +127,42 @@ fn ws_urls_are_refused_before_any_websocket_exists() {
     // The patch is effective: a wss:// URL does reach the constructor.
     let result = connect(
         "wss://localhost:1/xmpp-websocket",
-        session_config(),
+        client_config(),
+        password(),
         sink.clone(),
     );
     assert!(matches!(result, Err(ConnectError::Browser(ref e)) if e.contains("blocked by test")));
     assert_eq!(websockets_constructed(), 1.0);
+    js_sys::Reflect::set(&js_sys::global(), &"WebSocket".into(), &original).expect("restore");
+    // Refusals are returned, not reported later: nothing arrives once the event loop has run.
+    sleep(50).await;
     assert_eq!(
         updates.get(),
         0,
         "a refused connection reports nothing asynchronously"
     );
-    js_sys::Reflect::set(&js_sys::global(), &"WebSocket".into(), &original).expect("restore");
 }
 
 /// Mounts one incoming message row, as mallory sent it, in a fresh test root.
 async fn mount_incoming(body: &str) -> (HtmlElement, impl Drop) {
     let root = test_root();
-    let message = Message {
+    let entry = Entry {
+        seq: 1,
         id: "m1".into(),
-        from: "mallory@localhost".into(),
         direction: Direction::In,
         body: body.into(),
         state: MessageState::Received,
         time: 1_031_699_305_000,
     };
-    let handle = leptos::mount::mount_to(
-        root.clone(),
-        move || view! { <MessageRow message=message.clone()/> },
-    );
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <MessageRow
+                entry=entry.clone()
+                from="mallory@localhost".to_owned()
+                peer="mallory@localhost".to_owned()
+            />
+        }
+    });
     sleep(0).await;
     (root, handle)
 }
@@ -172,9 +191,13 @@ async fn hostile_message_bodies_render_as_text() {
         time.get_attribute("datetime").as_deref(),
         Some("2002-09-10T23:08:25.000Z")
     );
-    assert!(time
-        .text_content()
-        .is_some_and(|t| t.contains("2002") || t.contains(':')));
+    // An old message shows its day and month as well as the time (in English here).
+    let label = time.text_content().unwrap_or_default();
+    assert!(
+        label.contains("Sep") && (label.contains("10") || label.contains("11")),
+        "{label:?}"
+    );
+    assert!(label.contains(":08"), "{label:?}");
     drop(handle);
 }
 
@@ -230,7 +253,10 @@ async fn roster_of_5000_renders_only_visible_rows() {
     ));
     root.append_child(&style).expect("style");
     let state = AppState::new(Lang::En);
-    state.apply(0, Update::Event(Event::Roster(contacts(5000))));
+    state.apply(
+        0,
+        Update::Event(Event::Roster(RosterEvent::Loaded(contacts(5000)))),
+    );
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(state);
         view! { <Roster/> }
@@ -276,10 +302,248 @@ async fn roster_of_5000_renders_only_visible_rows() {
 }
 
 #[wasm_bindgen_test]
-fn window_range_covers_viewport_and_clamps() {
-    assert_eq!(window_range(0, 0, 800), (0, 0));
-    let (first, last) = window_range(5000, ROW_HEIGHT * 1000, 520);
-    assert!((990..=1000).contains(&first), "{first}");
-    assert!((1010..=1030).contains(&last), "{last}");
-    assert_eq!(window_range(10, ROW_HEIGHT * 1000, 520), (10, 10));
+async fn links_show_where_they_go_or_are_not_links() {
+    // A Cyrillic "а" in the host: the anchor shows the punycode the browser will visit.
+    let (root, handle) = mount_incoming("pay at https://b\u{430}nk.example/login now").await;
+    let link = root.query_selector("a").expect("selector").expect("a link");
+    let href = link.get_attribute("href").unwrap_or_default();
+    assert!(href.starts_with("https://xn--"), "{href}");
+    assert_eq!(link.text_content().as_deref(), Some(href.as_str()));
+    drop(handle);
+
+    // Credentials make "bank.example" look like the host: not a link at all.
+    let (root, handle) = mount_incoming("https://bank.example@evil.example/").await;
+    assert_eq!(count(&root, "a"), 0);
+    drop(handle);
+
+    // A right-to-left override cannot reverse the text after it.
+    let (root, handle) = mount_incoming("invoice\u{202E}fdp.exe").await;
+    let text = root
+        .query_selector("[data-testid=message-body]")
+        .expect("selector")
+        .expect("body")
+        .text_content()
+        .unwrap_or_default();
+    assert!(!text.contains('\u{202E}'), "{text:?}");
+    assert!(text.contains("\u{2067}fdp.exe"), "{text:?}");
+    drop(handle);
+}
+
+fn chat(id: &str, body: &str) -> Update {
+    Update::Event(Event::Chat(ChatEvent::Message(ChatMessage {
+        id: id.into(),
+        peer: BareJid::new("bob@localhost").expect("valid jid"),
+        direction: Direction::In,
+        body: body.into(),
+        sent_at: None,
+    })))
+}
+
+#[wasm_bindgen_test]
+async fn rows_are_keyed_locally_so_repeated_ids_lose_nothing() {
+    let root = test_root();
+    let state = AppState::new(Lang::En);
+    let bob = BareJid::new("bob@localhost").expect("valid jid");
+    state.apply(
+        0,
+        Update::Event(Event::Roster(RosterEvent::Loaded(vec![RosterItem {
+            jid: bob.clone(),
+            name: Some("Bob".into()),
+            subscription: Subscription::Both,
+            ask_pending: false,
+            groups: Vec::new(),
+        }]))),
+    );
+    // A sloppy (or hostile) sender reuses one id for different messages.
+    state.apply(0, chat("same", "first"));
+    state.apply(0, chat("same", "second"));
+    state.apply(0, chat("other", "third"));
+    state.chats.sent(
+        ChatMessage {
+            id: "same".into(),
+            peer: bob.clone(),
+            direction: Direction::Out,
+            body: "mine".into(),
+            sent_at: None,
+        },
+        true,
+    );
+    state.chats.open.set(Some(bob.clone()));
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(state);
+        view! { <ChatView peer=bob.clone()/> }
+    });
+    sleep(50).await;
+    let bodies: Vec<String> = {
+        let nodes = root
+            .query_selector_all("[data-testid=message-body]")
+            .expect("selector");
+        (0..nodes.length())
+            .filter_map(|i| nodes.item(i).and_then(|n| n.text_content()))
+            .map(|t| t.trim().to_owned())
+            .collect()
+    };
+    assert_eq!(bodies, ["first", "second", "third", "mine"]);
+    assert_eq!(
+        count(&root, "[data-testid=message][data-state=pending]"),
+        1,
+        "ours waits for the server"
+    );
+    drop(handle);
+}
+
+/// Installs a scripted `WebSocket`: each socket is recorded, opens with the `xmpp` subprotocol,
+/// and answers each frame from `script(url, frame)` (a JS function returning a frame or null).
+fn script_websocket(script: &str) -> JsValue {
+    let global = js_sys::global();
+    let original = js_sys::Reflect::get(&global, &"WebSocket".into()).expect("WebSocket exists");
+    let install = js_sys::Function::new_no_args(&format!(
+        "const script = {script};
+         globalThis.__parleySockets = [];
+         globalThis.WebSocket = class {{
+           constructor(url, protocol) {{
+             this.url = url; this.protocol = ''; this.readyState = 0; this.sent = [];
+             globalThis.__parleySockets.push(this);
+             setTimeout(() => {{ this.readyState = 1; this.protocol = 'xmpp'; this.onopen && this.onopen(); }}, 0);
+           }}
+           send(frame) {{
+             this.sent.push(frame);
+             const answer = script(this.url, frame);
+             if (answer) setTimeout(() => this.onmessage && this.onmessage({{ data: answer }}), 0);
+           }}
+           close() {{ this.readyState = 3; }}
+         }};"
+    ));
+    install
+        .call0(&JsValue::NULL)
+        .expect("install the scripted WebSocket");
+    original
+}
+
+fn sockets() -> Vec<(String, Vec<String>)> {
+    let list = js_sys::Reflect::get(&js_sys::global(), &"__parleySockets".into())
+        .expect("sockets")
+        .unchecked_into::<js_sys::Array>();
+    list.iter()
+        .map(|socket| {
+            let url = js_sys::Reflect::get(&socket, &"url".into())
+                .ok()
+                .and_then(|u| u.as_string())
+                .unwrap_or_default();
+            let sent = js_sys::Reflect::get(&socket, &"sent".into())
+                .expect("sent")
+                .unchecked_into::<js_sys::Array>()
+                .iter()
+                .filter_map(|f| f.as_string())
+                .collect();
+            (url, sent)
+        })
+        .collect()
+}
+
+/// Connects to the scripted server and collects what the driver reports.
+async fn run_scripted(script: &str) -> (Vec<(String, Vec<String>)>, Vec<Update>) {
+    let original = script_websocket(script);
+    let updates = Rc::new(RefCell::new(Vec::new()));
+    let sink = {
+        let updates = updates.clone();
+        move |u: Update| updates.borrow_mut().push(u)
+    };
+    let account = connect(
+        "wss://localhost:5444/xmpp-websocket",
+        client_config(),
+        password(),
+        sink,
+    )
+    .expect("connect");
+    sleep(200).await;
+    drop(account);
+    js_sys::Reflect::set(&js_sys::global(), &"WebSocket".into(), &original).expect("restore");
+    let updates = updates.borrow().clone();
+    (sockets(), updates)
+}
+
+const REDIRECT_TO: &str =
+    "(target) => (url, frame) => frame.startsWith('<open') && url.endsWith(':5444/xmpp-websocket')
+    ? `<close xmlns='urn:ietf:params:xml:ns:xmpp-framing' see-other-uri='${target}'/>`
+    : frame.startsWith('<open')
+      ? `<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='s2' version='1.0'/>`
+      : null";
+
+#[wasm_bindgen_test]
+async fn a_redirect_to_another_host_is_refused() {
+    let script = format!("({REDIRECT_TO})('wss://evil.example/xmpp')");
+    let (sockets, updates) = run_scripted(&script).await;
+    assert_eq!(sockets.len(), 1, "no socket to evil.example: {sockets:?}");
+    assert!(
+        updates.iter().any(|u| matches!(
+            u,
+            Update::Disconnected(Some(ConnectError::RedirectRefused(UrlError::ForeignHost(h)))) if h == "evil.example"
+        )),
+        "{updates:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_redirect_on_the_same_host_is_followed_once_without_plain() {
+    // The second endpoint opens a stream and offers PLAIN only.
+    let script = format!(
+        "(() => {{ const redirect = ({REDIRECT_TO})('wss://localhost:5445/other');
+           return (url, frame) => url.endsWith('/other') && frame.startsWith('<open')
+             ? `<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='s2' version='1.0'/>`
+             : redirect(url, frame); }})()"
+    );
+    let original = script_websocket(&script);
+    let updates = Rc::new(RefCell::new(Vec::new()));
+    let sink = {
+        let updates = updates.clone();
+        move |u: Update| updates.borrow_mut().push(u)
+    };
+    let account = connect(
+        "wss://localhost:5444/xmpp-websocket",
+        client_config(),
+        password(),
+        sink,
+    )
+    .expect("connect");
+    sleep(100).await;
+    // Now the second server's features: PLAIN only.
+    let list = js_sys::Reflect::get(&js_sys::global(), &"__parleySockets".into())
+        .expect("sockets")
+        .unchecked_into::<js_sys::Array>();
+    assert_eq!(list.length(), 2, "the redirect was followed");
+    let second = list.get(1);
+    let onmessage = js_sys::Reflect::get(&second, &"onmessage".into())
+        .expect("handler")
+        .unchecked_into::<js_sys::Function>();
+    let features = js_sys::Object::new();
+    js_sys::Reflect::set(
+        &features,
+        &"data".into(),
+        &"<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms \
+          xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>"
+            .into(),
+    )
+    .expect("data");
+    onmessage.call1(&second, &features).expect("deliver");
+    sleep(50).await;
+    drop(account);
+    js_sys::Reflect::set(&js_sys::global(), &"WebSocket".into(), &original).expect("restore");
+    let sockets = sockets();
+    assert_eq!(sockets[1].0, "wss://localhost:5445/other");
+    assert!(
+        !sockets[1].1.iter().any(|f| f.contains("PLAIN")),
+        "PLAIN never goes to a host we were sent to: {:?}",
+        sockets[1].1
+    );
+    assert!(
+        updates.borrow().iter().any(|u| matches!(
+            u,
+            Update::Disconnected(Some(ConnectError::Session(
+                SessionError::NoSupportedMechanism { .. }
+            )))
+        )),
+        "{:?}",
+        updates.borrow()
+    );
 }

@@ -42,7 +42,7 @@ pub(super) fn text(key: Key) -> &'static str {
         MessagePlaceholder => "Write a message…",
         Send => "Send",
         Dismiss => "Dismiss",
-        MessageFailed => "A message could not be delivered",
+        MessageFailed => "A message could not be delivered:",
         Notifications => "Notifications",
         MissingPassword => "Enter your password.",
         ErrWrongCredentials => "Wrong address or password. Check both and try again.",
@@ -74,7 +74,7 @@ pub(super) fn text(key: Key) -> &'static str {
         ErrAddressInvalid => "This is not a valid address",
         ErrUrlInsecure => "Unencrypted ws:// connections are refused. Use a wss:// address.",
         ErrUrlNotWebSocket => "This is not a WebSocket address; use wss://. The scheme was",
-        ErrUrlMalformed => "The WebSocket address is malformed",
+        ErrUrlMalformed => "The WebSocket address is malformed.",
         ErrInsecurePage => {
             "This page was not loaded securely (https), so Parley will not send your password from it. Open it over https."
         }
@@ -100,7 +100,7 @@ pub(super) fn text(key: Key) -> &'static str {
         SubscriptionRequestText => "wants to add you as a contact",
         Approve => "Accept",
         Deny => "Decline",
-        RosterChangeFailed => "The contact list could not be changed",
+        RosterChangeFailed => "The contact list could not be changed:",
         ErrNotXmpp => "This address answers, but not as an XMPP server over WebSocket (no “xmpp” subprotocol). Check the WebSocket address.",
         RenameContact => "Rename",
         RemoveContact => "Remove",
@@ -117,5 +117,19 @@ pub(super) fn text(key: Key) -> &'static str {
         ErrJidTooLong => "A part of the address is longer than 1023 bytes.",
         ErrJidForbiddenCharacter => "The address contains a character that is not allowed",
         ErrJidInvalidDomain => "The domain is not a valid host name.",
+        ErrRedirectForeignHost => "It points to another server",
+        MessageRequests => "Message requests",
+        MessageRequestExplained => "This person is not in your contacts. Accept to move the conversation to your chats, or delete it.",
+        AcceptRequest => "Accept",
+        DeleteRequest => "Delete",
+        JumpToLatest => "Jump to the latest",
+        MessageNotDelivered => "Not delivered:",
+        MessageUnconfirmed => "Not confirmed: the connection was lost before the server confirmed this message, so it may not have arrived.",
+        Reconnect => "Reconnect",
+        SignInAgain => "Sign in again",
+        DeliveryNoRecipient => "the address is unknown or cannot receive messages now.",
+        DeliveryTimeout => "the recipient's server did not answer in time.",
+        DeliveryNotAllowed => "the recipient's server does not allow it.",
+        DeliveryRefused => "the recipient's server refused it.",
     }
 }

@@ -42,7 +42,7 @@ pub(super) fn text(key: Key) -> &'static str {
         MessagePlaceholder => "Écrivez un message…",
         Send => "Envoyer",
         Dismiss => "Fermer",
-        MessageFailed => "Un message n’a pas pu être remis",
+        MessageFailed => "Un message n’a pas pu être remis\u{a0}:",
         Notifications => "Notifications",
         MissingPassword => "Saisissez votre mot de passe.",
         ErrWrongCredentials => "Adresse ou mot de passe incorrect. Vérifiez-les et réessayez.",
@@ -74,7 +74,7 @@ pub(super) fn text(key: Key) -> &'static str {
         ErrAddressInvalid => "Cette adresse n’est pas valide",
         ErrUrlInsecure => "Les connexions ws:// non chiffrées sont refusées. Utilisez une adresse wss://.",
         ErrUrlNotWebSocket => "Ce n’est pas une adresse WebSocket ; utilisez wss://. Le schéma était",
-        ErrUrlMalformed => "L’adresse WebSocket est mal formée",
+        ErrUrlMalformed => "L’adresse WebSocket est mal formée.",
         ErrInsecurePage => {
             "Cette page n’a pas été chargée de façon sûre (https) : Parley n’y enverra pas votre mot de passe. Ouvrez-la en https."
         }
@@ -104,7 +104,7 @@ pub(super) fn text(key: Key) -> &'static str {
         SubscriptionRequestText => "souhaite vous ajouter à ses contacts",
         Approve => "Accepter",
         Deny => "Refuser",
-        RosterChangeFailed => "La liste de contacts n’a pas pu être modifiée",
+        RosterChangeFailed => "La liste de contacts n’a pas pu être modifiée\u{a0}:",
         ErrNotXmpp => "Cette adresse répond, mais pas comme un serveur XMPP sur WebSocket (pas de sous-protocole « xmpp »). Vérifiez l’adresse WebSocket.",
         RenameContact => "Renommer",
         RemoveContact => "Supprimer",
@@ -121,5 +121,19 @@ pub(super) fn text(key: Key) -> &'static str {
         ErrJidTooLong => "Une partie de l’adresse dépasse 1023 octets.",
         ErrJidForbiddenCharacter => "L’adresse contient un caractère interdit",
         ErrJidInvalidDomain => "Le domaine n’est pas un nom d’hôte valide.",
+        ErrRedirectForeignHost => "Elle mène vers un autre serveur",
+        MessageRequests => "Demandes de discussion",
+        MessageRequestExplained => "Cette personne ne fait pas partie de vos contacts. Acceptez pour placer la conversation avec les autres, ou supprimez-la.",
+        AcceptRequest => "Accepter",
+        DeleteRequest => "Supprimer",
+        JumpToLatest => "Aller aux derniers messages",
+        MessageNotDelivered => "Non distribué\u{a0}:",
+        MessageUnconfirmed => "Non confirmé\u{a0}: la connexion a été perdue avant que le serveur confirme ce message\u{a0}; il n’est peut-être pas arrivé.",
+        Reconnect => "Se reconnecter",
+        SignInAgain => "Se reconnecter avec le mot de passe",
+        DeliveryNoRecipient => "l’adresse est inconnue ou ne peut pas recevoir de messages pour l’instant.",
+        DeliveryTimeout => "le serveur du destinataire n’a pas répondu à temps.",
+        DeliveryNotAllowed => "le serveur du destinataire ne l’autorise pas.",
+        DeliveryRefused => "le serveur du destinataire l’a refusé.",
     }
 }

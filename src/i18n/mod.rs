@@ -190,6 +190,20 @@ keys! {
     ErrJidTooLong,
     ErrJidForbiddenCharacter,
     ErrJidInvalidDomain,
+    ErrRedirectForeignHost,
+    MessageRequests,
+    MessageRequestExplained,
+    AcceptRequest,
+    DeleteRequest,
+    JumpToLatest,
+    MessageNotDelivered,
+    MessageUnconfirmed,
+    Reconnect,
+    SignInAgain,
+    DeliveryNoRecipient,
+    DeliveryTimeout,
+    DeliveryNotAllowed,
+    DeliveryRefused,
 }
 
 /// The text of `key` in `lang`.
@@ -307,7 +321,8 @@ pub fn describe_url_error(lang: Lang, error: &UrlError) -> String {
     match error {
         UrlError::Insecure => t(lang, Key::ErrUrlInsecure).to_owned(),
         UrlError::NotWebSocket(scheme) => with_detail(lang, Key::ErrUrlNotWebSocket, scheme),
-        UrlError::Malformed(why) => with_detail(lang, Key::ErrUrlMalformed, why),
+        UrlError::Malformed(_) => t(lang, Key::ErrUrlMalformed).to_owned(),
+        UrlError::ForeignHost(host) => with_detail(lang, Key::ErrRedirectForeignHost, host),
     }
 }
 
@@ -355,6 +370,29 @@ pub fn describe_send_error(lang: Lang, error: &SendError) -> String {
     }
 }
 
+/// Why a message (or a roster change) failed, from the stanza error's condition (RFC 6120
+/// §8.3.3), in Parley's words. The error's text is the sender's and is never used here.
+pub fn describe_delivery_failure(lang: Lang, condition: &str) -> &'static str {
+    let key = match condition {
+        "service-unavailable"
+        | "recipient-unavailable"
+        | "item-not-found"
+        | "gone"
+        | "remote-server-not-found"
+        | "redirect"
+        | "jid-malformed" => Key::DeliveryNoRecipient,
+        "remote-server-timeout" => Key::DeliveryTimeout,
+        "forbidden"
+        | "not-allowed"
+        | "not-authorized"
+        | "registration-required"
+        | "subscription-required"
+        | "policy-violation" => Key::DeliveryNotAllowed,
+        _ => Key::DeliveryRefused,
+    };
+    t(lang, key)
+}
+
 pub fn describe_entropy_error(lang: Lang, _error: &EntropyUnavailable) -> String {
     t(lang, Key::ErrEntropy).to_owned()
 }
@@ -376,6 +414,7 @@ pub fn describe_connect_error(lang: Lang, error: &ConnectError) -> String {
         }
         ConnectError::TooManyRedirects => t(lang, Key::ErrTooManyRedirects).to_owned(),
         ConnectError::Session(e) => describe_session_error(lang, e),
+        ConnectError::NeedsPassword => t(lang, Key::ErrSaslKeysDoNotFit).to_owned(),
         ConnectError::Browser(what) => with_detail(lang, Key::ErrBrowser, what),
     }
 }
@@ -435,6 +474,19 @@ mod tests {
             let text = describe_session_error(lang, &e);
             assert!(text.starts_with(t(lang, Key::ErrStream)), "{text}");
             assert!(text.ends_with("system-shutdown — <b>bye</b>"), "{text}");
+        }
+    }
+
+    #[test]
+    fn delivery_failures_are_described_in_our_words_only() {
+        for lang in Lang::ALL {
+            assert_eq!(
+                describe_delivery_failure(lang, "service-unavailable"),
+                t(lang, Key::DeliveryNoRecipient)
+            );
+            // An unknown condition is not echoed: a peer chooses it.
+            let text = describe_delivery_failure(lang, "Your session expired, sign in at evil");
+            assert_eq!(text, t(lang, Key::DeliveryRefused));
         }
     }
 

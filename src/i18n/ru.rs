@@ -42,7 +42,7 @@ pub(super) fn text(key: Key) -> &'static str {
         MessagePlaceholder => "Напишите сообщение…",
         Send => "Отправить",
         Dismiss => "Закрыть",
-        MessageFailed => "Сообщение не удалось доставить",
+        MessageFailed => "Сообщение не удалось доставить:",
         Notifications => "Уведомления",
         MissingPassword => "Введите пароль.",
         ErrWrongCredentials => "Неверный адрес или пароль. Проверьте их и попробуйте снова.",
@@ -74,7 +74,7 @@ pub(super) fn text(key: Key) -> &'static str {
         ErrAddressInvalid => "Это неправильный адрес",
         ErrUrlInsecure => "Незашифрованные соединения ws:// запрещены. Используйте адрес wss://.",
         ErrUrlNotWebSocket => "Это не адрес WebSocket; используйте wss://. Указана схема",
-        ErrUrlMalformed => "Адрес WebSocket записан неверно",
+        ErrUrlMalformed => "Адрес WebSocket записан неверно.",
         ErrInsecurePage => {
             "Страница загружена без защиты (не по https), поэтому Parley не будет отправлять с неё пароль. Откройте её по https."
         }
@@ -102,7 +102,7 @@ pub(super) fn text(key: Key) -> &'static str {
         SubscriptionRequestText => "хочет добавить вас в контакты",
         Approve => "Принять",
         Deny => "Отклонить",
-        RosterChangeFailed => "Не удалось изменить список контактов",
+        RosterChangeFailed => "Не удалось изменить список контактов:",
         ErrNotXmpp => "По этому адресу отвечает не XMPP-сервер по WebSocket (нет подпротокола «xmpp»). Проверьте адрес WebSocket.",
         RenameContact => "Переименовать",
         RemoveContact => "Удалить",
@@ -119,5 +119,19 @@ pub(super) fn text(key: Key) -> &'static str {
         ErrJidTooLong => "Часть адреса длиннее 1023 байт.",
         ErrJidForbiddenCharacter => "В адресе недопустимый символ",
         ErrJidInvalidDomain => "Домен не является допустимым именем узла.",
+        ErrRedirectForeignHost => "Он ведёт на другой сервер",
+        MessageRequests => "Запросы на переписку",
+        MessageRequestExplained => "Этого человека нет в ваших контактах. Примите беседу, чтобы перенести её к остальным, или удалите её.",
+        AcceptRequest => "Принять",
+        DeleteRequest => "Удалить",
+        JumpToLatest => "К последним сообщениям",
+        MessageNotDelivered => "Не доставлено:",
+        MessageUnconfirmed => "Не подтверждено: соединение прервалось раньше, чем сервер подтвердил это сообщение, поэтому оно могло не дойти.",
+        Reconnect => "Переподключиться",
+        SignInAgain => "Войти снова",
+        DeliveryNoRecipient => "адрес неизвестен или сейчас не может принимать сообщения.",
+        DeliveryTimeout => "сервер получателя не ответил вовремя.",
+        DeliveryNotAllowed => "сервер получателя этого не разрешает.",
+        DeliveryRefused => "сервер получателя отказал.",
     }
 }

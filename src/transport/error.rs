@@ -24,6 +24,8 @@ pub enum ConnectError {
     /// A second redirect: followed once only, so a server cannot bounce the client around.
     TooManyRedirects,
     Session(SessionError),
+    /// Reconnecting needs the password: nothing was kept (signed out, or the keys were refused).
+    NeedsPassword,
     /// The browser threw while creating the WebSocket; its message, verbatim.
     Browser(String),
 }
@@ -42,6 +44,7 @@ impl fmt::Display for ConnectError {
             Self::RedirectRefused(e) => write!(f, "refused the server's redirect: {e}"),
             Self::TooManyRedirects => f.write_str("the server redirected more than once"),
             Self::Session(e) => e.fmt(f),
+            Self::NeedsPassword => f.write_str("sign in again with your password"),
             Self::Browser(e) => write!(f, "the browser refused the connection: {e}"),
         }
     }

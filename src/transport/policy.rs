@@ -11,6 +11,8 @@ pub enum UrlError {
     /// Any scheme other than `wss`.
     NotWebSocket(String),
     Malformed(&'static str),
+    /// A redirect to a host that is neither the current one nor the account's domain.
+    ForeignHost(String),
 }
 
 impl fmt::Display for UrlError {
@@ -23,6 +25,7 @@ impl fmt::Display for UrlError {
                 write!(f, "'{scheme}' is not a WebSocket address; use wss://")
             }
             Self::Malformed(why) => write!(f, "the WebSocket address is malformed ({why})"),
+            Self::ForeignHost(host) => write!(f, "{host} is not this server"),
         }
     }
 }
@@ -54,6 +57,36 @@ pub fn check_websocket_url(url: &str) -> Result<String, UrlError> {
     Ok(url.to_owned())
 }
 
+/// The host of a URL that passed [`check_websocket_url`], lowercased, without the port.
+fn host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    match authority.strip_prefix('[') {
+        // An IPv6 literal keeps its brackets: the port comes after them.
+        Some(v6) => v6
+            .split_once(']')
+            .map_or(authority, |(inner, _)| &authority[..inner.len() + 2]),
+        None => authority.split(':').next().unwrap_or(authority),
+    }
+}
+
+/// RFC 7395 §3.6.1 `see-other-uri`: a redirect is followed only to `wss://` on the host we are
+/// connected to or on the account's own domain, so a compromised or hostile endpoint cannot send
+/// the login (and SCRAM's proof) anywhere it likes.
+pub fn check_redirect(
+    current: &str,
+    target: &str,
+    account_domain: &str,
+) -> Result<String, UrlError> {
+    let target = check_websocket_url(target)?;
+    let to = host(&target).to_ascii_lowercase();
+    if to == host(current).to_ascii_lowercase() || to == account_domain.to_ascii_lowercase() {
+        Ok(target)
+    } else {
+        Err(UrlError::ForeignHost(to.chars().take(64).collect()))
+    }
+}
+
 /// Why the login is refused before connecting, apart from the URL itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContextError {
@@ -70,6 +103,29 @@ impl fmt::Display for ContextError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirects_stay_on_this_host_or_the_account_domain() {
+        let here = "wss://xmpp.example.org:5443/ws";
+        assert_eq!(
+            check_redirect(here, "wss://XMPP.example.org/other", "example.org").unwrap(),
+            "wss://XMPP.example.org/other"
+        );
+        assert!(check_redirect(here, "wss://example.org:443/ws", "example.org").is_ok());
+        assert_eq!(
+            check_redirect(here, "wss://evil.example/ws", "example.org"),
+            Err(UrlError::ForeignHost("evil.example".into()))
+        );
+        assert_eq!(
+            check_redirect(here, "ws://xmpp.example.org/ws", "example.org"),
+            Err(UrlError::Insecure)
+        );
+        // The host is what comes before the port, not a prefix match.
+        assert!(
+            check_redirect(here, "wss://xmpp.example.org.evil.example/", "example.org").is_err()
+        );
+        assert!(check_redirect("wss://[::1]:5443/ws", "wss://[::1]/x", "localhost").is_ok());
+    }
 
     #[test]
     fn wss_is_accepted() {

@@ -1,25 +1,29 @@
-//! The browser driver of RFC 7395: one `WebSocket` (subprotocol `xmpp`) feeding one sans-IO
-//! [`Session`], plus XEP-0156 discovery over `fetch`.
+//! The browser driver of RFC 7395: WebSockets (subprotocol `xmpp`) feeding one sans-IO
+//! [`Client`], plus XEP-0156 discovery over `fetch`.
 //!
-//! Each received text frame goes to [`Session::handle_frame`]; after every input the driver drains
-//! [`Session::poll_transmit`] into the socket and [`Session::poll_event`] into the application's
-//! sink, and re-arms one `setTimeout` for [`Session::poll_timeout`]. The clock is
-//! `performance.now()` in milliseconds.
+//! The [`Account`] outlives its sockets: when one closes, the client keeps the roster and the kept
+//! credentials, and [`Account::reconnect`] opens another. Each received text frame goes to
+//! [`Client::handle_frame`] (its length checked before it is copied out of JavaScript); after every
+//! input the driver drains [`Client::poll_transmit`] into the socket and [`Client::poll_event`]
+//! into the application's sink, and re-arms one `setTimeout` for [`Client::poll_timeout`]. The
+//! clock is `performance.now()` in milliseconds.
+//!
+//! `web_sys::WebSocket` is used directly rather than gloo-net's wrapper: the driver must read the
+//! negotiated subprotocol (RFC 7395 §3.1) and the close frame's code and reason, which gloo-net
+//! does not expose.
 //!
 //! Every URL passes [`check_websocket_url`] before a socket exists, and [`connect`] refuses an
 //! insecure page first; both checks return synchronously, so a refused URL never reaches web-sys.
-//! A `see-other-uri` redirect (RFC 7395 §3.6.1) to a `wss://` URL is followed once, with a fresh
-//! session; anything else ends the connection with an error.
+//! A `see-other-uri` redirect (RFC 7395 §3.6.1) is followed once, only to `wss://` on the same host
+//! or the account's domain ([`check_redirect`]), and never with PLAIN.
 
 use super::discovery::{host_meta_urls, websocket_from_host_meta, DiscoveryError};
-use super::policy::{check_websocket_url, ContextError};
+use super::policy::{check_redirect, check_websocket_url, ContextError};
 use super::ConnectError;
 use crate::xmpp::entropy::Entropy;
-use crate::xmpp::jid::BareJid;
-use crate::xmpp::message::SendError;
 use crate::xmpp::{
-    Availability, ChatMessage, ConnectionState, Event, Instant, Session, SessionConfig,
-    SessionError,
+    Client, ClientConfig, CloseReason, ConnectionEvent, ConnectionState, Event, Instant,
+    ReconnectError, SessionError,
 };
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -27,46 +31,49 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    CloseEvent, MessageEvent, RequestCredentials, RequestInit, RequestMode, Response, WebSocket,
+    AbortController, CloseEvent, MessageEvent, ReadableStreamDefaultReader, RequestCredentials,
+    RequestInit, RequestMode, Response, WebSocket,
 };
 use zeroize::Zeroizing;
 
 /// The WebSocket subprotocol of RFC 7395 §3.1.
 pub const SUBPROTOCOL: &str = "xmpp";
+/// How long a host-meta or config.json fetch may take.
+const FETCH_TIMEOUT_MS: i32 = 10_000;
+/// The largest host-meta or config.json read; real ones are under 2 KB.
+const FETCH_MAX_BYTES: usize = 64 * 1024;
 
 /// What the driver reports to the application.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Update {
-    /// A session event; never [`Event::Closed`], which becomes [`Update::Ended`].
+    /// A core event; never a connection's `Closed`, which becomes [`Update::Disconnected`].
     Event(Event),
-    /// The connection is over; `None` is the clean close we asked for.
-    Ended(Option<ConnectError>),
+    /// The connection is over; the account remains. `None` is the clean close we asked for.
+    Disconnected(Option<ConnectError>),
 }
 
-/// A handle on the running connection. Cloning shares it.
+/// The account and its current connection. Cloning shares it.
 #[derive(Clone)]
-pub struct Connection {
+pub struct Account {
     inner: Rc<RefCell<Inner>>,
 }
 
 struct Inner {
+    client: Client,
     link: Option<Link>,
     sink: Rc<dyn Fn(Update)>,
-    account: BareJid,
-    resource: Option<String>,
-    max_frame_bytes: usize,
-    timeout_ms: u64,
-    /// Kept only until the session is online, to log in again after a redirect; then wiped.
-    redirect_password: Option<Zeroizing<String>>,
+    /// Where the next connection goes: the endpoint, or where a redirect pointed.
+    url: String,
     redirected: bool,
-    online: bool,
+    max_frame_bytes: usize,
 }
 
-/// One socket and the session speaking over it. Dropping it detaches the handlers.
+/// One socket. Dropping it detaches the handlers and closes it.
 struct Link {
     ws: WebSocket,
-    session: Session,
     timer: Option<i32>,
+    /// The stream was opened on this socket (else a close means the server was unreachable).
+    heard: bool,
     _on_open: Closure<dyn FnMut()>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
@@ -86,7 +93,7 @@ impl Drop for Link {
     }
 }
 
-/// `performance.now()` as the session's clock.
+/// `performance.now()` as the core's clock.
 pub fn now() -> Instant {
     let ms = web_sys::window()
         .and_then(|w| w.performance())
@@ -103,124 +110,85 @@ pub fn check_page_context() -> Result<(), ConnectError> {
     }
 }
 
-/// Checks the page and the URL, then opens the socket and starts the session. Every refusal is
-/// returned before a `WebSocket` is constructed.
+/// Checks the page and the URL, then opens the socket and starts the account's first login.
+/// Every refusal is returned before a `WebSocket` is constructed.
 pub fn connect(
     url: &str,
-    config: SessionConfig,
+    config: ClientConfig,
+    password: Zeroizing<String>,
     sink: impl Fn(Update) + 'static,
-) -> Result<Connection, ConnectError> {
+) -> Result<Account, ConnectError> {
     check_page_context()?;
     let url = check_websocket_url(url).map_err(ConnectError::Url)?;
     let entropy = Entropy::fresh().map_err(ConnectError::Entropy)?;
-    let SessionConfig {
-        account,
-        password,
-        resource,
-        max_frame_bytes,
-        timeout_ms,
-    } = config;
+    let max_frame_bytes = config.max_frame_bytes;
+    let client = Client::new(config, password, entropy, now());
     let inner = Rc::new(RefCell::new(Inner {
+        client,
         link: None,
         sink: Rc::new(sink),
-        account,
-        resource,
-        max_frame_bytes,
-        timeout_ms,
-        redirect_password: Some(password.clone()),
+        url: url.clone(),
         redirected: false,
-        online: false,
+        max_frame_bytes,
     }));
-    open_link(&inner, &url, password, entropy)?;
-    Ok(Connection { inner })
+    open_link(&inner, &url)?;
+    pump(&inner);
+    Ok(Account { inner })
 }
 
-impl Connection {
-    pub fn send_chat(&self, to: &BareJid, body: &str) -> Result<ChatMessage, SendError> {
-        let result = self
-            .with_session(|s| s.send_chat(to, body))
-            .unwrap_or(Err(SendError::NotOnline));
+impl Account {
+    /// Runs a command on the account (send a message, change the roster, ...), then sends what
+    /// it queued. The clock is passed in.
+    pub fn command<T>(&self, f: impl FnOnce(&mut Client, Instant) -> T) -> T {
+        let result = f(&mut self.inner.borrow_mut().client, now());
         pump(&self.inner);
         result
     }
 
-    pub fn send_chat_state(&self, to: &BareJid, composing: bool) {
-        self.with_session(|s| s.send_chat_state(to, composing));
-        pump(&self.inner);
+    pub fn state(&self) -> ConnectionState {
+        self.inner.borrow().client.state()
     }
 
-    pub fn set_presence(
-        &self,
-        availability: Availability,
-        status: Option<&str>,
-    ) -> Result<(), SendError> {
-        let result = self
-            .with_session(|s| s.set_presence(availability, status))
-            .unwrap_or(Err(SendError::NotOnline));
-        pump(&self.inner);
-        result
+    /// Whether [`Account::reconnect`] can log in without asking for the password.
+    pub fn can_reconnect(&self) -> bool {
+        let inner = self.inner.borrow();
+        inner.link.is_none() && inner.client.can_reconnect()
     }
 
-    pub fn add_contact(&self, jid: &BareJid, name: Option<&str>) -> Result<(), SendError> {
-        let result = self
-            .with_session(|s| s.add_contact(jid, name, now()))
-            .unwrap_or(Err(SendError::NotOnline));
+    /// Opens a new connection after the last one ended, with the credentials the account kept.
+    pub fn reconnect(&self) -> Result<(), ConnectError> {
+        check_page_context()?;
+        let entropy = Entropy::fresh().map_err(ConnectError::Entropy)?;
+        let url = {
+            let mut inner = self.inner.borrow_mut();
+            let allow_plain = !inner.redirected;
+            match inner.client.reconnect(entropy, now(), allow_plain) {
+                Ok(()) => {}
+                Err(ReconnectError::AlreadyConnected) => return Ok(()),
+                Err(ReconnectError::NeedsPassword) => return Err(ConnectError::NeedsPassword),
+            }
+            inner.url.clone()
+        };
+        if let Err(e) = open_link(&self.inner, &url) {
+            // The attempt never had a socket: the client's stream ends with it, unreported.
+            self.inner
+                .borrow_mut()
+                .client
+                .handle_transport_closed(None, now());
+            drain_events(&self.inner);
+            return Err(e);
+        }
         pump(&self.inner);
-        result
+        Ok(())
     }
 
-    pub fn rename_contact(
-        &self,
-        jid: &BareJid,
-        name: Option<&str>,
-        groups: &[String],
-    ) -> Result<(), SendError> {
-        let result = self
-            .with_session(|s| s.rename_contact(jid, name, groups, now()))
-            .unwrap_or(Err(SendError::NotOnline));
-        pump(&self.inner);
-        result
-    }
-
-    pub fn remove_contact(&self, jid: &BareJid) -> Result<(), SendError> {
-        let result = self
-            .with_session(|s| s.remove_contact(jid, now()))
-            .unwrap_or(Err(SendError::NotOnline));
-        pump(&self.inner);
-        result
-    }
-
-    pub fn ask_subscription(&self, jid: &BareJid) {
-        self.with_session(|s| s.ask_subscription(jid));
-        pump(&self.inner);
-    }
-
-    pub fn answer_subscription(&self, jid: &BareJid, approve: bool) {
-        self.with_session(|s| s.answer_subscription(jid, approve));
-        pump(&self.inner);
-    }
-
-    /// Starts the clean close; [`Update::Ended`]`(None)` follows.
+    /// Signs out; [`Update::Disconnected`]`(None)` follows.
     pub fn close(&self) {
-        self.with_session(|s| s.close(now()));
-        pump(&self.inner);
-    }
-
-    fn with_session<T>(&self, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
-        self.inner
-            .borrow_mut()
-            .link
-            .as_mut()
-            .map(|link| f(&mut link.session))
+        self.command(|client, now| client.close(now));
     }
 }
 
-fn open_link(
-    inner: &Rc<RefCell<Inner>>,
-    url: &str,
-    password: Zeroizing<String>,
-    entropy: Entropy,
-) -> Result<(), ConnectError> {
+fn open_link(inner: &Rc<RefCell<Inner>>, url: &str) -> Result<(), ConnectError> {
     let ws = WebSocket::new_with_str(url, SUBPROTOCOL)
         .map_err(|e| ConnectError::Browser(js_error_text(&e)))?;
     let weak = Rc::downgrade(inner);
@@ -233,7 +201,7 @@ fn open_link(
                 if protocol.as_deref() == Some(SUBPROTOCOL) {
                     pump(inner);
                 } else {
-                    end(inner, Some(ConnectError::NotXmpp));
+                    drop_link(inner, Some(ConnectError::NotXmpp));
                 }
             })
         })
@@ -241,27 +209,23 @@ fn open_link(
     let on_message = {
         let weak = weak.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            // RFC 7395 §3.2: frames are text; anything else is not XMPP and is ignored.
-            let Some(frame) = event.data().as_string() else {
-                return;
-            };
-            with_inner(&weak, |inner| {
-                if let Some(link) = inner.borrow_mut().link.as_mut() {
-                    link.session.handle_frame(&frame, now());
-                }
-                pump(inner);
-            });
+            with_inner(&weak, |inner| received(inner, event.data()))
         })
     };
     let on_close = {
         let weak = weak.clone();
-        Closure::<dyn FnMut(CloseEvent)>::new(move |_: CloseEvent| with_inner(&weak, socket_closed))
+        Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+            with_inner(&weak, |inner| socket_closed(inner, &event))
+        })
     };
     let on_timer = Closure::<dyn FnMut()>::new(move || {
         with_inner(&weak, |inner| {
-            if let Some(link) = inner.borrow_mut().link.as_mut() {
-                link.timer = None;
-                link.session.handle_timeout(now());
+            {
+                let mut guard = inner.borrow_mut();
+                if let Some(link) = guard.link.as_mut() {
+                    link.timer = None;
+                }
+                guard.client.handle_timeout(now());
             }
             pump(inner);
         })
@@ -269,25 +233,39 @@ fn open_link(
     ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-
-    let mut guard = inner.borrow_mut();
-    let mut config = SessionConfig::new(guard.account.clone(), password);
-    config.resource = guard.resource.clone();
-    config.max_frame_bytes = guard.max_frame_bytes;
-    config.timeout_ms = guard.timeout_ms;
-    let session = Session::new(config, entropy, now());
-    guard.link = Some(Link {
+    inner.borrow_mut().link = Some(Link {
         ws,
-        session,
         timer: None,
+        heard: false,
         _on_open: on_open,
         _on_message: on_message,
         _on_close: on_close,
         on_timer,
     });
-    drop(guard);
-    pump(inner);
     Ok(())
+}
+
+/// RFC 7395 §3.2: frames are text; anything else is not XMPP and is ignored. A frame's length
+/// is checked before it is copied into wasm memory: UTF-8 takes at least one byte per UTF-16
+/// unit, so more units than the limit means more bytes than the limit.
+fn received(inner: &Rc<RefCell<Inner>>, data: JsValue) {
+    let Some(text) = data.dyn_ref::<js_sys::JsString>() else {
+        return;
+    };
+    {
+        let mut guard = inner.borrow_mut();
+        let units = text.length() as usize;
+        if let Some(link) = guard.link.as_mut() {
+            link.heard = true;
+        }
+        if units > guard.max_frame_bytes {
+            guard.client.handle_oversized_frame(units, now());
+        } else {
+            let frame = String::from(text);
+            guard.client.handle_frame(&frame, now());
+        }
+    }
+    pump(inner);
 }
 
 fn with_inner(weak: &Weak<RefCell<Inner>>, f: impl FnOnce(&Rc<RefCell<Inner>>)) {
@@ -296,89 +274,93 @@ fn with_inner(weak: &Weak<RefCell<Inner>>, f: impl FnOnce(&Rc<RefCell<Inner>>)) 
     }
 }
 
-/// The socket closed (or never opened). Before the session was online this means the server could
-/// not be reached or refused the socket; afterwards the session decides what it means.
-fn socket_closed(inner: &Rc<RefCell<Inner>>) {
+/// The socket closed (or never opened). Before the server said a word this means it could not be
+/// reached or refused the socket; afterwards the client decides what it means.
+fn socket_closed(inner: &Rc<RefCell<Inner>>, event: &CloseEvent) {
     let unreachable = {
         let mut guard = inner.borrow_mut();
-        let online = guard.online;
-        let Some(link) = guard.link.as_mut() else {
+        let Some(link) = guard.link.as_ref() else {
             return;
         };
-        if link.session.state() == ConnectionState::Closed {
-            false
-        } else if !online && link.session.state() == ConnectionState::Connecting {
-            // Closed before the stream was open: nothing XMPP happened, the server is unreachable.
-            // Later (during login) the session reports what it was doing.
-            true
-        } else {
-            link.session.handle_transport_closed();
-            false
-        }
+        let heard = link.heard;
+        // 1000 (normal) and 1005 (no status) without a reason tell the person nothing.
+        let close =
+            (!matches!(event.code(), 1000 | 1005) || !event.reason().is_empty()).then(|| {
+                CloseReason {
+                    code: event.code(),
+                    reason: event.reason().chars().take(123).collect(),
+                }
+            });
+        guard.client.handle_transport_closed(close, now());
+        !heard
     };
     if unreachable {
-        end(inner, Some(ConnectError::Unreachable));
+        // Drain the client's own report of the loss first; the person hears "unreachable".
+        drain_events(inner);
+        drop_link(inner, Some(ConnectError::Unreachable));
     } else {
         pump(inner);
     }
 }
 
-/// Drops the link and tells the application; used for endings the session did not report itself.
-fn end(inner: &Rc<RefCell<Inner>>, error: Option<ConnectError>) {
+/// Drops the socket and tells the application; for endings the client did not report itself.
+fn drop_link(inner: &Rc<RefCell<Inner>>, error: Option<ConnectError>) {
     let sink = {
         let mut guard = inner.borrow_mut();
         guard.link = None;
-        guard.redirect_password = None;
+        if guard.client.state() != ConnectionState::Closed {
+            guard.client.handle_transport_closed(None, now());
+        }
         guard.sink.clone()
     };
-    sink(Update::Ended(error));
+    drain_events(inner);
+    sink(Update::Disconnected(error));
 }
 
-/// Moves frames and events out of the session after any input. The sink runs after the borrow is
-/// released, so it may call back into the [`Connection`].
+/// Discards the client's events; used when the transport reports the ending itself.
+fn drain_events(inner: &Rc<RefCell<Inner>>) {
+    let mut guard = inner.borrow_mut();
+    while guard.client.poll_event().is_some() {}
+}
+
+/// Moves frames and events out of the client after any input. The sink runs after the borrow is
+/// released, so it may call back into the [`Account`].
 fn pump(inner: &Rc<RefCell<Inner>>) {
     let mut updates = Vec::new();
     let mut redirect = None;
     let sink = {
         let mut guard = inner.borrow_mut();
         let state = &mut *guard;
-        let Some(link) = state.link.as_mut() else {
-            return;
-        };
-        if link.ws.ready_state() == WebSocket::OPEN {
-            while let Some(frame) = link.session.poll_transmit() {
-                // A failed send surfaces as the socket's close event.
-                if link.ws.send_with_str(&frame).is_err() {
-                    break;
+        if let Some(link) = state.link.as_ref() {
+            if link.ws.ready_state() == WebSocket::OPEN {
+                while let Some(frame) = state.client.poll_transmit() {
+                    // A failed send surfaces as the socket's close event.
+                    if link.ws.send_with_str(&frame).is_err() {
+                        break;
+                    }
                 }
             }
         }
         let mut ended = false;
-        while let Some(event) = link.session.poll_event() {
+        while let Some(event) = state.client.poll_event() {
             match event {
-                Event::State(ConnectionState::Online) => {
-                    state.online = true;
-                    state.redirect_password = None;
-                    updates.push(Update::Event(event));
-                }
-                Event::Closed(Some(SessionError::SeeOtherUri(uri))) => {
+                Event::Connection(ConnectionEvent::Closed(Some(SessionError::SeeOtherUri(
+                    uri,
+                )))) => {
                     ended = true;
                     redirect = Some(uri);
                 }
-                Event::Closed(error) => {
+                Event::Connection(ConnectionEvent::Closed(error)) => {
                     ended = true;
-                    updates.push(Update::Ended(error.map(ConnectError::Session)));
+                    updates.push(Update::Disconnected(error.map(ConnectError::Session)));
                 }
                 other => updates.push(Update::Event(other)),
             }
         }
         if ended {
             state.link = None;
-            if redirect.is_none() {
-                state.redirect_password = None;
-            }
-        } else {
-            schedule_timeout(link);
+        } else if let Some(link) = state.link.as_mut() {
+            schedule_timeout(link, state.client.poll_timeout());
         }
         state.sink.clone()
     };
@@ -390,14 +372,14 @@ fn pump(inner: &Rc<RefCell<Inner>>) {
     }
 }
 
-fn schedule_timeout(link: &mut Link) {
+fn schedule_timeout(link: &mut Link, deadline: Option<Instant>) {
     let Some(window) = web_sys::window() else {
         return;
     };
     if let Some(timer) = link.timer.take() {
         window.clear_timeout_with_handle(timer);
     }
-    if let Some(deadline) = link.session.poll_timeout() {
+    if let Some(deadline) = deadline {
         let delay = deadline.0.saturating_sub(now().0).min(i32::MAX as u64) as i32;
         link.timer = window
             .set_timeout_with_callback_and_timeout_and_arguments_0(
@@ -408,28 +390,32 @@ fn schedule_timeout(link: &mut Link) {
     }
 }
 
-/// RFC 7395 §3.6.1: reconnect once to a `wss://` URI the server names, with a fresh session.
+/// RFC 7395 §3.6.1: reconnect once to where the server points, if the policy allows it.
 fn follow_redirect(inner: &Rc<RefCell<Inner>>, uri: &str) {
     let attempt = (|| {
-        let password = {
+        let url = {
             let mut guard = inner.borrow_mut();
             if guard.redirected {
                 return Err(ConnectError::TooManyRedirects);
             }
+            let domain = guard.client.identity().bare().domain().to_owned();
+            let url =
+                check_redirect(&guard.url, uri, &domain).map_err(ConnectError::RedirectRefused)?;
+            let entropy = Entropy::fresh().map_err(ConnectError::Entropy)?;
             guard.redirected = true;
-            // After login the password is gone; a redirect then cannot be followed silently.
+            // PLAIN would hand the password to the new host.
             guard
-                .redirect_password
-                .take()
-                .ok_or_else(|| ConnectError::Session(SessionError::SeeOtherUri(uri.into())))?
+                .client
+                .reconnect(entropy, now(), false)
+                .map_err(|_| ConnectError::Session(SessionError::SeeOtherUri(uri.into())))?;
+            guard.url = url.clone();
+            url
         };
-        let url = check_websocket_url(uri).map_err(ConnectError::RedirectRefused)?;
-        let entropy = Entropy::fresh().map_err(ConnectError::Entropy)?;
-        inner.borrow_mut().redirect_password = Some(password.clone());
-        open_link(inner, &url, password, entropy)
+        open_link(inner, &url)
     })();
-    if let Err(error) = attempt {
-        end(inner, Some(error));
+    match attempt {
+        Ok(()) => pump(inner),
+        Err(error) => drop_link(inner, Some(error)),
     }
 }
 
@@ -460,29 +446,80 @@ pub async fn discover(domain: &str) -> Result<String, ConnectError> {
     Err(ConnectError::Discovery(best))
 }
 
-/// Fetches a document as text; `Err` for network errors and non-2xx answers.
+/// Fetches a small document as text: `Err` for network errors, non-2xx answers, answers that take
+/// longer than [`FETCH_TIMEOUT_MS`] and bodies over [`FETCH_MAX_BYTES`] (read no further).
 pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
     let window = web_sys::window().ok_or(FetchError::Network)?;
+    let abort = AbortController::new().map_err(|_| FetchError::Network)?;
     let init = RequestInit::new();
     init.set_mode(RequestMode::Cors);
     init.set_credentials(RequestCredentials::Omit);
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+    init.set_signal(Some(&abort.signal()));
+    let timeout = {
+        let abort = abort.clone();
+        Closure::once(move || abort.abort())
+    };
+    let timer = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            timeout.as_ref().unchecked_ref(),
+            FETCH_TIMEOUT_MS,
+        )
+        .ok();
+    let result = read_capped(&window, url, &init).await;
+    if let Some(timer) = timer {
+        window.clear_timeout_with_handle(timer);
+    }
+    if result.is_err() {
+        abort.abort();
+    }
+    drop(timeout);
+    result
+}
+
+async fn read_capped(
+    window: &web_sys::Window,
+    url: &str,
+    init: &RequestInit,
+) -> Result<String, FetchError> {
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, init))
         .await
         .map_err(|_| FetchError::Network)?;
     let response: Response = response.dyn_into().map_err(|_| FetchError::Network)?;
     if !response.ok() {
         return Err(FetchError::Status(response.status()));
     }
-    let text = response.text().map_err(|_| FetchError::Network)?;
-    JsFuture::from(text)
-        .await
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or(FetchError::Network)
+    let body = response.body().ok_or(FetchError::Network)?;
+    let reader: ReadableStreamDefaultReader = body
+        .get_reader()
+        .dyn_into()
+        .map_err(|_| FetchError::Network)?;
+    let mut bytes = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|_| FetchError::Network)?;
+        let done = js_sys::Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        let value =
+            js_sys::Reflect::get(&chunk, &"value".into()).map_err(|_| FetchError::Network)?;
+        let part = js_sys::Uint8Array::new(&value);
+        if bytes.len() + part.length() as usize > FETCH_MAX_BYTES {
+            let _ = reader.cancel();
+            return Err(FetchError::TooLarge);
+        }
+        bytes.extend_from_slice(&part.to_vec());
+    }
+    String::from_utf8(bytes).map_err(|_| FetchError::Network)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FetchError {
     Network,
     Status(u16),
+    TooLarge,
 }

@@ -1,57 +1,66 @@
-//! One conversation: header, the message history (windowed: the newest [`PAGE`] messages, more
-//! when scrolling up), the typing indicator (XEP-0085) and the composer.
+//! One conversation: header, the message history, the typing indicator (XEP-0085) and the
+//! composer. A stranger's conversation (a message request) carries a bar to accept or delete it.
+//!
+//! The history is windowed ([`HistoryWindow`]): at most 150 messages are in the DOM. While the
+//! person is at the bottom the window follows the newest messages, so a flood never piles up rows
+//! or drags the view away; scrolling up pages older ones in (and newer ones out), and "jump to the
+//! latest" is always one click away. Rows are keyed by local sequence numbers, never stanza ids.
 //!
 //! Bodies are text nodes inside a bidi-isolated element, so markup in a body stays text and an RTL
-//! override cannot reorder the UI around it.
+//! override cannot reorder the UI around it (overrides are turned into isolates). A link becomes
+//! an anchor only if the browser's URL parser accepts it, and shows the parsed URL whenever that
+//! differs from what was written (a look-alike host shows as punycode), so what a person reads is
+//! where the link goes.
 
 use super::contacts::ContactActions;
-use super::state::{AppState, Message, MessageState, ToastKind, UiError};
+use super::state::AppState;
 use super::{tr, use_state};
-use crate::i18n::{Key, Lang};
-use crate::linkify::{linkify, Segment};
+use crate::i18n::{self, Key, Lang};
+use crate::linkify::{linkify, neutralise_overrides, Segment};
+use crate::store::directory::Section;
+use crate::store::timeline::{Entry, MessageState, Timeline};
+use crate::store::window::HistoryWindow;
 use crate::xmpp::delay::UnixMillis;
 use crate::xmpp::jid::BareJid;
-use crate::xmpp::message::SendError;
+use crate::xmpp::{Direction, SendError};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsValue;
 use std::time::Duration;
 
-/// Messages rendered at first, and added each time the person scrolls to the top.
-pub const PAGE: usize = 200;
-/// Closer than this to the bottom counts as "at the bottom": new messages keep it scrolled there.
-const BOTTOM_SLACK: i32 = 48;
+/// Closer than this to an edge counts as being at it.
+const EDGE_SLACK: i32 = 48;
 /// XEP-0085 §5.2: after this long without typing, `composing` becomes `paused`.
 const PAUSE_AFTER: Duration = Duration::from_secs(5);
 
 #[component]
 pub fn ChatView(peer: BareJid) -> impl IntoView {
     let state = use_state();
+    let roster = state.contacts.roster;
+    let Some(timeline) = state.chats.timeline(&peer) else {
+        // Opening always creates the conversation; nothing to show otherwise.
+        return ().into_any();
+    };
     let peer_text = peer.to_string();
     let name = {
         let peer = peer.clone();
-        move || state.roster.with(|r| r.name_of(&peer))
+        move || neutralise_overrides(&roster.with(|r| r.name_of(&peer))).into_owned()
     };
     let presence = {
         let peer = peer.clone();
-        Memo::new(move |_| state.roster.with(|r| r.presence_of(&peer)))
+        Memo::new(move |_| roster.with(|r| r.presence_of(&peer)))
     };
-    let count = {
+    let is_request = {
         let peer = peer.clone();
-        move || {
+        Memo::new(move |_| {
             state
-                .conversations
-                .with(|c| c.by_peer.get(&peer).map_or(0, |c| c.messages.len()))
-        }
+                .chats
+                .directory
+                .with(|d| d.get(&peer).is_some_and(|s| s.section == Section::Requests))
+        })
     };
-    let typing = {
-        let peer = peer.clone();
-        move || {
-            state
-                .conversations
-                .with(|c| c.by_peer.get(&peer).is_some_and(|c| c.typing))
-        }
-    };
+    let count = move || timeline.with(Timeline::len).to_string();
+    let typing = move || timeline.with(|t| t.typing);
     let presence_label = move || {
         let key = match presence.get() {
             crate::xmpp::Availability::Available => Key::ShowAvailable,
@@ -62,6 +71,14 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
         };
         tr(key)()
     };
+    let accept = {
+        let peer = peer.clone();
+        move |_| state.chats.accept(&peer)
+    };
+    let delete = {
+        let peer = peer.clone();
+        move |_| state.chats.delete(&peer)
+    };
 
     view! {
         <section
@@ -69,7 +86,7 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
             class="chat-view"
             data-jid=peer_text.clone()
             data-kind="chat"
-            data-count=move || count().to_string()
+            data-count=count
             aria-labelledby="chat-title"
         >
             <header class="chat-header">
@@ -77,7 +94,7 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
                     type="button"
                     class="icon-button back"
                     aria-label=tr(Key::Back)
-                    on:click=move |_| state.open.set(None)
+                    on:click=move |_| state.chats.open.set(None)
                 >
                     "←"
                 </button>
@@ -94,9 +111,22 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
                 </div>
                 <ContactActions peer=peer.clone()/>
             </header>
-            <MessageList peer=peer.clone()/>
+            <Show when=move || is_request.get()>
+                <div data-testid="message-request-bar" class="request-bar" role="region" aria-label=tr(Key::MessageRequests)>
+                    <p>{tr(Key::MessageRequestExplained)}</p>
+                    <div class="form-actions">
+                        <button data-testid="message-request-delete" type="button" class="button small" on:click=delete.clone()>
+                            {tr(Key::DeleteRequest)}
+                        </button>
+                        <button data-testid="message-request-accept" type="button" class="button small primary" on:click=accept.clone()>
+                            {tr(Key::AcceptRequest)}
+                        </button>
+                    </div>
+                </div>
+            </Show>
+            <MessageList peer=peer.clone() timeline/>
             <div class="typing-slot" aria-live="polite">
-                <Show when=typing.clone()>
+                <Show when=typing>
                     <p data-testid="typing-indicator" class="typing-indicator">
                         <bdi>{name.clone()}</bdi>
                         " "
@@ -107,104 +137,167 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
             <Composer peer=peer/>
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn MessageList(peer: BareJid) -> impl IntoView {
+fn MessageList(peer: BareJid, timeline: RwSignal<Timeline>) -> impl IntoView {
     let state = use_state();
-    let shown = RwSignal::new(PAGE);
+    let window = RwSignal::new(HistoryWindow::latest(
+        timeline.with_untracked(Timeline::len),
+    ));
     let scroller = NodeRef::<html::Div>::new();
-    let at_bottom = StoredValue::new(true);
-    // Height of the content before older messages were added, to keep the view where it was.
+    // Distance from the bottom before older messages were added, to keep the view where it was.
     let anchor = StoredValue::new(None::<i32>);
+    let len = Memo::new(move |_| timeline.with(Timeline::len));
+    Effect::new(move |_| {
+        let len = len.get();
+        window.update(|w| w.update(len));
+    });
+    let rows = Memo::new(move |_| {
+        let (start, end) = window.get().range();
+        timeline.with(|t| t.slice(start, end))
+    });
+    let below = move || window.with(|w| w.below(len.get()));
+    let following = move || window.with(HistoryWindow::is_following);
 
-    let messages = {
-        let peer = peer.clone();
-        Memo::new(move |_| {
-            let shown = shown.get();
-            state.conversations.with(|c| {
-                c.by_peer.get(&peer).map_or_else(Vec::new, |c| {
-                    let start = c.messages.len().saturating_sub(shown);
-                    c.messages[start..].to_vec()
-                })
-            })
-        })
+    let own = move || {
+        state
+            .connection
+            .own_jid
+            .get_untracked()
+            .map(|j| j.to_string())
+            .unwrap_or_default()
     };
-    let total = {
-        let peer = peer.clone();
-        move || {
-            state
-                .conversations
-                .with(|c| c.by_peer.get(&peer).map_or(0, |c| c.messages.len()))
-        }
-    };
+    let peer_text = peer.to_string();
 
     let on_scroll = move |_| {
         let Some(el) = scroller.get_untracked() else {
             return;
         };
-        at_bottom
-            .set_value(el.scroll_height() - el.scroll_top() - el.client_height() <= BOTTOM_SLACK);
-        if el.scroll_top() < BOTTOM_SLACK && shown.get_untracked() < total() {
+        let from_bottom = el.scroll_height() - el.scroll_top() - el.client_height();
+        let total = len.get_untracked();
+        if el.scroll_top() < EDGE_SLACK && window.with_untracked(|w| w.range().0 > 0) {
             anchor.set_value(Some(el.scroll_height() - el.scroll_top()));
-            shown.update(|n| *n += PAGE);
+            window.update(|w| {
+                w.older();
+            });
+        } else if from_bottom <= EDGE_SLACK && window.with_untracked(|w| w.below(total) > 0) {
+            window.update(|w| {
+                w.newer(total);
+            });
+        } else {
+            window.update(|w| w.set_following(from_bottom <= EDGE_SLACK, total));
+        }
+    };
+    let jump = move |_| {
+        window.update(|w| w.jump_to_latest(len.get_untracked()));
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(el.scroll_height());
         }
     };
 
-    // After the list changes, keep it pinned to the bottom or where older messages were added.
+    // After the rows change, keep the view at the bottom, or where older messages were added.
     Effect::new(move |_| {
-        messages.track();
+        rows.track();
         request_animation_frame(move || {
-            let Some(el) = scroller.get_untracked() else {
+            // The view may be gone by the next frame (conversation closed, signed out).
+            let Some(el) = scroller.try_get_untracked().flatten() else {
                 return;
             };
-            if let Some(from_bottom) = anchor.get_value() {
-                anchor.set_value(None);
+            if let Some(from_bottom) = anchor.try_update_value(Option::take).flatten() {
                 el.set_scroll_top(el.scroll_height() - from_bottom);
-            } else if at_bottom.get_value() {
+            } else if window.try_with_untracked(HistoryWindow::is_following) == Some(true) {
                 el.set_scroll_top(el.scroll_height());
             }
         });
     });
 
     view! {
-        <div class="messages" node_ref=scroller on:scroll=on_scroll>
-            <Show
-                when=move || messages.with(|m| !m.is_empty())
-                fallback=move || view! { <p class="muted empty-messages">{tr(Key::NoMessages)}</p> }
-            >
-                <ul class="message-list" role="list">
-                    <For
-                        each=move || messages.get()
-                        key=|m| (m.id.clone(), m.state)
-                        children=|m| view! { <MessageRow message=m/> }
-                    />
-                </ul>
+        <div class="messages-wrap">
+            <div class="messages" node_ref=scroller on:scroll=on_scroll>
+                <Show
+                    when=move || { len.get() > 0 }
+                    fallback=move || view! { <p class="muted empty-messages">{tr(Key::NoMessages)}</p> }
+                >
+                    <ul class="message-list" role="list">
+                        <For
+                            each=move || rows.get()
+                            key=|entry| (entry.seq, entry.state.clone())
+                            children={
+                                let peer_text = peer_text.clone();
+                                move |entry| {
+                                    let from = match entry.direction {
+                                        Direction::In => peer_text.clone(),
+                                        Direction::Out => own(),
+                                    };
+                                    view! { <MessageRow entry from peer=peer_text.clone()/> }
+                                }
+                            }
+                        />
+                    </ul>
+                </Show>
+            </div>
+            <Show when=move || { !following() || below() > 0 }>
+                <button data-testid="history-jump-latest" type="button" class="button jump-latest" on:click=jump>
+                    {tr(Key::JumpToLatest)}
+                    {move || { (below() > 0).then(|| view! { <span class="badge">{below()}</span> }) }}
+                </button>
             </Show>
         </div>
     }
 }
 
-/// One message. Public so tests can mount it with hostile bodies.
+/// One message. Public so tests can mount it with hostile bodies. `from` is the sender's bare
+/// JID; `peer` is the other side of the conversation, to whom an error's text is attributed.
 #[component]
-pub fn MessageRow(message: Message) -> impl IntoView {
-    let Message {
+pub fn MessageRow(entry: Entry, from: String, peer: String) -> impl IntoView {
+    let Entry {
         id,
-        from,
         direction,
         body,
         state,
         time,
-    } = message;
+        ..
+    } = entry;
     // Mounted alone in tests, without the app around it: then English.
     let lang = use_context::<AppState>().map(|s| s.lang);
-    let label = move || time_label(time, lang.map_or(Lang::En, |l| l.get()));
+    let lang = move || lang.map_or(Lang::En, |l| l.get());
+    let label = move || time_label(time, lang());
     let iso = String::from(js_sys::Date::new(&JsValue::from_f64(time as f64)).to_iso_string());
+    let failure = match &state {
+        MessageState::Failed(error) => Some(error.clone()),
+        _ => None,
+    };
+    let unconfirmed = state == MessageState::Unconfirmed;
+    let note = (failure.is_some() || unconfirmed).then(|| {
+        let condition = failure.as_ref().map(|e| e.condition.clone());
+        let condition_attr = condition.clone().unwrap_or_default();
+        let text = failure.and_then(|e| e.text).filter(|t| !t.trim().is_empty());
+        view! {
+            <p data-testid="message-error" class="message-error" data-condition=condition_attr>
+                {move || match &condition {
+                    Some(condition) => format!(
+                        "{} {}",
+                        i18n::t(lang(), Key::MessageNotDelivered),
+                        i18n::describe_delivery_failure(lang(), condition)
+                    ),
+                    None => i18n::t(lang(), Key::MessageUnconfirmed).to_owned(),
+                }}
+                {text.map(|text| view! {
+                    // The peer's (or its server's) words, attributed and quoted.
+                    <span class="peer-words">
+                        " " <bdi>{peer.clone()}</bdi> ": “" <bdi>{neutralise_overrides(&text).into_owned()}</bdi> "”"
+                    </span>
+                })}
+            </p>
+        }
+    });
     view! {
         <li
             data-testid="message"
             class="message"
-            class:error=state == MessageState::Error
+            class:error=matches!(state, MessageState::Failed(_) | MessageState::Unconfirmed)
             data-id=id
             data-from=from
             data-direction=direction.as_str()
@@ -213,6 +306,7 @@ pub fn MessageRow(message: Message) -> impl IntoView {
             <div data-testid="message-body" class="message-body" dir="auto">
                 {body_view(&body)}
             </div>
+            {note}
             <time data-testid="message-time" class="message-time" datetime=iso>
                 {label}
             </time>
@@ -237,19 +331,44 @@ fn time_label(ms: UnixMillis, lang: Lang) -> String {
     date.to_locale_string(lang.code(), &options).into()
 }
 
-/// The body as text nodes, with `https:`, `http:` and `xmpp:` links as anchors whose text is the
-/// URL itself (see [`linkify`]); everything else, markup included, stays text.
+/// A link as the browser will follow it: `None` if its URL parser refuses it, if the scheme is
+/// not a safe one, or if it carries credentials (`https://bank.example@evil.example`). The text
+/// is what was written when the browser keeps it as is, else the parsed URL.
+pub fn checked_link(written: &str) -> Option<(String, String)> {
+    let url = web_sys::Url::new(written).ok()?;
+    if !matches!(url.protocol().as_str(), "https:" | "http:" | "xmpp:")
+        || !url.username().is_empty()
+        || !url.password().is_empty()
+    {
+        return None;
+    }
+    let href = url.href();
+    let unchanged = href == written || href.strip_suffix('/') == Some(written);
+    let text = if unchanged {
+        written.to_owned()
+    } else {
+        href.clone()
+    };
+    Some((href, text))
+}
+
+/// The body as text nodes, with checked links as anchors (see [`checked_link`]); everything else,
+/// markup included, stays text.
 fn body_view(body: &str) -> impl IntoView {
-    linkify(body)
+    let body = neutralise_overrides(body);
+    linkify(&body)
         .into_iter()
         .map(|segment| match segment {
             Segment::Text(text) => text.to_owned().into_any(),
-            Segment::Link(url) => view! {
-                <a href=url.to_owned() target="_blank" rel="noopener noreferrer">
-                    {url.to_owned()}
-                </a>
-            }
-            .into_any(),
+            Segment::Link(written) => match checked_link(written) {
+                Some((href, text)) => view! {
+                    <a href=href target="_blank" rel="noopener noreferrer" dir="ltr">
+                        {text}
+                    </a>
+                }
+                .into_any(),
+                None => written.to_owned().into_any(),
+            },
         })
         .collect_view()
 }
@@ -264,18 +383,19 @@ fn Composer(peer: BareJid) -> impl IntoView {
     let pause_timer = StoredValue::new(None::<TimeoutHandle>);
 
     let cancel_pause = move || {
-        if let Some(handle) = pause_timer.get_value() {
+        if let Some(handle) = pause_timer.try_get_value().flatten() {
             handle.clear();
         }
-        pause_timer.set_value(None);
+        pause_timer.try_set_value(None);
     };
     let set_composing = {
         let peer = peer.clone();
         move |on: bool| {
-            if composing.get_value() != on {
-                composing.set_value(on);
-                if let Some(connection) = state.connection() {
-                    connection.send_chat_state(&peer, on);
+            // Runs from a timer too: the view may be gone by then.
+            if composing.try_get_value().is_some_and(|c| c != on) {
+                composing.try_set_value(on);
+                if let Some(account) = state.account() {
+                    account.command(|client, _| client.send_chat_state(&peer, on));
                 }
             }
         }
@@ -286,22 +406,18 @@ fn Composer(peer: BareJid) -> impl IntoView {
         let set_composing = set_composing.clone();
         move || {
             let body = draft.get_untracked();
-            let Some(connection) = state.connection() else {
-                state.toast(ToastKind::Error, UiError::Send(SendError::NotOnline));
-                return;
-            };
-            match connection.send_chat(&peer, &body) {
-                Ok(message) => {
+            match state.send_message(&peer, &body) {
+                Ok(()) => {
                     // The message carries <active/>, which ends "composing" for the peer.
                     composing.set_value(false);
                     cancel_pause();
                     draft.set(String::new());
-                    state.add_sent(message);
                 }
-                Err(SendError::Empty) => {}
+                Err(super::state::UiError::Send(SendError::Empty)) => {}
+                // The draft stays, so nothing typed is lost.
                 Err(e) => {
                     set_composing(false);
-                    state.toast(ToastKind::Error, UiError::Send(e));
+                    state.notices.push(e);
                 }
             }
             if let Some(el) = input.get_untracked() {

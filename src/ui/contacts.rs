@@ -2,12 +2,16 @@
 //! list of incoming subscription requests with accept and decline (§3.1.3-§3.1.5), and renaming
 //! (§2.4) and removing (§2.5) a contact from its conversation's header.
 
-use super::state::{ToastKind, UiError};
+use super::list::{row_offset, windowed_list, ListShape};
+use super::state::UiError;
 use super::{tr, use_state};
 use crate::i18n::Key;
 use crate::xmpp::jid::BareJid;
 use leptos::html;
 use leptos::prelude::*;
+
+/// Must match `.request` height in the stylesheet.
+const REQUEST_HEIGHT: i32 = 84;
 
 /// The "add contact" button and, when open, its form.
 #[component]
@@ -115,53 +119,74 @@ pub fn AddContact() -> impl IntoView {
     }
 }
 
-/// Incoming subscription requests, each with accept and decline.
+/// Incoming subscription requests, each with accept and decline: a windowed list of its own,
+/// so any number of them leaves the rest of the sidebar in reach.
 #[component]
 pub fn SubscriptionRequests() -> impl IntoView {
     let state = use_state();
+    let requests = state.contacts.requests;
+    let total = Signal::derive(move || requests.with(|r| r.len()));
+    let shape = ListShape {
+        testid: "subscription-requests",
+        class: "request-list",
+        labelled_by: "requests-title",
+        row_height: REQUEST_HEIGHT,
+    };
     view! {
-        <Show when=move || state.requests.with(|r| !r.is_empty())>
+        <Show when=move || { total.get() > 0 }>
             <section class="requests" aria-labelledby="requests-title">
-                <h2 id="requests-title" class="pane-title">{tr(Key::SubscriptionRequests)}</h2>
-                <ul class="request-list" role="list">
-                    <For
-                        each=move || state.requests.get()
-                        key=|jid| jid.clone()
-                        children=move |jid| {
-                            let approve = jid.clone();
-                            let deny = jid.clone();
-                            view! {
-                                <li data-testid="subscription-request" data-jid=jid.to_string() class="request">
-                                    <p class="request-text">
-                                        <bdi class="request-jid">{jid.to_string()}</bdi>
-                                        " "
-                                        {tr(Key::SubscriptionRequestText)}
-                                    </p>
-                                    <div class="form-actions">
-                                        <button
-                                            data-testid="subscription-deny"
-                                            type="button"
-                                            class="button small"
-                                            on:click=move |_| state.answer_request(deny.clone(), false)
-                                        >
-                                            {tr(Key::Deny)}
-                                        </button>
-                                        <button
-                                            data-testid="subscription-approve"
-                                            type="button"
-                                            class="button small primary"
-                                            on:click=move |_| state.answer_request(approve.clone(), true)
-                                        >
-                                            {tr(Key::Approve)}
-                                        </button>
-                                    </div>
-                                </li>
-                            }
-                        }
-                    />
-                </ul>
+                <h2 id="requests-title" class="pane-title">
+                    {tr(Key::SubscriptionRequests)}
+                    <span class="count">{move || total.get()}</span>
+                </h2>
+                {windowed_list(
+                    shape,
+                    total,
+                    Signal::derive(|| 0),
+                    move |first, last| requests.with(|r| r.rows(first, last)),
+                    move |index, jid| view! { <RequestRow index jid/> },
+                )}
             </section>
         </Show>
+    }
+}
+
+#[component]
+fn RequestRow(index: usize, jid: BareJid) -> impl IntoView {
+    let state = use_state();
+    let approve = jid.clone();
+    let deny = jid.clone();
+    view! {
+        <li
+            data-testid="subscription-request"
+            data-jid=jid.to_string()
+            class="request"
+            style:transform=row_offset(index, REQUEST_HEIGHT)
+        >
+            <p class="request-text">
+                <bdi class="request-jid">{jid.to_string()}</bdi>
+                " "
+                {tr(Key::SubscriptionRequestText)}
+            </p>
+            <div class="form-actions">
+                <button
+                    data-testid="subscription-deny"
+                    type="button"
+                    class="button small"
+                    on:click=move |_| state.answer_request(&deny, false)
+                >
+                    {tr(Key::Deny)}
+                </button>
+                <button
+                    data-testid="subscription-approve"
+                    type="button"
+                    class="button small primary"
+                    on:click=move |_| state.answer_request(&approve, true)
+                >
+                    {tr(Key::Approve)}
+                </button>
+            </div>
+        </li>
     }
 }
 
@@ -180,17 +205,11 @@ pub fn ContactActions(peer: BareJid) -> impl IntoView {
     let name_input = NodeRef::<html::Input>::new();
     // Copy handles, so every closure below is Copy and can be re-created by the views.
     let peer = StoredValue::new(peer);
-    let in_roster = move || {
-        state
-            .roster
-            .with(|r| peer.with_value(|p| r.contacts.contains_key(p)))
-    };
+    let roster = state.contacts.roster;
+    let in_roster = move || roster.with(|r| peer.with_value(|p| r.contains(p)));
     let current_name = move || {
-        state
-            .roster
-            .with_untracked(|r| {
-                peer.with_value(|p| r.contacts.get(p).and_then(|c| c.roster_name.clone()))
-            })
+        roster
+            .with_untracked(|r| peer.with_value(|p| r.get(p).and_then(|c| c.roster_name.clone())))
             .unwrap_or_default()
     };
     let on_rename = move |ev: leptos::ev::SubmitEvent| {
@@ -200,12 +219,12 @@ pub fn ContactActions(peer: BareJid) -> impl IntoView {
         };
         match state.rename_contact(&peer.get_value(), &input.value()) {
             Ok(()) => mode.set(ActionMode::Idle),
-            Err(e) => state.toast(ToastKind::Error, e),
+            Err(e) => state.notices.push(e),
         }
     };
     let on_remove = move |_| {
         if let Err(e) = state.remove_contact(&peer.get_value()) {
-            state.toast(ToastKind::Error, e);
+            state.notices.push(e);
         }
         mode.set(ActionMode::Idle);
     };

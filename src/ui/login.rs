@@ -2,7 +2,8 @@
 //!
 //! The endpoint comes from the form's Advanced field, else `config.json`, else XEP-0156 discovery;
 //! whichever it is, [`connect`] applies the wss-only policy before any socket exists. The password
-//! is read from the input once, moved into the session, and never kept in a signal.
+//! is read from the input once and moved into the account, never kept in a signal. The input's
+//! own value and the NFKC copy are JavaScript strings, which nothing can wipe: the README says so.
 
 use super::state::{AppState, ConfigStatus, Phase, UiError};
 use super::{tr, use_state, LanguageSelect};
@@ -11,7 +12,7 @@ use crate::i18n::Key;
 use crate::transport::websocket::{check_page_context, connect, discover};
 use crate::transport::ConnectError;
 use crate::xmpp::jid::parse_account;
-use crate::xmpp::SessionConfig;
+use crate::xmpp::ClientConfig;
 use leptos::html;
 use leptos::prelude::*;
 use zeroize::Zeroizing;
@@ -22,13 +23,13 @@ pub fn Login() -> impl IntoView {
     let jid_input = NodeRef::<html::Input>::new();
     let password_input = NodeRef::<html::Input>::new();
     let url_input = NodeRef::<html::Input>::new();
-    let busy = move || state.phase.get() == Phase::SigningIn;
+    let busy = move || state.connection.phase.get() == Phase::SigningIn;
     // Until config.json is read, a login would ignore the deployment's endpoint and locked domain.
     let loading = move || matches!(state.config.get(), ConfigStatus::Loading);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if state.phase.get_untracked() == Phase::SigningIn {
+        if state.connection.phase.get_untracked() == Phase::SigningIn {
             return;
         }
         let (Some(jid), Some(password), Some(url)) =
@@ -40,7 +41,7 @@ pub fn Login() -> impl IntoView {
         let password = Zeroizing::new(String::from(
             js_sys::JsString::from(password.value()).normalize("NFKC"),
         ));
-        state.last_address.set(jid.value());
+        state.connection.last_address.set(jid.value());
         leptos::task::spawn_local(sign_in(state, jid.value(), password, url.value()));
     };
 
@@ -61,13 +62,14 @@ pub fn Login() -> impl IntoView {
     };
     let error_text = move || {
         state
+            .connection
             .login_error
             .get()
             .map(|e| e.describe(state.lang.get()))
     };
 
     // Someone typing a full address does not need the default domain shown after it.
-    let typed_domain = RwSignal::new(state.last_address.get_untracked().contains('@'));
+    let typed_domain = RwSignal::new(state.connection.last_address.get_untracked().contains('@'));
 
     view! {
         <main class="login-page">
@@ -91,7 +93,7 @@ pub fn Login() -> impl IntoView {
                                 autocapitalize="none"
                                 spellcheck="false"
                                 placeholder=placeholder
-                                value=state.last_address.get_untracked()
+                                value=state.connection.last_address.get_untracked()
                                 node_ref=jid_input
                                 on:input=move |ev| typed_domain.set(event_target_value(&ev).contains('@'))
                             />
@@ -173,13 +175,13 @@ async fn sign_in(
     password: Zeroizing<String>,
     typed_url: String,
 ) {
-    state.login_error.set(None);
+    state.connection.login_error.set(None);
     let typed_url = typed_url.trim().to_owned();
     let config = match state.config.get_untracked() {
         ConfigStatus::Ready(config) => config,
         // A URL typed under Advanced is a way around a broken config.json; nothing else is.
         ConfigStatus::Invalid(e) if typed_url.is_empty() => {
-            state.login_error.set(Some(UiError::Config(e)));
+            state.connection.login_error.set(Some(UiError::Config(e)));
             return;
         }
         ConfigStatus::Invalid(_) => Config::default(),
@@ -193,20 +195,23 @@ async fn sign_in(
     ) {
         Ok(account) => account,
         Err(e) => {
-            state.login_error.set(Some(UiError::Address(e)));
+            state.connection.login_error.set(Some(UiError::Address(e)));
             return;
         }
     };
     if password.is_empty() {
-        state.login_error.set(Some(UiError::MissingPassword));
+        state
+            .connection
+            .login_error
+            .set(Some(UiError::MissingPassword));
         return;
     }
     if let Err(e) = check_page_context() {
-        state.login_error.set(Some(UiError::Connect(e)));
+        state.connection.login_error.set(Some(UiError::Connect(e)));
         return;
     }
-    let generation = state.begin_login();
-    state.phase.set(Phase::SigningIn);
+    let generation = state.connection.begin_login();
+    state.connection.phase.set(Phase::SigningIn);
     let url = if !typed_url.is_empty() {
         Ok(typed_url)
     } else if let Some(url) = config.websocket_url.clone() {
@@ -215,21 +220,21 @@ async fn sign_in(
         discover(account.domain()).await
     };
     let fail = |e: ConnectError| {
-        state.phase.set(Phase::LoggedOut);
-        state.login_error.set(Some(UiError::Connect(e)));
+        state.connection.phase.set(Phase::LoggedOut);
+        state.connection.login_error.set(Some(UiError::Connect(e)));
     };
     let url = match url {
         Ok(url) => url,
         Err(e) => return fail(e),
     };
-    let mut session_config = SessionConfig::new(account, password);
+    let mut client_config = ClientConfig::new(account);
     if let Some(limit) = config.max_frame_bytes {
-        session_config.max_frame_bytes = limit;
+        client_config.max_frame_bytes = limit;
     }
-    match connect(&url, session_config, move |update| {
+    match connect(&url, client_config, password, move |update| {
         state.apply(generation, update)
     }) {
-        Ok(connection) => state.set_connection(connection),
+        Ok(account) => state.connection.set_account(account),
         Err(e) => fail(e),
     }
 }

@@ -1,11 +1,13 @@
 //! The Leptos (client-side rendered) user interface.
 //!
-//! [`state`] owns the signals; [`login`], [`shell`], [`roster`] and [`chat`] are the views that read
-//! them. Every untrusted string (names, addresses, bodies, status and server error text) is rendered
-//! as a text node, never as markup, and the page needs no inline script or style (CSP).
+//! [`state`] owns the signals, by domain; [`login`], [`shell`], [`roster`], [`contacts`] and
+//! [`chat`] are the views that read them, and [`list`] is the windowed list they share. Every
+//! untrusted string (names, addresses, bodies, status and server error text) is rendered as a text
+//! node, never as markup, and the page needs no inline script or style (CSP).
 
 pub mod chat;
 pub mod contacts;
+pub mod list;
 pub mod login;
 pub mod roster;
 pub mod shell;
@@ -54,9 +56,7 @@ fn App() -> impl IntoView {
     });
     // Unread messages show in the tab's title, where a person looks when the tab is in the background.
     Effect::new(move |_| {
-        let unread: u32 = state
-            .conversations
-            .with(|c| c.by_peer.values().map(|c| c.unread).sum());
+        let unread = state.chats.directory.with(|d| d.unread());
         let title = if unread == 0 {
             "Parley".to_owned()
         } else {
@@ -65,7 +65,7 @@ fn App() -> impl IntoView {
         document().set_title(&title);
     });
     view! {
-        {move || match state.phase.get() {
+        {move || match state.connection.phase.get() {
             Phase::Shell => view! { <shell::Shell/> }.into_any(),
             Phase::LoggedOut | Phase::SigningIn => view! { <login::Login/> }.into_any(),
         }}
@@ -145,7 +145,10 @@ async fn load_config(state: AppState) {
         }
     };
     if let ConfigStatus::Invalid(e) = &status {
-        state.login_error.set(Some(UiError::Config(e.clone())));
+        state
+            .connection
+            .login_error
+            .set(Some(UiError::Config(e.clone())));
     }
     state.config.set(status);
 }

@@ -1,13 +1,18 @@
-//! The logged-in screen: header (own address, connection state, own presence, language, sign out),
-//! the left pane (open conversations, then the roster) and the open conversation on the right.
-//! At phone width one pane shows at a time; the chat header's back button returns to the list.
+//! The signed-in screen: header (own address, connection state, own presence, language, sign
+//! out), the banner of a lost connection with a way back, the left pane (subscription requests,
+//! message requests, chats, contacts; each a windowed list with a bounded height, so none can push
+//! another out of reach) and the open conversation. At phone width one pane shows at a time; the
+//! chat header's back button returns to the list.
 
 use super::chat::ChatView;
 use super::contacts::SubscriptionRequests;
+use super::list::{row_offset, windowed_list, ListShape};
 use super::roster::Roster;
 use super::state::UiError;
 use super::{tr, use_state, LanguageSelect};
 use crate::i18n::Key;
+use crate::linkify::neutralise_overrides;
+use crate::store::directory::{Section, Summary};
 use crate::xmpp::Availability;
 use leptos::prelude::*;
 
@@ -18,21 +23,27 @@ const SHOWS: [(Availability, Key); 4] = [
     (Availability::Xa, Key::ShowXa),
 ];
 
+/// Must match `.chat-list-item` height in the stylesheet.
+const CHAT_ROW_HEIGHT: i32 = 48;
+
 #[component]
 pub fn Shell() -> impl IntoView {
     let state = use_state();
-    let chat_open = move || state.open.with(Option::is_some);
+    let open = state.chats.open;
+    let chat_open = move || open.with(Option::is_some);
     view! {
         <div data-testid="app-shell" class="app-shell" class:chat-open=chat_open>
             <Header/>
+            <ConnectionLost/>
             <div class="panes">
                 <nav class="sidebar" aria-label=tr(Key::Contacts)>
                     <SubscriptionRequests/>
-                    <ChatList/>
+                    <Conversations section=Section::Requests/>
+                    <Conversations section=Section::Chats/>
                     <Roster/>
                 </nav>
                 <main class="conversation-pane">
-                    {move || match state.open.get() {
+                    {move || match open.get() {
                         Some(peer) => view! { <ChatView peer=peer/> }.into_any(),
                         None => {
                             view! {
@@ -52,23 +63,26 @@ pub fn Shell() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let state = use_state();
+    let connection = state.connection;
     let own = move || {
-        state
+        connection
             .own_jid
             .get()
             .map(|j| j.to_string())
             .unwrap_or_default()
     };
-    let link = move || state.link.get();
+    let link = move || connection.link.get();
     let on_show = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         let Some((availability, _)) = SHOWS.iter().find(|(a, _)| a.as_str() == value) else {
             return;
         };
-        state.own_show.set(*availability);
-        if let Some(connection) = state.connection() {
-            if let Err(e) = connection.set_presence(*availability, None) {
-                state.toast(super::state::ToastKind::Error, UiError::Send(e));
+        connection.own_show.set(*availability);
+        if let Some(account) = state.account() {
+            if let Err(e) =
+                account.command(|client, now| client.set_presence(*availability, None, now))
+            {
+                state.notices.push(UiError::Send(e));
             }
         }
     };
@@ -96,7 +110,7 @@ fn Header() -> impl IntoView {
                     id="own-presence"
                     data-testid="own-presence"
                     class="select"
-                    data-show=move || state.own_show.get().as_str()
+                    data-show=move || connection.own_show.get().as_str()
                     on:change=on_show
                 >
                     {SHOWS
@@ -105,7 +119,7 @@ fn Header() -> impl IntoView {
                             view! {
                                 <option
                                     value=availability.as_str()
-                                    selected=move || state.own_show.get() == availability
+                                    selected=move || connection.own_show.get() == availability
                                 >
                                     {tr(key)}
                                 </option>
@@ -122,97 +136,176 @@ fn Header() -> impl IntoView {
     }
 }
 
-/// Open conversations, most recent first. Few enough that windowing is not needed.
+/// Why the connection was lost, in Parley's words, and the way back: reconnect with the kept
+/// credentials, or sign in again when there are none. Everything on the page stays meanwhile.
 #[component]
-fn ChatList() -> impl IntoView {
+fn ConnectionLost() -> impl IntoView {
     let state = use_state();
-    let rows = Memo::new(move |_| state.conversations.with(|c| c.list()));
+    let connection = state.connection;
     view! {
-        <section class="chat-list-section" aria-labelledby="chat-list-title">
-            <h2 id="chat-list-title" class="pane-title">{tr(Key::Chats)}</h2>
-            <Show
-                when=move || rows.with(|r| !r.is_empty())
-                fallback=move || view! { <p class="muted pad">{tr(Key::NoChats)}</p> }
-            >
-                <ul data-testid="chat-list" class="chat-list" role="list">
-                    <For
-                        each=move || rows.get()
-                        key=|(jid, unread)| (jid.clone(), *unread)
-                        children=move |(jid, unread)| {
-                            let name = {
-                                let jid = jid.clone();
-                                move || state.roster.with(|r| r.name_of(&jid))
-                            };
-                            let presence = {
-                                let jid = jid.clone();
-                                move || state.roster.with(|r| r.presence_of(&jid).as_str())
-                            };
-                            let selected = {
-                                let jid = jid.clone();
-                                Memo::new(move |_| state.open.with(|o| o.as_ref() == Some(&jid)))
-                            };
-                            let open = {
-                                let jid = jid.clone();
-                                move |_| state.open_conversation(jid.clone())
-                            };
-                            view! {
-                                <li
-                                    data-testid="chat-list-item"
-                                    data-jid=jid.to_string()
-                                    data-unread=unread.to_string()
-                                    class="chat-list-item"
-                                    class:selected=selected
-                                >
-                                    <button
-                                        type="button"
-                                        class="row-button"
-                                        on:click=open
-                                        aria-current=move || selected.get().then_some("true")
-                                    >
-                                        <span class="presence-dot" data-presence=presence></span>
-                                        <bdi class="row-name">{name}</bdi>
-                                        {(unread > 0)
-                                            .then(|| {
-                                                view! {
-                                                    <span class="badge">
-                                                        {unread}
-                                                        <span class="visually-hidden">
-                                                            " " {tr(Key::Unread)}
-                                                        </span>
-                                                    </span>
-                                                }
-                                            })}
+        {move || {
+            connection
+                .lost
+                .get()
+                .map(|error| {
+                    view! {
+                        <div data-testid="connection-lost" class="connection-lost" role="alert">
+                            <p>{move || error.describe(state.lang.get())}</p>
+                            {move || if connection.can_reconnect.get() {
+                                view! {
+                                    <button data-testid="reconnect-now" type="button" class="button small primary" on:click=move |_| state.reconnect()>
+                                        {tr(Key::Reconnect)}
                                     </button>
-                                </li>
-                            }
-                        }
-                    />
-                </ul>
-            </Show>
+                                }
+                                    .into_any()
+                            } else {
+                                view! {
+                                    <button data-testid="sign-in-again" type="button" class="button small primary" on:click=move |_| state.sign_in_again()>
+                                        {tr(Key::SignInAgain)}
+                                    </button>
+                                }
+                                    .into_any()
+                            }}
+                        </div>
+                    }
+                })
+        }}
+    }
+}
+
+/// The chat list, or the message requests: conversations most recent first, windowed.
+#[component]
+fn Conversations(section: Section) -> impl IntoView {
+    let state = use_state();
+    let directory = state.chats.directory;
+    let total = Signal::derive(move || directory.with(|d| d.len(section)));
+    let (testid, title_id, title, empty) = match section {
+        Section::Chats => (
+            "chat-list",
+            "chat-list-title",
+            Key::Chats,
+            Some(Key::NoChats),
+        ),
+        Section::Requests => (
+            "message-requests",
+            "message-requests-title",
+            Key::MessageRequests,
+            None,
+        ),
+    };
+    let shape = ListShape {
+        testid,
+        class: "chat-list",
+        labelled_by: title_id,
+        row_height: CHAT_ROW_HEIGHT,
+    };
+    let list = windowed_list(
+        shape,
+        total,
+        Signal::derive(|| 0),
+        move |first, last| directory.with(|d| d.rows(section, first, last)),
+        move |index, summary| view! { <ChatRow index summary/> },
+    );
+    let visible = move || section == Section::Chats || total.get() > 0;
+    view! {
+        <section
+            class="chat-list-section"
+            class:message-requests=section == Section::Requests
+            aria-labelledby=title_id
+            style:display=move || (!visible()).then_some("none")
+        >
+            <h2 id=title_id class="pane-title">
+                {tr(title)}
+                {(section == Section::Requests).then(|| view! { <span class="count">{move || total.get()}</span> })}
+            </h2>
+            {list}
+            {move || {
+                empty
+                    .filter(|_| total.get() == 0)
+                    .map(|key| view! { <p class="muted pad">{tr(key)}</p> })
+            }}
         </section>
     }
 }
 
-/// Transient notices, e.g. a message that bounced or a lost connection.
+#[component]
+fn ChatRow(index: usize, summary: Summary) -> impl IntoView {
+    let state = use_state();
+    let roster = state.contacts.roster;
+    let jid = summary.jid.clone();
+    let name = {
+        let jid = jid.clone();
+        move || neutralise_overrides(&roster.with(|r| r.name_of(&jid))).into_owned()
+    };
+    let presence = {
+        let jid = jid.clone();
+        move || roster.with(|r| r.presence_of(&jid).as_str())
+    };
+    let selected = {
+        let jid = jid.clone();
+        Memo::new(move |_| state.chats.open.with(|o| o.as_ref() == Some(&jid)))
+    };
+    let open = {
+        let jid = jid.clone();
+        move |_| state.open_conversation(jid.clone())
+    };
+    let testid = match summary.section {
+        Section::Chats => "chat-list-item",
+        Section::Requests => "message-request",
+    };
+    let unread = summary.unread;
+    view! {
+        <li
+            data-testid=testid
+            data-jid=jid.to_string()
+            data-unread=unread.to_string()
+            class="chat-list-item"
+            class:selected=selected
+            style:transform=row_offset(index, CHAT_ROW_HEIGHT)
+        >
+            <button
+                type="button"
+                class="row-button"
+                on:click=open
+                aria-current=move || selected.get().then_some("true")
+            >
+                <span class="presence-dot" data-presence=presence></span>
+                <bdi class="row-name">{name}</bdi>
+                {(unread > 0)
+                    .then(|| {
+                        view! {
+                            <span class="badge">
+                                {unread}
+                                <span class="visually-hidden">" " {tr(Key::Unread)}</span>
+                            </span>
+                        }
+                    })}
+            </button>
+        </li>
+    }
+}
+
+/// Transient notices, e.g. a message that bounced. At most three, none repeated.
 #[component]
 pub fn Toasts() -> impl IntoView {
     let state = use_state();
+    let toasts = state.notices.toasts;
     view! {
         <div class="toasts" role="status" aria-live="polite" aria-label=tr(Key::Notifications)>
             <For
-                each=move || state.toasts.get()
+                each=move || toasts.with(|t| t.shown())
                 key=|toast| toast.id
                 children=move |toast| {
                     let id = toast.id;
-                    let error = toast.error.clone();
+                    let error = toast.notice.clone();
                     view! {
-                        <div data-testid="toast" class="toast" data-kind=toast.kind.as_str()>
+                        <div data-testid="toast" class="toast" data-kind="error">
                             <span class="toast-text">{move || error.describe(state.lang.get())}</span>
                             <button
                                 type="button"
                                 class="icon-button"
                                 aria-label=tr(Key::Dismiss)
-                                on:click=move |_| state.dismiss_toast(id)
+                                on:click=move |_| state.notices.dismiss(id)
                             >
                                 "×"
                             </button>

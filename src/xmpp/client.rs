@@ -327,15 +327,7 @@ impl Client {
             return;
         }
         if frame.len() > self.config.max_frame_bytes {
-            let limit = self.config.max_frame_bytes;
-            self.fail(
-                SessionError::FrameTooLarge {
-                    size: frame.len(),
-                    limit,
-                },
-                now,
-            );
-            return;
+            return self.handle_oversized_frame(frame.len(), now);
         }
         self.ping.heard(now);
         let frame = match stanza::parse(frame) {
@@ -360,6 +352,13 @@ impl Client {
             Frame::Close(close) => self.handle_close(close.see_other_uri, now),
             frame => self.handle_in_stream(frame, now),
         }
+    }
+
+    /// The transport refused a frame of `size` before reading it (it was over
+    /// `max_frame_bytes`): the connection ends as for any frame that large.
+    pub fn handle_oversized_frame(&mut self, size: usize, now: Instant) {
+        let limit = self.config.max_frame_bytes;
+        self.fail(SessionError::FrameTooLarge { size, limit }, now);
     }
 
     /// The WebSocket closed under us, with the close frame's code and reason if there was one.

@@ -13,7 +13,7 @@ use super::xml::{check_xml_text, Element};
 use std::collections::HashMap;
 
 /// RFC 6121 §2.1.2.5. `Remove` only appears in pushes and means the item is gone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Subscription {
     None,
     To,

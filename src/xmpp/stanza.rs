@@ -110,7 +110,7 @@ pub struct Presence {
 }
 
 /// RFC 6120 §8.3: a stanza-level error.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StanzaError {
     pub kind: String,
     pub condition: String,

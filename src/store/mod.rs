@@ -1,0 +1,17 @@
+//! The application's state, as plain Rust: what the UI shows, kept in stores that know nothing of
+//! Leptos or the DOM, so each is tested natively. The UI wraps them in signals (one per store, one
+//! per conversation) and feeds them the core's events; they never parse XML.
+//!
+//! - [`timeline`]: one conversation's messages, keyed by local sequence numbers.
+//! - [`directory`]: the chat list and the message requests from strangers.
+//! - [`roster_view`]: contacts with their presence, sorted and filtered.
+//! - [`requests`]: subscription requests waiting for an answer.
+//! - [`toasts`]: transient notices, bounded.
+//! - [`window`]: which rows of a long list are rendered.
+
+pub mod directory;
+pub mod requests;
+pub mod roster_view;
+pub mod timeline;
+pub mod toasts;
+pub mod window;

@@ -1,0 +1,267 @@
+//! One conversation's messages. Rows are keyed by a local sequence number, never by a stanza id:
+//! ids come from peers, may repeat, and a keyed view with repeated keys loses or misplaces rows.
+//!
+//! The same message delivered twice (a server replay, a carbon of a message we also got directly)
+//! shows once: it is recognised by direction, id and body. A peer reusing one of our ids, or
+//! reusing its own id for different text, still gets its message shown. Only our own outgoing
+//! messages change state, so a peer cannot mark our messages as failed by echoing their ids.
+
+use crate::xmpp::delay::UnixMillis;
+use crate::xmpp::stanza::StanzaError;
+use crate::xmpp::{ChatMessage, Direction};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashSet, VecDeque};
+use std::hash::{Hash, Hasher};
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MessageState {
+    /// Ours, handed to the server, not yet confirmed.
+    Pending,
+    /// Ours, and the server has it.
+    Sent,
+    Received,
+    /// Ours, bounced with this error; its text is the peer's or its server's words.
+    Failed(StanzaError),
+    /// Ours, and the connection died before the server confirmed it: it may not have arrived.
+    Unconfirmed,
+}
+
+impl MessageState {
+    /// The `data-state` of the UI contract.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::Received => "received",
+            Self::Failed(_) | Self::Unconfirmed => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The row's key: unique in this timeline, in arrival order.
+    pub seq: u64,
+    /// The stanza's origin id or id, as the peer sent it (or ours). Not unique.
+    pub id: String,
+    pub direction: Direction,
+    /// Untrusted: rendered as text.
+    pub body: String,
+    pub state: MessageState,
+    /// When it was sent, in milliseconds since 1970 (a delay stamp, else arrival).
+    pub time: UnixMillis,
+}
+
+/// Who a message is recognised as, for deduplication.
+type Identity = (Direction, String, u64);
+
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    entries: VecDeque<Entry>,
+    seen: HashSet<Identity>,
+    next_seq: u64,
+    /// Messages kept; older ones are dropped first.
+    capacity: usize,
+    /// The peer is composing (XEP-0085).
+    pub typing: bool,
+}
+
+impl Timeline {
+    /// Messages kept in a conversation with a contact.
+    pub const CAPACITY: usize = 10_000;
+    /// Messages kept from someone not in the roster.
+    pub const STRANGER_CAPACITY: usize = 200;
+
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            entries: VecDeque::new(),
+            seen: HashSet::new(),
+            next_seq: 0,
+            capacity: capacity.max(1),
+            typing: false,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The messages in `[start, end)`, oldest first.
+    pub fn slice(&self, start: usize, end: usize) -> Vec<Entry> {
+        let end = end.min(self.entries.len());
+        self.entries.range(start.min(end)..end).cloned().collect()
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Lets a conversation with someone who became a contact keep more.
+    pub fn set_capacity(&mut self, capacity: usize) {
+        self.capacity = capacity.max(1);
+        self.trim();
+    }
+
+    /// Adds a received message (or a carbon of ours) unless it is already there; `now` is when it reached us, and a sender's
+    /// delay stamp can make a message older, never newer. Returns whether it was added.
+    pub fn push(&mut self, message: ChatMessage, now: UnixMillis) -> bool {
+        let identity = identity(message.direction, &message.id, &message.body);
+        if !self.seen.insert(identity) {
+            return false;
+        }
+        if message.direction == Direction::In {
+            self.typing = false;
+        }
+        self.next_seq += 1;
+        let state = match message.direction {
+            Direction::In => MessageState::Received,
+            // Ours from another device (a carbon): the server relayed it, so it was sent.
+            Direction::Out => MessageState::Sent,
+        };
+        self.entries.push_back(Entry {
+            seq: self.next_seq,
+            id: message.id,
+            direction: message.direction,
+            body: message.body,
+            state,
+            time: message.sent_at.map_or(now, |stamp| stamp.min(now)),
+        });
+        self.trim();
+        true
+    }
+
+    /// A message we sent from this device: pending until the server confirms it.
+    pub fn push_own(&mut self, message: ChatMessage, now: UnixMillis) {
+        let identity = identity(message.direction, &message.id, &message.body);
+        self.seen.insert(identity);
+        self.next_seq += 1;
+        self.entries.push_back(Entry {
+            seq: self.next_seq,
+            id: message.id,
+            direction: Direction::Out,
+            body: message.body,
+            state: MessageState::Pending,
+            time: now,
+        });
+        self.trim();
+    }
+
+    /// Changes the state of our own outgoing message `id`; incoming messages never change.
+    /// Returns whether a message was found.
+    pub fn mark_own(&mut self, id: &str, state: MessageState) -> bool {
+        match self
+            .entries
+            .iter_mut()
+            .rev()
+            .find(|e| e.direction == Direction::Out && e.id == id)
+        {
+            Some(entry) => {
+                // A late confirmation does not undo a bounce.
+                if !(state == MessageState::Sent && matches!(entry.state, MessageState::Failed(_)))
+                {
+                    entry.state = state;
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn trim(&mut self) {
+        while self.entries.len() > self.capacity {
+            if let Some(old) = self.entries.pop_front() {
+                self.seen
+                    .remove(&identity(old.direction, &old.id, &old.body));
+            }
+        }
+    }
+}
+
+fn identity(direction: Direction, id: &str, body: &str) -> Identity {
+    let mut hasher = DefaultHasher::new();
+    body.hash(&mut hasher);
+    (direction, id.to_owned(), hasher.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xmpp::jid::BareJid;
+
+    fn msg(id: &str, direction: Direction, body: &str) -> ChatMessage {
+        ChatMessage {
+            id: id.into(),
+            peer: BareJid::new("bob@localhost").unwrap(),
+            direction,
+            body: body.into(),
+            sent_at: None,
+        }
+    }
+
+    #[test]
+    fn repeated_ids_get_their_own_rows_with_unique_keys() {
+        let mut t = Timeline::new(Timeline::CAPACITY);
+        assert!(t.push(msg("x", Direction::In, "one"), 1));
+        assert!(t.push(msg("x", Direction::In, "two"), 2));
+        assert!(
+            !t.push(msg("x", Direction::In, "one"), 3),
+            "a replay shows once"
+        );
+        t.push_own(msg("x", Direction::Out, "mine"), 4);
+        let rows = t.slice(0, t.len());
+        let bodies: Vec<_> = rows.iter().map(|e| e.body.as_str()).collect();
+        assert_eq!(bodies, ["one", "two", "mine"]);
+        let keys: HashSet<u64> = rows.iter().map(|e| e.seq).collect();
+        assert_eq!(keys.len(), 3, "every row has its own key");
+    }
+
+    #[test]
+    fn only_our_own_messages_change_state() {
+        let mut t = Timeline::new(Timeline::CAPACITY);
+        t.push(msg("o1", Direction::In, "theirs, reusing our id"), 1);
+        t.push_own(msg("o1", Direction::Out, "ours"), 2);
+        assert_eq!(t.slice(1, 2)[0].state, MessageState::Pending);
+        let error = StanzaError::new("cancel", "service-unavailable");
+        assert!(t.mark_own("o1", MessageState::Failed(error.clone())));
+        assert!(t.mark_own("o1", MessageState::Sent));
+        let rows = t.slice(0, 2);
+        assert_eq!(rows[0].state, MessageState::Received);
+        assert_eq!(
+            rows[1].state,
+            MessageState::Failed(error),
+            "a bounce is not undone"
+        );
+        assert!(!t.mark_own("nope", MessageState::Sent));
+    }
+
+    #[test]
+    fn the_oldest_messages_go_first_and_can_come_back() {
+        let mut t = Timeline::new(3);
+        for i in 0..5 {
+            t.push(msg(&i.to_string(), Direction::In, "m"), i);
+        }
+        let ids: Vec<_> = t.slice(0, 10).into_iter().map(|e| e.id).collect();
+        assert_eq!(ids, ["2", "3", "4"]);
+        assert!(
+            t.push(msg("0", Direction::In, "m"), 9),
+            "forgotten, so new again"
+        );
+    }
+
+    #[test]
+    fn a_delay_stamp_can_make_a_message_older_never_newer() {
+        let mut t = Timeline::new(10);
+        let mut old = msg("a", Direction::In, "old");
+        old.sent_at = Some(100);
+        let mut future = msg("b", Direction::In, "future");
+        future.sent_at = Some(10_000);
+        t.push(old, 500);
+        t.push(future, 600);
+        let times: Vec<_> = t.slice(0, 2).into_iter().map(|e| e.time).collect();
+        assert_eq!(times, [100, 600]);
+    }
+}

@@ -1,0 +1,128 @@
+//! The one windowed list behind every long list of fixed-height rows: contacts, chats, message
+//! and subscription requests (and later rooms and occupants). The list has the full height; only
+//! the rows in view plus [`OVERSCAN`] above and below are in the DOM, each placed with a
+//! transform. No well-kept crate does this for Leptos 0.8, so it is written here, over
+//! [`fixed_range`] (tested natively).
+//!
+//! A row is keyed by its index and its content, so a row whose data changes (a presence dot, an
+//! unread count) re-renders alone, and a shift re-renders only the rows in view.
+
+use crate::store::window::fixed_range;
+use leptos::html;
+use leptos::prelude::*;
+use std::hash::Hash;
+
+/// Rows rendered above and below the visible ones, so fast scrolling shows no blank rows.
+pub const OVERSCAN: usize = 8;
+/// Viewport height assumed before the list has been measured.
+const FALLBACK_VIEWPORT: i32 = 800;
+
+/// What a windowed list is: its test id, class and heading, and its rows' height in pixels
+/// (which must match the stylesheet).
+#[derive(Clone, Copy)]
+pub struct ListShape {
+    pub testid: &'static str,
+    pub class: &'static str,
+    pub labelled_by: &'static str,
+    pub row_height: i32,
+}
+
+/// The `transform` that puts row `index` in its place.
+pub fn row_offset(index: usize, row_height: i32) -> String {
+    format!("translateY({}px)", index as i32 * row_height)
+}
+
+/// A scroll container holding a windowed `<ul>` of `total` rows. `rows(first, last)` gives the
+/// rows in `[first, last)`; `child(index, row)` renders one `<li>` (placed with [`row_offset`]).
+/// `reset` scrolls back to the top whenever it changes (a new filter).
+pub fn windowed_list<T, R, C, V>(
+    shape: ListShape,
+    total: Signal<usize>,
+    reset: Signal<u64>,
+    rows: R,
+    child: C,
+) -> impl IntoView
+where
+    T: Clone + PartialEq + Eq + Hash + Send + Sync + 'static,
+    R: Fn(usize, usize) -> Vec<T> + Send + Sync + 'static,
+    C: Fn(usize, T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let scroll_top = RwSignal::new(0);
+    let viewport = RwSignal::new(0);
+    let scroller = NodeRef::<html::Div>::new();
+    let row_height = shape.row_height;
+
+    let visible = Memo::new(move |_| {
+        let viewport = effective_viewport(viewport.get());
+        let (first, last) = fixed_range(
+            total.get(),
+            scroll_top.get(),
+            viewport,
+            row_height,
+            OVERSCAN,
+        );
+        rows(first, last)
+            .into_iter()
+            .enumerate()
+            .map(|(i, row)| (first + i, row))
+            .collect::<Vec<_>>()
+    });
+
+    let measure = move || {
+        if let Some(el) = scroller.get_untracked() {
+            scroll_top.try_set(el.scroll_top());
+            viewport.try_set(el.client_height());
+        }
+    };
+    Effect::new(move |_| {
+        if scroller.get().is_some() {
+            measure();
+        }
+    });
+    Effect::new(move |first: Option<()>| {
+        reset.track();
+        if first.is_some() {
+            if let Some(el) = scroller.get_untracked() {
+                el.set_scroll_top(0);
+            }
+            scroll_top.set(0);
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+
+    view! {
+        <div class=format!("list-scroll {}-scroll", shape.class) node_ref=scroller on:scroll=move |_| measure()>
+            <ul
+                data-testid=shape.testid
+                class=format!("windowed {}", shape.class)
+                role="list"
+                aria-labelledby=shape.labelled_by
+                data-count=move || total.get().to_string()
+                style:height=move || format!("{}px", total.get() as i32 * row_height)
+            >
+                <For
+                    each=move || visible.get()
+                    key=|row| row.clone()
+                    children=move |(index, row)| child(index, row)
+                />
+            </ul>
+        </div>
+    }
+}
+
+/// The measured viewport, bounded by the window: before layout (or without the stylesheet, as in
+/// tests) the scroller can report its full content height, which would render every row.
+fn effective_viewport(measured: i32) -> i32 {
+    let window_height = window()
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .map_or(FALLBACK_VIEWPORT, |h| h as i32);
+    if measured <= 0 {
+        window_height
+    } else {
+        measured.min(window_height)
+    }
+}

@@ -1,0 +1,180 @@
+//! The connection as the person sees it: which screen is up, the link state, who is signed in,
+//! and why the connection was lost, with the account kept to reconnect.
+
+use super::notices::UiError;
+use crate::config::{Config, ConfigError};
+use crate::i18n::Key;
+use crate::transport::websocket::Account;
+use crate::transport::ConnectError;
+use crate::xmpp::jid::BareJid;
+use crate::xmpp::{Availability, ConnectionEvent, ConnectionState};
+use leptos::prelude::*;
+
+/// Which screen is up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    LoggedOut,
+    /// The login form is busy: discovery or the login itself is under way.
+    SigningIn,
+    Shell,
+}
+
+/// The connection as the `connection-status` element reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkState {
+    Connecting,
+    Online,
+    /// Signed in, and a new connection is being made after one was lost.
+    Reconnecting,
+    Offline,
+}
+
+impl LinkState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connecting => "connecting",
+            Self::Online => "online",
+            Self::Reconnecting => "reconnecting",
+            Self::Offline => "offline",
+        }
+    }
+
+    pub fn label(self) -> Key {
+        match self {
+            Self::Connecting => Key::StateConnecting,
+            Self::Online => Key::StateOnline,
+            Self::Reconnecting => Key::StateReconnecting,
+            Self::Offline => Key::StateOffline,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigStatus {
+    Loading,
+    Ready(Config),
+    Invalid(ConfigError),
+}
+
+#[derive(Clone, Copy)]
+pub struct Connection {
+    pub phase: RwSignal<Phase>,
+    pub link: RwSignal<LinkState>,
+    pub own_jid: RwSignal<Option<BareJid>>,
+    pub own_show: RwSignal<Availability>,
+    pub login_error: RwSignal<Option<UiError>>,
+    /// Why the connection was lost while signed in; the shell shows it with a way back.
+    pub lost: RwSignal<Option<UiError>>,
+    /// The account kept what it needs to log in again without the password.
+    pub can_reconnect: RwSignal<bool>,
+    /// The address last typed, to refill the form (never the password).
+    pub last_address: RwSignal<String>,
+    account: StoredValue<Option<Account>, LocalStorage>,
+    /// Which login the live account belongs to: updates of an older one are ignored.
+    generation: StoredValue<u64>,
+}
+
+impl Connection {
+    pub(super) fn new() -> Self {
+        Self {
+            phase: RwSignal::new(Phase::LoggedOut),
+            link: RwSignal::new(LinkState::Offline),
+            own_jid: RwSignal::new(None),
+            own_show: RwSignal::new(Availability::Available),
+            login_error: RwSignal::new(None),
+            lost: RwSignal::new(None),
+            can_reconnect: RwSignal::new(false),
+            last_address: RwSignal::new(String::new()),
+            account: StoredValue::new_local(None),
+            generation: StoredValue::new(0),
+        }
+    }
+
+    /// Starts a new login generation; updates tagged with an older one are dropped.
+    pub fn begin_login(&self) -> u64 {
+        self.generation.update_value(|g| *g += 1);
+        self.generation.get_value()
+    }
+
+    pub fn is_current(&self, generation: u64) -> bool {
+        self.generation.try_get_value() == Some(generation)
+    }
+
+    pub fn set_account(&self, account: Account) {
+        self.account.set_value(Some(account));
+    }
+
+    pub fn account(&self) -> Option<Account> {
+        self.account.try_with_value(Clone::clone).flatten()
+    }
+
+    pub fn apply(&self, event: ConnectionEvent) {
+        match event {
+            ConnectionEvent::State(state) => {
+                let signed_in = self.phase.get_untracked() == Phase::Shell;
+                let link = match state {
+                    ConnectionState::Online => LinkState::Online,
+                    ConnectionState::Closing | ConnectionState::Closed => LinkState::Offline,
+                    _ if signed_in => LinkState::Reconnecting,
+                    _ => LinkState::Connecting,
+                };
+                self.link.set(link);
+                if state == ConnectionState::Online {
+                    self.login_error.set(None);
+                    self.lost.set(None);
+                    self.phase.set(Phase::Shell);
+                }
+            }
+            ConnectionEvent::Bound(jid) => self.own_jid.set(Some(jid.to_bare())),
+            // The driver turns Closed into Update::Disconnected.
+            ConnectionEvent::Closed(_) => {}
+        }
+    }
+
+    /// The connection ended. Signed in, the shell stays with the reason and the account;
+    /// returns `true` when the login never got that far and the form comes back.
+    pub fn disconnected(&self, error: Option<ConnectError>) -> bool {
+        self.link.set(LinkState::Offline);
+        let can_reconnect = self.account().is_some_and(|a| a.can_reconnect());
+        if self.phase.get_untracked() == Phase::Shell {
+            self.can_reconnect.set(can_reconnect);
+            self.lost.set(Some(UiError::Connect(error.unwrap_or(
+                ConnectError::Session(crate::xmpp::SessionError::ConnectionLost(None)),
+            ))));
+            return false;
+        }
+        self.account.set_value(None);
+        self.phase.set(Phase::LoggedOut);
+        self.login_error.set(error.map(UiError::Connect));
+        true
+    }
+
+    /// A reconnection was started (or could not be).
+    pub fn reconnecting(&self, started: Result<(), ConnectError>) {
+        match started {
+            Ok(()) => {
+                self.lost.set(None);
+                self.link.set(LinkState::Reconnecting);
+            }
+            Err(e) => {
+                self.can_reconnect.set(false);
+                self.lost.set(Some(UiError::Connect(e)));
+            }
+        }
+    }
+
+    /// Back to the login form; the address stays only if the person did not sign out on purpose.
+    pub fn signed_out(&self) {
+        // Updates from the closing account no longer concern the UI.
+        self.begin_login();
+        self.account.set_value(None);
+        self.link.set(LinkState::Offline);
+        self.phase.set(Phase::LoggedOut);
+        self.own_jid.set(None);
+        self.own_show.set(Availability::Available);
+        self.login_error.set(None);
+        self.lost.set(None);
+        self.can_reconnect.set(false);
+        self.last_address.set(String::new());
+    }
+}

@@ -1,0 +1,205 @@
+//! Conversations: one signal per timeline, so a message re-renders its own conversation only, and
+//! the directory (chat list and message requests) beside them.
+
+use super::notices::{Notices, UiError};
+use crate::store::directory::{Activity, Directory, Section};
+use crate::store::timeline::{MessageState, Timeline};
+use crate::xmpp::delay::UnixMillis;
+use crate::xmpp::jid::BareJid;
+use crate::xmpp::message::ChatState;
+use crate::xmpp::{ChatEvent, ChatMessage, Direction};
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+#[derive(Clone, Copy)]
+pub struct Conversations {
+    timelines: StoredValue<HashMap<BareJid, RwSignal<Timeline>>>,
+    /// Owns the timelines' signals. They are created from event handlers, whose owner is the
+    /// view that handled the event (a roster row, say); owned there, a timeline would vanish
+    /// when that row re-renders, and the conversation would silently stop updating.
+    owner: StoredValue<Owner>,
+    pub directory: RwSignal<Directory>,
+    pub open: RwSignal<Option<BareJid>>,
+}
+
+/// Milliseconds since 1970, as message times count.
+fn now_ms() -> UnixMillis {
+    js_sys::Date::now() as UnixMillis
+}
+
+impl Conversations {
+    pub(super) fn new() -> Self {
+        Self {
+            timelines: StoredValue::new(HashMap::new()),
+            owner: StoredValue::new(Owner::new()),
+            directory: RwSignal::new(Directory::default()),
+            open: RwSignal::new(None),
+        }
+    }
+
+    /// The timeline of `peer`, if there is a conversation.
+    pub fn timeline(&self, peer: &BareJid) -> Option<RwSignal<Timeline>> {
+        self.timelines
+            .try_with_value(|t| t.get(peer).copied())
+            .flatten()
+    }
+
+    fn timeline_or_new(&self, peer: &BareJid, contact: bool) -> RwSignal<Timeline> {
+        if let Some(timeline) = self.timeline(peer) {
+            return timeline;
+        }
+        let capacity = if contact {
+            Timeline::CAPACITY
+        } else {
+            Timeline::STRANGER_CAPACITY
+        };
+        let timeline = self
+            .owner
+            .with_value(|owner| owner.with(|| RwSignal::new(Timeline::new(capacity))));
+        self.timelines.update_value(|t| {
+            t.insert(peer.clone(), timeline);
+        });
+        timeline
+    }
+
+    pub fn apply(
+        &self,
+        event: ChatEvent,
+        is_contact: impl Fn(&BareJid) -> bool,
+        notices: &Notices,
+    ) {
+        match event {
+            ChatEvent::Message(message) => {
+                let contact = is_contact(&message.peer);
+                self.received(message, contact)
+            }
+            ChatEvent::State { peer, state } => {
+                if let Some(timeline) = self.timeline(&peer) {
+                    timeline.update(|t| t.typing = state == ChatState::Composing);
+                }
+            }
+            ChatEvent::Sent { peer, id } => {
+                self.mark(&peer, &id, MessageState::Sent);
+            }
+            ChatEvent::Unconfirmed { peer, id } => {
+                self.mark(&peer, &id, MessageState::Unconfirmed);
+            }
+            ChatEvent::Failed { peer, id, error } => {
+                let condition = error.condition.clone();
+                // Only a message of ours that exists bounces: an "error" for an id we never
+                // used is noise a stranger can make, and gets no notice.
+                if self.mark(&peer, &id, MessageState::Failed(error)) {
+                    notices.push(UiError::MessageFailed { condition });
+                }
+            }
+        }
+    }
+
+    fn received(&self, message: ChatMessage, contact: bool) {
+        let peer = message.peer.clone();
+        let open = self.open.get_untracked().as_ref() == Some(&peer);
+        let incoming = message.direction == Direction::In;
+        let unread = incoming && !open;
+        let timeline = self.timeline_or_new(&peer, contact);
+        let added = timeline
+            .try_update(|t| t.push(message, now_ms()))
+            .unwrap_or(false);
+        if !added {
+            return;
+        }
+        let activity = if incoming {
+            Activity::Incoming { unread }
+        } else {
+            Activity::Ours
+        };
+        self.touch(&peer, contact, activity);
+    }
+
+    /// A message we just sent from here.
+    pub fn sent(&self, message: ChatMessage, contact: bool) {
+        let peer = message.peer.clone();
+        self.timeline_or_new(&peer, contact)
+            .update(|t| t.push_own(message, now_ms()));
+        self.touch(&peer, contact, Activity::Ours);
+    }
+
+    fn mark(&self, peer: &BareJid, id: &str, state: MessageState) -> bool {
+        self.timeline(peer)
+            .and_then(|t| t.try_update(|t| t.mark_own(id, state)))
+            .unwrap_or(false)
+    }
+
+    fn touch(&self, peer: &BareJid, contact: bool, activity: Activity) {
+        let evicted = self
+            .directory
+            .try_update(|d| d.touch(peer, contact, activity))
+            .flatten();
+        if let Some(old) = evicted {
+            self.forget(&old);
+        }
+    }
+
+    /// Opens a conversation: an existing one is marked read; a new one (from the roster) joins
+    /// the chat list. Opening a message request does not accept it.
+    pub fn open(&self, peer: BareJid, contact: bool) {
+        let exists = self.directory.with_untracked(|d| d.get(&peer).is_some());
+        if exists {
+            self.directory.update(|d| d.mark_read(&peer));
+        } else {
+            self.timeline_or_new(&peer, contact);
+            self.touch(&peer, contact, Activity::Ours);
+        }
+        self.open.set(Some(peer));
+    }
+
+    /// The person accepted a message request: it moves to the chat list and keeps more history.
+    pub fn accept(&self, peer: &BareJid) {
+        self.directory.update(|d| d.accept(peer));
+        if let Some(timeline) = self.timeline(peer) {
+            timeline.update(|t| t.set_capacity(Timeline::CAPACITY));
+        }
+    }
+
+    /// A stranger became a contact (a roster push): their conversation is a chat now.
+    pub fn became_contact(&self, peer: &BareJid) {
+        let waiting = self
+            .directory
+            .with_untracked(|d| d.get(peer).is_some_and(|s| s.section == Section::Requests));
+        if waiting {
+            self.accept(peer);
+        }
+    }
+
+    /// Deletes a conversation (a message request the person does not want).
+    pub fn delete(&self, peer: &BareJid) {
+        if self.open.get_untracked().as_ref() == Some(peer) {
+            self.open.set(None);
+        }
+        self.directory.update(|d| d.remove(peer));
+        self.forget(peer);
+    }
+
+    /// Drops a conversation's messages. Its signal is emptied, not disposed: a view or a timer
+    /// still holding it must never touch a disposed value.
+    fn forget(&self, peer: &BareJid) {
+        if let Some(timeline) = self
+            .timelines
+            .try_update_value(|t| t.remove(peer))
+            .flatten()
+        {
+            timeline.try_set(Timeline::new(1));
+        }
+    }
+
+    pub fn reset(&self) {
+        self.open.set(None);
+        self.directory.set(Directory::default());
+        let timelines = self
+            .timelines
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        for timeline in timelines.into_values() {
+            timeline.try_set(Timeline::new(1));
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! The application state as signals, split by domain, and the one place core updates change it.
+//!
+//! Data flows one way: a transport [`Update`] goes to [`AppState::apply`], which routes each event
+//! to the store of its domain ([`connection`], [`contacts`], [`conversations`], [`notices`]); views
+//! read their signals and call the methods here for what the person does. The stores themselves
+//! are plain Rust in [`crate::store`], tested natively; this is their Leptos wiring.
+
+pub mod connection;
+pub mod contacts;
+pub mod conversations;
+pub mod notices;
+
+pub use connection::{ConfigStatus, LinkState, Phase};
+pub use notices::UiError;
+
+use crate::i18n::Lang;
+use crate::transport::websocket::{Account, Update};
+use crate::xmpp::jid::BareJid;
+use crate::xmpp::{Event, RosterEvent, Subscription};
+use connection::Connection;
+use contacts::Contacts;
+use conversations::Conversations;
+use leptos::prelude::*;
+use notices::Notices;
+
+/// All state of the app; `Copy`, shared through context.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub lang: RwSignal<Lang>,
+    pub config: RwSignal<ConfigStatus>,
+    pub connection: Connection,
+    pub contacts: Contacts,
+    pub chats: Conversations,
+    pub notices: Notices,
+}
+
+impl AppState {
+    pub fn new(lang: Lang) -> Self {
+        Self {
+            lang: RwSignal::new(lang),
+            config: RwSignal::new(ConfigStatus::Loading),
+            connection: Connection::new(),
+            contacts: Contacts::new(),
+            chats: Conversations::new(),
+            notices: Notices::new(),
+        }
+    }
+
+    pub fn account(&self) -> Option<Account> {
+        self.connection.account()
+    }
+
+    /// Applies one update from the account of login `generation`.
+    pub fn apply(&self, generation: u64, update: Update) {
+        if !self.connection.is_current(generation) {
+            return;
+        }
+        match update {
+            Update::Event(Event::Connection(event)) => self.connection.apply(event),
+            Update::Event(Event::Roster(event)) => {
+                // Someone who becomes a contact leaves the message requests.
+                if let RosterEvent::Pushed(item) = &event {
+                    if item.subscription != Subscription::Remove {
+                        self.chats.became_contact(&item.jid);
+                    }
+                }
+                self.contacts.apply(event, &self.notices);
+            }
+            Update::Event(Event::Chat(event)) => {
+                let roster = self.contacts.roster;
+                self.chats.apply(
+                    event,
+                    |jid| roster.with_untracked(|r| r.contains(jid)),
+                    &self.notices,
+                );
+            }
+            Update::Event(Event::Warning(warning)) => leptos::logging::warn!("parley: {warning}"),
+            Update::Disconnected(error) => {
+                if self.connection.disconnected(error) {
+                    // Never online: back to the login form with nothing of the attempt left.
+                    self.reset();
+                }
+            }
+        }
+    }
+
+    /// Sends a chat message and shows it, pending until the server confirms it.
+    pub fn send_message(&self, peer: &BareJid, body: &str) -> Result<(), UiError> {
+        let account = self.account().ok_or(UiError::NotOnline)?;
+        let message = account
+            .command(|client, now| client.send_chat(peer, body, now))
+            .map_err(UiError::Send)?;
+        let contact = self.contacts.is_contact(peer);
+        self.chats.sent(message, contact);
+        Ok(())
+    }
+
+    /// Adds a contact (asking to see their presence) and opens the conversation with them.
+    pub fn add_contact(&self, jid: BareJid, name: Option<&str>) -> Result<(), UiError> {
+        let account = self.account().ok_or(UiError::NotOnline)?;
+        account
+            .command(|client, now| client.add_contact(&jid, name, now))
+            .map_err(UiError::Send)?;
+        self.open_conversation(jid);
+        Ok(())
+    }
+
+    /// Renames a contact; the core keeps its groups.
+    pub fn rename_contact(&self, jid: &BareJid, name: &str) -> Result<(), UiError> {
+        let account = self.account().ok_or(UiError::NotOnline)?;
+        account
+            .command(|client, now| client.rename_contact(jid, Some(name), now))
+            .map_err(UiError::Send)
+    }
+
+    pub fn remove_contact(&self, jid: &BareJid) -> Result<(), UiError> {
+        let account = self.account().ok_or(UiError::NotOnline)?;
+        account
+            .command(|client, now| client.remove_contact(jid, now))
+            .map_err(UiError::Send)
+    }
+
+    /// Answers a subscription request; what approving also does is the core's policy.
+    pub fn answer_request(&self, jid: &BareJid, approve: bool) {
+        let Some(account) = self.account() else {
+            return self.notices.push(UiError::NotOnline);
+        };
+        if let Err(e) = account.command(|client, now| client.answer_subscription(jid, approve, now))
+        {
+            self.notices.push(UiError::Send(e));
+        }
+    }
+
+    pub fn open_conversation(&self, peer: BareJid) {
+        let contact = self.contacts.is_contact(&peer);
+        self.chats.open(peer, contact);
+    }
+
+    /// Reconnects after a lost connection with the credentials the account kept.
+    pub fn reconnect(&self) {
+        if let Some(account) = self.account() {
+            self.connection.reconnecting(account.reconnect());
+        }
+    }
+
+    /// The kept credentials cannot log in any more: back to the form, the address filled in.
+    pub fn sign_in_again(&self) {
+        let address = self
+            .connection
+            .own_jid
+            .get_untracked()
+            .map(|j| j.to_string())
+            .unwrap_or_else(|| self.connection.last_address.get_untracked());
+        self.logout();
+        self.connection.last_address.set(address);
+    }
+
+    /// Person-initiated logout: the clean close runs on, the login form comes back at once.
+    pub fn logout(&self) {
+        if let Some(account) = self.account() {
+            account.close();
+        }
+        self.connection.signed_out();
+        self.reset();
+    }
+
+    /// Nothing of the last account left on the page.
+    fn reset(&self) {
+        self.contacts.reset();
+        self.chats.reset();
+    }
+}
