@@ -2,7 +2,9 @@
 # Runs Parley's own Prosody instances, side by side, on 127.0.0.1 only:
 #   demo: https://localhost:5443/    test: https://localhost:5444/   (app, config.json and websocket)
 # Data, certificate, log and pid live in .run/<instance>/ (gitignored).
-# Usage: server/prosody.sh start|stop|status|reset <demo|test>   (reset: stop and delete the data)
+# Usage: server/prosody.sh start|stop|kill|status|reset <demo|test>
+#   reset: stop and delete the data; kill: die at once, as a crashed server or a dead network does
+#   (every connection drops without a goodbye).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -12,7 +14,7 @@ instance=${2:-}
 case "$instance" in
   demo) https_port=5443 ;;
   test) https_port=5444 ;;
-  *) echo "usage: $0 start|stop|status|reset demo|test" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|kill|status|reset demo|test" >&2; exit 2 ;;
 esac
 
 run_dir="$repo/.run/$instance"
@@ -107,6 +109,13 @@ stop() {
 case "$action" in
   start) start ;;
   stop) stop ;;
+  kill)
+    if pid=$(running_pid); then
+      kill -KILL "$pid"
+      while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+      rm -f "$pid_file"
+      echo "prosody ($instance) killed"
+    fi ;;
   status)
     if pid=$(running_pid); then echo "prosody ($instance) running, pid $pid"; else echo "prosody ($instance) not running"; exit 1; fi ;;
   reset)
@@ -114,5 +123,5 @@ case "$action" in
     stop
     rm -rf "$run_dir/data"
     echo "prosody ($instance) data deleted" ;;
-  *) echo "usage: $0 start|stop|status|reset demo|test" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|kill|status|reset demo|test" >&2; exit 2 ;;
 esac

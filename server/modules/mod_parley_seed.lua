@@ -1,5 +1,7 @@
 -- mod_parley_seed: demo and test data, created at server start through Prosody's own APIs.
 -- Idempotent: running it again resets the seeded passwords and contacts and keeps everything else.
+-- A password that is already right is left alone: setting it again would store a new SCRAM salt,
+-- and a client's kept keys would no longer fit after a mere restart.
 --
 -- On a VirtualHost:
 --   parley_seed_users = { alice = "password", ... }   accounts, created or reset to that password
@@ -19,7 +21,11 @@ local function seed_users()
 	for username, password in pairs(users) do
 		local ok, err;
 		if usermanager.user_exists(username, host) then
-			ok, err = usermanager.set_password(username, password, host);
+			if usermanager.test_password(username, host, password) then
+				ok = true;
+			else
+				ok, err = usermanager.set_password(username, password, host);
+			end
 		else
 			ok, err = usermanager.create_user(username, password, host);
 		end

@@ -96,24 +96,14 @@ local function host_meta_json(event)
 	return json.encode({ links = { { rel = "urn:xmpp:alt-connections:websocket"; href = websocket_url() } } });
 end
 
--- Trunk puts a content hash in its output names (app-0123456789abcdef_bg.wasm): those never change.
-local function is_hashed(path)
-	local hash = path:match("%-(%x+)[_.][^/]*$");
-	return hash ~= nil and #hash >= 16;
-end
-
 local function static(event)
 	local path = event.request.path;
-	-- Headers first: net.http.files sends the response itself.
-	if is_hashed(path) then
-		event.response.headers.cache_control = "public, max-age=31536000, immutable";
-	else
-		event.response.headers.cache_control = "no-cache";
-	end
+	-- Headers first: net.http.files sends the response itself. Output names carry no content hash
+	-- (Trunk.toml: filehash = false), so every file is revalidated.
+	event.response.headers.cache_control = "no-cache";
 	local result = serve_file(event, path);
 	-- A client-side route (no file extension) gets the app itself.
 	if result == 404 and not path:match("%.[^/]*$") then
-		event.response.headers.cache_control = "no-cache";
 		result = serve_file(event, "/");
 	end
 	return result;

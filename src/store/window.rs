@@ -70,9 +70,10 @@ impl HistoryWindow {
         }
     }
 
-    /// The person scrolled away from the bottom, or back to it.
+    /// The person scrolled away from the bottom, or back to it (which follows again only if
+    /// the window reaches the latest message).
     pub fn set_following(&mut self, following: bool, len: usize) {
-        self.following = following && self.end == len;
+        self.following = following && (self.following || self.end == len);
     }
 
     /// Scrolled to the top of the window: older rows come in, the newest leave if need be.

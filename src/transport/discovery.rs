@@ -4,7 +4,7 @@
 //! ignored, and a document that offers only `ws://` is an error of its own.
 
 use super::policy::{check_websocket_url, UrlError};
-use crate::xmpp::xml::parse_frame;
+use crate::xmpp::xml::parse_document;
 use std::fmt;
 
 pub const WEBSOCKET_REL: &str = "urn:xmpp:alt-connections:websocket";
@@ -91,8 +91,8 @@ fn json_links(body: &str) -> Vec<String> {
 }
 
 fn xrd_links(body: &str) -> Vec<String> {
-    // The XML declaration is allowed in a document; the frame parser accepts it before the root.
-    match parse_frame(body) {
+    // A document, not an XMPP frame: comments are skipped; DOCTYPEs are still refused.
+    match parse_document(body) {
         Ok(Some(xrd)) if xrd.is("XRD", XRD_NS) => xrd
             .elements()
             .filter(|l| l.is("Link", XRD_NS) && l.get_attr("rel") == Some(WEBSOCKET_REL))
@@ -117,6 +117,18 @@ mod tests {
     fn xrd_gives_the_wss_link_and_skips_ws() {
         assert_eq!(
             websocket_from_host_meta(XRD).unwrap(),
+            "wss://example.org/xmpp-websocket"
+        );
+    }
+
+    #[test]
+    fn comments_in_host_meta_are_fine() {
+        let commented = XRD.replace(
+            "<Link rel=\"urn:xmpp:alt-connections:xbosh\"",
+            "<!-- BOSH --><Link rel=\"urn:xmpp:alt-connections:xbosh\"",
+        );
+        assert_eq!(
+            websocket_from_host_meta(&format!("<!-- served by nginx -->{commented}")).unwrap(),
             "wss://example.org/xmpp-websocket"
         );
     }

@@ -92,6 +92,7 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
             <header class="chat-header">
                 <button
                     type="button"
+                    data-testid="chat-back"
                     class="icon-button back"
                     aria-label=tr(Key::Back)
                     on:click=move |_| state.chats.open.set(None)
@@ -171,29 +172,46 @@ fn MessageList(peer: BareJid, timeline: RwSignal<Timeline>) -> impl IntoView {
     };
     let peer_text = peer.to_string();
 
+    // Where we last put the scroll position to follow the newest message: a scroll event that
+    // does not go above it is the content changing, not the person scrolling away.
+    let pinned_top = StoredValue::new(None::<i32>);
     let on_scroll = move |_| {
         let Some(el) = scroller.get_untracked() else {
             return;
         };
-        let from_bottom = el.scroll_height() - el.scroll_top() - el.client_height();
+        let top = el.scroll_top();
+        let from_bottom = el.scroll_height() - top - el.client_height();
         let total = len.get_untracked();
-        if el.scroll_top() < EDGE_SLACK && window.with_untracked(|w| w.range().0 > 0) {
-            anchor.set_value(Some(el.scroll_height() - el.scroll_top()));
+        let (start, following, below) =
+            window.with_untracked(|w| (w.range().0, w.is_following(), w.below(total)));
+        if top < EDGE_SLACK && start > 0 {
+            anchor.set_value(Some(el.scroll_height() - top));
             window.update(|w| {
                 w.older();
             });
-        } else if from_bottom <= EDGE_SLACK && window.with_untracked(|w| w.below(total) > 0) {
-            window.update(|w| {
-                w.newer(total);
-            });
-        } else {
-            window.update(|w| w.set_following(from_bottom <= EDGE_SLACK, total));
+        } else if from_bottom <= EDGE_SLACK {
+            if below > 0 {
+                window.update(|w| {
+                    w.newer(total);
+                });
+            } else if !following {
+                window.update(|w| w.set_following(true, total));
+            }
+        } else if following
+            && pinned_top
+                .get_value()
+                .is_some_and(|p| top >= p - EDGE_SLACK)
+        {
+            // The rows changed under a view that follows the latest: keep following.
+        } else if following {
+            window.update(|w| w.set_following(false, total));
         }
     };
     let jump = move |_| {
         window.update(|w| w.jump_to_latest(len.get_untracked()));
         if let Some(el) = scroller.get_untracked() {
             el.set_scroll_top(el.scroll_height());
+            pinned_top.set_value(Some(el.scroll_top()));
         }
     };
 
@@ -209,6 +227,7 @@ fn MessageList(peer: BareJid, timeline: RwSignal<Timeline>) -> impl IntoView {
                 el.set_scroll_top(el.scroll_height() - from_bottom);
             } else if window.try_with_untracked(HistoryWindow::is_following) == Some(true) {
                 el.set_scroll_top(el.scroll_height());
+                pinned_top.try_set_value(Some(el.scroll_top()));
             }
         });
     });

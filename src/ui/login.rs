@@ -60,12 +60,12 @@ pub fn Login() -> impl IntoView {
             tr(Key::AddressPlaceholderFull)()
         }
     };
-    let error_text = move || {
+    let error = move || {
         state
             .connection
             .login_error
             .get()
-            .map(|e| e.describe(state.lang.get()))
+            .map(|e| (e.reason(), e.describe(state.lang.get())))
     };
 
     // Someone typing a full address does not need the default domain shown after it.
@@ -142,10 +142,10 @@ pub fn Login() -> impl IntoView {
                         </div>
                     </details>
                     {move || {
-                        error_text()
-                            .map(|text| {
+                        error()
+                            .map(|(reason, text)| {
                                 view! {
-                                    <p data-testid="login-error" class="form-error" role="alert">
+                                    <p data-testid="login-error" class="form-error" role="alert" data-reason=reason>
                                         {text}
                                     </p>
                                 }

@@ -148,8 +148,9 @@ fn ConnectionLost() -> impl IntoView {
                 .lost
                 .get()
                 .map(|error| {
+                    let reason = error.reason();
                     view! {
-                        <div data-testid="connection-lost" class="connection-lost" role="alert">
+                        <div data-testid="connection-lost" class="connection-lost" role="alert" data-reason=reason>
                             <p>{move || error.describe(state.lang.get())}</p>
                             {move || if connection.can_reconnect.get() {
                                 view! {
@@ -298,8 +299,9 @@ pub fn Toasts() -> impl IntoView {
                 children=move |toast| {
                     let id = toast.id;
                     let error = toast.notice.clone();
+                    let reason = error.reason();
                     view! {
-                        <div data-testid="toast" class="toast" data-kind="error">
+                        <div data-testid="toast" class="toast" data-kind="error" data-reason=reason>
                             <span class="toast-text">{move || error.describe(state.lang.get())}</span>
                             <button
                                 type="button"

@@ -1,9 +1,10 @@
-//! Randomness for the session: SCRAM nonces (RFC 5802 §5.1) and stanza ids.
+//! Randomness for the client: SCRAM nonces (RFC 5802 §5.1) and stanza ids.
 //!
-//! The [`Session`](super::Session) never draws randomness itself; the caller passes in [`Entropy`],
+//! The [`Client`](super::Client) never draws randomness itself; the caller passes in [`Entropy`],
 //! which keeps tests deterministic. In the browser `getrandom` uses `crypto.getRandomValues`.
 
-/// 32 bytes from a CSPRNG: 18 feed the SCRAM client nonce, the rest the stanza id prefix.
+/// 32 bytes from a CSPRNG: 18 feed the SCRAM client nonce, the next 8 the stanza id prefix (the
+/// first connection's), the last 6 nothing yet.
 #[derive(Clone)]
 pub struct Entropy(pub [u8; 32]);
 

@@ -139,6 +139,19 @@ impl Conversations {
         }
     }
 
+    /// The connection ended: nobody is typing any more, as far as we can know.
+    pub fn connection_ended(&self) {
+        let timelines: Vec<RwSignal<Timeline>> = self
+            .timelines
+            .try_with_value(|t| t.values().copied().collect())
+            .unwrap_or_default();
+        for timeline in timelines {
+            if timeline.with_untracked(|t| t.typing) {
+                timeline.update(|t| t.typing = false);
+            }
+        }
+    }
+
     /// Opens a conversation: an existing one is marked read; a new one (from the roster) joins
     /// the chat list. Opening a message request does not accept it.
     pub fn open(&self, peer: BareJid, contact: bool) {

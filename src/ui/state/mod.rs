@@ -76,6 +76,7 @@ impl AppState {
             }
             Update::Event(Event::Warning(warning)) => leptos::logging::warn!("parley: {warning}"),
             Update::Disconnected(error) => {
+                self.chats.connection_ended();
                 if self.connection.disconnected(error) {
                     // Never online: back to the login form with nothing of the attempt left.
                     self.reset();

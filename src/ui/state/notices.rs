@@ -33,6 +33,49 @@ pub enum UiError {
 }
 
 impl UiError {
+    /// A stable code for `data-reason`, so tests (and embedders) can tell errors apart without
+    /// reading localised text.
+    pub fn reason(&self) -> &'static str {
+        use crate::transport::discovery::DiscoveryError as D;
+        use crate::transport::policy::UrlError;
+        use crate::xmpp::SessionError as S;
+        match self {
+            Self::Address(AddressError::Empty) => "address-empty",
+            Self::Address(AddressError::MissingDomain) => "address-missing-domain",
+            Self::Address(AddressError::WrongDomain { .. }) => "address-wrong-domain",
+            Self::Address(AddressError::MissingLocalpart) => "address-missing-localpart",
+            Self::Address(AddressError::Invalid(_)) => "address-invalid",
+            Self::MissingPassword => "password-missing",
+            Self::Config(_) => "config-invalid",
+            Self::Connect(e) => match e {
+                ConnectError::Context(_) => "insecure-page",
+                ConnectError::Url(UrlError::Insecure) => "url-insecure",
+                ConnectError::Url(_) => "url-invalid",
+                ConnectError::Discovery(D::NotFound) => "discovery-not-found",
+                ConnectError::Discovery(D::OnlyInsecure) => "discovery-only-insecure",
+                ConnectError::Discovery(D::NoWebSocket) => "discovery-no-websocket",
+                ConnectError::Entropy(_) => "no-entropy",
+                ConnectError::Unreachable => "unreachable",
+                ConnectError::NotXmpp => "not-xmpp",
+                ConnectError::RedirectRefused(_) => "redirect-refused",
+                ConnectError::TooManyRedirects => "too-many-redirects",
+                ConnectError::NeedsPassword => "needs-password",
+                ConnectError::Browser(_) => "browser",
+                ConnectError::Session(S::WrongCredentials) => "wrong-credentials",
+                ConnectError::Session(S::StreamError { .. }) => "stream-error",
+                ConnectError::Session(S::ConnectionLost(_)) => "connection-lost",
+                ConnectError::Session(S::NoResponse) => "no-response",
+                ConnectError::Session(S::Timeout { .. }) => "timeout",
+                ConnectError::Session(_) => "session",
+            },
+            Self::Send(SendError::TooLong { .. }) => "message-too-long",
+            Self::Send(_) => "send",
+            Self::NotOnline => "not-online",
+            Self::MessageFailed { .. } => "message-failed",
+            Self::RosterChangeFailed { .. } => "roster-change-failed",
+        }
+    }
+
     pub fn describe(&self, lang: Lang) -> String {
         match self {
             Self::Address(e) => i18n::describe_address_error(lang, e),

@@ -1,4 +1,4 @@
-import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
 
 // Every page a test opens is watched: a console error, an uncaught page error, any dialog
 // (alert/confirm/prompt: an injected script would use one), a request to any host but localhost
@@ -14,8 +14,8 @@ declare global {
 type Fixtures = {
   /** What went wrong on the watched pages; asserted empty when the test ends. */
   problems: string[];
-  /** A new browser context (a separate user) with one watched page. */
-  openPage: () => Promise<Page>;
+  /** A new browser context (a separate user, or another locale) with one watched page. */
+  openPage: (options?: BrowserContextOptions) => Promise<Page>;
 };
 
 function watch(page: Page, problems: string[]): void {
@@ -76,9 +76,9 @@ export const test = base.extend<Fixtures>({
 
   openPage: async ({ browser, baseURL, ignoreHTTPSErrors, problems }, use) => {
     const contexts: BrowserContext[] = [];
-    await use(async () => {
+    await use(async (options = {}) => {
       // browser.newContext() does not take the config's `use` options by itself.
-      const context = await browser.newContext({ baseURL, ignoreHTTPSErrors });
+      const context = await browser.newContext({ baseURL, ignoreHTTPSErrors, ...options });
       contexts.push(context);
       await recordCspViolations(context);
       const page = await context.newPage();

@@ -132,12 +132,15 @@ export class HostilePeer {
     );
   }
 
-  /** A roster push sent by a contact straight to the victim's resource (RFC 6121 §2.1.6 forbids it). */
-  forgedRosterPush(victimFull: string, jid: string, name: string): void {
+  /** A roster push sent by a contact straight to the victim's resource (RFC 6121 §2.1.6 forbids
+   * it); returns its id, which the victim's error reply carries. */
+  forgedRosterPush(victimFull: string, jid: string, name: string): string {
+    const pushId = id('p');
     this.socket.send(
-      `<iq xmlns="jabber:client" to="${esc(victimFull)}" type="set" id="${id('p')}"><query xmlns="jabber:iq:roster">` +
+      `<iq xmlns="jabber:client" to="${esc(victimFull)}" type="set" id="${pushId}"><query xmlns="jabber:iq:roster">` +
         `<item jid="${esc(jid)}" name="${esc(name)}" subscription="both"/></query></iq>`,
     );
+    return pushId;
   }
 
   close(): void {

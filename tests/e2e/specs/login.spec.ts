@@ -6,7 +6,7 @@ test('a wrong password shows an error and the form stays usable', async ({ page 
   await fillLogin(page, users.dave.jid, 'not-the-password');
 
   const error = page.locator(tid('login-error'));
-  await expect(error).toBeVisible();
+  await expect(error).toHaveAttribute('data-reason', 'wrong-credentials');
   await expect(error).not.toHaveText(/^\s*$/);
   await expect(page.locator(tid('app-shell'))).toHaveCount(0);
   await expect(page.locator(tid('login-submit'))).toBeEnabled();
@@ -23,13 +23,13 @@ test('an address the server does not host, and an invalid one, get their own err
 
   // The configured endpoint is localhost's: the server ends the stream with host-unknown.
   await fillLogin(page, 'alice@example.org', 'whatever');
-  await expect(error).toBeVisible();
+  await expect(error).toHaveAttribute('data-reason', 'stream-error');
   await expect(error).toContainText('host-unknown');
 
   // Refused before connecting: not an address at all.
   await fillLogin(page, 'a b@@localhost', 'whatever');
+  await expect(error).toHaveAttribute('data-reason', 'address-invalid');
   await expect(error).not.toContainText('host-unknown');
-  await expect(error).not.toHaveText(/^\s*$/);
 
   // And the form still logs in.
   await fillLogin(page, users.erin.jid, users.erin.password);
@@ -46,5 +46,5 @@ test('a non-ASCII password goes through SASLprep as the server stored it', async
     await logout(page);
   }
   await fillLogin(page, users.frank.jid, 'Ёжик в тумане 2');
-  await expect(page.locator(tid('login-error'))).toBeVisible();
+  await expect(page.locator(tid('login-error'))).toHaveAttribute('data-reason', 'wrong-credentials');
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { test, expect } from '../lib/fixtures';
 import { login, openChatFromList, openChatFromRoster, openLogin, send, tid, users } from '../lib/app';
+import type { Page } from '@playwright/test';
 
 // Pictures for people to look at (test-results/screenshots/); only the shell is asserted.
 const PHONE = { width: 390, height: 844 };
@@ -33,27 +34,36 @@ test('login and chat screenshots, desktop and phone', async ({ page, openPage })
   await page.screenshot({ path: shot('chat-phone.png') });
 });
 
+/** Buttons, headings and labels whose text does not fit their box (deliberate ellipses aside). */
+async function clippedLabels(page: Page): Promise<string[]> {
+  return page.locator('button:visible, h1:visible, h2:visible, label:visible, [data-testid=connection-status]').evaluateAll((els) =>
+    els
+      .filter((el) => getComputedStyle(el).textOverflow !== 'ellipsis' && el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `${el.tagName.toLowerCase()} "${el.textContent?.trim()}" (${el.scrollWidth} > ${el.clientWidth})`),
+  );
+}
+
 // The browser's language picks the interface language; long Russian and French labels must fit.
 for (const locale of ['ru-RU', 'fr-FR']) {
-  test(`login and chat screenshots in ${locale}`, async ({ browser, baseURL, ignoreHTTPSErrors }) => {
-    const context = await browser.newContext({ baseURL, ignoreHTTPSErrors, locale });
-    const page = await context.newPage();
-    try {
-      await openLogin(page);
-      await expect(page.locator('html')).toHaveAttribute('lang', locale.slice(0, 2));
-      await page.locator(tid('login-password')).fill('wrong');
-      await page.locator(tid('login-jid')).fill(users.carol.jid);
-      await page.locator(tid('login-submit')).click();
-      await expect(page.locator(tid('login-error'))).toBeVisible();
-      await page.screenshot({ path: shot(`login-error-${locale}.png`) });
-      await login(page, users.carol.jid, users.carol.password);
-      await openChatFromRoster(page, users.alice.jid);
-      await page.screenshot({ path: shot(`chat-${locale}.png`) });
-      await page.setViewportSize(PHONE);
-      await page.locator(tid('chat-view')).locator('button').first().click();
-      await page.screenshot({ path: shot(`roster-phone-${locale}.png`) });
-    } finally {
-      await context.close();
-    }
+  test(`login and chat screenshots in ${locale}`, async ({ openPage }) => {
+    const page = await openPage({ locale });
+    await openLogin(page);
+    await expect(page.locator('html')).toHaveAttribute('lang', locale.slice(0, 2));
+    await page.locator(tid('login-password')).fill('wrong');
+    await page.locator(tid('login-jid')).fill(users.carol.jid);
+    await page.locator(tid('login-submit')).click();
+    await expect(page.locator(tid('login-error'))).toBeVisible();
+    expect(await clippedLabels(page)).toEqual([]);
+    await page.screenshot({ path: shot(`login-error-${locale}.png`) });
+    await login(page, users.carol.jid, users.carol.password);
+    await openChatFromRoster(page, users.alice.jid);
+    expect(await clippedLabels(page)).toEqual([]);
+    await page.screenshot({ path: shot(`chat-${locale}.png`) });
+    await page.setViewportSize(PHONE);
+    expect(await clippedLabels(page)).toEqual([]);
+    await page.locator(tid('chat-back')).click();
+    await expect(page.locator(tid('roster'))).toBeVisible();
+    expect(await clippedLabels(page)).toEqual([]);
+    await page.screenshot({ path: shot(`roster-phone-${locale}.png`) });
   });
 }

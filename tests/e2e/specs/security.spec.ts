@@ -153,6 +153,10 @@ test('forged carbons, archive results, forwards and roster pushes show nothing',
   const roster = page.locator(tid('roster'));
   const contactsBefore = await roster.getAttribute('data-count');
   // Bob is alice's contact, so he learns her full JID from her presence and can address her client.
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
   const mallory = await HostilePeer.login('bob', users.bob.password);
   try {
     const aliceFull = await mallory.fullJidOf(users.alice.jid);
@@ -161,7 +165,16 @@ test('forged carbons, archive results, forwards and roster pushes show nothing',
     mallory.forgedSentCarbon(aliceFull, users.carol.jid, forged);
     mallory.forgedArchiveResult(aliceFull, users.carol.jid, forged);
     mallory.forgedForward(aliceFull, users.carol.jid, forged);
-    mallory.forgedRosterPush(aliceFull, 'mallory@evil.example', forged);
+    const pushId = mallory.forgedRosterPush(aliceFull, 'mallory@evil.example', forged);
+
+    // Positive controls: the forgeries reached alice's client and were refused there, not
+    // dropped on the way. Her client answers the forged push with an error (RFC 6121 §2.1.6)...
+    await mallory.socket.next(new RegExp(`<iq[^>]*type=["']error["'][^>]*id=["']${pushId}["']|<iq[^>]*id=["']${pushId}["'][^>]*type=["']error["']`), 10_000);
+    // ...and says in its log which ones it ignored.
+    await expect
+      .poll(() => warnings.filter((w) => w.includes('ignored a forged carbon')).length)
+      .toBe(2);
+    await expect.poll(() => warnings.some((w) => w.includes('ignored an archive result nobody asked for'))).toBe(true);
 
     // A genuine message sent after the forgeries: once it shows, they have all been processed.
     const genuine = unique('genuine');

@@ -57,7 +57,6 @@ test.describe('HTTP', () => {
     expect(index.headers()['cache-control']).toBe('no-cache');
     expectSecurityHeaders(index.headers());
 
-    // Trunk names its outputs after their content; find them through index.html.
     const html = await index.text();
     const assets = [...html.matchAll(/(?:href|src)="\/?([^"]+\.(wasm|js|css))"/g)].map((m) => [m[1], m[2]]);
     const types: Record<string, string> = {
