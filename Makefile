@@ -4,7 +4,7 @@
 setup:
 	scripts/setup.sh
 
-build:
+build: setup
 	scripts/build.sh
 
 demo:
@@ -14,7 +14,7 @@ test:
 	scripts/test.sh
 
 # End to end only, against the bundle already built in dist/.
-e2e:
+e2e: setup
 	scripts/e2e.sh
 
 # Build output, server data and test reports; target/ stays (use cargo clean: rebuilding it takes minutes).

@@ -5,10 +5,33 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 TRUNK_VERSION=0.21.14
+CARGO_FUZZ_VERSION=0.13.2
+# Playwright 1.65 (tests/e2e/package-lock.json) needs Node 20 or newer; Debian 12's own is 18.
+NODE_MAJOR_MIN=20
 APT_PACKAGES=(prosody lua-unbound chromium chromium-driver openssl brotli curl make gcc g++ libc6-dev)
 
 say() { printf 'setup: %s\n' "$*"; }
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    fail "installing Debian packages needs root: run as root, or install sudo"
+  fi
+}
+
+# The tools the README assumes, checked first so a missing one is named, not discovered later.
+command -v cargo >/dev/null 2>&1 && command -v rustup >/dev/null 2>&1 ||
+  fail "Rust is missing: install rustup (https://rustup.rs) and run again"
+command -v python3 >/dev/null 2>&1 || fail "Python 3 is missing: apt-get install python3"
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+  fail "Node.js is missing: install Node $NODE_MAJOR_MIN or newer (with npm) and run again"
+node_major=$(node --version | sed -E 's/^v([0-9]+).*/\1/')
+[ "$node_major" -ge "$NODE_MAJOR_MIN" ] ||
+  fail "Node $(node --version) is too old: Playwright needs Node $NODE_MAJOR_MIN or newer (Debian 12's own nodejs is 18; use NodeSource or nvm)"
+say "tested with $(rustc --version | cut -d' ' -f1-2), Node $(node --version)"
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
@@ -37,30 +60,33 @@ else
   cargo install trunk --version "$TRUNK_VERSION" --locked
 fi
 
-# wasm-bindgen-cli must match the wasm-bindgen crate exactly; its own lockfile pins a crate
-# version the registry lacks, hence no --locked.
+# wasm-bindgen-cli must match the wasm-bindgen crate exactly. Its own lockfile pins a
+# webpki-roots the registry lacks, so --locked fails; instead the resolver keeps to versions
+# whose rust-version this toolchain meets, so a dependency's new release cannot break the build.
 wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $wb_version" ]; then
   say "wasm-bindgen $wb_version present"
 else
   say "cargo install wasm-bindgen-cli $wb_version (about 2 minutes)"
-  cargo install wasm-bindgen-cli --version "$wb_version"
+  CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback cargo install wasm-bindgen-cli --version "$wb_version"
 fi
 
-# cargo-fuzz for the bounded fuzzing run; a plain crates.io install.
-if cargo fuzz --version >/dev/null 2>&1; then
-  say "cargo-fuzz present"
+# cargo-fuzz for the bounded fuzzing run, pinned like the other tools.
+if [ "$(cargo fuzz --version 2>/dev/null)" = "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+  say "cargo-fuzz $CARGO_FUZZ_VERSION present"
 else
-  say "cargo install cargo-fuzz (about 1 minute)"
-  cargo install cargo-fuzz --locked
+  say "cargo install cargo-fuzz $CARGO_FUZZ_VERSION (about 1 minute)"
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
 fi
 
 # Playwright uses Debian's chromium, so no browser download; binaryen provides wasm-opt.
-if [ tests/e2e/node_modules/.package-lock.json -nt tests/e2e/package-lock.json ]; then
+# npm ci again whenever the lockfile differs from what was installed (not merely newer).
+if [ -f tests/e2e/node_modules/.parley-lock ] && cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.parley-lock; then
   say "npm: tests/e2e/node_modules up to date"
 else
   say "npm ci in tests/e2e"
   (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  cp tests/e2e/package-lock.json tests/e2e/node_modules/.parley-lock
 fi
 
 # Trunk builds offline, so every crate must be in the local registry first.
