@@ -1,11 +1,16 @@
 //! Figures for the protocol core at the sizes the issues name: a 20,000-contact roster, 10,000
-//! presence updates and 10,000 messages through a logged-in session, plus frame parsing of large
-//! bodies. Prints times; asserts nothing about them (the machine decides those).
+//! presence updates and 10,000 messages through a logged-in client, frame parsing of large bodies
+//! and of a namespace-heavy frame, and the UI's stores taking a 10,000-message flood. Prints
+//! times; asserts nothing about them (the machine decides those).
 //! Run: `cargo bench --bench core`.
 
+use parley::store::directory::{Activity, Directory};
+use parley::store::timeline::Timeline;
+use parley::store::window::HistoryWindow;
 use parley::xmpp::jid::BareJid;
 use parley::xmpp::xml::parse_frame;
 use parley::xmpp::{ChatEvent, Client, ConnectionState, Event, Instant};
+use parley::xmpp::{ChatMessage, Direction};
 use std::time::Instant as Clock;
 use zeroize::Zeroizing;
 
@@ -134,4 +139,47 @@ fn main() {
         parse_frame(&frame).unwrap();
     }
     report("1 MiB body frame parsed", 10, frame.len() * 10, started);
+
+    // The shape of the namespace bomb, within the caps: one 1 KiB namespace shared by 90,000
+    // elements (a parser that copied it would need 90 MB here).
+    let ns = format!("urn:{}", "u".repeat(1000));
+    let frame = format!(
+        "<message from='bob@example.org/x' type='chat'><x xmlns='{ns}'>{}</x></message>",
+        "<a/>".repeat(90_000)
+    );
+    let started = Clock::now();
+    parse_frame(&frame).unwrap();
+    report(
+        "1 KiB namespace, 90,000 children",
+        90_000,
+        frame.len(),
+        started,
+    );
+
+    // What the UI does with a flood: the timeline, the chat list and the history window.
+    let peers: Vec<BareJid> = (0..1_000)
+        .map(|i| BareJid::new(&format!("peer{i}@example.org")).unwrap())
+        .collect();
+    let mut timeline = Timeline::new(Timeline::CAPACITY);
+    let mut directory = Directory::default();
+    let mut window = HistoryWindow::latest(0);
+    let started = Clock::now();
+    for i in 0..10_000 {
+        let peer = &peers[i % peers.len()];
+        timeline.push(
+            ChatMessage {
+                id: format!("m{i}"),
+                peer: peer.clone(),
+                direction: Direction::In,
+                body: format!("message {i}"),
+                sent_at: None,
+            },
+            i as i64,
+        );
+        directory.touch(peer, true, Activity::Incoming { unread: true });
+        window.update(timeline.len());
+        let (start, end) = window.range();
+        std::hint::black_box(timeline.slice(start, end).len());
+    }
+    report("flood into the stores (1,000 chats)", 10_000, 0, started);
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use parley::i18n::Lang;
 use parley::store::timeline::{Entry, MessageState};
 use parley::transport::policy::UrlError;
-use parley::transport::websocket::{connect, Update};
+use parley::transport::websocket::{connect, Account, Update};
 use parley::transport::ConnectError;
 use parley::ui::chat::{ChatView, MessageRow};
 use parley::ui::roster::{Roster, ROW_HEIGHT};
@@ -133,7 +133,7 @@ async fn ws_urls_are_refused_before_any_websocket_exists() {
     );
     assert!(matches!(result, Err(ConnectError::Browser(ref e)) if e.contains("blocked by test")));
     assert_eq!(websockets_constructed(), 1.0);
-    js_sys::Reflect::set(&js_sys::global(), &"WebSocket".into(), &original).expect("restore");
+    restore_websocket(&original);
     // Refusals are returned, not reported later: nothing arrives once the event loop has run.
     sleep(50).await;
     assert_eq!(
@@ -441,8 +441,8 @@ fn sockets() -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-/// Connects to the scripted server and collects what the driver reports.
-async fn run_scripted(script: &str) -> (Vec<(String, Vec<String>)>, Vec<Update>) {
+/// Connects to the scripted server; what the driver reports collects in the returned list.
+fn connect_scripted(script: &str) -> (Account, Rc<RefCell<Vec<Update>>>, JsValue) {
     let original = script_websocket(script);
     let updates = Rc::new(RefCell::new(Vec::new()));
     let sink = {
@@ -456,11 +456,11 @@ async fn run_scripted(script: &str) -> (Vec<(String, Vec<String>)>, Vec<Update>)
         sink,
     )
     .expect("connect");
-    sleep(200).await;
-    drop(account);
-    js_sys::Reflect::set(&js_sys::global(), &"WebSocket".into(), &original).expect("restore");
-    let updates = updates.borrow().clone();
-    (sockets(), updates)
+    (account, updates, original)
+}
+
+fn restore_websocket(original: &JsValue) {
+    js_sys::Reflect::set(&js_sys::global(), &"WebSocket".into(), original).expect("restore");
 }
 
 const REDIRECT_TO: &str =
@@ -473,7 +473,11 @@ const REDIRECT_TO: &str =
 #[wasm_bindgen_test]
 async fn a_redirect_to_another_host_is_refused() {
     let script = format!("({REDIRECT_TO})('wss://evil.example/xmpp')");
-    let (sockets, updates) = run_scripted(&script).await;
+    let (account, updates, original) = connect_scripted(&script);
+    sleep(200).await;
+    drop(account);
+    restore_websocket(&original);
+    let (sockets, updates) = (sockets(), updates.borrow().clone());
     assert_eq!(sockets.len(), 1, "no socket to evil.example: {sockets:?}");
     assert!(
         updates.iter().any(|u| matches!(
@@ -493,19 +497,7 @@ async fn a_redirect_on_the_same_host_is_followed_once_without_plain() {
              ? `<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' id='s2' version='1.0'/>`
              : redirect(url, frame); }})()"
     );
-    let original = script_websocket(&script);
-    let updates = Rc::new(RefCell::new(Vec::new()));
-    let sink = {
-        let updates = updates.clone();
-        move |u: Update| updates.borrow_mut().push(u)
-    };
-    let account = connect(
-        "wss://localhost:5444/xmpp-websocket",
-        client_config(),
-        password(),
-        sink,
-    )
-    .expect("connect");
+    let (account, updates, original) = connect_scripted(&script);
     sleep(100).await;
     // Now the second server's features: PLAIN only.
     let list = js_sys::Reflect::get(&js_sys::global(), &"__parleySockets".into())
@@ -528,7 +520,7 @@ async fn a_redirect_on_the_same_host_is_followed_once_without_plain() {
     onmessage.call1(&second, &features).expect("deliver");
     sleep(50).await;
     drop(account);
-    js_sys::Reflect::set(&js_sys::global(), &"WebSocket".into(), &original).expect("restore");
+    restore_websocket(&original);
     let sockets = sockets();
     assert_eq!(sockets[1].0, "wss://localhost:5445/other");
     assert!(

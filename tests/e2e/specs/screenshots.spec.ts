@@ -34,10 +34,12 @@ test('login and chat screenshots, desktop and phone', async ({ page, openPage })
   await page.screenshot({ path: shot('chat-phone.png') });
 });
 
-/** Buttons, headings and labels whose text does not fit their box (deliberate ellipses aside). */
+/** Buttons, headings and labels whose text does not fit their box (deliberate ellipses and text
+ * hidden for screen readers aside). */
 async function clippedLabels(page: Page): Promise<string[]> {
   return page.locator('button:visible, h1:visible, h2:visible, label:visible, [data-testid=connection-status]').evaluateAll((els) =>
     els
+      .filter((el) => !el.closest('.visually-hidden'))
       .filter((el) => getComputedStyle(el).textOverflow !== 'ellipsis' && el.scrollWidth > el.clientWidth + 1)
       .map((el) => `${el.tagName.toLowerCase()} "${el.textContent?.trim()}" (${el.scrollWidth} > ${el.clientWidth})`),
   );
