@@ -5,7 +5,7 @@
 //! to put words in a contact's mouth. Only `<received/>` and `<sent/>` wrap carbons; `<private/>`
 //! may reach us unstripped on an ordinary message (offline storage) and means nothing then.
 
-use super::client::{Ctx, Identity};
+use super::context::{Ctx, Identity};
 use super::forward;
 use super::ns;
 use super::request::Owner;

@@ -1,7 +1,7 @@
 //! XEP-0030 Service Discovery, answering side (§3.1): who we are and what we support, so peers
 //! can adapt. Asking others (room services, features) comes with the modules that need it.
 
-use super::client::Ctx;
+use super::context::Ctx;
 use super::ns;
 use super::stanza::{build, Iq, IqType};
 use super::xml::Element;

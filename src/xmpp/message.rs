@@ -1,7 +1,7 @@
 //! One-to-one chat messages: RFC 6121 §5, with XEP-0359 origin ids so a message keeps one id from
 //! the composer to the peer, and XEP-0085 chat states.
 
-use super::client::Ctx;
+use super::context::Ctx;
 use super::delay::{self, UnixMillis};
 use super::error::SendError;
 use super::event::{ChatEvent, Event};

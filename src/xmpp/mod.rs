@@ -18,10 +18,12 @@
 //! - [`message`]: one-to-one chat (RFC 6121 §5, XEP-0359 ids, XEP-0085 chat states);
 //!   [`delay`]: XEP-0203 stamps.
 //! - [`carbons`] (XEP-0280), [`forward`] (XEP-0297), [`ping`] (XEP-0199), [`disco`] (XEP-0030).
+//! - [`context`]: what a module works with: the clock, the identity, its borrow of the client.
 //! - [`event`]: what the application hears, by domain.
 
 pub mod carbons;
 pub mod client;
+pub mod context;
 pub mod delay;
 pub mod disco;
 pub mod entropy;
@@ -43,7 +45,8 @@ pub mod stream;
 pub mod subscription;
 pub mod xml;
 
-pub use client::{Client, ClientConfig, Identity, Instant};
+pub use client::{Client, ClientConfig};
+pub use context::{Identity, Instant};
 pub use error::{CloseReason, ReconnectError, SendError, SessionError};
 pub use event::{ChatEvent, ConnectionEvent, ConnectionState, Event, RosterEvent};
 pub use message::{ChatMessage, Direction};

@@ -8,14 +8,14 @@
 //! request timeout, the connection is dead: the client ends it, and the messages it never
 //! confirmed are reported as such instead of pretending they went out.
 
-use super::client::Ctx;
+use super::context::Ctx;
+use super::context::Instant;
 use super::event::{ChatEvent, Event};
 use super::jid::{BareJid, Jid};
 use super::ns;
 use super::request::Owner;
 use super::stanza::{build, Iq, IqType};
 use super::xml::Element;
-use super::Instant;
 use std::collections::VecDeque;
 
 /// Why a ping was sent; both prove the same thing when answered.

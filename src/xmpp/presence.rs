@@ -5,7 +5,7 @@
 //! [`MAX_STRANGERS`] (the oldest is forgotten first) and never reported until they become
 //! contacts; then their presence is known at once.
 
-use super::client::Ctx;
+use super::context::Ctx;
 use super::event::{Event, RosterEvent};
 use super::jid::BareJid;
 use super::roster::Roster;

@@ -6,7 +6,7 @@
 //! entity. An answer from anyone else, including another of our own resources, is a forgery and is
 //! ignored, as is an answer to an id we never used. The modules never see either.
 
-use super::client::{Identity, Instant};
+use super::context::{Identity, Instant};
 use super::jid::Jid;
 use super::outbox::{Outbox, OutboxError};
 use super::stanza::{build, Iq, IqType, StanzaError};

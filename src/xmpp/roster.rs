@@ -2,7 +2,7 @@
 //! and removing (§2.5) contacts. The core keeps the items, so subscription policy and presence
 //! know who is a contact; the UI gets them as [`RosterEvent`]s.
 
-use super::client::Ctx;
+use super::context::Ctx;
 use super::error::SendError;
 use super::event::{Event, RosterEvent};
 use super::jid::BareJid;

@@ -5,7 +5,8 @@
 //! on a new connection it starts a new stream with the credentials it kept, and everything else
 //! (roster, subscriptions, ids) carries on.
 
-use super::client::Ctx;
+use super::context::Ctx;
+use super::context::Instant;
 use super::error::SessionError;
 use super::event::{ConnectionEvent, ConnectionState, Event};
 use super::jid::FullJid;
@@ -14,7 +15,6 @@ use super::request::Owner;
 use super::sasl::{Authenticator, Mechanism, ScramKeys, Secret};
 use super::stanza::{build, Frame, IqType, SaslFrame, StanzaError, StreamFeatures};
 use super::xml::Element;
-use super::Instant;
 use zeroize::Zeroizing;
 
 enum Stage {

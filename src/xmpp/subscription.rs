@@ -8,7 +8,7 @@
 //! [`MAX_PENDING`]: anyone can send them. They outlive a connection: the server delivers them again
 //! at the next login, and a request already waiting is not reported twice.
 
-use super::client::Ctx;
+use super::context::Ctx;
 use super::error::SendError;
 use super::event::{Event, RosterEvent};
 use super::jid::BareJid;
