@@ -5,7 +5,7 @@
 //! Run: `cargo bench --bench core`.
 
 use parley::store::directory::{Activity, Directory};
-use parley::store::timeline::Timeline;
+use parley::store::timeline::{Limits, Timeline};
 use parley::store::window::HistoryWindow;
 use parley::xmpp::jid::BareJid;
 use parley::xmpp::xml::parse_frame;
@@ -160,7 +160,7 @@ fn main() {
     let peers: Vec<BareJid> = (0..1_000)
         .map(|i| BareJid::new(&format!("peer{i}@example.org")).unwrap())
         .collect();
-    let mut timeline = Timeline::new(Timeline::CAPACITY);
+    let mut timeline = Timeline::new(Limits::CONTACT);
     let mut directory = Directory::default();
     let mut window = HistoryWindow::latest(0);
     let started = Clock::now();
@@ -176,8 +176,8 @@ fn main() {
             },
             i as i64,
         );
-        directory.touch(peer, true, Activity::Incoming { unread: true });
-        window.update(timeline.len());
+        directory.touch(peer, true, Activity::Incoming { unread: true }, None);
+        window.update(timeline.len(), 0);
         let (start, end) = window.range();
         std::hint::black_box(timeline.slice(start, end).len());
     }

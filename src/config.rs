@@ -20,7 +20,7 @@ pub struct Config {
     /// Only accounts of this domain may log in; the login form then asks for the user name only.
     #[serde(default)]
     pub locked_domain: Option<String>,
-    /// Frames larger than this end the session (default 1 MiB).
+    /// Frames larger than this end the connection (default 1 MiB).
     #[serde(default)]
     pub max_frame_bytes: Option<usize>,
 }

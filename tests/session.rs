@@ -1345,3 +1345,111 @@ fn a_namespace_bomb_from_a_contact_is_dropped_and_the_session_goes_on() {
         vec![("bob@localhost".into(), Direction::In, "after".into())]
     );
 }
+
+#[test]
+fn a_bound_address_on_another_domain_ends_the_login() {
+    let mut h = Harness::new();
+    h.through_challenge();
+    h.server(&success());
+    h.server(OPEN);
+    h.server(BIND_FEATURES);
+    let bind = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='result' id='{}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
+         <jid>user@evil.example/web</jid></bind></iq>",
+        Harness::id_of(&bind)
+    ));
+    assert!(matches!(
+        h.closed_with(),
+        Some(Some(SessionError::Protocol(_)))
+    ));
+}
+
+#[test]
+fn a_roster_refused_after_a_reconnect_keeps_the_one_we_have() {
+    let mut h = Harness::online();
+    h.client.handle_transport_closed(None, h.now);
+    h.events();
+    h.client.reconnect(support::entropy(), h.now, true).unwrap();
+    h.through_challenge();
+    h.server(&success());
+    h.server(OPEN);
+    h.server(BIND_FEATURES);
+    let bind = h.sent().pop().unwrap();
+    h.server(&bind_result(&Harness::id_of(&bind)));
+    let roster = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='error' id='{}'><error type='wait'><resource-constraint \
+         xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+        Harness::id_of(&roster)
+    ));
+    assert_eq!(h.client.state(), ConnectionState::Online);
+    assert!(!h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::Roster(RosterEvent::Loaded(_)))));
+    assert!(h
+        .client
+        .roster()
+        .contains(&BareJid::new("bob@localhost").unwrap()));
+}
+
+#[test]
+fn a_request_approved_on_another_device_is_no_longer_waiting() {
+    let mut h = Harness::online();
+    h.server("<presence from='dave@localhost' type='subscribe'/>");
+    h.events();
+    h.server(
+        "<iq type='set' id='p7'><query xmlns='jabber:iq:roster'>\
+         <item jid='dave@localhost' subscription='from'/></query></iq>",
+    );
+    let dave = BareJid::new("dave@localhost").unwrap();
+    assert!(h
+        .events()
+        .contains(&Event::Roster(RosterEvent::SubscriptionRequestClosed(dave))));
+}
+
+#[test]
+fn kept_keys_for_a_mechanism_no_longer_offered_ask_for_the_password() {
+    let mut h = Harness::online();
+    h.client.handle_transport_closed(None, h.now);
+    h.events();
+    h.client.reconnect(support::entropy(), h.now, true).unwrap();
+    h.server(OPEN);
+    h.server(
+        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><mechanisms \
+         xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-256</mechanism></mechanisms></stream:features>",
+    );
+    assert_eq!(
+        h.closed_with(),
+        Some(Some(SessionError::Sasl(SaslError::KeysDoNotFit)))
+    );
+    assert!(!h.client.can_reconnect());
+}
+
+#[test]
+fn requests_expiring_together_are_all_settled_before_the_connection_is_given_up() {
+    let mut h = Harness::online();
+    let bob = BareJid::new("bob@localhost").unwrap();
+    for name in ["dave@localhost", "erin@localhost"] {
+        h.client
+            .add_contact(&BareJid::new(name).unwrap(), None, h.now)
+            .unwrap();
+    }
+    h.client.send_chat(&bob, "hello?", h.now).unwrap();
+    // The machine slept: every deadline has passed at once.
+    h.client.handle_timeout(h.now.plus_ms(120_000));
+    let events = h.events();
+    let failed = events
+        .iter()
+        .filter(|e| matches!(e, Event::Roster(RosterEvent::ChangeFailed { .. })))
+        .count();
+    assert_eq!(failed, 2, "{events:?}");
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::Connection(ConnectionEvent::Closed(Some(SessionError::NoResponse)))
+    )));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::Chat(ChatEvent::Unconfirmed { .. }))));
+}

@@ -41,11 +41,17 @@ pub struct Directory {
 }
 
 impl Directory {
-    pub const MAX_REQUESTS: usize = 200;
+    pub const MAX_REQUESTS: usize = 100;
 
     /// Records activity in the conversation with `jid`. Returns a stranger's conversation that
-    /// had to make room, whose messages the caller should drop.
-    pub fn touch(&mut self, jid: &BareJid, contact: bool, activity: Activity) -> Option<BareJid> {
+    /// had to make room (never `keep`, the one on screen), whose messages the caller should drop.
+    pub fn touch(
+        &mut self,
+        jid: &BareJid,
+        contact: bool,
+        activity: Activity,
+        keep: Option<&BareJid>,
+    ) -> Option<BareJid> {
         self.clock += 1;
         let clock = self.clock;
         let incoming_unread = matches!(activity, Activity::Incoming { unread: true });
@@ -61,7 +67,7 @@ impl Directory {
             None if contact || activity == Activity::Ours => Section::Chats,
             None => {
                 if self.requests.len() >= Self::MAX_REQUESTS {
-                    evicted = self.requests.first_key_value().map(|(_, j)| j.clone());
+                    evicted = self.requests.values().find(|j| Some(*j) != keep).cloned();
                     if let Some(old) = &evicted {
                         self.remove(old);
                     }
@@ -100,7 +106,7 @@ impl Directory {
             .get(jid)
             .is_some_and(|s| s.section == Section::Requests)
         {
-            self.touch(jid, true, Activity::Ours);
+            self.touch(jid, true, Activity::Ours, None);
         }
     }
 
@@ -163,13 +169,19 @@ mod tests {
     #[test]
     fn strangers_wait_in_requests_contacts_and_our_own_chats_do_not() {
         let mut d = Directory::default();
-        d.touch(&jid("bob@x"), true, Activity::Incoming { unread: true });
+        d.touch(
+            &jid("bob@x"),
+            true,
+            Activity::Incoming { unread: true },
+            None,
+        );
         d.touch(
             &jid("spam@evil"),
             false,
             Activity::Incoming { unread: true },
+            None,
         );
-        d.touch(&jid("new@x"), false, Activity::Ours);
+        d.touch(&jid("new@x"), false, Activity::Ours, None);
         assert_eq!(d.len(Section::Chats), 2);
         assert_eq!(d.len(Section::Requests), 1);
         assert_eq!(d.unread(), 1, "a request's messages are not counted");
@@ -182,9 +194,14 @@ mod tests {
     fn the_most_recent_comes_first_without_resorting() {
         let mut d = Directory::default();
         for name in ["a@x", "b@x", "c@x"] {
-            d.touch(&jid(name), true, Activity::Ours);
+            d.touch(&jid(name), true, Activity::Ours, None);
         }
-        d.touch(&jid("a@x"), true, Activity::Incoming { unread: false });
+        d.touch(
+            &jid("a@x"),
+            true,
+            Activity::Incoming { unread: false },
+            None,
+        );
         let order: Vec<_> = d
             .rows(Section::Chats, 0, 10)
             .into_iter()
@@ -203,6 +220,7 @@ mod tests {
                 &jid(&format!("s{i}@evil")),
                 false,
                 Activity::Incoming { unread: true },
+                None,
             ) {
                 evicted.push(old.to_string());
             }
@@ -212,5 +230,11 @@ mod tests {
             evicted,
             ["s0@evil", "s1@evil", "s2@evil", "s3@evil", "s4@evil"]
         );
+        // The conversation on screen is never the one to go.
+        let open = jid("s5@evil");
+        let unread = Activity::Incoming { unread: true };
+        let gone = d.touch(&jid("new@evil"), false, unread, Some(&open));
+        assert_eq!(gone, Some(jid("s6@evil")));
+        assert!(d.get(&open).is_some());
     }
 }

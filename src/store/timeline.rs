@@ -55,29 +55,50 @@ pub struct Entry {
 /// Who a message is recognised as, for deduplication.
 type Identity = (Direction, String, u64);
 
+/// How much a conversation keeps: a stranger (a message request) gets little, since anyone can
+/// send one, and every byte of it is theirs to choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Messages kept; older ones are dropped first.
+    pub messages: usize,
+    /// Characters of a body kept; the rest is cut (marked with "…").
+    pub body_chars: usize,
+}
+
+impl Limits {
+    pub const CONTACT: Self = Self {
+        messages: 10_000,
+        body_chars: usize::MAX,
+    };
+    pub const STRANGER: Self = Self {
+        messages: 20,
+        body_chars: 4_000,
+    };
+}
+
 #[derive(Debug, Clone)]
 pub struct Timeline {
     entries: VecDeque<Entry>,
     seen: HashSet<Identity>,
     next_seq: u64,
-    /// Messages kept; older ones are dropped first.
-    capacity: usize,
+    limits: Limits,
+    /// Messages dropped from the front so far, so a window over the history can stay in place.
+    dropped: usize,
     /// The peer is composing (XEP-0085).
     pub typing: bool,
 }
 
 impl Timeline {
-    /// Messages kept in a conversation with a contact.
-    pub const CAPACITY: usize = 10_000;
-    /// Messages kept from someone not in the roster.
-    pub const STRANGER_CAPACITY: usize = 200;
-
-    pub fn new(capacity: usize) -> Self {
+    pub fn new(limits: Limits) -> Self {
         Self {
             entries: VecDeque::new(),
             seen: HashSet::new(),
             next_seq: 0,
-            capacity: capacity.max(1),
+            limits: Limits {
+                messages: limits.messages.max(1),
+                ..limits
+            },
+            dropped: 0,
             typing: false,
         }
     }
@@ -96,13 +117,18 @@ impl Timeline {
         self.entries.range(start.min(end)..end).cloned().collect()
     }
 
-    pub fn capacity(&self) -> usize {
-        self.capacity
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// How many messages have been dropped from the front since the conversation began.
+    pub fn dropped(&self) -> usize {
+        self.dropped
     }
 
     /// Lets a conversation with someone who became a contact keep more.
-    pub fn set_capacity(&mut self, capacity: usize) {
-        self.capacity = capacity.max(1);
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
         self.trim();
     }
 
@@ -117,6 +143,7 @@ impl Timeline {
             self.typing = false;
         }
         self.next_seq += 1;
+        let body = cut(message.body, self.limits.body_chars);
         let state = match message.direction {
             Direction::In => MessageState::Received,
             // Ours from another device (a carbon): the server relayed it, so it was sent.
@@ -126,7 +153,7 @@ impl Timeline {
             seq: self.next_seq,
             id: message.id,
             direction: message.direction,
-            body: message.body,
+            body,
             state,
             time: message.sent_at.map_or(now, |stamp| stamp.min(now)),
         });
@@ -160,9 +187,9 @@ impl Timeline {
             .find(|e| e.direction == Direction::Out && e.id == id)
         {
             Some(entry) => {
-                // A late confirmation does not undo a bounce.
-                if !(state == MessageState::Sent && matches!(entry.state, MessageState::Failed(_)))
-                {
+                // A bounce is the last word: a late confirmation or the connection's end does not
+                // undo it (nor lose the peer's error text).
+                if !matches!(entry.state, MessageState::Failed(_)) {
                     entry.state = state;
                 }
                 true
@@ -172,12 +199,25 @@ impl Timeline {
     }
 
     fn trim(&mut self) {
-        while self.entries.len() > self.capacity {
+        while self.entries.len() > self.limits.messages {
             if let Some(old) = self.entries.pop_front() {
+                self.dropped += 1;
                 self.seen
                     .remove(&identity(old.direction, &old.id, &old.body));
             }
         }
+    }
+}
+
+/// `body` cut to `limit` characters, with an ellipsis when something was cut.
+fn cut(body: String, limit: usize) -> String {
+    match body.char_indices().nth(limit) {
+        Some((at, _)) => {
+            let mut kept = body[..at].to_owned();
+            kept.push('…');
+            kept
+        }
+        None => body,
     }
 }
 
@@ -204,7 +244,7 @@ mod tests {
 
     #[test]
     fn repeated_ids_get_their_own_rows_with_unique_keys() {
-        let mut t = Timeline::new(Timeline::CAPACITY);
+        let mut t = Timeline::new(Limits::CONTACT);
         assert!(t.push(msg("x", Direction::In, "one"), 1));
         assert!(t.push(msg("x", Direction::In, "two"), 2));
         assert!(
@@ -221,7 +261,7 @@ mod tests {
 
     #[test]
     fn only_our_own_messages_change_state() {
-        let mut t = Timeline::new(Timeline::CAPACITY);
+        let mut t = Timeline::new(Limits::CONTACT);
         t.push(msg("o1", Direction::In, "theirs, reusing our id"), 1);
         t.push_own(msg("o1", Direction::Out, "ours"), 2);
         assert_eq!(t.slice(1, 2)[0].state, MessageState::Pending);
@@ -230,6 +270,8 @@ mod tests {
         assert!(t.mark_own("o1", MessageState::Sent));
         let rows = t.slice(0, 2);
         assert_eq!(rows[0].state, MessageState::Received);
+        assert!(t.mark_own("o1", MessageState::Unconfirmed));
+        let rows = t.slice(0, 2);
         assert_eq!(
             rows[1].state,
             MessageState::Failed(error),
@@ -240,12 +282,18 @@ mod tests {
 
     #[test]
     fn the_oldest_messages_go_first_and_can_come_back() {
-        let mut t = Timeline::new(3);
+        let mut t = Timeline::new(Limits {
+            messages: 3,
+            body_chars: 5,
+        });
         for i in 0..5 {
             t.push(msg(&i.to_string(), Direction::In, "m"), i);
         }
         let ids: Vec<_> = t.slice(0, 10).into_iter().map(|e| e.id).collect();
         assert_eq!(ids, ["2", "3", "4"]);
+        assert_eq!(t.dropped(), 2);
+        t.push(msg("long", Direction::In, "ёжик в тумане"), 6);
+        assert_eq!(t.slice(2, 3)[0].body, "ёжик …");
         assert!(
             t.push(msg("0", Direction::In, "m"), 9),
             "forgotten, so new again"
@@ -254,7 +302,7 @@ mod tests {
 
     #[test]
     fn a_delay_stamp_can_make_a_message_older_never_newer() {
-        let mut t = Timeline::new(10);
+        let mut t = Timeline::new(Limits::CONTACT);
         let mut old = msg("a", Direction::In, "old");
         old.sent_at = Some(100);
         let mut future = msg("b", Direction::In, "future");

@@ -60,13 +60,14 @@ impl HistoryWindow {
         len.saturating_sub(self.end)
     }
 
-    /// The conversation now holds `len` messages (new ones arrived, or old ones were dropped).
-    pub fn update(&mut self, len: usize) {
+    /// The conversation now holds `len` messages, `dropped` of the oldest having left since the
+    /// last update: a window that does not follow stays on the same messages.
+    pub fn update(&mut self, len: usize, dropped: usize) {
         if self.following {
             *self = Self::latest(len);
         } else {
-            self.end = self.end.min(len);
-            self.start = self.start.min(self.end);
+            self.end = self.end.saturating_sub(dropped).min(len);
+            self.start = self.start.saturating_sub(dropped).min(self.end);
         }
     }
 
@@ -121,7 +122,7 @@ mod tests {
     fn a_flood_keeps_the_window_small_and_at_the_latest() {
         let mut w = HistoryWindow::latest(0);
         for len in 1..=5_000 {
-            w.update(len);
+            w.update(len, 0);
         }
         assert_eq!(w.range(), (4_850, 5_000));
         assert_eq!(w.below(5_000), 0);
@@ -137,9 +138,13 @@ mod tests {
         assert!(end - start <= HistoryWindow::MAX);
         assert_eq!(start, 350);
         assert!(!w.is_following());
-        // New messages do not move a window the person is reading.
-        w.update(1_200);
+        // New messages do not move a window the person is reading, nor old ones leaving.
+        w.update(1_200, 0);
         assert_eq!(w.range(), (start, end));
+        w.update(1_200, 10);
+        assert_eq!(w.range(), (start - 10, end - 10));
+        w.update(1_200, 0);
+        let end = end - 10;
         assert_eq!(w.below(1_200), 1_200 - end);
         assert!(w.newer(1_200));
         w.jump_to_latest(1_200);

@@ -398,7 +398,7 @@ fn follow_redirect(inner: &Rc<RefCell<Inner>>, uri: &str) {
             if guard.redirected {
                 return Err(ConnectError::TooManyRedirects);
             }
-            let domain = guard.client.identity().bare().domain().to_owned();
+            let domain = guard.client.account_domain().to_owned();
             let url =
                 check_redirect(&guard.url, uri, &domain).map_err(ConnectError::RedirectRefused)?;
             let entropy = Entropy::fresh().map_err(ConnectError::Entropy)?;

@@ -150,11 +150,17 @@ fn MessageList(peer: BareJid, timeline: RwSignal<Timeline>) -> impl IntoView {
     let scroller = NodeRef::<html::Div>::new();
     // Distance from the bottom before older messages were added, to keep the view where it was.
     let anchor = StoredValue::new(None::<i32>);
-    let len = Memo::new(move |_| timeline.with(Timeline::len));
+    let sizes = Memo::new(move |_| timeline.with(|t| (t.len(), t.dropped())));
+    // How many of the oldest had been dropped at the last update: a full conversation drops one
+    // for each new message, and a window the person is reading must not slide with it.
+    let dropped_before = StoredValue::new(timeline.with_untracked(Timeline::dropped));
     Effect::new(move |_| {
-        let len = len.get();
-        window.update(|w| w.update(len));
+        let (len, dropped) = sizes.get();
+        let delta = dropped - dropped_before.get_value().min(dropped);
+        dropped_before.set_value(dropped);
+        window.update(|w| w.update(len, delta));
     });
+    let len = Memo::new(move |_| sizes.get().0);
     let rows = Memo::new(move |_| {
         let (start, end) = window.get().range();
         timeline.with(|t| t.slice(start, end))

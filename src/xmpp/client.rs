@@ -167,6 +167,12 @@ impl Client {
         &self.me
     }
 
+    /// The domain of the account as configured (not as a server bound it): what redirects may
+    /// point to.
+    pub fn account_domain(&self) -> &str {
+        self.config.account.domain()
+    }
+
     /// Whether a later [`Client::reconnect`] can log in without the password.
     pub fn can_reconnect(&self) -> bool {
         self.secret.is_some()
@@ -210,21 +216,23 @@ impl Client {
             }
             return;
         }
+        // Every expired request is settled (a laptop waking up fires them all at once) before
+        // the connection is given up, if one of them means it is dead.
+        let mut fatal = None;
         for owner in self.requests.expired(now) {
-            if owner.is_login_step() {
-                let stage = self.stream.as_ref().map_or("closed", Stream::stage_name);
-                self.fail(SessionError::Timeout { stage }, now);
-                return;
-            }
             match owner {
-                // A server that cannot answer a ping in time is gone, whatever the socket says.
-                Owner::Ping(_) => {
-                    self.fail(SessionError::NoResponse, now);
-                    return;
+                owner if owner.is_login_step() => {
+                    let stage = self.stream.as_ref().map_or("closed", Stream::stage_name);
+                    fatal = Some(SessionError::Timeout { stage });
                 }
+                // A server that cannot answer a ping in time is gone, whatever the socket says.
+                Owner::Ping => fatal = fatal.or(Some(SessionError::NoResponse)),
                 Owner::Roster(request) => self.roster.unanswered(request, &mut cx!(self, now)),
                 owner => cx!(self, now).warn(&format!("no answer to a request ({owner:?})")),
             }
+        }
+        if let Some(error) = fatal {
+            return self.fail(error, now);
         }
         if self.stream.as_ref().is_some_and(Stream::is_online) {
             self.ping.handle_timeout(&mut cx!(self, now));
@@ -483,13 +491,20 @@ impl Client {
             }
             Owner::Roster(request) => self.roster.answered(request, result, &mut cx),
             Owner::Carbons => carbons::answered(result, &mut cx),
-            Owner::Ping(_) => self.ping.answered(&mut cx),
+            Owner::Ping => self.ping.answered(&mut cx),
         }
         self.maybe_online(now);
     }
 
-    /// RFC 6120 §7.7: the bound address is who we are from now on; then the roster.
+    /// RFC 6120 §7.7: the bound address is who we are from now on (the server normalises the
+    /// user name its way); then the roster. An address on another domain is not ours.
     fn adopt(&mut self, jid: FullJid, now: Instant) {
+        if jid.domain() != self.config.account.domain() {
+            return self.fail(
+                SessionError::Protocol("the server bound an address on another domain".into()),
+                now,
+            );
+        }
         if jid.to_bare() != self.me.bare {
             self.events.push_back(Event::Warning(format!(
                 "the server bound {jid} for {}",
@@ -525,6 +540,10 @@ impl Client {
                 if let Some(item) = self.roster.push(&iq, &mut cx) {
                     if item.subscription != Subscription::Remove {
                         self.presence.became_contact(&item.jid, &mut cx);
+                    }
+                    // Approved elsewhere (another device): no longer waiting here.
+                    if matches!(item.subscription, Subscription::From | Subscription::Both) {
+                        self.subscriptions.approved_elsewhere(&item.jid, &mut cx);
                     }
                 }
             }
@@ -583,6 +602,10 @@ impl Client {
     fn send_own_presence(&mut self, now: Instant) {
         let (availability, status) = self.own_presence.clone();
         let mut presence = Element::new("presence", ns::CLIENT);
+        if availability == Availability::Unavailable {
+            // RFC 6121 §4.5: connected but unavailable; the server stops routing chats to us.
+            presence = presence.attr("type", "unavailable");
+        }
         if let Some(show) = availability.show_value() {
             presence = presence.text_child("show", ns::CLIENT, show);
         }

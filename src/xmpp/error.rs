@@ -55,11 +55,15 @@ pub struct CloseReason {
 }
 
 impl SessionError {
-    /// The credentials themselves were refused: keeping them for a later login is pointless.
+    /// The credentials were refused, or cannot be used with what the server offers: keeping them
+    /// for a later login is pointless.
     pub fn refuses_credentials(&self) -> bool {
         matches!(
             self,
-            Self::WrongCredentials | Self::AuthFailed { .. } | Self::Sasl(_)
+            Self::WrongCredentials
+                | Self::AuthFailed { .. }
+                | Self::Sasl(_)
+                | Self::NoSupportedMechanism { .. }
         )
     }
 }

@@ -105,10 +105,7 @@ pub(crate) fn received(message: Message, cx: &mut Ctx) {
     let event = match message.body {
         Some(body) => {
             let sent_at = delay::stamp(&message.element);
-            let id = message
-                .origin_id
-                .or(message.id)
-                .unwrap_or_else(|| cx.out.next_id());
+            let id = stable_id(message.origin_id, message.id, cx);
             ChatEvent::Message(ChatMessage {
                 id,
                 peer,
@@ -135,10 +132,7 @@ pub(crate) fn sent_elsewhere(message: Message, cx: &mut Ctx) {
         return;
     };
     let sent_at = delay::stamp(&message.element);
-    let id = message
-        .origin_id
-        .or(message.id)
-        .unwrap_or_else(|| cx.out.next_id());
+    let id = stable_id(message.origin_id, message.id, cx);
     cx.emit(Event::Chat(ChatEvent::Message(ChatMessage {
         id,
         peer: to.to_bare(),
@@ -157,6 +151,11 @@ pub(crate) fn bounced(message: Message, cx: &mut Ctx) {
             error: message.error.unwrap_or_else(StanzaError::undefined),
         }));
     }
+}
+
+/// XEP-0359: the origin id the sender set, else the stanza id, else one of ours.
+fn stable_id(origin_id: Option<String>, id: Option<String>, cx: &mut Ctx) -> String {
+    origin_id.or(id).unwrap_or_else(|| cx.out.next_id())
 }
 
 fn is_chat(message: &Message) -> bool {

@@ -40,10 +40,6 @@ impl Outbox {
         }
     }
 
-    pub fn max_frame_bytes(&self) -> usize {
-        self.max_frame_bytes
-    }
-
     /// A stanza id unique in this account's lifetime: a random prefix and a counter.
     pub fn next_id(&mut self) -> String {
         self.next_id += 1;

@@ -18,15 +18,6 @@ use super::stanza::{build, Iq, IqType};
 use super::xml::Element;
 use std::collections::VecDeque;
 
-/// Why a ping was sent; both prove the same thing when answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PingPurpose {
-    /// The line was quiet for the idle time.
-    Keepalive,
-    /// Messages were sent and wait for confirmation.
-    Confirm,
-}
-
 #[derive(Debug)]
 pub struct Ping {
     idle_ms: u64,
@@ -63,7 +54,7 @@ impl Ping {
 
     pub(crate) fn handle_timeout(&mut self, cx: &mut Ctx) {
         if self.in_flight.is_none() && self.last_heard.plus_ms(self.idle_ms) <= cx.now {
-            self.send(PingPurpose::Keepalive, cx);
+            self.send(cx);
         }
     }
 
@@ -72,7 +63,7 @@ impl Ping {
         self.next_seq += 1;
         self.unconfirmed.push_back((self.next_seq, peer, id));
         if self.in_flight.is_none() {
-            self.send(PingPurpose::Confirm, cx);
+            self.send(cx);
         }
     }
 
@@ -89,7 +80,7 @@ impl Ping {
             }
         }
         if !self.unconfirmed.is_empty() {
-            self.send(PingPurpose::Confirm, cx);
+            self.send(cx);
         }
     }
 
@@ -101,11 +92,12 @@ impl Ping {
         }
     }
 
-    fn send(&mut self, purpose: PingPurpose, cx: &mut Ctx) {
+    /// A keepalive after a quiet spell and a confirmation after messages are the same ping.
+    fn send(&mut self, cx: &mut Ctx) {
         let server = Jid::from(cx.me.bare().domain_jid());
         let ping = Element::new("ping", ns::PING);
         if cx
-            .try_request(IqType::Get, Some(&server), ping, Owner::Ping(purpose))
+            .try_request(IqType::Get, Some(&server), ping, Owner::Ping)
             .is_ok()
         {
             self.in_flight = Some(self.next_seq);

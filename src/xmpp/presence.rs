@@ -2,15 +2,16 @@
 //! aggregate per contact, which is what a roster shows.
 //!
 //! Anyone can send us directed presence, so entities outside the roster are kept only up to
-//! [`MAX_STRANGERS`] (the oldest is forgotten first) and never reported until they become
-//! contacts; then their presence is known at once.
+//! [`MAX_STRANGERS`] (the oldest is forgotten first), without their status text, and never
+//! reported until they become contacts; then their availability is known at once. Status texts
+//! are kept up to [`MAX_STATUS_CHARS`]: they are one line in a list, not a document.
 
 use super::context::Ctx;
 use super::event::{Event, RosterEvent};
 use super::jid::BareJid;
 use super::roster::Roster;
 use super::stanza::Presence;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// What a person sees: the `<show/>` values of RFC 6121 §4.7.2.1, `chat` folded into available.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -84,13 +85,16 @@ struct ResourcePresence {
 pub const MAX_RESOURCES: usize = 32;
 /// Entities outside the roster whose presence is kept.
 pub const MAX_STRANGERS: usize = 256;
+/// Characters of a status text kept.
+pub const MAX_STATUS_CHARS: usize = 1_000;
 
 /// Per-resource presence of every contact (RFC 6121 §4.4, §4.5).
 #[derive(Debug, Default)]
 pub struct PresenceBook {
     contacts: HashMap<BareJid, HashMap<String, ResourcePresence>>,
-    /// Entities not in the roster with presence kept, oldest first.
+    /// Entities not in the roster with presence kept, oldest first; the set mirrors it.
     strangers: VecDeque<BareJid>,
+    stranger_set: HashSet<BareJid>,
 }
 
 impl PresenceBook {
@@ -100,21 +104,26 @@ impl PresenceBook {
         let jid = from.to_bare();
         let resource = from.resource().unwrap_or("");
         let contact = roster.contains(&jid);
-        if !contact && !self.contacts.contains_key(&jid) {
+        if !contact && self.stranger_set.insert(jid.clone()) {
             if self.strangers.len() >= MAX_STRANGERS {
                 if let Some(oldest) = self.strangers.pop_front() {
+                    self.stranger_set.remove(&oldest);
                     self.contacts.remove(&oldest);
                 }
             }
             self.strangers.push_back(jid.clone());
         }
+        let status = p
+            .status
+            .filter(|_| contact)
+            .map(|s| s.chars().take(MAX_STATUS_CHARS).collect());
         let aggregate = match p.kind.as_deref() {
             None => self.available(
                 &jid,
                 resource,
                 Availability::from_show(p.show.as_deref()),
                 p.priority,
-                p.status,
+                status,
             ),
             Some("unavailable") => self.unavailable(&jid, Some(resource)),
             // RFC 6121 §4.3.2: an error is as good as unavailable for every resource.
@@ -127,7 +136,9 @@ impl PresenceBook {
 
     /// `jid` joined the roster: what we know of its presence is reported, and kept unbounded.
     pub(crate) fn became_contact(&mut self, jid: &BareJid, cx: &mut Ctx) {
-        self.strangers.retain(|s| s != jid);
+        if self.stranger_set.remove(jid) {
+            self.strangers.retain(|s| s != jid);
+        }
         if self.contacts.contains_key(jid) {
             cx.emit(Event::Roster(RosterEvent::Presence(self.aggregate(jid))));
         }
@@ -179,6 +190,7 @@ impl PresenceBook {
     pub fn clear(&mut self) {
         self.contacts.clear();
         self.strangers.clear();
+        self.stranger_set.clear();
     }
 
     /// The resource with the highest priority wins; ties go to the more reachable one.

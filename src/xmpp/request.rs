@@ -23,7 +23,8 @@ pub enum Owner {
     Roster(super::roster::RosterRequest),
     /// XEP-0280 §4: enabling carbons.
     Carbons,
-    Ping(super::ping::PingPurpose),
+    /// XEP-0199: a keepalive, or the confirmation of messages sent before it.
+    Ping,
 }
 
 impl Owner {
@@ -99,8 +100,7 @@ impl Requests {
         let pending = self.pending.get(&iq.id).ok_or(Unmatched::UnknownId)?;
         let from_the_right_entity = match &pending.responder {
             Responder::OwnServer => me.is_own_server(iq.from.as_ref()),
-            // An entity answers from the address we asked; a bare request may be answered by
-            // the same bare address (RFC 6120 §8.1.2.1 leaves the resource to the entity).
+            // An entity answers from exactly the address we asked.
             Responder::Exactly(to) => iq.from.as_ref() == Some(to),
         };
         if !from_the_right_entity {

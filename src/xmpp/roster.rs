@@ -115,7 +115,13 @@ impl Roster {
             (RosterRequest::Get, result) => {
                 let items = match result {
                     Ok(Some(query)) if query.is("query", ns::ROSTER) => parse_query(&query),
-                    _ => Vec::new(),
+                    Ok(_) => Vec::new(),
+                    // After a reconnect, a roster we already have beats none at all.
+                    Err(_) if !self.items.is_empty() => {
+                        cx.warn("the server did not send the roster again; keeping the last one");
+                        return;
+                    }
+                    Err(_) => Vec::new(),
                 };
                 self.items = items.iter().map(|i| (i.jid.clone(), i.clone())).collect();
                 cx.emit(Event::Roster(RosterEvent::Loaded(items)));

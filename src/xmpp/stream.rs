@@ -12,7 +12,7 @@ use super::event::{ConnectionEvent, ConnectionState, Event};
 use super::jid::FullJid;
 use super::ns;
 use super::request::Owner;
-use super::sasl::{Authenticator, Mechanism, ScramKeys, Secret};
+use super::sasl::{Authenticator, Mechanism, SaslError, ScramKeys, Secret};
 use super::stanza::{build, Frame, IqType, SaslFrame, StanzaError, StreamFeatures};
 use super::xml::Element;
 use zeroize::Zeroizing;
@@ -216,14 +216,14 @@ impl Stream {
         cx: &mut Ctx,
     ) -> Result<(), SessionError> {
         let Some(secret) = login.secret else {
-            return Err(SessionError::Sasl(super::sasl::SaslError::KeysDoNotFit));
+            return Err(SessionError::Sasl(SaslError::KeysDoNotFit));
         };
         let mechanism = match secret {
-            // Kept keys fit only the mechanism that made them.
-            Secret::Scram(keys) => offered
-                .iter()
-                .any(|o| o == keys.mechanism.name())
-                .then_some(keys.mechanism),
+            // Kept keys fit only the mechanism that made them: without it, the password is needed.
+            Secret::Scram(keys) => match offered.iter().any(|o| o == keys.mechanism.name()) {
+                true => Some(keys.mechanism),
+                false => return Err(SessionError::Sasl(SaslError::KeysDoNotFit)),
+            },
             Secret::Password(_) => Mechanism::choose(offered, self.allow_plain),
         };
         let Some(mechanism) = mechanism else {

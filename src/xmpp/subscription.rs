@@ -1,8 +1,8 @@
 //! Presence subscriptions: RFC 6121 §3. Requests to see our presence (§3.1.3) wait for the
 //! person's answer (§3.1.4, §3.1.5); our own requests (§3.1.1) and their answers.
 //!
-//! The policy lives here, not in the UI: the request of someone we asked ourselves in this
-//! session (they accepted ours and ask back) is accepted without asking; everyone else, even a
+//! The policy lives here, not in the UI: the request of someone we asked ourselves since signing
+//! in (they accepted ours and ask back) is accepted without asking; everyone else, even a
 //! contact we already follow, is asked about. Accepting someone we do not follow also asks to
 //! follow them, so two clicks make mutual contacts. Pending requests are capped at
 //! [`MAX_PENDING`]: anyone can send them. They outlive a connection: the server delivers them again
@@ -25,7 +25,7 @@ pub struct Subscriptions {
     /// Requests waiting for the person, oldest first; the set mirrors it for lookups.
     pending: Vec<BareJid>,
     pending_set: HashSet<BareJid>,
-    /// Whom we asked to follow in this session: their request back is accepted by itself.
+    /// Whom we asked to follow since signing in: their request back is accepted by itself.
     asked: HashSet<BareJid>,
 }
 
@@ -122,6 +122,11 @@ impl Subscriptions {
                 Ok(())
             }
         }
+    }
+
+    /// A roster push shows `jid` may see our presence: answered on another device.
+    pub(crate) fn approved_elsewhere(&mut self, jid: &BareJid, cx: &mut Ctx) {
+        self.close(jid, cx);
     }
 
     fn close(&mut self, jid: &BareJid, cx: &mut Ctx) {

@@ -88,7 +88,7 @@ pub enum Node {
     Text(String),
 }
 
-/// Why a frame could not be parsed. The session logs it and drops the frame.
+/// Why a frame could not be parsed. The client logs it and drops the frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum XmlError {
     InvalidUtf8,

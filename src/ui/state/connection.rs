@@ -122,7 +122,11 @@ impl Connection {
                 if state == ConnectionState::Online {
                     self.login_error.set(None);
                     self.lost.set(None);
-                    self.phase.set(Phase::Shell);
+                    // Set only when it changes: setting it again (after a reconnect) would build
+                    // the shell anew and lose what is typed and where the person scrolled.
+                    if self.phase.get_untracked() != Phase::Shell {
+                        self.phase.set(Phase::Shell);
+                    }
                 }
             }
             ConnectionEvent::Bound(jid) => self.own_jid.set(Some(jid.to_bare())),

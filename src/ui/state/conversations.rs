@@ -3,7 +3,7 @@
 
 use super::notices::{Notices, UiError};
 use crate::store::directory::{Activity, Directory, Section};
-use crate::store::timeline::{MessageState, Timeline};
+use crate::store::timeline::{Limits, MessageState, Timeline};
 use crate::xmpp::delay::UnixMillis;
 use crate::xmpp::jid::BareJid;
 use crate::xmpp::message::ChatState;
@@ -18,6 +18,9 @@ pub struct Conversations {
     /// view that handled the event (a roster row, say); owned there, a timeline would vanish
     /// when that row re-renders, and the conversation would silently stop updating.
     owner: StoredValue<Owner>,
+    /// Signals of forgotten conversations, emptied, for the next new one: never disposed (a late
+    /// callback may still hold one), so they are reused instead of piling up.
+    free: StoredValue<Vec<RwSignal<Timeline>>>,
     pub directory: RwSignal<Directory>,
     pub open: RwSignal<Option<BareJid>>,
 }
@@ -32,6 +35,7 @@ impl Conversations {
         Self {
             timelines: StoredValue::new(HashMap::new()),
             owner: StoredValue::new(Owner::new()),
+            free: StoredValue::new(Vec::new()),
             directory: RwSignal::new(Directory::default()),
             open: RwSignal::new(None),
         }
@@ -48,14 +52,20 @@ impl Conversations {
         if let Some(timeline) = self.timeline(peer) {
             return timeline;
         }
-        let capacity = if contact {
-            Timeline::CAPACITY
+        let limits = if contact {
+            Limits::CONTACT
         } else {
-            Timeline::STRANGER_CAPACITY
+            Limits::STRANGER
         };
-        let timeline = self
-            .owner
-            .with_value(|owner| owner.with(|| RwSignal::new(Timeline::new(capacity))));
+        let timeline = match self.free.try_update_value(Vec::pop).flatten() {
+            Some(reused) => {
+                reused.set(Timeline::new(limits));
+                reused
+            }
+            None => self
+                .owner
+                .with_value(|owner| owner.with(|| RwSignal::new(Timeline::new(limits)))),
+        };
         self.timelines.update_value(|t| {
             t.insert(peer.clone(), timeline);
         });
@@ -130,9 +140,11 @@ impl Conversations {
     }
 
     fn touch(&self, peer: &BareJid, contact: bool, activity: Activity) {
+        // The conversation on screen is never the one to make room.
+        let open = self.open.get_untracked();
         let evicted = self
             .directory
-            .try_update(|d| d.touch(peer, contact, activity))
+            .try_update(|d| d.touch(peer, contact, activity, open.as_ref()))
             .flatten();
         if let Some(old) = evicted {
             self.forget(&old);
@@ -162,24 +174,36 @@ impl Conversations {
             self.timeline_or_new(&peer, contact);
             self.touch(&peer, contact, Activity::Ours);
         }
-        self.open.set(Some(peer));
+        // Setting the same value again would remount the open conversation (and lose its draft).
+        if self.open.get_untracked().as_ref() != Some(&peer) {
+            self.open.set(Some(peer));
+        }
     }
 
     /// The person accepted a message request: it moves to the chat list and keeps more history.
     pub fn accept(&self, peer: &BareJid) {
         self.directory.update(|d| d.accept(peer));
+        self.keep_more(peer);
+    }
+
+    fn keep_more(&self, peer: &BareJid) {
         if let Some(timeline) = self.timeline(peer) {
-            timeline.update(|t| t.set_capacity(Timeline::CAPACITY));
+            if timeline.with_untracked(|t| t.limits() != Limits::CONTACT) {
+                timeline.update(|t| t.set_limits(Limits::CONTACT));
+            }
         }
     }
 
-    /// A stranger became a contact (a roster push): their conversation is a chat now.
+    /// Someone became a contact (a roster push): a waiting conversation is a chat now, and one
+    /// started before the push (adding a contact opens it) keeps a contact's history.
     pub fn became_contact(&self, peer: &BareJid) {
         let waiting = self
             .directory
             .with_untracked(|d| d.get(peer).is_some_and(|s| s.section == Section::Requests));
         if waiting {
             self.accept(peer);
+        } else {
+            self.keep_more(peer);
         }
     }
 
@@ -192,15 +216,16 @@ impl Conversations {
         self.forget(peer);
     }
 
-    /// Drops a conversation's messages. Its signal is emptied, not disposed: a view or a timer
-    /// still holding it must never touch a disposed value.
+    /// Drops a conversation's messages. Its signal is emptied and kept for reuse, not disposed:
+    /// a view or a timer still holding it must never touch a disposed value.
     fn forget(&self, peer: &BareJid) {
         if let Some(timeline) = self
             .timelines
             .try_update_value(|t| t.remove(peer))
             .flatten()
         {
-            timeline.try_set(Timeline::new(1));
+            timeline.try_set(Timeline::new(Limits::STRANGER));
+            self.free.update_value(|f| f.push(timeline));
         }
     }
 
@@ -212,7 +237,8 @@ impl Conversations {
             .try_update_value(std::mem::take)
             .unwrap_or_default();
         for timeline in timelines.into_values() {
-            timeline.try_set(Timeline::new(1));
+            timeline.try_set(Timeline::new(Limits::STRANGER));
+            self.free.update_value(|f| f.push(timeline));
         }
     }
 }

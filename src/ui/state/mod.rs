@@ -156,7 +156,8 @@ impl AppState {
         self.connection.last_address.set(address);
     }
 
-    /// Person-initiated logout: the clean close runs on, the login form comes back at once.
+    /// Person-initiated logout: the unavailable presence and `<close/>` go out, the socket closes
+    /// without waiting for the server's answer, and the login form comes back at once.
     pub fn logout(&self) {
         if let Some(account) = self.account() {
             account.close();

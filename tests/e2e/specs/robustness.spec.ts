@@ -267,6 +267,8 @@ test('a server that dies leaves the conversation on screen and reconnecting brin
   await expect(page.locator(tid('connection-status'))).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
   await expect(page.locator(tid('connection-lost'))).toHaveCount(0);
   await expect(bodiesWithText(view, before, 'in')).toHaveCount(1);
+  // The reconnection did not rebuild the page: what was typed is still there.
+  await expect(page.locator(tid('composer-input'))).toHaveValue('typed while offline');
   // The reconnected account works: a message goes out and is confirmed.
   const bobAgain = await XmppSocket.connect();
   await bobAgain.login('bob', users.bob.password);
