@@ -77,16 +77,21 @@ impl Harness {
         }
     }
 
+    /// From SCRAM's success to the bound resource; returns the roster request the client sent.
+    fn finish_login(&mut self) -> String {
+        self.server(&success());
+        self.server(OPEN);
+        self.server(BIND_FEATURES);
+        let bind = self.sent().pop().unwrap();
+        self.server(&bind_result(&Self::id_of(&bind)));
+        self.sent().pop().unwrap()
+    }
+
     /// A login up to the bound resource; returns the roster request the client sent.
     fn bound() -> (Self, String) {
         let mut h = Self::new();
         h.through_challenge();
-        h.server(&success());
-        h.server(OPEN);
-        h.server(BIND_FEATURES);
-        let bind = h.sent().pop().unwrap();
-        h.server(&bind_result(&Self::id_of(&bind)));
-        let roster = h.sent().pop().unwrap();
+        let roster = h.finish_login();
         (h, roster)
     }
 
@@ -1159,12 +1164,7 @@ fn a_lost_connection_keeps_the_account_and_reconnects_with_the_kept_keys() {
             )
         ]
     );
-    h.server(&success());
-    h.server(OPEN);
-    h.server(BIND_FEATURES);
-    let bind = h.sent().pop().unwrap();
-    h.server(&bind_result(&Harness::id_of(&bind)));
-    let roster = h.sent().pop().unwrap();
+    let roster = h.finish_login();
     h.server(&format!(
         "<iq type='result' id='{}'/>",
         Harness::id_of(&roster)
@@ -1372,12 +1372,7 @@ fn a_roster_refused_after_a_reconnect_keeps_the_one_we_have() {
     h.events();
     h.client.reconnect(support::entropy(), h.now, true).unwrap();
     h.through_challenge();
-    h.server(&success());
-    h.server(OPEN);
-    h.server(BIND_FEATURES);
-    let bind = h.sent().pop().unwrap();
-    h.server(&bind_result(&Harness::id_of(&bind)));
-    let roster = h.sent().pop().unwrap();
+    let roster = h.finish_login();
     h.server(&format!(
         "<iq type='error' id='{}'><error type='wait'><resource-constraint \
          xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
