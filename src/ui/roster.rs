@@ -3,6 +3,7 @@
 
 use super::contacts::AddContact;
 use super::list::{row_offset, windowed_list, ListShape};
+use super::shell::{is_open, OpenChatButton};
 use super::{tr, use_state};
 use crate::i18n::Key;
 use crate::linkify::neutralise_overrides;
@@ -79,16 +80,8 @@ pub fn Roster() -> impl IntoView {
 
 #[component]
 fn RosterRow(index: usize, contact: Contact) -> impl IntoView {
-    let state = use_state();
     let jid = contact.jid.clone();
-    let selected = {
-        let jid = jid.clone();
-        Memo::new(move |_| state.chats.open.with(|o| o.as_ref() == Some(&jid)))
-    };
-    let open = {
-        let jid = jid.clone();
-        move |_| state.open_conversation(jid.clone())
-    };
+    let selected = is_open(jid.clone());
     let presence = contact.presence.as_str();
     let sub = match contact.status {
         Some(status) => view! {
@@ -109,20 +102,14 @@ fn RosterRow(index: usize, contact: Contact) -> impl IntoView {
             data-subscription=contact.subscription.as_str()
             style:transform=row_offset(index, ROW_HEIGHT)
         >
-            <button
-                type="button"
-                class="row-button"
-                on:click=open
-                aria-current=move || selected.get().then_some("true")
-            >
-                <span class="presence-dot" data-presence=presence></span>
+            <OpenChatButton jid=jid.clone() presence=Signal::stored(presence) selected>
                 <span class="row-text">
                     <bdi data-testid="roster-item-name" class="row-name">
                         {neutralise_overrides(&contact.name).into_owned()}
                     </bdi>
                     {sub}
                 </span>
-            </button>
+            </OpenChatButton>
         </li>
     }
 }

@@ -13,6 +13,7 @@ use super::{tr, use_state, LanguageSelect};
 use crate::i18n::Key;
 use crate::linkify::neutralise_overrides;
 use crate::store::directory::{Section, Summary};
+use crate::xmpp::jid::BareJid;
 use crate::xmpp::Availability;
 use leptos::prelude::*;
 
@@ -240,16 +241,9 @@ fn ChatRow(index: usize, summary: Summary) -> impl IntoView {
     };
     let presence = {
         let jid = jid.clone();
-        move || roster.with(|r| r.presence_of(&jid).as_str())
+        Signal::derive(move || roster.with(|r| r.presence_of(&jid).as_str()))
     };
-    let selected = {
-        let jid = jid.clone();
-        Memo::new(move |_| state.chats.open.with(|o| o.as_ref() == Some(&jid)))
-    };
-    let open = {
-        let jid = jid.clone();
-        move |_| state.open_conversation(jid.clone())
-    };
+    let selected = is_open(jid.clone());
     let testid = match summary.section {
         Section::Chats => "chat-list-item",
         Section::Requests => "message-request",
@@ -264,13 +258,7 @@ fn ChatRow(index: usize, summary: Summary) -> impl IntoView {
             class:selected=selected
             style:transform=row_offset(index, CHAT_ROW_HEIGHT)
         >
-            <button
-                type="button"
-                class="row-button"
-                on:click=open
-                aria-current=move || selected.get().then_some("true")
-            >
-                <span class="presence-dot" data-presence=presence></span>
+            <OpenChatButton jid=jid.clone() presence selected>
                 <bdi class="row-name">{name}</bdi>
                 {(unread > 0)
                     .then(|| {
@@ -281,8 +269,37 @@ fn ChatRow(index: usize, summary: Summary) -> impl IntoView {
                             </span>
                         }
                     })}
-            </button>
+            </OpenChatButton>
         </li>
+    }
+}
+
+/// Whether the conversation with `jid` is the one on screen.
+pub fn is_open(jid: BareJid) -> Memo<bool> {
+    let open = use_state().chats.open;
+    Memo::new(move |_| open.with(|o| o.as_ref() == Some(&jid)))
+}
+
+/// The button of a contact's or a chat's row: opens the conversation with `jid` (marked current
+/// while it is open), with the presence dot first and the row's own text after it.
+#[component]
+pub fn OpenChatButton(
+    jid: BareJid,
+    presence: Signal<&'static str>,
+    selected: Memo<bool>,
+    children: Children,
+) -> impl IntoView {
+    let state = use_state();
+    view! {
+        <button
+            type="button"
+            class="row-button"
+            on:click=move |_| state.open_conversation(jid.clone())
+            aria-current=move || selected.get().then_some("true")
+        >
+            <span class="presence-dot" data-presence=presence></span>
+            {children()}
+        </button>
     }
 }
 
