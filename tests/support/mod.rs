@@ -10,6 +10,9 @@ use parley::xmpp::jid::BareJid;
 use parley::xmpp::{Client, ClientConfig, ConnectionState, Instant};
 use zeroize::Zeroizing;
 
+mod harness;
+pub use harness::Harness;
+
 pub const CLIENT_NONCE: &str = "fyko+d2lbbFgONRv9qkxdawL";
 pub const SERVER_FIRST: &str =
     "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096";
