@@ -11,16 +11,18 @@
 //! [`Stream`]: when a WebSocket dies only the stream goes, and [`Client::reconnect`] starts another.
 //! Once a stream is bound the client is a router: each stanza goes to the module of its protocol
 //! (RFC 6121 roster, presence and subscriptions, XEP-0280 carbons, XEP-0199 ping, XEP-0030 disco,
-//! one-to-one chat), and every request that expects an answer goes through [`Requests`].
+//! one-to-one chat, XEP-0045 rooms), and every request that expects an answer goes through
+//! [`Requests`]. What the application asks of rooms is in [`rooms`].
 
 use super::carbons::{self, CarbonDirection, Unwrapped};
-use super::context::{Ctx, Identity, Instant};
+use super::context::{Identity, Instant};
 use super::disco;
 use super::entropy::Entropy;
 use super::error::{CloseReason, ReconnectError, SendError, SessionError};
 use super::event::{ConnectionEvent, ConnectionState, Event, RosterEvent};
 use super::jid::{BareJid, FullJid};
 use super::message::{self, ChatMessage, Direction};
+use super::muc::MucService;
 use super::ns;
 use super::outbox::Outbox;
 use super::ping::{self, Ping};
@@ -70,7 +72,7 @@ impl ClientConfig {
 
 macro_rules! cx {
     ($client:ident, $now:expr) => {
-        Ctx {
+        $crate::xmpp::context::Ctx {
             now: $now,
             out: &mut $client.out,
             requests: &mut $client.requests,
@@ -80,6 +82,9 @@ macro_rules! cx {
         }
     };
 }
+
+// After the macro, which it uses.
+mod rooms;
 
 pub struct Client {
     config: ClientConfig,
@@ -95,6 +100,7 @@ pub struct Client {
     presence: PresenceBook,
     subscriptions: Subscriptions,
     ping: Ping,
+    muc: MucService,
     own_presence: (Availability, Option<String>),
 }
 
@@ -124,6 +130,7 @@ impl Client {
             presence: PresenceBook::default(),
             subscriptions: Subscriptions::default(),
             ping: Ping::new(config.ping_idle_ms),
+            muc: MucService::default(),
             own_presence: (Availability::Available, None),
             config,
         };
@@ -228,6 +235,7 @@ impl Client {
                 // A server that cannot answer a ping in time is gone, whatever the socket says.
                 Owner::Ping => fatal = fatal.or(Some(SessionError::NoResponse)),
                 Owner::Roster(request) => self.roster.unanswered(request, &mut cx!(self, now)),
+                Owner::Muc(request) => self.muc.unanswered(request, &mut cx!(self, now)),
                 owner => cx!(self, now).warn(&format!("no answer to a request ({owner:?})")),
             }
         }
@@ -492,6 +500,7 @@ impl Client {
             Owner::Roster(request) => self.roster.answered(request, result, &mut cx),
             Owner::Carbons => carbons::answered(result, &mut cx),
             Owner::Ping => self.ping.answered(&mut cx),
+            Owner::Muc(request) => self.muc.answered(request, result, &mut cx),
         }
         self.maybe_online(now);
     }
@@ -525,7 +534,9 @@ impl Client {
             return;
         };
         if !stream.is_online() && !stream.is_closing() && !logging_in && self.me.full.is_some() {
-            stream.set_online(&mut cx!(self, now));
+            let mut cx = cx!(self, now);
+            stream.set_online(&mut cx);
+            self.muc.online(&mut cx);
         }
     }
 
@@ -564,6 +575,9 @@ impl Client {
 
     fn handle_presence(&mut self, p: Presence, now: Instant) {
         let mut cx = cx!(self, now);
+        let Some(p) = self.muc.presence(p, &mut cx) else {
+            return;
+        };
         match p.kind.as_deref() {
             None | Some("unavailable") | Some("error") => {
                 self.presence.handle(p, &self.roster, &mut cx)
@@ -578,6 +592,9 @@ impl Client {
 
     fn handle_message(&mut self, m: Message, now: Instant) {
         let mut cx = cx!(self, now);
+        let Some(m) = self.muc.message(m, &mut cx) else {
+            return;
+        };
         if m.kind.as_deref() == Some("error") {
             return message::bounced(m, &mut cx);
         }
@@ -648,10 +665,13 @@ impl Client {
         let abandoned = self.requests.abandon();
         let mut cx = cx!(self, now);
         for owner in abandoned {
-            if let Owner::Roster(request) = owner {
-                self.roster.unanswered(request, &mut cx);
+            match owner {
+                Owner::Roster(request) => self.roster.unanswered(request, &mut cx),
+                Owner::Muc(request) => self.muc.unanswered(request, &mut cx),
+                _ => {}
             }
         }
+        self.muc.connection_ended(&mut cx);
         self.ping.connection_ended(&mut cx);
         self.presence.clear();
         cx.emit(Event::Roster(RosterEvent::PresenceCleared));

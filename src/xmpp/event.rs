@@ -1,9 +1,11 @@
 //! What the core tells the application, by domain: the connection, the roster and presence,
-//! one-to-one chat. Each protocol module emits the events of its own domain; rooms will add theirs.
+//! one-to-one chat, rooms. Each protocol module emits the events of its own domain.
 
 use super::error::SessionError;
 use super::jid::{BareJid, FullJid};
 use super::message::{ChatMessage, ChatState};
+use super::muc::room::JoinError;
+use super::muc::{Departure, Invitation, Occupant, RoomInfo, RoomItem, RoomMessage};
 use super::presence::ContactPresence;
 use super::roster::RosterItem;
 use super::stanza::StanzaError;
@@ -13,6 +15,7 @@ pub enum Event {
     Connection(ConnectionEvent),
     Roster(RosterEvent),
     Chat(ChatEvent),
+    Room(RoomEvent),
     /// Something was dropped or ignored; for the log, not for the person.
     Warning(String),
 }
@@ -80,4 +83,82 @@ pub enum ChatEvent {
         id: String,
         error: StanzaError,
     },
+}
+
+/// Group chat (XEP-0045) and what comes with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoomEvent {
+    /// The room services found on our domain (possibly none), once per login.
+    Services(Vec<BareJid>),
+    /// A page of a service's rooms, each new to this listing; `count_hint` is what the service
+    /// claims the total is (it drifts, and may lie).
+    ListPage {
+        service: BareJid,
+        rooms: Vec<RoomItem>,
+        complete: bool,
+        count_hint: Option<u64>,
+    },
+    /// The listing stopped: refused (`Some`), unanswered or cut by the connection (`None`).
+    ListFailed {
+        service: BareJid,
+        error: Option<StanzaError>,
+    },
+    Info {
+        room: BareJid,
+        info: RoomInfo,
+    },
+    InfoFailed {
+        room: BareJid,
+    },
+    /// We are in: the room sent our own presence. `created`: it is a new room, which the client
+    /// has made an instant room (default configuration).
+    Joined {
+        room: BareJid,
+        nick: String,
+        created: bool,
+    },
+    JoinFailed {
+        room: BareJid,
+        nick: String,
+        error: JoinError,
+    },
+    /// An occupant arrived or changed (role, affiliation, presence).
+    Occupant {
+        room: BareJid,
+        occupant: Occupant,
+    },
+    OccupantLeft {
+        room: BareJid,
+        nick: String,
+        departure: Departure,
+    },
+    NickChanged {
+        room: BareJid,
+        old: String,
+        new: String,
+        own: bool,
+    },
+    /// Untrusted text; empty means no subject. `by` is the nick that set it, if any.
+    Subject {
+        room: BareJid,
+        subject: String,
+        by: Option<String>,
+    },
+    Message(RoomMessage),
+    MessageFailed {
+        room: BareJid,
+        id: String,
+        error: StanzaError,
+    },
+    /// We are out of the room.
+    Left {
+        room: BareJid,
+        departure: Departure,
+    },
+    /// The room refused something we asked in it (a nick change, a subject, its configuration).
+    Refused {
+        room: BareJid,
+        error: StanzaError,
+    },
+    Invited(Invitation),
 }

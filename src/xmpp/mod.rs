@@ -17,6 +17,8 @@
 //! - [`roster`], [`presence`], [`subscription`]: RFC 6121 §2-§4.
 //! - [`message`]: one-to-one chat (RFC 6121 §5, XEP-0359 ids, XEP-0085 chat states);
 //!   [`delay`]: XEP-0203 stamps.
+//! - [`muc`]: group chat (XEP-0045), with [`disco`] queries (XEP-0030) and [`rsm`] paging
+//!   (XEP-0059).
 //! - [`carbons`] (XEP-0280), [`forward`] (XEP-0297), [`ping`] (XEP-0199), [`disco`] (XEP-0030).
 //! - [`context`]: what a module works with: the clock, the identity, its borrow of the client.
 //! - [`event`]: what the application hears, by domain.
@@ -32,12 +34,14 @@ pub mod event;
 pub mod forward;
 pub mod jid;
 pub mod message;
+pub mod muc;
 pub mod ns;
 pub mod outbox;
 pub mod ping;
 pub mod presence;
 pub mod request;
 pub mod roster;
+pub mod rsm;
 pub mod sasl;
 pub mod saslprep;
 pub mod stanza;
@@ -48,7 +52,7 @@ pub mod xml;
 pub use client::{Client, ClientConfig};
 pub use context::{Identity, Instant};
 pub use error::{CloseReason, ReconnectError, SendError, SessionError};
-pub use event::{ChatEvent, ConnectionEvent, ConnectionState, Event, RosterEvent};
+pub use event::{ChatEvent, ConnectionEvent, ConnectionState, Event, RoomEvent, RosterEvent};
 pub use message::{ChatMessage, Direction};
 pub use presence::{Availability, ContactPresence};
 pub use roster::{RosterItem, Subscription};

@@ -25,3 +25,23 @@ pub const MAM: &str = "urn:xmpp:mam:2";
 pub const DELAY: &str = "urn:xmpp:delay";
 /// XEP-0334: Message Processing Hints.
 pub const HINTS: &str = "urn:xmpp:hints";
+pub const DISCO_ITEMS: &str = "http://jabber.org/protocol/disco#items";
+/// XEP-0004: Data Forms.
+pub const DATA: &str = "jabber:x:data";
+/// XEP-0059: Result Set Management.
+pub const RSM: &str = "http://jabber.org/protocol/rsm";
+/// XEP-0045: Multi-User Chat.
+pub const MUC: &str = "http://jabber.org/protocol/muc";
+pub const MUC_USER: &str = "http://jabber.org/protocol/muc#user";
+pub const MUC_OWNER: &str = "http://jabber.org/protocol/muc#owner";
+pub const MUC_ROOMINFO: &str = "http://jabber.org/protocol/muc#roominfo";
+/// XEP-0249: Direct MUC Invitations.
+pub const CONFERENCE: &str = "jabber:x:conference";
+/// XEP-0060: Publish-Subscribe, as PEP (XEP-0163) uses it.
+pub const PUBSUB: &str = "http://jabber.org/protocol/pubsub";
+pub const PUBSUB_EVENT: &str = "http://jabber.org/protocol/pubsub#event";
+/// XEP-0402: PEP Native Bookmarks.
+pub const BOOKMARKS: &str = "urn:xmpp:bookmarks:1";
+/// XEP-0049 private storage, holding XEP-0048 bookmarks where XEP-0402 is missing.
+pub const PRIVATE: &str = "jabber:iq:private";
+pub const BOOKMARKS_LEGACY: &str = "storage:bookmarks";

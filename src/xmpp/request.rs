@@ -25,6 +25,7 @@ pub enum Owner {
     Carbons,
     /// XEP-0199: a keepalive, or the confirmation of messages sent before it.
     Ping,
+    Muc(super::muc::MucRequest),
 }
 
 impl Owner {
@@ -100,8 +101,12 @@ impl Requests {
         let pending = self.pending.get(&iq.id).ok_or(Unmatched::UnknownId)?;
         let from_the_right_entity = match &pending.responder {
             Responder::OwnServer => me.is_own_server(iq.from.as_ref()),
-            // An entity answers from exactly the address we asked.
-            Responder::Exactly(to) => iq.from.as_ref() == Some(to),
+            // An entity answers from exactly the address we asked; our own server (asked by
+            // its domain or our bare JID) may also answer as itself.
+            Responder::Exactly(to) => {
+                iq.from.as_ref() == Some(to)
+                    || (me.is_own_server(Some(to)) && me.is_own_server(iq.from.as_ref()))
+            }
         };
         if !from_the_right_entity {
             return Err(Unmatched::WrongSender);

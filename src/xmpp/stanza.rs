@@ -107,6 +107,9 @@ pub struct Presence {
     pub show: Option<String>,
     pub status: Option<String>,
     pub priority: i8,
+    pub error: Option<StanzaError>,
+    /// The whole stanza, for extensions read elsewhere (rooms).
+    pub element: Element,
 }
 
 /// RFC 6120 §8.3: a stanza-level error.
@@ -368,6 +371,8 @@ fn parse_presence(el: Element) -> Result<Presence, FrameError> {
             .get_child("priority", ns::CLIENT)
             .and_then(|p| p.text_content().trim().parse().ok())
             .unwrap_or(0),
+        error: parse_stanza_error(&el),
+        element: el,
     })
 }
 

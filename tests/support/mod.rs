@@ -11,6 +11,7 @@ use parley::xmpp::{Client, ClientConfig, ConnectionState, Instant};
 use zeroize::Zeroizing;
 
 mod harness;
+#[allow(unused_imports)]
 pub use harness::Harness;
 
 pub const CLIENT_NONCE: &str = "fyko+d2lbbFgONRv9qkxdawL";

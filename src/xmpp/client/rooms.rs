@@ -1,0 +1,97 @@
+//! What the application asks of group chat (XEP-0045); the protocol is in [`muc`](super::super::muc).
+
+use super::super::context::Instant;
+use super::super::error::SendError;
+use super::super::jid::BareJid;
+use super::super::muc::RoomMessage;
+use super::Client;
+
+impl Client {
+    /// The room services found on our domain.
+    pub fn room_services(&self) -> &[BareJid] {
+        self.muc.services()
+    }
+
+    /// Lists `service`'s rooms; pages come as [`RoomEvent::ListPage`](super::super::RoomEvent).
+    pub fn list_rooms(&mut self, service: &BareJid, now: Instant) -> Result<(), SendError> {
+        self.ensure_online()?;
+        self.muc.list_rooms(service, &mut cx!(self, now));
+        Ok(())
+    }
+
+    /// Asks for a room's details (name, description, occupants, features).
+    pub fn room_info(&mut self, room: &BareJid, now: Instant) -> Result<(), SendError> {
+        self.ensure_online()?;
+        self.muc.room_info(room, &mut cx!(self, now));
+        Ok(())
+    }
+
+    /// Enters `room` as `nick`; the outcome is [`RoomEvent::Joined`] or
+    /// [`RoomEvent::JoinFailed`](super::super::RoomEvent).
+    pub fn join_room(
+        &mut self,
+        room: &BareJid,
+        nick: &str,
+        password: Option<&str>,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        self.ensure_online()?;
+        self.muc.join(room, nick, password, &mut cx!(self, now))
+    }
+
+    pub fn leave_room(&mut self, room: &BareJid, now: Instant) {
+        self.muc.leave(room, &mut cx!(self, now));
+    }
+
+    /// Our nick in `room`, while we are in it.
+    pub fn room_nick(&self, room: &BareJid) -> Option<&str> {
+        self.muc.nick(room)
+    }
+
+    pub fn change_nick(
+        &mut self,
+        room: &BareJid,
+        nick: &str,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        self.ensure_online()?;
+        self.muc.change_nick(room, nick, &mut cx!(self, now))
+    }
+
+    /// Sends to everyone in `room`; returns the message as the room view should show it.
+    pub fn send_groupchat(
+        &mut self,
+        room: &BareJid,
+        body: &str,
+        now: Instant,
+    ) -> Result<RoomMessage, SendError> {
+        self.ensure_online()?;
+        self.muc.send_message(room, body, &mut cx!(self, now))
+    }
+
+    pub fn set_subject(
+        &mut self,
+        room: &BareJid,
+        subject: &str,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        self.ensure_online()?;
+        self.muc.set_subject(room, subject, &mut cx!(self, now))
+    }
+
+    /// XEP-0249: invites `contact` to `room`.
+    pub fn invite(
+        &mut self,
+        room: &BareJid,
+        contact: &BareJid,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        self.ensure_online()?;
+        self.muc.invite(room, contact, &mut cx!(self, now))
+    }
+
+    /// The person accepted or declined an invitation.
+    pub fn invitation_answered(&mut self) {
+        self.muc.invitation_answered();
+    }
+}

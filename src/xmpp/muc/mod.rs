@@ -1,0 +1,779 @@
+//! Group chat, XEP-0045: finding room services (§6.1, XEP-0030), listing their rooms (§6.3, paged
+//! with XEP-0059 where the service pages), room details (§6.4, XEP-0128 `muc#roominfo`), and the
+//! rooms we are in ([`room`]). Invitations come as XEP-0249 direct or §7.8.2 mediated ones.
+//!
+//! Before anything is sent to a room, its domain is checked to be a room service (disco#info
+//! identity `conference/text`): people type `room@example.org` for `room@conference.example.org`,
+//! and a presence to the wrong address would reach a person or a server instead. An address at a
+//! domain that is not a service fails with a suggestion at the discovered one; nothing goes out.
+//!
+//! Messages and presence are read only from rooms we are in or entering; an invitation is shown,
+//! never acted on. The lists a service sends are deduplicated and bounded ([`directory`]).
+
+pub mod directory;
+pub mod occupant;
+pub mod room;
+
+use super::context::Ctx;
+use super::delay::{self, UnixMillis};
+use super::disco::{self, DiscoInfo};
+use super::error::SendError;
+use super::event::{Event, RoomEvent};
+use super::jid::{BareJid, Jid};
+use super::ns;
+use super::request::Owner;
+use super::stanza::{IqType, Message, Presence, StanzaError};
+use super::xml::{check_xml_text, Element};
+use directory::Listing;
+use room::{After, JoinError, Room, RoomState};
+use std::collections::{HashMap, HashSet};
+
+pub use directory::RoomItem;
+pub use occupant::{Affiliation, Occupant, Role};
+pub use room::Departure;
+
+/// Items of our domain asked about when looking for room services.
+const MAX_SERVICE_CANDIDATES: usize = 20;
+/// Invitations kept at once; more from the same flood are dropped.
+const MAX_INVITATIONS: usize = 50;
+/// Messages of history asked for when entering a room (§7.2.15).
+pub const HISTORY_MESSAGES: u32 = 50;
+
+/// The requests of this module, for the request layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MucRequest {
+    /// disco#items on our own domain: the candidates for room services.
+    DomainItems,
+    /// disco#info on a domain: is it a room service?
+    ServiceInfo(BareJid),
+    /// One page of a service's rooms.
+    RoomList(BareJid),
+    /// A room's details.
+    RoomInfo(BareJid),
+    /// §10.1.2: accepting the default configuration of a room we just made.
+    InstantRoom(BareJid),
+}
+
+/// A room's details, from its disco#info (§6.4).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoomInfo {
+    /// Untrusted text, as are all the texts here.
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub occupants: Option<u32>,
+    pub language: Option<String>,
+    pub subject: Option<String>,
+    pub password_protected: bool,
+    pub members_only: bool,
+    pub moderated: bool,
+    pub persistent: bool,
+    /// Discussions are logged publicly (`muc#roominfo_logs`) or archived (XEP-0313).
+    pub logged: bool,
+}
+
+impl RoomInfo {
+    fn from_disco(info: &DiscoInfo) -> Self {
+        let field = |var| {
+            info.field(ns::MUC_ROOMINFO, var)
+                .map(str::to_owned)
+                .filter(|v| !v.trim().is_empty())
+        };
+        Self {
+            name: info
+                .identities
+                .iter()
+                .find(|i| i.category == "conference")
+                .and_then(|i| i.name.clone()),
+            description: field("muc#roominfo_description"),
+            occupants: field("muc#roominfo_occupants").and_then(|n| n.trim().parse().ok()),
+            language: field("muc#roominfo_lang"),
+            subject: field("muc#roominfo_subject"),
+            password_protected: info.has_feature("muc_passwordprotected"),
+            members_only: info.has_feature("muc_membersonly"),
+            moderated: info.has_feature("muc_moderated"),
+            persistent: info.has_feature("muc_persistent"),
+            logged: field("muc#roominfo_logs").is_some() || info.has_feature(ns::MAM),
+        }
+    }
+}
+
+/// A message in a room, or a private message from one of its occupants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomMessage {
+    pub room: BareJid,
+    pub id: String,
+    /// The occupant's nick as the room stamped it; `None` is the room itself.
+    pub nick: Option<String>,
+    /// Untrusted text: render as text.
+    pub body: String,
+    pub sent_at: Option<UnixMillis>,
+    /// Sent by us (our nick in this room).
+    pub own: bool,
+    /// The body names our nick.
+    pub mention: bool,
+    /// A private message from an occupant (§7.5), not a message to the room.
+    pub private: bool,
+}
+
+/// An invitation to a room: shown, answered by the person, never acted on alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    pub room: BareJid,
+    /// Who invites (for mediated ones, as the room reports them).
+    pub from: BareJid,
+    /// Untrusted text.
+    pub reason: Option<String>,
+    pub password: Option<String>,
+}
+
+#[derive(Default)]
+pub struct MucService {
+    rooms: HashMap<BareJid, Room>,
+    /// Room services found on our domain, in the order found.
+    services: Vec<BareJid>,
+    /// Domains asked about while looking for services.
+    candidates: HashSet<BareJid>,
+    /// What we learnt of domains: whether each is a room service.
+    domains: HashMap<BareJid, bool>,
+    /// Joins waiting for their domain's check.
+    parked: HashMap<BareJid, Vec<BareJid>>,
+    listings: HashMap<BareJid, Listing>,
+    invitations: usize,
+}
+
+impl MucService {
+    /// The stream is online: look for room services, and enter again the rooms we were in.
+    pub(crate) fn online(&mut self, cx: &mut Ctx) {
+        if self.services.is_empty() {
+            let domain = cx.me.bare().domain_jid();
+            let _ = cx.try_request(
+                IqType::Get,
+                Some(&domain),
+                disco::items_query(None),
+                Owner::Muc(MucRequest::DomainItems),
+            );
+        } else {
+            cx.emit(Event::Room(RoomEvent::Services(self.services.clone())));
+        }
+        let suspended: Vec<BareJid> = self
+            .rooms
+            .values()
+            .filter(|r| r.state == RoomState::Suspended)
+            .map(|r| r.jid.clone())
+            .collect();
+        for jid in suspended {
+            if let Some(room) = self.rooms.get_mut(&jid) {
+                room.state = RoomState::Joining;
+                send_join(room, cx);
+            }
+        }
+    }
+
+    /// The connection ended: every room is left, to be entered again; listings stop.
+    pub(crate) fn connection_ended(&mut self, cx: &mut Ctx) {
+        self.rooms.retain(|_, room| room.is_in());
+        for room in self.rooms.values_mut() {
+            room.suspend(cx);
+        }
+        self.parked.clear();
+        for (service, _) in self.listings.drain() {
+            cx.emit(Event::Room(RoomEvent::ListFailed {
+                service,
+                error: None,
+            }));
+        }
+    }
+
+    pub fn services(&self) -> &[BareJid] {
+        &self.services
+    }
+
+    /// Whether `jid` (bare) is a room we are in or entering.
+    pub fn is_room(&self, jid: &BareJid) -> bool {
+        self.rooms.contains_key(jid)
+    }
+
+    /// Our nick in `room`, while we are in it.
+    pub fn nick(&self, room: &BareJid) -> Option<&str> {
+        self.rooms
+            .get(room)
+            .filter(|r| r.is_in())
+            .map(|r| r.nick.as_str())
+    }
+
+    /// Enters `room` as `nick` (§7.2.1), once its domain is known to be a room service.
+    pub(crate) fn join(
+        &mut self,
+        jid: &BareJid,
+        nick: &str,
+        password: Option<&str>,
+        cx: &mut Ctx,
+    ) -> Result<(), SendError> {
+        let nick = nick.trim();
+        if nick.is_empty() || jid.node().is_none() {
+            return Err(SendError::Empty);
+        }
+        check_xml_text(nick).map_err(SendError::InvalidText)?;
+        if let Some(p) = password {
+            check_xml_text(p).map_err(SendError::InvalidText)?;
+        }
+        // The nick must make a valid occupant address.
+        Jid::new(&format!("{jid}/{nick}")).map_err(|_| SendError::Empty)?;
+        if self.rooms.get(jid).is_some_and(Room::is_in) {
+            return Ok(());
+        }
+        let password = password.filter(|p| !p.is_empty()).map(str::to_owned);
+        self.rooms.insert(
+            jid.clone(),
+            Room::new(jid.clone(), nick.to_owned(), password),
+        );
+        let domain = jid.domain_jid();
+        match self.domains.get(&domain) {
+            Some(true) => self.send_join(jid, cx),
+            Some(false) => self.refuse_not_a_service(jid, cx),
+            None => {
+                let waiting = self.parked.entry(domain.clone()).or_default();
+                let first = waiting.is_empty();
+                if !waiting.contains(jid) {
+                    waiting.push(jid.clone());
+                }
+                if first {
+                    self.ask_domain(&domain, cx);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn send_join(&mut self, jid: &BareJid, cx: &mut Ctx) {
+        if let Some(room) = self.rooms.get_mut(jid) {
+            send_join(room, cx);
+        }
+    }
+
+    fn refuse_not_a_service(&mut self, jid: &BareJid, cx: &mut Ctx) {
+        let Some(room) = self.rooms.remove(jid) else {
+            return;
+        };
+        let suggestion = jid.node().and_then(|node| {
+            let service = self.services.first()?;
+            BareJid::new(&format!("{node}@{service}")).ok()
+        });
+        cx.emit(Event::Room(RoomEvent::JoinFailed {
+            room: room.jid,
+            nick: room.nick,
+            error: JoinError::NotARoomService { suggestion },
+        }));
+    }
+
+    fn ask_domain(&mut self, domain: &BareJid, cx: &mut Ctx) {
+        let sent = cx.try_request(
+            IqType::Get,
+            Some(domain),
+            disco::info_query(),
+            Owner::Muc(MucRequest::ServiceInfo(domain.clone())),
+        );
+        if sent.is_err() {
+            self.domain_known(domain, false, cx);
+        }
+    }
+
+    /// §7.14: leaves `room`. The room's answer (our unavailable presence) ends it.
+    pub(crate) fn leave(&mut self, jid: &BareJid, cx: &mut Ctx) {
+        let Some(room) = self.rooms.get_mut(jid) else {
+            return;
+        };
+        if room.state == RoomState::Joined {
+            room.state = RoomState::Leaving;
+            cx.send(
+                &Element::new("presence", ns::CLIENT)
+                    .attr("to", format!("{}/{}", room.jid, room.nick))
+                    .attr("type", "unavailable"),
+            );
+        } else {
+            self.rooms.remove(jid);
+            cx.emit(Event::Room(RoomEvent::Left {
+                room: jid.clone(),
+                departure: Departure::Left,
+            }));
+        }
+    }
+
+    /// §7.6: asks the room for a new nick; the room's presence confirms it.
+    pub(crate) fn change_nick(
+        &mut self,
+        jid: &BareJid,
+        nick: &str,
+        cx: &mut Ctx,
+    ) -> Result<(), SendError> {
+        let room = self.joined(jid)?;
+        let nick = nick.trim();
+        if nick.is_empty() {
+            return Err(SendError::Empty);
+        }
+        check_xml_text(nick).map_err(SendError::InvalidText)?;
+        Jid::new(&format!("{jid}/{nick}")).map_err(|_| SendError::Empty)?;
+        let to = format!("{}/{nick}", room.jid);
+        cx.out
+            .send(&Element::new("presence", ns::CLIENT).attr("to", to))?;
+        Ok(())
+    }
+
+    /// §7.4: a message to everyone in the room. The room reflects it back, which confirms it.
+    pub(crate) fn send_message(
+        &mut self,
+        jid: &BareJid,
+        body: &str,
+        cx: &mut Ctx,
+    ) -> Result<RoomMessage, SendError> {
+        let nick = self.joined(jid)?.nick.clone();
+        if body.trim().is_empty() {
+            return Err(SendError::Empty);
+        }
+        check_xml_text(body).map_err(SendError::InvalidText)?;
+        let id = cx.out.next_id();
+        cx.out.send(
+            &Element::new("message", ns::CLIENT)
+                .attr("to", jid.as_str())
+                .attr("type", "groupchat")
+                .attr("id", &id)
+                .text_child("body", ns::CLIENT, body)
+                .child(Element::new("origin-id", ns::SID).attr("id", &id)),
+        )?;
+        Ok(RoomMessage {
+            room: jid.clone(),
+            id,
+            nick: Some(nick),
+            body: body.to_owned(),
+            sent_at: None,
+            own: true,
+            mention: false,
+            private: false,
+        })
+    }
+
+    /// §8.1: sets the subject; the room refuses if we may not.
+    pub(crate) fn set_subject(
+        &mut self,
+        jid: &BareJid,
+        subject: &str,
+        cx: &mut Ctx,
+    ) -> Result<(), SendError> {
+        self.joined(jid)?;
+        check_xml_text(subject).map_err(SendError::InvalidText)?;
+        cx.out.send(
+            &Element::new("message", ns::CLIENT)
+                .attr("to", jid.as_str())
+                .attr("type", "groupchat")
+                .text_child("subject", ns::CLIENT, subject),
+        )?;
+        Ok(())
+    }
+
+    /// XEP-0249 §3: invites `contact` to `room` directly.
+    pub(crate) fn invite(
+        &mut self,
+        jid: &BareJid,
+        contact: &BareJid,
+        cx: &mut Ctx,
+    ) -> Result<(), SendError> {
+        let room = self.joined(jid)?;
+        let x = Element::new("x", ns::CONFERENCE)
+            .attr("jid", jid.as_str())
+            .attr_opt("password", room.password.clone());
+        cx.out.send(
+            &Element::new("message", ns::CLIENT)
+                .attr("to", contact.as_str())
+                .child(x),
+        )?;
+        Ok(())
+    }
+
+    fn joined(&self, jid: &BareJid) -> Result<&Room, SendError> {
+        self.rooms
+            .get(jid)
+            .filter(|r| r.state == RoomState::Joined)
+            .ok_or(SendError::NotOnline)
+    }
+
+    /// Starts listing `service`'s rooms (§6.3); pages arrive as [`RoomEvent::ListPage`].
+    pub(crate) fn list_rooms(&mut self, service: &BareJid, cx: &mut Ctx) {
+        let listing = Listing::default();
+        let set = listing.request();
+        self.listings.insert(service.clone(), listing);
+        self.request_page(service, set, cx);
+    }
+
+    fn request_page(&mut self, service: &BareJid, set: Element, cx: &mut Ctx) {
+        let sent = cx.try_request(
+            IqType::Get,
+            Some(service),
+            disco::items_query(Some(set)),
+            Owner::Muc(MucRequest::RoomList(service.clone())),
+        );
+        if sent.is_err() {
+            self.listings.remove(service);
+            cx.emit(Event::Room(RoomEvent::ListFailed {
+                service: service.clone(),
+                error: None,
+            }));
+        }
+    }
+
+    /// Asks for a room's details (§6.4).
+    pub(crate) fn room_info(&mut self, room: &BareJid, cx: &mut Ctx) {
+        let _ = cx.try_request(
+            IqType::Get,
+            Some(room),
+            disco::info_query(),
+            Owner::Muc(MucRequest::RoomInfo(room.clone())),
+        );
+    }
+
+    /// An answer to one of our requests.
+    pub(crate) fn answered(
+        &mut self,
+        request: MucRequest,
+        result: Result<Option<Element>, StanzaError>,
+        cx: &mut Ctx,
+    ) {
+        match request {
+            MucRequest::DomainItems => {
+                let items = result
+                    .ok()
+                    .flatten()
+                    .map(|q| disco::parse_items(&q))
+                    .unwrap_or_default();
+                for item in items
+                    .into_iter()
+                    .filter(|i| i.jid.node().is_none() && i.jid.resource().is_none())
+                    .take(MAX_SERVICE_CANDIDATES)
+                {
+                    let domain = item.jid.to_bare();
+                    if self.candidates.insert(domain.clone()) {
+                        self.ask_domain(&domain, cx);
+                    }
+                }
+                self.maybe_services_found(cx);
+            }
+            MucRequest::ServiceInfo(domain) => {
+                let is_service = result
+                    .ok()
+                    .flatten()
+                    .is_some_and(|q| DiscoInfo::parse(&q).has_identity("conference", "text"));
+                self.domain_known(&domain, is_service, cx);
+            }
+            MucRequest::RoomList(service) => self.page(service, result, cx),
+            MucRequest::RoomInfo(room) => {
+                let event = match result {
+                    Ok(Some(query)) => RoomEvent::Info {
+                        room,
+                        info: RoomInfo::from_disco(&DiscoInfo::parse(&query)),
+                    },
+                    _ => RoomEvent::InfoFailed { room },
+                };
+                cx.emit(Event::Room(event));
+            }
+            MucRequest::InstantRoom(room) => {
+                if let Err(error) = result {
+                    cx.emit(Event::Room(RoomEvent::Refused { room, error }));
+                }
+            }
+        }
+    }
+
+    /// A request of ours went unanswered (timeout, or the connection ended).
+    pub(crate) fn unanswered(&mut self, request: MucRequest, cx: &mut Ctx) {
+        match request {
+            MucRequest::DomainItems => self.maybe_services_found(cx),
+            MucRequest::ServiceInfo(domain) => {
+                // Unknown is not "no": the next join asks again.
+                self.candidates.remove(&domain);
+                for jid in self.parked.remove(&domain).unwrap_or_default() {
+                    if let Some(room) = self.rooms.remove(&jid) {
+                        cx.emit(Event::Room(RoomEvent::JoinFailed {
+                            room: room.jid,
+                            nick: room.nick,
+                            error: JoinError::NoAnswer,
+                        }));
+                    }
+                }
+                self.maybe_services_found(cx);
+            }
+            MucRequest::RoomList(service) => {
+                if self.listings.remove(&service).is_some() {
+                    cx.emit(Event::Room(RoomEvent::ListFailed {
+                        service,
+                        error: None,
+                    }));
+                }
+            }
+            MucRequest::RoomInfo(room) => cx.emit(Event::Room(RoomEvent::InfoFailed { room })),
+            MucRequest::InstantRoom(_) => {}
+        }
+    }
+
+    fn domain_known(&mut self, domain: &BareJid, is_service: bool, cx: &mut Ctx) {
+        self.domains.insert(domain.clone(), is_service);
+        if self.candidates.remove(domain) && is_service && !self.services.contains(domain) {
+            self.services.push(domain.clone());
+        }
+        self.maybe_services_found(cx);
+        for jid in self.parked.remove(domain).unwrap_or_default() {
+            if is_service {
+                self.send_join(&jid, cx);
+            } else {
+                self.refuse_not_a_service(&jid, cx);
+            }
+        }
+    }
+
+    /// Discovery is over once no candidate is waiting for an answer.
+    fn maybe_services_found(&mut self, cx: &mut Ctx) {
+        let asking = cx.requests.any(|o| {
+            matches!(
+                o,
+                Owner::Muc(MucRequest::DomainItems | MucRequest::ServiceInfo(_))
+            )
+        });
+        if !asking && self.candidates.is_empty() {
+            cx.emit(Event::Room(RoomEvent::Services(self.services.clone())));
+        }
+    }
+
+    fn page(
+        &mut self,
+        service: BareJid,
+        result: Result<Option<Element>, StanzaError>,
+        cx: &mut Ctx,
+    ) {
+        let Some(listing) = self.listings.get_mut(&service) else {
+            return;
+        };
+        let query = match result {
+            Ok(query) => query,
+            Err(error) => {
+                self.listings.remove(&service);
+                cx.emit(Event::Room(RoomEvent::ListFailed {
+                    service,
+                    error: Some(error),
+                }));
+                return;
+            }
+        };
+        let page = listing.page(&service, query.as_ref());
+        cx.emit(Event::Room(RoomEvent::ListPage {
+            service: service.clone(),
+            rooms: page.rooms,
+            complete: page.next.is_none(),
+            count_hint: page.count_hint,
+        }));
+        match page.next {
+            Some(set) => self.request_page(&service, set, cx),
+            None => {
+                self.listings.remove(&service);
+            }
+        }
+    }
+
+    /// A presence from `room/nick`, or an error from the room. Returns it when it is not ours.
+    pub(crate) fn presence(&mut self, p: Presence, cx: &mut Ctx) -> Option<Presence> {
+        let from = p.from.as_ref()?;
+        let jid = from.to_bare();
+        let Some(room) = self.rooms.get_mut(&jid) else {
+            return Some(p);
+        };
+        let Some(nick) = from.resource().map(str::to_owned) else {
+            // An error from the room's bare address answers our entry.
+            if p.kind.as_deref() == Some("error") {
+                let nick = room.nick.clone();
+                return self.room_presence(&jid, &nick, p, cx);
+            }
+            return None;
+        };
+        self.room_presence(&jid, &nick, p, cx)
+    }
+
+    fn room_presence(
+        &mut self,
+        jid: &BareJid,
+        nick: &str,
+        p: Presence,
+        cx: &mut Ctx,
+    ) -> Option<Presence> {
+        let room = self.rooms.get_mut(jid)?;
+        match room.presence(nick, p, cx) {
+            After::Stay => {}
+            After::Gone => {
+                self.rooms.remove(jid);
+            }
+            After::Created => {
+                let form = Element::new("x", ns::DATA).attr("type", "submit");
+                let _ = cx.try_request(
+                    IqType::Set,
+                    Some(&Jid::from(jid.clone())),
+                    Element::new("query", ns::MUC_OWNER).child(form),
+                    Owner::Muc(MucRequest::InstantRoom(jid.clone())),
+                );
+            }
+        }
+        None
+    }
+
+    /// A message that may be for this module: from a room we are in, or an invitation. Returns
+    /// it when it is neither.
+    pub(crate) fn message(&mut self, m: Message, cx: &mut Ctx) -> Option<Message> {
+        let from = m.from.as_ref()?;
+        let jid = from.to_bare();
+        if self.rooms.contains_key(&jid) {
+            let nick = from.resource().map(str::to_owned);
+            self.room_message(jid, nick, m, cx);
+            return None;
+        }
+        if let Some(invitation) = parse_invitation(&m, &jid) {
+            if self.invitations < MAX_INVITATIONS {
+                self.invitations += 1;
+                cx.emit(Event::Room(RoomEvent::Invited(invitation)));
+            }
+            return None;
+        }
+        if m.kind.as_deref() == Some("groupchat") {
+            cx.warn("ignored a group chat message from a room we are not in");
+            return None;
+        }
+        Some(m)
+    }
+
+    /// The person answered an invitation: room for another.
+    pub(crate) fn invitation_answered(&mut self) {
+        self.invitations = self.invitations.saturating_sub(1);
+    }
+
+    fn room_message(&mut self, jid: BareJid, nick: Option<String>, m: Message, cx: &mut Ctx) {
+        let Some(room) = self.rooms.get(&jid) else {
+            return;
+        };
+        if m.kind.as_deref() == Some("error") {
+            if let Some(id) = m.id {
+                cx.emit(Event::Room(RoomEvent::MessageFailed {
+                    room: jid,
+                    id,
+                    error: m.error.unwrap_or_else(StanzaError::undefined),
+                }));
+            }
+            return;
+        }
+        let private = m.kind.as_deref() != Some("groupchat");
+        if private && nick.is_none() {
+            // The room's own notices (§7.8.2 decline, configuration changes) are not chat.
+            return;
+        }
+        // §8.1: a subject change is a groupchat message with a subject and no body.
+        if !private && m.body.is_none() {
+            if let Some(subject) = m.element.get_child("subject", ns::CLIENT) {
+                cx.emit(Event::Room(RoomEvent::Subject {
+                    room: jid,
+                    subject: cut_text(subject.text_content()),
+                    by: nick,
+                }));
+            }
+            return;
+        }
+        let Some(body) = m.body else {
+            return;
+        };
+        let own = !private && nick.as_deref() == Some(room.nick.as_str());
+        let mention = !own && mentions(&body, &room.nick);
+        let sent_at = delay::stamp(&m.element);
+        let id = m.origin_id.or(m.id).unwrap_or_else(|| cx.out.next_id());
+        cx.emit(Event::Room(RoomEvent::Message(RoomMessage {
+            room: jid,
+            id,
+            nick,
+            body,
+            sent_at,
+            own,
+            mention,
+            private,
+        })));
+    }
+}
+
+fn send_join(room: &Room, cx: &mut Ctx) {
+    let mut x = Element::new("x", ns::MUC)
+        .child(Element::new("history", ns::MUC).attr("maxstanzas", HISTORY_MESSAGES.to_string()));
+    if let Some(password) = &room.password {
+        x = x.text_child("password", ns::MUC, password.as_str());
+    }
+    cx.send(
+        &Element::new("presence", ns::CLIENT)
+            .attr("to", format!("{}/{}", room.jid, room.nick))
+            .child(x),
+    );
+}
+
+/// XEP-0249 direct invitations (from the inviter) and §7.8.2 mediated ones (from the room).
+fn parse_invitation(m: &Message, from: &BareJid) -> Option<Invitation> {
+    if let Some(x) = m.element.get_child("x", ns::CONFERENCE) {
+        return Some(Invitation {
+            room: BareJid::new(x.get_attr("jid")?).ok()?,
+            from: from.clone(),
+            reason: x.get_attr("reason").map(str::to_owned).map(cut_text),
+            password: x.get_attr("password").map(str::to_owned),
+        });
+    }
+    let x = m.element.get_child("x", ns::MUC_USER)?;
+    let invite = x.get_child("invite", ns::MUC_USER)?;
+    let inviter = invite
+        .get_attr("from")
+        .and_then(|j| Jid::new(j).ok())
+        .map(|j| j.to_bare())?;
+    Some(Invitation {
+        room: from.clone(),
+        from: inviter,
+        reason: invite
+            .get_child("reason", ns::MUC_USER)
+            .map(Element::text_content)
+            .map(cut_text),
+        password: x
+            .get_child("password", ns::MUC_USER)
+            .map(Element::text_content),
+    })
+}
+
+/// Whether `body` names `nick` as a word (case-insensitively), as people mention someone.
+pub fn mentions(body: &str, nick: &str) -> bool {
+    let nick = nick.to_lowercase();
+    if nick.is_empty() {
+        return false;
+    }
+    let body = body.to_lowercase();
+    body.match_indices(&nick).any(|(at, _)| {
+        let before = body[..at].chars().next_back();
+        let after = body[at + nick.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+fn cut_text(text: String) -> String {
+    if text.chars().count() <= disco::MAX_TEXT_CHARS {
+        text
+    } else {
+        text.chars().take(disco::MAX_TEXT_CHARS).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions;
+
+    #[test]
+    fn mentions_are_whole_words() {
+        assert!(mentions("hello alice", "alice"));
+        assert!(mentions("Alice: look", "alice"));
+        assert!(mentions("@alice!", "alice"));
+        assert!(!mentions("malice", "alice"));
+        assert!(!mentions("alicex", "alice"));
+        assert!(mentions("Привет, Ёжик", "ёжик"));
+    }
+}

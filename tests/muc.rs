@@ -1,0 +1,630 @@
+//! Group chat (XEP-0045) driven by scripted server frames: finding the room service, the guard
+//! against addresses that are not rooms, entering and its outcomes, occupants, messages, listing
+//! with XEP-0059 paging, and hostile rooms.
+
+use parley::xmpp::jid::BareJid;
+use parley::xmpp::muc::room::JoinError;
+use parley::xmpp::muc::{Affiliation, Departure, Role};
+use parley::xmpp::{ChatEvent, Event, RoomEvent};
+
+mod support;
+use support::Harness;
+
+const SERVICE: &str = "conference.localhost";
+
+fn jid(s: &str) -> BareJid {
+    BareJid::new(s).unwrap()
+}
+
+fn room_events(h: &mut Harness) -> Vec<RoomEvent> {
+    h.events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Room(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Online, with `conference.localhost` found as the room service.
+fn online_with_service() -> Harness {
+    let (mut h, roster) = Harness::bound();
+    h.server(&format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'/></iq>",
+        Harness::id_of(&roster)
+    ));
+    let sent = h.sent();
+    let items = sent.iter().find(|f| f.contains("disco#items")).unwrap();
+    assert!(items.contains("to=\"localhost\""), "{items}");
+    h.server(&format!(
+        "<iq type='result' from='localhost' id='{}'><query xmlns='http://jabber.org/protocol/disco#items'>\
+         <item jid='{SERVICE}'/><item jid='upload.localhost'/><item jid='someone@localhost'/></query></iq>",
+        Harness::id_of(items)
+    ));
+    let infos = h.sent();
+    assert_eq!(
+        infos.len(),
+        2,
+        "one disco#info per service candidate: {infos:?}"
+    );
+    for info in infos {
+        let identity = if info.contains(SERVICE) {
+            "<identity category='conference' type='text' name='Rooms'/>"
+        } else {
+            "<identity category='store' type='file'/>"
+        };
+        let from = if info.contains(SERVICE) {
+            SERVICE
+        } else {
+            "upload.localhost"
+        };
+        h.server(&format!(
+            "<iq type='result' from='{from}' id='{}'><query xmlns='http://jabber.org/protocol/disco#info'>{identity}</query></iq>",
+            Harness::id_of(&info)
+        ));
+    }
+    let events = room_events(&mut h);
+    assert!(
+        events.contains(&RoomEvent::Services(vec![jid(SERVICE)])),
+        "{events:?}"
+    );
+    h
+}
+
+/// Enters `room` as `nick` with nobody else there; returns the join presence sent.
+fn joined(h: &mut Harness, room: &str, nick: &str) -> String {
+    h.client.join_room(&jid(room), nick, None, h.now).unwrap();
+    let join = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<presence from='{room}/{nick}'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <item affiliation='member' role='participant'/><status code='110'/></x></presence>"
+    ));
+    h.server(&format!(
+        "<message type='groupchat' from='{room}/someone'><subject>Welcome</subject></message>"
+    ));
+    h.events();
+    join
+}
+
+#[test]
+fn the_room_service_is_discovered_and_entering_a_room_shows_who_is_there() {
+    let mut h = online_with_service();
+    let room = format!("tea@{SERVICE}");
+    h.client
+        .join_room(&jid(&room), "alice", Some("sesame"), h.now)
+        .unwrap();
+    let join = h.sent().pop().unwrap();
+    assert!(
+        join.starts_with("<presence ") && join.contains(&format!("to=\"{room}/alice\"")),
+        "{join}"
+    );
+    assert!(join.contains("<password>sesame</password>"), "{join}");
+    assert!(join.contains("maxstanzas=\"50\""), "{join}");
+
+    h.server(&format!(
+        "<presence from='{room}/bob'><show>away</show><status>tea</status>\
+         <x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='owner' role='moderator'/></x></presence>"
+    ));
+    h.server(&format!(
+        "<presence from='{room}/alice'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <item affiliation='none' role='participant'/><status code='110'/><status code='100'/></x></presence>"
+    ));
+    h.server(&format!(
+        "<message type='groupchat' from='{room}/bob' id='h1'><body>earlier</body>\
+         <delay xmlns='urn:xmpp:delay' stamp='2026-01-01T10:00:00Z' from='{room}'/></message>"
+    ));
+    h.server(&format!(
+        "<message type='groupchat' from='{room}/bob'><subject>Tea &lt;b&gt;time</subject></message>"
+    ));
+    let events = room_events(&mut h);
+    let bob = events.iter().find_map(|e| match e {
+        RoomEvent::Occupant { occupant, .. } if occupant.nick == "bob" => Some(occupant.clone()),
+        _ => None,
+    });
+    let bob = bob.expect("bob is listed");
+    assert_eq!(
+        (bob.role, bob.affiliation),
+        (Role::Moderator, Affiliation::Owner)
+    );
+    assert_eq!(bob.status.as_deref(), Some("tea"));
+    assert!(events.contains(&RoomEvent::Joined {
+        room: jid(&room),
+        nick: "alice".into(),
+        created: false
+    }));
+    assert!(events.iter().any(|e| matches!(e,
+        RoomEvent::Message(m) if m.body == "earlier" && m.nick.as_deref() == Some("bob") && m.sent_at.is_some() && !m.own)));
+    assert!(events.contains(&RoomEvent::Subject {
+        room: jid(&room),
+        subject: "Tea <b>time".into(),
+        by: Some("bob".into())
+    }));
+    assert_eq!(h.client.room_nick(&jid(&room)), Some("alice"));
+}
+
+#[test]
+fn an_address_at_a_domain_that_is_not_a_room_service_is_refused_with_a_suggestion() {
+    let mut h = online_with_service();
+    h.client
+        .join_room(&jid("lobby@localhost"), "alice", None, h.now)
+        .unwrap();
+    let sent = h.sent();
+    assert_eq!(sent.len(), 1, "only the check goes out: {sent:?}");
+    assert!(sent[0].contains("disco#info") && sent[0].contains("to=\"localhost\""));
+    h.server(&format!(
+        "<iq type='result' from='localhost' id='{}'><query xmlns='http://jabber.org/protocol/disco#info'>\
+         <identity category='server' type='im'/></query></iq>",
+        Harness::id_of(&sent[0])
+    ));
+    assert!(h.sent().is_empty(), "nothing is sent to the wrong address");
+    let events = room_events(&mut h);
+    assert!(
+        events.contains(&RoomEvent::JoinFailed {
+            room: jid("lobby@localhost"),
+            nick: "alice".into(),
+            error: JoinError::NotARoomService {
+                suggestion: Some(jid(&format!("lobby@{SERVICE}")))
+            }
+        }),
+        "{events:?}"
+    );
+    // The answer is remembered: a second try fails at once, without asking again.
+    h.client
+        .join_room(&jid("other@localhost"), "alice", None, h.now)
+        .unwrap();
+    assert!(h.sent().is_empty());
+    assert!(matches!(
+        room_events(&mut h).as_slice(),
+        [RoomEvent::JoinFailed { .. }]
+    ));
+}
+
+#[test]
+fn every_refused_entry_says_why() {
+    let cases = [
+        ("not-authorized", "auth", "password-required"),
+        ("forbidden", "auth", "banned"),
+        ("item-not-found", "cancel", "not-found"),
+        ("registration-required", "auth", "members-only"),
+        ("conflict", "cancel", "nick-conflict"),
+        ("service-unavailable", "wait", "full"),
+        ("jid-malformed", "modify", "other"),
+    ];
+    let mut h = online_with_service();
+    for (i, (condition, kind, code)) in cases.into_iter().enumerate() {
+        let room = format!("r{i}@{SERVICE}");
+        h.client
+            .join_room(&jid(&room), "alice", None, h.now)
+            .unwrap();
+        h.sent();
+        h.server(&format!(
+            "<presence type='error' from='{room}/alice'><x xmlns='http://jabber.org/protocol/muc'/>\
+             <error type='{kind}'><{condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></presence>"
+        ));
+        let error = room_events(&mut h)
+            .into_iter()
+            .find_map(|e| match e {
+                RoomEvent::JoinFailed { error, .. } => Some(error),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{condition} is reported"));
+        assert_eq!(error.code(), code, "{condition}");
+        if code == "nick-conflict" {
+            assert_eq!(
+                error,
+                JoinError::NickConflict {
+                    suggestion: "alice_".into()
+                }
+            );
+        }
+        // The failed room is forgotten: its messages are not shown.
+        h.server(&format!(
+            "<message type='groupchat' from='{room}/x'><body>hi</body></message>"
+        ));
+        assert!(room_events(&mut h).is_empty());
+    }
+}
+
+#[test]
+fn a_new_room_is_made_an_instant_room() {
+    let mut h = online_with_service();
+    let room = format!("new@{SERVICE}");
+    h.client
+        .join_room(&jid(&room), "alice", None, h.now)
+        .unwrap();
+    h.sent();
+    h.server(&format!(
+        "<presence from='{room}/alice'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <item affiliation='owner' role='moderator'/><status code='110'/><status code='201'/></x></presence>"
+    ));
+    let config = h.sent().pop().unwrap();
+    assert!(
+        config.contains("muc#owner")
+            && config.contains("type=\"submit\"")
+            && config.contains(&format!("to=\"{room}\"")),
+        "{config}"
+    );
+    assert!(room_events(&mut h).contains(&RoomEvent::Joined {
+        room: jid(&room),
+        nick: "alice".into(),
+        created: true
+    }));
+}
+
+#[test]
+fn messages_in_a_room_own_echoes_mentions_and_private_ones() {
+    let mut h = online_with_service();
+    let room = format!("tea@{SERVICE}");
+    joined(&mut h, &room, "alice");
+    let sent = h
+        .client
+        .send_groupchat(&jid(&room), "hello all", h.now)
+        .unwrap();
+    let frame = h.sent().pop().unwrap();
+    assert!(
+        frame.contains("type=\"groupchat\"") && frame.contains(&sent.id),
+        "{frame}"
+    );
+    h.server(&format!(
+        "<message type='groupchat' from='{room}/alice' id='{0}'><body>hello all</body>\
+         <origin-id xmlns='urn:xmpp:sid:0' id='{0}'/></message>",
+        sent.id
+    ));
+    h.server(&format!(
+        "<message type='groupchat' from='{room}/bob'><body>hi Alice!</body></message>"
+    ));
+    h.server(&format!(
+        "<message type='groupchat' from='{room}/bob'><body>malice</body></message>"
+    ));
+    h.server(&format!(
+        "<message type='chat' from='{room}/bob'><body>psst</body></message>"
+    ));
+    let messages: Vec<_> = room_events(&mut h)
+        .into_iter()
+        .filter_map(|e| match e {
+            RoomEvent::Message(m) => Some((m.body, m.own, m.mention, m.private, m.nick)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            ("hello all".into(), true, false, false, Some("alice".into())),
+            ("hi Alice!".into(), false, true, false, Some("bob".into())),
+            ("malice".into(), false, false, false, Some("bob".into())),
+            ("psst".into(), false, false, true, Some("bob".into())),
+        ]
+    );
+}
+
+#[test]
+fn a_private_message_from_an_occupant_is_never_a_chat_with_an_account() {
+    let mut h = online_with_service();
+    let room = format!("tea@{SERVICE}");
+    joined(&mut h, &room, "alice");
+    h.server(&format!(
+        "<message type='chat' from='{room}/bob@localhost'><body>I am bob</body></message>"
+    ));
+    let events = h.events();
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::Chat(ChatEvent::Message(_)))),
+        "{events:?}"
+    );
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::Room(RoomEvent::Message(m)) if m.private)));
+}
+
+#[test]
+fn rooms_we_are_not_in_are_not_heard() {
+    let mut h = online_with_service();
+    h.server(&format!(
+        "<message type='groupchat' from='other@{SERVICE}/eve'><body>spam</body></message>"
+    ));
+    h.server(&format!(
+        "<presence from='other@{SERVICE}/eve'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <item affiliation='owner' role='moderator'/><status code='110'/></x></presence>"
+    ));
+    assert!(room_events(&mut h).is_empty());
+}
+
+#[test]
+fn nick_changes_kicks_bans_and_destruction() {
+    let mut h = online_with_service();
+    let room = format!("tea@{SERVICE}");
+    joined(&mut h, &room, "alice");
+    let user = "<x xmlns='http://jabber.org/protocol/muc#user'>";
+    h.server(&format!("<presence from='{room}/bob'>{user}<item affiliation='member' role='participant'/></x></presence>"));
+    h.server(&format!(
+        "<presence type='unavailable' from='{room}/bob'>{user}<item nick='robert' affiliation='member' role='participant'/><status code='303'/></x></presence>"
+    ));
+    h.server(&format!(
+        "<presence type='unavailable' from='{room}/carol'>{user}<item affiliation='none' role='none'><reason>spam</reason></item><status code='307'/></x></presence>"
+    ));
+    let events = room_events(&mut h);
+    assert!(events.contains(&RoomEvent::NickChanged {
+        room: jid(&room),
+        old: "bob".into(),
+        new: "robert".into(),
+        own: false
+    }));
+    assert!(events.contains(&RoomEvent::OccupantLeft {
+        room: jid(&room),
+        nick: "carol".into(),
+        departure: Departure::Kicked {
+            reason: Some("spam".into())
+        }
+    }));
+
+    // Our own nick change, then a ban.
+    h.client.change_nick(&jid(&room), "al", h.now).unwrap();
+    assert!(h
+        .sent()
+        .pop()
+        .unwrap()
+        .contains(&format!("to=\"{room}/al\"")));
+    h.server(&format!(
+        "<presence type='unavailable' from='{room}/alice'>{user}<item nick='al' affiliation='member' role='participant'/><status code='303'/><status code='110'/></x></presence>"
+    ));
+    assert_eq!(h.client.room_nick(&jid(&room)), Some("al"));
+    h.server(&format!(
+        "<presence type='unavailable' from='{room}/al'>{user}<item affiliation='outcast' role='none'/><status code='301'/><status code='110'/></x></presence>"
+    ));
+    let events = room_events(&mut h);
+    assert!(
+        events.contains(&RoomEvent::Left {
+            room: jid(&room),
+            departure: Departure::Banned { reason: None }
+        }),
+        "{events:?}"
+    );
+    assert_eq!(h.client.room_nick(&jid(&room)), None);
+
+    let other = format!("gone@{SERVICE}");
+    joined(&mut h, &other, "alice");
+    h.server(&format!(
+        "<presence type='unavailable' from='{other}/alice'>{user}<item affiliation='none' role='none'/>\
+         <destroy jid='new@{SERVICE}'><reason>moved</reason></destroy><status code='110'/></x></presence>"
+    ));
+    assert!(room_events(&mut h).contains(&RoomEvent::Left {
+        room: jid(&other),
+        departure: Departure::Destroyed {
+            reason: Some("moved".into()),
+            alternate: Some(jid(&format!("new@{SERVICE}")))
+        }
+    }));
+}
+
+#[test]
+fn leaving_waits_for_the_room_and_a_lost_connection_enters_again() {
+    let mut h = online_with_service();
+    let room = format!("tea@{SERVICE}");
+    let join = joined(&mut h, &room, "alice");
+    h.client.handle_transport_closed(None, h.now);
+    assert!(room_events(&mut h).contains(&RoomEvent::Left {
+        room: jid(&room),
+        departure: Departure::ConnectionLost
+    }));
+    h.client.reconnect(support::entropy(), h.now, true).unwrap();
+    h.through_challenge();
+    h.sent();
+    let roster = h.finish_login();
+    h.server(&format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'/></iq>",
+        Harness::id_of(&roster)
+    ));
+    let sent = h.sent();
+    assert!(sent.contains(&join), "the room is entered again: {sent:?}");
+    h.server(&format!(
+        "<presence from='{room}/alice'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <item affiliation='member' role='participant'/><status code='110'/></x></presence>"
+    ));
+    h.events();
+    h.client.leave_room(&jid(&room), h.now);
+    let leave = h.sent().pop().unwrap();
+    assert!(leave.contains("type=\"unavailable\"") && leave.contains(&format!("{room}/alice")));
+    h.server(&format!(
+        "<presence type='unavailable' from='{room}/alice'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <item affiliation='member' role='none'/><status code='110'/></x></presence>"
+    ));
+    assert!(room_events(&mut h).contains(&RoomEvent::Left {
+        room: jid(&room),
+        departure: Departure::Left
+    }));
+}
+
+#[test]
+fn invitations_are_shown_never_acted_on() {
+    let mut h = online_with_service();
+    h.server(&format!(
+        "<message from='bob@localhost/phone' to='user@localhost'><x xmlns='jabber:x:conference' jid='tea@{SERVICE}' reason='come &lt;in&gt;'/></message>"
+    ));
+    h.server(&format!(
+        "<message from='lobby@{SERVICE}'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <invite from='carol@localhost/pc'><reason>hi</reason></invite><password>pw</password></x></message>"
+    ));
+    assert!(h.sent().is_empty(), "no presence goes to an inviting room");
+    let invitations: Vec<_> = room_events(&mut h)
+        .into_iter()
+        .filter_map(|e| match e {
+            RoomEvent::Invited(i) => Some((i.room, i.from, i.reason, i.password)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        invitations,
+        vec![
+            (
+                jid(&format!("tea@{SERVICE}")),
+                jid("bob@localhost"),
+                Some("come <in>".into()),
+                None
+            ),
+            (
+                jid(&format!("lobby@{SERVICE}")),
+                jid("carol@localhost"),
+                Some("hi".into()),
+                Some("pw".into())
+            ),
+        ]
+    );
+}
+
+fn items(range: std::ops::Range<u32>) -> String {
+    range
+        .map(|i| format!("<item jid='room-{i:04}@{SERVICE}' name='Room {i:04}'/>"))
+        .collect()
+}
+
+fn page_reply(id: &str, items: &str, set: &str) -> String {
+    format!(
+        "<iq type='result' from='{SERVICE}' id='{id}'><query xmlns='http://jabber.org/protocol/disco#items'>{items}{set}</query></iq>"
+    )
+}
+
+fn listed(h: &mut Harness) -> (Vec<String>, Option<bool>) {
+    let mut rooms = Vec::new();
+    let mut complete = None;
+    for e in room_events(h) {
+        if let RoomEvent::ListPage {
+            rooms: page,
+            complete: c,
+            ..
+        } = e
+        {
+            rooms.extend(page.into_iter().map(|r| r.jid.to_string()));
+            complete = Some(c);
+        }
+    }
+    (rooms, complete)
+}
+
+#[test]
+fn a_paging_service_is_walked_without_duplicates_until_an_empty_page() {
+    let mut h = online_with_service();
+    h.client.list_rooms(&jid(SERVICE), h.now).unwrap();
+    let first = h.sent().pop().unwrap();
+    assert!(
+        first.contains("<max>100</max>") && !first.contains("<after>"),
+        "{first}"
+    );
+    let set = |last: &str, count: u32| {
+        format!("<set xmlns='http://jabber.org/protocol/rsm'><first>x</first><last>{last}</last><count>{count}</count></set>")
+    };
+    h.server(&page_reply(
+        &Harness::id_of(&first),
+        &items(0..100),
+        &set("k99", 240),
+    ));
+    let (rooms, complete) = listed(&mut h);
+    assert_eq!((rooms.len(), complete), (100, Some(false)));
+    let second = h.sent().pop().unwrap();
+    assert!(second.contains("<after>k99</after>"), "{second}");
+    // The list changed between pages: the last room of the first page comes again.
+    h.server(&page_reply(
+        &Harness::id_of(&second),
+        &(items(99..199) + "<item jid='intruder@elsewhere.example' name='x'/>"),
+        &set("k198", 250),
+    ));
+    let (rooms, complete) = listed(&mut h);
+    assert_eq!(
+        (rooms.len(), complete),
+        (99, Some(false)),
+        "the repeat and the foreign item are dropped"
+    );
+    let third = h.sent().pop().unwrap();
+    h.server(&page_reply(
+        &Harness::id_of(&third),
+        &items(199..250),
+        &set("k249", 250),
+    ));
+    assert_eq!(listed(&mut h).0.len(), 51);
+    let fourth = h.sent().pop().unwrap();
+    assert!(fourth.contains("<after>k249</after>"));
+    h.server(&page_reply(
+        &Harness::id_of(&fourth),
+        "",
+        "<set xmlns='http://jabber.org/protocol/rsm'><count>250</count></set>",
+    ));
+    assert_eq!(listed(&mut h), (vec![], Some(true)));
+    assert!(h.sent().is_empty());
+}
+
+#[test]
+fn a_service_that_does_not_page_lists_everything_at_once() {
+    let mut h = online_with_service();
+    h.client.list_rooms(&jid(SERVICE), h.now).unwrap();
+    let request = h.sent().pop().unwrap();
+    h.server(&page_reply(&Harness::id_of(&request), &items(0..2_000), ""));
+    let (rooms, complete) = listed(&mut h);
+    assert_eq!((rooms.len(), complete), (2_000, Some(true)));
+    assert!(h.sent().is_empty());
+}
+
+#[test]
+fn a_hostile_pager_that_never_advances_or_only_repeats_is_stopped() {
+    let mut h = online_with_service();
+    h.client.list_rooms(&jid(SERVICE), h.now).unwrap();
+    let mut requests = 0;
+    while let Some(request) = h.sent().pop() {
+        requests += 1;
+        assert!(requests < 10, "the walk must stop");
+        // Always the same rooms, with a new `last` and a count of millions.
+        h.server(&page_reply(
+            &Harness::id_of(&request),
+            &items(0..100),
+            &format!("<set xmlns='http://jabber.org/protocol/rsm'><last>k{requests}</last><count>9000000</count></set>"),
+        ));
+    }
+    let (rooms, complete) = listed(&mut h);
+    assert_eq!((rooms.len(), complete), (100, Some(true)));
+    assert_eq!(requests, 4, "one page of rooms, then three of repeats");
+}
+
+#[test]
+fn room_details_are_read_from_disco_info() {
+    let mut h = online_with_service();
+    let room = format!("secret@{SERVICE}");
+    h.client.room_info(&jid(&room), h.now).unwrap();
+    let request = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='result' from='{room}' id='{}'><query xmlns='http://jabber.org/protocol/disco#info'>\
+         <identity category='conference' type='text' name='Secret &lt;garden&gt;'/>\
+         <feature var='muc_passwordprotected'/><feature var='muc_persistent'/><feature var='muc_moderated'/>\
+         <x xmlns='jabber:x:data' type='result'>\
+         <field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/muc#roominfo</value></field>\
+         <field var='muc#roominfo_description'><value>Flowers</value></field>\
+         <field var='muc#roominfo_occupants'><value>7</value></field>\
+         <field var='muc#roominfo_lang'><value>en</value></field></x></query></iq>",
+        Harness::id_of(&request)
+    ));
+    let info = room_events(&mut h)
+        .into_iter()
+        .find_map(|e| match e {
+            RoomEvent::Info { info, .. } => Some(info),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(info.name.as_deref(), Some("Secret <garden>"));
+    assert_eq!(info.description.as_deref(), Some("Flowers"));
+    assert_eq!(info.occupants, Some(7));
+    assert_eq!(info.language.as_deref(), Some("en"));
+    assert!(info.password_protected && info.persistent && info.moderated);
+    assert!(!info.members_only && !info.logged);
+}
+
+#[test]
+fn an_answer_about_a_room_from_anyone_but_the_room_is_ignored() {
+    let mut h = online_with_service();
+    let room = format!("secret@{SERVICE}");
+    h.client.room_info(&jid(&room), h.now).unwrap();
+    let request = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='result' from='{room}/mallory' id='{}'><query xmlns='http://jabber.org/protocol/disco#info'>\
+         <identity category='conference' type='text' name='Forged'/></query></iq>",
+        Harness::id_of(&request)
+    ));
+    assert!(room_events(&mut h).is_empty());
+}
