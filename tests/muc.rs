@@ -442,8 +442,9 @@ fn invitations_are_shown_never_acted_on() {
         "<message from='bob@localhost/phone' to='user@localhost'><x xmlns='jabber:x:conference' jid='tea@{SERVICE}' reason='come &lt;in&gt;'/></message>"
     ));
     h.server(&format!(
-        "<message from='lobby@{SERVICE}'><x xmlns='http://jabber.org/protocol/muc#user'>\
-         <invite from='carol@localhost/pc'><reason>hi</reason></invite><password>pw</password></x></message>"
+        "<message from='lobby@{SERVICE}'><body>carol invited you</body><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <invite from='carol@localhost/pc'><reason>hi</reason></invite><password>pw</password></x>\
+         <x xmlns='jabber:x:conference' jid='lobby@{SERVICE}'/></message>"
     ));
     assert!(h.sent().is_empty(), "no presence goes to an inviting room");
     let invitations: Vec<_> = room_events(&mut h)

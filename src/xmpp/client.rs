@@ -22,6 +22,7 @@ use super::error::{CloseReason, ReconnectError, SendError, SessionError};
 use super::event::{ConnectionEvent, ConnectionState, Event, RosterEvent};
 use super::jid::{BareJid, FullJid};
 use super::message::{self, ChatMessage, Direction};
+use super::bookmarks::Bookmarks;
 use super::muc::MucService;
 use super::ns;
 use super::outbox::Outbox;
@@ -101,6 +102,7 @@ pub struct Client {
     subscriptions: Subscriptions,
     ping: Ping,
     muc: MucService,
+    bookmarks: Bookmarks,
     own_presence: (Availability, Option<String>),
 }
 
@@ -131,6 +133,7 @@ impl Client {
             subscriptions: Subscriptions::default(),
             ping: Ping::new(config.ping_idle_ms),
             muc: MucService::default(),
+            bookmarks: Bookmarks::default(),
             own_presence: (Availability::Available, None),
             config,
         };
@@ -501,6 +504,10 @@ impl Client {
             Owner::Carbons => carbons::answered(result, &mut cx),
             Owner::Ping => self.ping.answered(&mut cx),
             Owner::Muc(request) => self.muc.answered(request, result, &mut cx),
+            Owner::Bookmarks(request) => {
+                let autojoin = self.bookmarks.answered(request, result, &mut cx);
+                self.autojoin(autojoin, now);
+            }
         }
         self.maybe_online(now);
     }
@@ -537,6 +544,7 @@ impl Client {
             let mut cx = cx!(self, now);
             stream.set_online(&mut cx);
             self.muc.online(&mut cx);
+            self.bookmarks.fetch(&mut cx);
         }
     }
 

@@ -3,6 +3,7 @@
 
 use super::error::SessionError;
 use super::jid::{BareJid, FullJid};
+use super::bookmarks::Bookmark;
 use super::message::{ChatMessage, ChatState};
 use super::muc::room::JoinError;
 use super::muc::{Departure, Invitation, Occupant, RoomInfo, RoomItem, RoomMessage};
@@ -161,4 +162,8 @@ pub enum RoomEvent {
         error: StanzaError,
     },
     Invited(Invitation),
+    /// Our room bookmarks, whole, after they were fetched or changed.
+    Bookmarks(Vec<Bookmark>),
+    /// The server refused to store a bookmark change.
+    BookmarkFailed(StanzaError),
 }

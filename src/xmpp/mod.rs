@@ -18,11 +18,12 @@
 //! - [`message`]: one-to-one chat (RFC 6121 §5, XEP-0359 ids, XEP-0085 chat states);
 //!   [`delay`]: XEP-0203 stamps.
 //! - [`muc`]: group chat (XEP-0045), with [`disco`] queries (XEP-0030) and [`rsm`] paging
-//!   (XEP-0059).
+//!   (XEP-0059); [`bookmarks`]: XEP-0402, or XEP-0048 where it is missing.
 //! - [`carbons`] (XEP-0280), [`forward`] (XEP-0297), [`ping`] (XEP-0199), [`disco`] (XEP-0030).
 //! - [`context`]: what a module works with: the clock, the identity, its borrow of the client.
 //! - [`event`]: what the application hears, by domain.
 
+pub mod bookmarks;
 pub mod carbons;
 pub mod client;
 pub mod context;

@@ -26,6 +26,7 @@ pub enum Owner {
     /// XEP-0199: a keepalive, or the confirmation of messages sent before it.
     Ping,
     Muc(super::muc::MucRequest),
+    Bookmarks(super::bookmarks::BookmarksRequest),
 }
 
 impl Owner {

@@ -3,6 +3,7 @@
 use super::super::context::Instant;
 use super::super::error::SendError;
 use super::super::jid::BareJid;
+use super::super::bookmarks::Bookmark;
 use super::super::muc::RoomMessage;
 use super::Client;
 
@@ -93,5 +94,36 @@ impl Client {
     /// The person accepted or declined an invitation.
     pub fn invitation_answered(&mut self) {
         self.muc.invitation_answered();
+    }
+
+    /// Adds or changes a room bookmark (XEP-0402, or XEP-0048 where the server lacks it).
+    pub fn set_bookmark(&mut self, bookmark: Bookmark, now: Instant) -> Result<(), SendError> {
+        self.ensure_online()?;
+        self.bookmarks.set(bookmark, &mut cx!(self, now))
+    }
+
+    pub fn remove_bookmark(&mut self, room: &BareJid, now: Instant) -> Result<(), SendError> {
+        self.ensure_online()?;
+        self.bookmarks.remove(room, &mut cx!(self, now));
+        Ok(())
+    }
+
+    /// Enters the bookmarked rooms marked autojoin, with their nick or the account's user name.
+    pub(super) fn autojoin(&mut self, bookmarks: Vec<Bookmark>, now: Instant) {
+        let default_nick = self.me.bare().node().unwrap_or_default().to_owned();
+        for bookmark in bookmarks {
+            let nick = bookmark.nick.unwrap_or_else(|| default_nick.clone());
+            if let Err(e) = self.muc.join(
+                &bookmark.room,
+                &nick,
+                bookmark.password.as_deref(),
+                &mut cx!(self, now),
+            ) {
+                self.events.push_back(super::super::Event::Warning(format!(
+                    "could not enter the bookmarked room {}: {e}",
+                    bookmark.room
+                )));
+            }
+        }
     }
 }

@@ -55,7 +55,7 @@ pub enum MucRequest {
 }
 
 /// A room's details, from its disco#info (§6.4).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct RoomInfo {
     /// Untrusted text, as are all the texts here.
     pub name: Option<String>,
@@ -713,16 +713,21 @@ fn send_join(room: &Room, cx: &mut Ctx) {
 }
 
 /// XEP-0249 direct invitations (from the inviter) and §7.8.2 mediated ones (from the room).
+/// A mediated one comes first: rooms (Prosody's) add a direct one to it, from the room's address.
 fn parse_invitation(m: &Message, from: &BareJid) -> Option<Invitation> {
-    if let Some(x) = m.element.get_child("x", ns::CONFERENCE) {
+    let mediated = m
+        .element
+        .get_child("x", ns::MUC_USER)
+        .filter(|x| x.has_child("invite", ns::MUC_USER));
+    let Some(x) = mediated else {
+        let x = m.element.get_child("x", ns::CONFERENCE)?;
         return Some(Invitation {
             room: BareJid::new(x.get_attr("jid")?).ok()?,
             from: from.clone(),
             reason: x.get_attr("reason").map(str::to_owned).map(cut_text),
             password: x.get_attr("password").map(str::to_owned),
         });
-    }
-    let x = m.element.get_child("x", ns::MUC_USER)?;
+    };
     let invite = x.get_child("invite", ns::MUC_USER)?;
     let inviter = invite
         .get_attr("from")

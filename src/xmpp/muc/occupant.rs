@@ -68,7 +68,7 @@ impl Affiliation {
 }
 
 /// One person in a room, as the room reports them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Occupant {
     /// Untrusted text: render as text.
     pub nick: String,
