@@ -8,7 +8,9 @@ TRUNK_VERSION=0.21.14
 CARGO_FUZZ_VERSION=0.13.2
 # Playwright 1.65 (tests/e2e/package-lock.json) needs Node 20 or newer; Debian 12's own is 18.
 NODE_MAJOR_MIN=20
-APT_PACKAGES=(prosody lua-unbound chromium chromium-driver openssl brotli curl make gcc g++ libc6-dev)
+# ejabberd (Debian 12's 23.01) serves the live test of MUC room listing with RSM paging
+# (server/ejabberd.sh).
+APT_PACKAGES=(prosody lua-unbound ejabberd chromium chromium-driver openssl brotli curl make gcc g++ libc6-dev)
 
 say() { printf 'setup: %s\n' "$*"; }
 fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }
@@ -39,8 +41,22 @@ for package in "${APT_PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   say "apt: installing ${missing[*]}"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The packaged services (prosody, ejabberd) must not start: they would listen on every interface
+  # and on ports of ours (ejabberd's own config takes 5443). Where no policy-rc.d forbids that
+  # already, one does for the length of the install.
+  policy=/usr/sbin/policy-rc.d
+  own_policy=
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# Written by Parley scripts/setup.sh while it installs packages.\nexit 101\n' | as_root tee "$policy" >/dev/null
+    as_root chmod 755 "$policy"
+    own_policy=1
+  fi
+  status=0
+  as_root apt-get update -qq &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    status=$?
+  [ -z "$own_policy" ] || as_root rm -f "$policy"
+  [ "$status" -eq 0 ] || fail "apt-get failed (exit $status)"
 else
   say "apt: packages present"
 fi

@@ -69,12 +69,22 @@ parley_web_dir = ENV_PARLEY_DIST_DIR or (repo_dir .. "/dist")
 parley_frame_ancestors = "'self'"
 
 local seed_users = { alice = "wonderland"; bob = "builder"; carol = "christmas" }
+local seed_rooms = { lobby = "Lobby"; rust = "Rust"; tea = "Tea room" }
+local bulk_rooms = 200
 if instance == "test" then
 	-- Clean accounts (no roster) for tests that must start from nothing.
 	seed_users.dave = "dave-pw"
 	seed_users.erin = "erin-pw"
 	-- SASLprep (RFC 4013): a no-break space and a character NFKC turns into "1".
 	seed_users.frank = "Ёжик\u{A0}в тумане \u{2460}"
+	-- Occupants for the crowd room, joined by the tests.
+	for i = 1, 100 do
+		seed_users[("bot%03d"):format(i)] = "bot-pw"
+	end
+	seed_rooms.secret = { name = "Secret garden"; password = "sesame" }
+	seed_rooms.members = { name = "Members only"; members_only = true }
+	seed_rooms.crowd = "Crowd"
+	bulk_rooms = 2000
 end
 
 VirtualHost "localhost"
@@ -86,10 +96,12 @@ VirtualHost "localhost"
 	parley_seed_group = "Friends"
 
 Component "conference.localhost" "muc"
-	modules_enabled = { "muc_mam"; "parley_seed" }
+	modules_enabled = { "muc_mam"; "parley_seed"; "parley_muc_list" }
 	muc_room_default_public = true
 	muc_room_default_persistent = true
 	muc_log_by_default = true
 	muc_log_all_rooms = true
 	muc_log_expires_after = "never"
-	parley_seed_rooms = { lobby = "Lobby"; rust = "Rust"; tea = "Tea room" }
+	parley_seed_rooms = seed_rooms
+	-- bulk-0001@... "Bulk room 0001", for the room browser and its benchmarks.
+	parley_seed_bulk_rooms = bulk_rooms

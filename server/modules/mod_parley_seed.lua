@@ -9,10 +9,15 @@
 --                                                      each other as contacts, subscription "both"
 --   parley_seed_group = "Friends"                      roster group of those contacts
 -- On a MUC component:
---   parley_seed_rooms = { lobby = "Lobby", ... }       public persistent rooms (node = name)
+--   parley_seed_rooms = { lobby = "Lobby", ... }       public persistent rooms (node = name), or
+--     { secret = { name = "Secret garden", password = "sesame" },
+--       members = { name = "Members only", members_only = true } }   (also description)
+--   parley_seed_bulk_rooms = 2000                      public persistent rooms bulk-0001 ...,
+--                                                      named "Bulk room 0001", created if missing
 
 local usermanager = require "core.usermanager";
 local rostermanager = require "core.rostermanager";
+local now = require "util.time".now;
 
 local host = module.host;
 
@@ -54,16 +59,23 @@ local function seed_users()
 	end
 end
 
-local function seed_rooms()
+local function seed_rooms(muc)
 	local rooms = module:get_option("parley_seed_rooms", {});
-	local muc = module:depends("muc");
-	for node, name in pairs(rooms) do
+	for node, spec in pairs(rooms) do
 		local room_jid = node .. "@" .. host;
 		local room = muc.get_room_from_jid(room_jid) or muc.create_room(room_jid);
 		if not room then
 			module:log("error", "Could not create room %s", room_jid);
 		else
-			room:set_name(name);
+			if type(spec) == "table" then
+				-- The whole seeded definition: a password or description set by a test goes.
+				room:set_name(spec.name);
+				room:set_description(spec.description);
+				room:set_password(spec.password);
+				room:set_members_only(spec.members_only);
+			else
+				room:set_name(spec);
+			end
 			room:set_public(true);
 			room:set_persistent(true);
 			room:save(true);
@@ -71,13 +83,63 @@ local function seed_rooms()
 	end
 end
 
+-- Written straight to mod_muc's stores, not through room:save(): each save rewrites the whole
+-- list of persistent rooms (quadratic), and live rooms would all be saved again at shutdown.
+-- The rooms are restored from storage when first used, like any room after a restart.
+local function seed_bulk_rooms(muc)
+	local count = module:get_option_number("parley_seed_bulk_rooms", 0);
+	if count <= 0 then return; end
+	local room_list = module:open_store("persistent");
+	local room_configs = module:open_store("config");
+	local listed, err = room_list:get(nil);
+	if not listed then
+		if err then
+			module:log("error", "Could not read the list of persistent rooms: %s", err);
+			return;
+		end
+		listed = {};
+	end
+	local added = 0;
+	for i = 1, count do
+		local number = ("%04d"):format(i);
+		local node = "bulk-" .. number;
+		local room_jid = node .. "@" .. host;
+		if not listed[room_jid] then
+			local room = muc.new_room(room_jid);
+			room:set_name("Bulk room " .. number);
+			room:set_description("Seeded room " .. number);
+			room:set_public(true);
+			room:set_persistent(true);
+			local ok, set_err = room_configs:set(node, (room:freeze()));
+			if ok then
+				listed[room_jid] = true;
+				added = added + 1;
+			else
+				module:log("error", "Could not store room %s: %s", room_jid, set_err);
+			end
+		end
+	end
+	if added > 0 then
+		local ok, set_err = room_list:set(nil, listed);
+		if not ok then
+			module:log("error", "Could not write the list of persistent rooms: %s", set_err);
+		end
+	end
+	module:log("info", "Bulk rooms: %d added, %d wanted", added, count);
+end
+
 local function seed()
+	local started = now();
 	if module:get_host_type() == "component" then
-		seed_rooms();
+		local muc = module:depends("muc");
+		seed_rooms(muc);
+		seed_bulk_rooms(muc);
+		-- Room listings cached from storage (mod_parley_muc_list) are now out of date.
+		module:fire_event("parley-muc-rooms-seeded");
 	else
 		seed_users();
 	end
-	module:log("info", "Seed data is in place");
+	module:log("info", "Seed data is in place (%.2f s)", now() - started);
 end
 
 -- Accounts need the host's auth provider, and rooms mod_muc's storage: both are ready once the server has started.
