@@ -4,6 +4,7 @@
 //! hold the pure parts of the shell around it, tested natively; the browser-only parts (the
 //! WebSocket, the Leptos UI) build for wasm32 only.
 
+pub mod colour;
 pub mod config;
 pub mod i18n;
 pub mod linkify;

@@ -17,6 +17,8 @@ use crate::transport::policy::{ContextError, UrlError};
 use crate::transport::ConnectError;
 use crate::xmpp::entropy::EntropyUnavailable;
 use crate::xmpp::jid::{AddressError, JidError};
+use crate::xmpp::muc::room::JoinError;
+use crate::xmpp::muc::Departure;
 use crate::xmpp::sasl::SaslError;
 use crate::xmpp::xml::XmlError;
 use crate::xmpp::{CloseReason, SendError, SessionError};
@@ -204,6 +206,71 @@ keys! {
     DeliveryTimeout,
     DeliveryNotAllowed,
     DeliveryRefused,
+    Rooms,
+    BrowseRooms,
+    RoomService,
+    ListRooms,
+    FilterRooms,
+    SortRooms,
+    SortByName,
+    SortByOccupants,
+    RoomsLoadedSoFar,
+    RoomsLoaded,
+    RoomsFailed,
+    NoRooms,
+    NoRoomService,
+    JoinRoomTitle,
+    RoomAddress,
+    Nickname,
+    RoomPassword,
+    Join,
+    Joining,
+    Occupants,
+    LeaveRoom,
+    ChangeNick,
+    NewNick,
+    Invite,
+    InviteAddress,
+    SendInvite,
+    InvitationSent,
+    Bookmark,
+    Bookmarked,
+    RoomCreated,
+    InvitesYou,
+    AcceptInvitation,
+    DeclineInvitation,
+    RoomLeft,
+    RoomKicked,
+    RoomBanned,
+    RoomDestroyed,
+    RoomNotAMember,
+    RoomShutdown,
+    RoomConnectionLost,
+    JoinNotAService,
+    JoinSuggestion,
+    JoinPasswordRequired,
+    JoinBanned,
+    JoinNotFound,
+    JoinMembersOnly,
+    JoinNickConflict,
+    JoinAs,
+    JoinFull,
+    JoinNoAnswer,
+    JoinRefused,
+    RoomRefused,
+    FeaturePassword,
+    FeatureMembersOnly,
+    FeatureModerated,
+    FeaturePersistent,
+    FeatureLogged,
+    PrivateMessage,
+    NoSubject,
+    ChangeSubject,
+    RoleModerator,
+    RoleParticipant,
+    RoleVisitor,
+    Invitations,
+    OccupantsShort,
 }
 
 /// The text of `key` in `lang`.
@@ -391,6 +458,40 @@ pub fn describe_delivery_failure(lang: Lang, condition: &str) -> &'static str {
         _ => Key::DeliveryRefused,
     };
     t(lang, key)
+}
+
+/// Why entering a room failed, and what to do; the room's own text is not shown here.
+pub fn describe_join_error(lang: Lang, error: &JoinError) -> String {
+    let key = match error {
+        JoinError::NotARoomService { .. } => Key::JoinNotAService,
+        JoinError::PasswordRequired => Key::JoinPasswordRequired,
+        JoinError::Banned => Key::JoinBanned,
+        JoinError::NotFound => Key::JoinNotFound,
+        JoinError::NickConflict { .. } => Key::JoinNickConflict,
+        JoinError::MembersOnly => Key::JoinMembersOnly,
+        JoinError::Full => Key::JoinFull,
+        JoinError::NoAnswer => Key::JoinNoAnswer,
+        JoinError::Other(e) => {
+            return format!("{} {}", t(lang, Key::JoinRefused), describe_delivery_failure(lang, &e.condition))
+        }
+    };
+    t(lang, key).to_owned()
+}
+
+/// Why we are out of a room.
+pub fn describe_departure(lang: Lang, departure: &Departure) -> &'static str {
+    t(
+        lang,
+        match departure {
+            Departure::Left => Key::RoomLeft,
+            Departure::Kicked { .. } => Key::RoomKicked,
+            Departure::Banned { .. } => Key::RoomBanned,
+            Departure::NotAMember => Key::RoomNotAMember,
+            Departure::Destroyed { .. } => Key::RoomDestroyed,
+            Departure::Shutdown => Key::RoomShutdown,
+            Departure::ConnectionLost => Key::RoomConnectionLost,
+        },
+    )
 }
 
 pub fn describe_entropy_error(lang: Lang, _error: &EntropyUnavailable) -> String {

@@ -6,11 +6,15 @@
 //! - [`directory`]: the chat list and the message requests from strangers.
 //! - [`roster_view`]: contacts with their presence, sorted and filtered.
 //! - [`requests`]: subscription requests waiting for an answer.
+//! - [`room_list`]: a room service's rooms in the browser, and which details to ask for.
+//! - [`room`]: a room we are in: its phase, subject and occupants.
 //! - [`toasts`]: transient notices, bounded.
 //! - [`window`]: which rows of a long list are rendered.
 
 pub mod directory;
 pub mod requests;
+pub mod room;
+pub mod room_list;
 pub mod roster_view;
 pub mod timeline;
 pub mod toasts;

@@ -5,8 +5,13 @@
 //! shows once: it is recognised by direction, id and body. A peer reusing one of our ids, or
 //! reusing its own id for different text, still gets its message shown. Only our own outgoing
 //! messages change state, so a peer cannot mark our messages as failed by echoing their ids.
+//!
+//! A room's conversation is a timeline too: its entries carry the occupant's nick, whether they
+//! mention us, and whether they were private; our own messages come back from the room, which
+//! confirms them.
 
 use crate::xmpp::delay::UnixMillis;
+use crate::xmpp::muc::RoomMessage;
 use crate::xmpp::stanza::StanzaError;
 use crate::xmpp::{ChatMessage, Direction};
 use std::collections::hash_map::DefaultHasher;
@@ -50,6 +55,12 @@ pub struct Entry {
     pub state: MessageState,
     /// When it was sent, in milliseconds since 1970 (a delay stamp, else arrival).
     pub time: UnixMillis,
+    /// In a room: the occupant's nick (`None` for the room itself). Untrusted text.
+    pub nick: Option<String>,
+    /// In a room: the body names our nick.
+    pub mention: bool,
+    /// In a room: a private message from the occupant, not to the whole room.
+    pub private: bool,
 }
 
 /// Who a message is recognised as, for deduplication.
@@ -156,9 +167,64 @@ impl Timeline {
             body,
             state,
             time: message.sent_at.map_or(now, |stamp| stamp.min(now)),
+            nick: None,
+            mention: false,
+            private: false,
         });
         self.trim();
         true
+    }
+
+    /// A message in a room. Ours, reflected by the room, confirms the one we sent; history the
+    /// room sends again (after entering it again) shows once. Returns whether it was added.
+    pub fn push_room(&mut self, message: RoomMessage, now: UnixMillis) -> bool {
+        let direction = if message.own {
+            Direction::Out
+        } else {
+            Direction::In
+        };
+        if message.own && self.mark_own(&message.id, MessageState::Sent) {
+            return false;
+        }
+        let nick = message.nick.as_deref().unwrap_or_default();
+        let identity = identity(direction, &message.id, &format!("{nick}\n{}", message.body));
+        if !self.seen.insert(identity) {
+            return false;
+        }
+        self.next_seq += 1;
+        self.entries.push_back(Entry {
+            seq: self.next_seq,
+            id: message.id,
+            direction,
+            body: cut(message.body, self.limits.body_chars),
+            state: match direction {
+                Direction::In => MessageState::Received,
+                Direction::Out => MessageState::Sent,
+            },
+            time: message.sent_at.map_or(now, |stamp| stamp.min(now)),
+            nick: message.nick,
+            mention: message.mention,
+            private: message.private,
+        });
+        self.trim();
+        true
+    }
+
+    /// A message we sent to a room from here: pending until the room reflects it.
+    pub fn push_own_room(&mut self, message: RoomMessage, now: UnixMillis) {
+        self.next_seq += 1;
+        self.entries.push_back(Entry {
+            seq: self.next_seq,
+            id: message.id,
+            direction: Direction::Out,
+            body: message.body,
+            state: MessageState::Pending,
+            time: now,
+            nick: message.nick,
+            mention: false,
+            private: false,
+        });
+        self.trim();
     }
 
     /// A message we sent from this device: pending until the server confirms it.
@@ -173,6 +239,9 @@ impl Timeline {
             body: message.body,
             state: MessageState::Pending,
             time: now,
+            nick: None,
+            mention: false,
+            private: false,
         });
         self.trim();
     }
@@ -202,8 +271,11 @@ impl Timeline {
         while self.entries.len() > self.limits.messages {
             if let Some(old) = self.entries.pop_front() {
                 self.dropped += 1;
-                self.seen
-                    .remove(&identity(old.direction, &old.id, &old.body));
+                let text = match &old.nick {
+                    Some(nick) => format!("{nick}\n{}", old.body),
+                    None => old.body.clone(),
+                };
+                self.seen.remove(&identity(old.direction, &old.id, &text));
             }
         }
     }
@@ -298,6 +370,30 @@ mod tests {
             t.push(msg("0", Direction::In, "m"), 9),
             "forgotten, so new again"
         );
+    }
+
+    #[test]
+    fn a_room_confirms_our_messages_and_history_sent_again_shows_once() {
+        let room = BareJid::new("tea@conference.localhost").unwrap();
+        let message = |id: &str, nick: &str, body: &str, own: bool| RoomMessage {
+            room: room.clone(),
+            id: id.into(),
+            nick: Some(nick.into()),
+            body: body.into(),
+            sent_at: None,
+            own,
+            mention: false,
+            private: false,
+        };
+        let mut t = Timeline::new(Limits::CONTACT);
+        t.push_own_room(message("m1", "me", "hi", true), 1);
+        assert_eq!(t.slice(0, 1)[0].state, MessageState::Pending);
+        assert!(!t.push_room(message("m1", "me", "hi", true), 2), "the echo confirms");
+        assert_eq!(t.slice(0, 1)[0].state, MessageState::Sent);
+        assert!(t.push_room(message("h1", "bob", "old", false), 3));
+        assert!(!t.push_room(message("h1", "bob", "old", false), 4), "history again");
+        assert!(t.push_room(message("h1", "eve", "old", false), 5), "another nick's");
+        assert_eq!(t.slice(1, 2)[0].nick.as_deref(), Some("bob"));
     }
 
     #[test]

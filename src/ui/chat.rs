@@ -135,14 +135,21 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
                     </p>
                 </Show>
             </div>
-            <Composer peer=peer/>
+            <Composer peer=peer kind=ConversationKind::Chat disabled=Signal::derive(|| false)/>
         </section>
     }
     .into_any()
 }
 
+/// Which kind of conversation a list or composer belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConversationKind {
+    Chat,
+    Room,
+}
+
 #[component]
-fn MessageList(peer: BareJid, timeline: RwSignal<Timeline>) -> impl IntoView {
+pub fn MessageList(peer: BareJid, timeline: RwSignal<Timeline>) -> impl IntoView {
     let state = use_state();
     let window = RwSignal::new(HistoryWindow::latest(
         timeline.with_untracked(Timeline::len),
@@ -252,9 +259,11 @@ fn MessageList(peer: BareJid, timeline: RwSignal<Timeline>) -> impl IntoView {
                             children={
                                 let peer_text = peer_text.clone();
                                 move |entry| {
-                                    let from = match entry.direction {
-                                        Direction::In => peer_text.clone(),
-                                        Direction::Out => own(),
+                                    // In a room, the occupant's nick as the room stamped it.
+                                    let from = match (&entry.nick, entry.direction) {
+                                        (Some(nick), _) => nick.clone(),
+                                        (None, Direction::In) => peer_text.clone(),
+                                        (None, Direction::Out) => own(),
                                     };
                                     view! { <MessageRow entry from peer=peer_text.clone()/> }
                                 }
@@ -283,8 +292,12 @@ pub fn MessageRow(entry: Entry, from: String, peer: String) -> impl IntoView {
         body,
         state,
         time,
+        nick,
+        mention,
+        private,
         ..
     } = entry;
+    let in_room = nick.is_some();
     // Mounted alone in tests, without the app around it: then English.
     let lang = use_context::<AppState>().map(|s| s.lang);
     let lang = move || lang.map_or(Lang::En, |l| l.get());
@@ -327,7 +340,18 @@ pub fn MessageRow(entry: Entry, from: String, peer: String) -> impl IntoView {
             data-from=from
             data-direction=direction.as_str()
             data-state=state.as_str()
+            data-mention=in_room.then_some(if mention { "true" } else { "false" })
+            data-private=private.then_some("true")
+            class:mention=mention
         >
+            {nick.map(|nick| {
+                view! {
+                    <span class="message-nick" style:color=super::room::nick_colour(&nick)>
+                        <bdi>{neutralise_overrides(&nick).into_owned()}</bdi>
+                        {private.then(|| view! { <span class="private-tag">{move || i18n::t(lang(), Key::PrivateMessage)}</span> })}
+                    </span>
+                }
+            })}
             <div data-testid="message-body" class="message-body" dir="auto">
                 {body_view(&body)}
             </div>
@@ -399,7 +423,7 @@ fn body_view(body: &str) -> impl IntoView {
 }
 
 #[component]
-fn Composer(peer: BareJid) -> impl IntoView {
+pub fn Composer(peer: BareJid, kind: ConversationKind, disabled: Signal<bool>) -> impl IntoView {
     let state = use_state();
     let draft = RwSignal::new(String::new());
     let input = NodeRef::<html::Textarea>::new();
@@ -417,7 +441,7 @@ fn Composer(peer: BareJid) -> impl IntoView {
         let peer = peer.clone();
         move |on: bool| {
             // Runs from a timer too: the view may be gone by then.
-            if composing.try_get_value().is_some_and(|c| c != on) {
+            if kind == ConversationKind::Chat && composing.try_get_value().is_some_and(|c| c != on) {
                 composing.try_set_value(on);
                 if let Some(account) = state.account() {
                     account.command(|client, _| client.send_chat_state(&peer, on));
@@ -431,7 +455,11 @@ fn Composer(peer: BareJid) -> impl IntoView {
         let set_composing = set_composing.clone();
         move || {
             let body = draft.get_untracked();
-            match state.send_message(&peer, &body) {
+            let sent = match kind {
+                ConversationKind::Chat => state.send_message(&peer, &body),
+                ConversationKind::Room => state.send_room_message(&peer, &body),
+            };
+            match sent {
                 Ok(()) => {
                     // The message carries <active/>, which ends "composing" for the peer.
                     composing.set_value(false);
@@ -500,8 +528,9 @@ fn Composer(peer: BareJid) -> impl IntoView {
                 prop:value=move || draft.get()
                 on:input=on_input
                 on:keydown=on_keydown
+                disabled=move || disabled.get()
             ></textarea>
-            <button type="submit" data-testid="composer-send" class="button primary">
+            <button type="submit" data-testid="composer-send" class="button primary" disabled=move || disabled.get()>
                 {tr(Key::Send)}
             </button>
         </form>

@@ -1,7 +1,7 @@
 //! The Leptos (client-side rendered) user interface.
 //!
-//! [`state`] owns the signals, by domain; [`login`], [`shell`], [`roster`], [`contacts`] and
-//! [`chat`] are the views that read them, and [`list`] is the windowed list they share. Every
+//! [`state`] owns the signals, by domain; [`login`], [`shell`], [`roster`], [`contacts`],
+//! [`chat`], [`rooms`] (the room browser) and [`room`] are the views that read them, and [`list`] is the windowed list they share. Every
 //! untrusted string (names, addresses, bodies, status and server error text) is rendered as a text
 //! node, never as markup, and the page needs no inline script or style (CSP).
 
@@ -9,6 +9,8 @@ pub mod chat;
 pub mod contacts;
 pub mod list;
 pub mod login;
+pub mod room;
+pub mod rooms;
 pub mod roster;
 pub mod shell;
 pub mod state;

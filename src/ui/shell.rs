@@ -5,6 +5,8 @@
 //! chat header's back button returns to the list.
 
 use super::chat::ChatView;
+use super::room::RoomView;
+use super::rooms::{Invitations, RoomBrowser};
 use super::contacts::SubscriptionRequests;
 use super::list::{row_offset, windowed_list, ListShape};
 use super::roster::Roster;
@@ -31,22 +33,39 @@ const CHAT_ROW_HEIGHT: i32 = 48;
 pub fn Shell() -> impl IntoView {
     let state = use_state();
     let open = state.chats.open;
-    let chat_open = move || open.with(Option::is_some);
+    let browser = state.rooms.browser_open;
+    let chat_open = move || browser.get() || open.with(Option::is_some);
     view! {
         <div data-testid="app-shell" class="app-shell" class:chat-open=chat_open>
             <Header/>
             <ConnectionLost/>
             <div class="panes">
                 <nav class="sidebar" aria-label=tr(Key::Contacts)>
+                    <div class="sidebar-actions">
+                        <button
+                            type="button"
+                            data-testid="rooms-open"
+                            class="button small"
+                            aria-pressed=move || browser.get().to_string()
+                            on:click=move |_| state.open_rooms()
+                        >
+                            {tr(Key::BrowseRooms)}
+                        </button>
+                    </div>
+                    <Invitations/>
                     <SubscriptionRequests/>
                     <Conversations section=Section::Requests/>
                     <Conversations section=Section::Chats/>
                     <Roster/>
                 </nav>
                 <main class="conversation-pane">
-                    {move || match open.get() {
-                        Some(peer) => view! { <ChatView peer=peer/> }.into_any(),
-                        None => {
+                    {move || match (browser.get(), open.get()) {
+                        (true, _) => view! { <RoomBrowser/> }.into_any(),
+                        (false, Some(room)) if state.rooms.is_room(&room) => {
+                            view! { <RoomView room/> }.into_any()
+                        }
+                        (false, Some(peer)) => view! { <ChatView peer=peer/> }.into_any(),
+                        (false, None) => {
                             view! {
                                 <div class="empty-conversation">
                                     <p>{tr(Key::PickConversation)}</p>
@@ -235,13 +254,27 @@ fn ChatRow(index: usize, summary: Summary) -> impl IntoView {
     let state = use_state();
     let roster = state.contacts.roster;
     let jid = summary.jid.clone();
+    let is_room = state.rooms.is_room(&jid);
     let name = {
         let jid = jid.clone();
-        move || neutralise_overrides(&roster.with(|r| r.name_of(&jid))).into_owned()
+        move || {
+            let name = if is_room {
+                state.room_name(&jid)
+            } else {
+                roster.with(|r| r.name_of(&jid))
+            };
+            neutralise_overrides(&name).into_owned()
+        }
     };
     let presence = {
         let jid = jid.clone();
-        Signal::derive(move || roster.with(|r| r.presence_of(&jid).as_str()))
+        Signal::derive(move || {
+            if is_room {
+                "room"
+            } else {
+                roster.with(|r| r.presence_of(&jid).as_str())
+            }
+        })
     };
     let selected = is_open(jid.clone());
     let testid = match summary.section {

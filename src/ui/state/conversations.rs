@@ -7,6 +7,8 @@ use crate::store::timeline::{Limits, MessageState, Timeline};
 use crate::xmpp::delay::UnixMillis;
 use crate::xmpp::jid::BareJid;
 use crate::xmpp::message::ChatState;
+use crate::xmpp::muc::RoomMessage;
+use crate::xmpp::stanza::StanzaError;
 use crate::xmpp::{ChatEvent, ChatMessage, Direction};
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -131,6 +133,51 @@ impl Conversations {
         self.timeline_or_new(&peer, contact)
             .update(|t| t.push_own(message, now_ms()));
         self.touch(&peer, contact, Activity::Ours);
+    }
+
+    /// A message in a room (or a private one from an occupant).
+    pub fn room_message(&self, message: RoomMessage) {
+        let room = message.room.clone();
+        let own = message.own;
+        let open = self.open.get_untracked().as_ref() == Some(&room);
+        let added = self
+            .timeline_or_new(&room, true)
+            .try_update(|t| t.push_room(message, now_ms()))
+            .unwrap_or(false);
+        if added {
+            let activity = if own {
+                Activity::Ours
+            } else {
+                Activity::Incoming { unread: !open }
+            };
+            self.touch(&room, true, activity);
+        }
+    }
+
+    /// A message we just sent to a room: pending until the room reflects it.
+    pub fn sent_to_room(&self, message: RoomMessage) {
+        let room = message.room.clone();
+        self.timeline_or_new(&room, true)
+            .update(|t| t.push_own_room(message, now_ms()));
+        self.touch(&room, true, Activity::Ours);
+    }
+
+    /// The room bounced a message of ours.
+    pub fn room_message_failed(&self, room: &BareJid, id: &str, error: StanzaError) -> bool {
+        self.mark(room, id, MessageState::Failed(error))
+    }
+
+    /// Puts a room we are in on the chat list, without opening it.
+    pub fn ensure(&self, room: &BareJid) {
+        if self.directory.with_untracked(|d| d.get(room).is_none()) {
+            self.timeline_or_new(room, true);
+            self.touch(room, true, Activity::Ours);
+        }
+    }
+
+    /// Closes and forgets a conversation (a room we left).
+    pub fn close(&self, peer: &BareJid) {
+        self.delete(peer);
     }
 
     fn mark(&self, peer: &BareJid, id: &str, state: MessageState) -> bool {

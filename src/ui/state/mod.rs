@@ -9,6 +9,8 @@ pub mod connection;
 pub mod contacts;
 pub mod conversations;
 pub mod notices;
+mod room_actions;
+pub mod rooms;
 
 pub use connection::{ConfigStatus, LinkState, Phase};
 pub use notices::UiError;
@@ -22,6 +24,7 @@ use contacts::Contacts;
 use conversations::Conversations;
 use leptos::prelude::*;
 use notices::Notices;
+use rooms::Rooms;
 
 /// All state of the app; `Copy`, shared through context.
 #[derive(Clone, Copy)]
@@ -31,6 +34,7 @@ pub struct AppState {
     pub connection: Connection,
     pub contacts: Contacts,
     pub chats: Conversations,
+    pub rooms: Rooms,
     pub notices: Notices,
 }
 
@@ -42,6 +46,7 @@ impl AppState {
             connection: Connection::new(),
             contacts: Contacts::new(),
             chats: Conversations::new(),
+            rooms: Rooms::new(),
             notices: Notices::new(),
         }
     }
@@ -74,9 +79,11 @@ impl AppState {
                     &self.notices,
                 );
             }
+            Update::Event(Event::Room(event)) => self.apply_room(event),
             Update::Event(Event::Warning(warning)) => leptos::logging::warn!("parley: {warning}"),
             Update::Disconnected(error) => {
                 self.chats.connection_ended();
+                self.rooms.connection_ended();
                 if self.connection.disconnected(error) {
                     // Never online: back to the login form with nothing of the attempt left.
                     self.reset();
@@ -133,7 +140,8 @@ impl AppState {
     }
 
     pub fn open_conversation(&self, peer: BareJid) {
-        let contact = self.contacts.is_contact(&peer);
+        self.rooms.browser_open.set(false);
+        let contact = self.rooms.is_room(&peer) || self.contacts.is_contact(&peer);
         self.chats.open(peer, contact);
     }
 
@@ -170,5 +178,6 @@ impl AppState {
     fn reset(&self) {
         self.contacts.reset();
         self.chats.reset();
+        self.rooms.reset();
     }
 }

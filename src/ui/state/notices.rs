@@ -30,6 +30,10 @@ pub enum UiError {
     RosterChangeFailed {
         condition: String,
     },
+    /// A room refused what we asked in it (a nick, a subject, a message).
+    RoomRefused {
+        condition: String,
+    },
 }
 
 impl UiError {
@@ -73,6 +77,7 @@ impl UiError {
             Self::NotOnline => "not-online",
             Self::MessageFailed { .. } => "message-failed",
             Self::RosterChangeFailed { .. } => "roster-change-failed",
+            Self::RoomRefused { .. } => "room-refused",
         }
     }
 
@@ -92,6 +97,11 @@ impl UiError {
             Self::RosterChangeFailed { condition } => format!(
                 "{} {}",
                 i18n::t(lang, Key::RosterChangeFailed),
+                i18n::describe_delivery_failure(lang, condition)
+            ),
+            Self::RoomRefused { condition } => format!(
+                "{} {}",
+                i18n::t(lang, Key::RoomRefused),
                 i18n::describe_delivery_failure(lang, condition)
             ),
         }

@@ -1,0 +1,334 @@
+//! A room we are in (XEP-0045): header with the subject (changeable), the actions (invite,
+//! bookmark, nickname, leave), the messages with each occupant's nick in its XEP-0392 colour and
+//! mentions of our nick marked, the composer, and the occupant list, windowed for rooms of
+//! thousands. When we are out of the room (kicked, banned, the room destroyed), the view says so
+//! and stays readable; the composer is disabled.
+
+use super::chat::{Composer, ConversationKind, MessageList};
+use super::list::{row_offset, windowed_list, ListShape};
+use super::{tr, use_state};
+use crate::i18n::{self, Key};
+use crate::linkify::neutralise_overrides;
+use crate::store::room::{RoomPhase, RoomStatus};
+use crate::store::timeline::Timeline;
+use crate::xmpp::jid::BareJid;
+use crate::xmpp::muc::{Occupant, Role};
+use leptos::prelude::*;
+
+/// Must match `.occupant` height in the stylesheet.
+const OCCUPANT_ROW_HEIGHT: i32 = 32;
+
+/// A nick's colour (XEP-0392), the same in every client that follows it.
+pub fn nick_colour(nick: &str) -> String {
+    crate::colour::css(nick)
+}
+
+#[component]
+pub fn RoomView(room: BareJid) -> impl IntoView {
+    let state = use_state();
+    let (Some(timeline), Some(status)) = (state.chats.timeline(&room), state.rooms.status(&room))
+    else {
+        return ().into_any();
+    };
+    let room_text = room.to_string();
+    let name = {
+        let room = room.clone();
+        move || state.room_name(&room)
+    };
+    let count = move || timeline.with(Timeline::len).to_string();
+    let ended = Memo::new(move |_| status.with(|s| s.phase.ended_reason()));
+    let disabled = Signal::derive(move || status.with(|s| !s.is_joined()));
+    view! {
+        <section
+            data-testid="chat-view"
+            class="chat-view room-view"
+            data-jid=room_text.clone()
+            data-kind="groupchat"
+            data-count=count
+            aria-labelledby="chat-title"
+        >
+            <header class="chat-header">
+                <button
+                    type="button"
+                    data-testid="chat-back"
+                    class="icon-button back"
+                    aria-label=tr(Key::Back)
+                    on:click=move |_| state.chats.open.set(None)
+                >
+                    "←"
+                </button>
+                <span class="room-mark" aria-hidden="true">"#"</span>
+                <div class="chat-title">
+                    <h2 id="chat-title">
+                        <bdi>{name}</bdi>
+                    </h2>
+                    <Subject room=room.clone() status/>
+                </div>
+                <RoomActions room=room.clone() status/>
+            </header>
+            {move || {
+                status
+                    .with(|s| s.created)
+                    .then(|| view! { <p data-testid="room-created" class="room-note" role="status">{tr(Key::RoomCreated)}</p> })
+            }}
+            {move || {
+                ended
+                    .get()
+                    .map(|reason| {
+                        let text = move || {
+                            status.with(|s| match &s.phase {
+                                RoomPhase::Ended(departure) => {
+                                    i18n::describe_departure(state.lang.get(), departure)
+                                }
+                                _ => "",
+                            })
+                        };
+                        view! {
+                            <p data-testid="room-ended" class="room-note ended" role="alert" data-reason=reason>
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
+            <div class="room-body">
+                <div class="room-main">
+                    <MessageList peer=room.clone() timeline/>
+                    <Composer peer=room.clone() kind=ConversationKind::Room disabled/>
+                </div>
+                <Occupants status/>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// The subject, as text; moderators (and rooms that allow it) can change it, and the room
+/// refuses otherwise.
+#[component]
+fn Subject(room: BareJid, status: RwSignal<RoomStatus>) -> impl IntoView {
+    let state = use_state();
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(String::new());
+    let subject = move || status.with(|s| neutralise_overrides(&s.subject).into_owned());
+    let may_change = move || {
+        status.with(|s| s.is_joined() && s.own().is_some_and(|o| o.role == Role::Moderator))
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Err(e) = state.set_subject(&room, &draft.get_untracked()) {
+            state.notices.push(e);
+        }
+        editing.set(false);
+    };
+    view! {
+        <p class="chat-subtitle room-subject-line">
+            <bdi data-testid="room-subject" class="room-subject">{subject}</bdi>
+            {move || {
+                status
+                    .with(|s| s.subject.is_empty())
+                    .then(|| view! { <span class="muted">{tr(Key::NoSubject)}</span> })
+            }}
+            <Show when=move || may_change() && !editing.get()>
+                <button
+                    type="button"
+                    class="link-button"
+                    data-testid="room-subject-change"
+                    on:click=move |_| {
+                        draft.set(status.with_untracked(|s| s.subject.clone()));
+                        editing.set(true);
+                    }
+                >
+                    {tr(Key::ChangeSubject)}
+                </button>
+            </Show>
+        </p>
+        <Show when=move || editing.get()>
+            <form class="inline-form" on:submit=submit.clone()>
+                <label for="room-subject-input" class="visually-hidden">{tr(Key::ChangeSubject)}</label>
+                <input
+                    id="room-subject-input"
+                    data-testid="room-subject-input"
+                    class="input small"
+                    prop:value=move || draft.get()
+                    on:input=move |ev| draft.set(event_target_value(&ev))
+                />
+                <button type="submit" class="button small">{tr(Key::Save)}</button>
+            </form>
+        </Show>
+    }
+}
+
+/// Which inline form of the header is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    None,
+    Nick,
+    Invite,
+}
+
+#[component]
+fn RoomActions(room: BareJid, status: RwSignal<RoomStatus>) -> impl IntoView {
+    let state = use_state();
+    let form = RwSignal::new(Form::None);
+    let value = RwSignal::new(String::new());
+    let joined = move || status.with(RoomStatus::is_joined);
+    let toggle = move |which: Form| {
+        move |_| {
+            let next = if form.get_untracked() == which {
+                Form::None
+            } else {
+                which
+            };
+            value.set(match next {
+                Form::Nick => status.with_untracked(|s| s.nick.clone()),
+                _ => String::new(),
+            });
+            form.set(next);
+        }
+    };
+    let submit = {
+        let room = room.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let text = value.get_untracked();
+            let done = match form.get_untracked() {
+                Form::Nick => state.change_nick(&room, &text),
+                Form::Invite => state.invite(&room, &text),
+                Form::None => Ok(()),
+            };
+            match done {
+                Ok(()) => form.set(Form::None),
+                Err(e) => state.notices.push(e),
+            }
+        }
+    };
+    let bookmarked = {
+        let room = room.clone();
+        Memo::new(move |_| state.rooms.bookmarks.with(|b| b.contains_key(&room)))
+    };
+    let toggle_bookmark = {
+        let room = room.clone();
+        move |_| state.toggle_bookmark(&room)
+    };
+    let leave = move |_| state.leave_room(&room);
+    view! {
+        <div class="chat-actions room-actions">
+            <button
+                type="button"
+                class="button small"
+                data-testid="room-invite"
+                disabled=move || !joined()
+                aria-expanded=move || (form.get() == Form::Invite).to_string()
+                on:click=toggle(Form::Invite)
+            >
+                {tr(Key::Invite)}
+            </button>
+            <button
+                type="button"
+                class="button small"
+                data-testid="bookmark-toggle"
+                data-bookmarked=move || bookmarked.get().to_string()
+                aria-pressed=move || bookmarked.get().to_string()
+                on:click=toggle_bookmark
+            >
+                {move || if bookmarked.get() { tr(Key::Bookmarked)() } else { tr(Key::Bookmark)() }}
+            </button>
+            <button
+                type="button"
+                class="button small"
+                data-testid="room-nick-change"
+                disabled=move || !joined()
+                aria-expanded=move || (form.get() == Form::Nick).to_string()
+                on:click=toggle(Form::Nick)
+            >
+                {tr(Key::ChangeNick)}
+            </button>
+            <button type="button" class="button small" data-testid="room-leave" on:click=leave>
+                {tr(Key::LeaveRoom)}
+            </button>
+            <Show when=move || form.get() != Form::None>
+                <form class="inline-form" on:submit=submit.clone()>
+                    {move || {
+                        let (testid, submit_id, label) = match form.get() {
+                            Form::Invite => ("room-invite-jid", "room-invite-submit", Key::InviteAddress),
+                            _ => ("room-nick-input", "room-nick-submit", Key::NewNick),
+                        };
+                        view! {
+                            <label for=testid class="visually-hidden">{tr(label)}</label>
+                            <input
+                                id=testid
+                                data-testid=testid
+                                class="input small"
+                                placeholder=tr(label)
+                                prop:value=move || value.get()
+                                on:input=move |ev| value.set(event_target_value(&ev))
+                            />
+                            <button type="submit" class="button small primary" data-testid=submit_id>
+                                {if submit_id == "room-invite-submit" { tr(Key::SendInvite)() } else { tr(Key::Save)() }}
+                            </button>
+                        }
+                    }}
+                </form>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn Occupants(status: RwSignal<RoomStatus>) -> impl IntoView {
+    let total = Signal::derive(move || status.with(RoomStatus::occupant_count));
+    let shape = ListShape {
+        testid: "occupants",
+        class: "occupants",
+        labelled_by: "occupants-title",
+        row_height: OCCUPANT_ROW_HEIGHT,
+    };
+    let list = windowed_list(
+        shape,
+        total,
+        Signal::derive(|| 0),
+        move |first, last| status.with(|s| s.occupants(first, last)),
+        move |index, occupant| view! { <OccupantRow index occupant/> },
+    );
+    view! {
+        <aside class="occupants-pane" aria-labelledby="occupants-title">
+            <h3 id="occupants-title" class="pane-title">
+                {tr(Key::Occupants)}
+                <span class="count">{move || total.get()}</span>
+            </h3>
+            {list}
+        </aside>
+    }
+}
+
+#[component]
+fn OccupantRow(index: usize, occupant: Occupant) -> impl IntoView {
+    let Occupant {
+        nick,
+        role,
+        affiliation,
+        availability,
+        status,
+        ..
+    } = occupant;
+    let role_key = match role {
+        Role::Moderator => Some(Key::RoleModerator),
+        Role::Visitor => Some(Key::RoleVisitor),
+        _ => None,
+    };
+    view! {
+        <li
+            data-testid="occupant"
+            class="occupant"
+            data-nick=nick.clone()
+            data-role=role.as_str()
+            data-affiliation=affiliation.as_str()
+            style:transform=row_offset(index, OCCUPANT_ROW_HEIGHT)
+            title=status.map(|s| neutralise_overrides(&s).into_owned())
+        >
+            <span class="presence-dot" data-presence=availability.as_str()></span>
+            <bdi class="row-name" style:color=nick_colour(&nick)>{neutralise_overrides(&nick).into_owned()}</bdi>
+            {role_key.map(|key| view! { <span class="role-tag">{tr(key)}</span> })}
+        </li>
+    }
+}
