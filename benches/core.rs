@@ -1,15 +1,19 @@
 //! Figures for the protocol core at the sizes the issues name: a 20,000-contact roster, 10,000
 //! presence updates and 10,000 messages through a logged-in client, frame parsing of large bodies
-//! and of a namespace-heavy frame, and the UI's stores taking a 10,000-message flood. Prints
-//! times; asserts nothing about them (the machine decides those).
+//! and of a namespace-heavy frame, the UI's stores taking a 10,000-message flood, and rooms: a
+//! 10,000-room list (whole and in 100 RSM pages) into the browser's store, a filter keystroke over
+//! it, and entering a room of 500 occupants with its history. Prints times; asserts nothing about
+//! them (the machine decides those). The browser adds rendering on top (see the closing notes).
 //! Run: `cargo bench --bench core`.
 
 use parley::store::directory::{Activity, Directory};
+use parley::store::room::RoomStatus;
+use parley::store::room_list::{RoomList, RoomOrder};
 use parley::store::timeline::{Limits, Timeline};
 use parley::store::window::HistoryWindow;
 use parley::xmpp::jid::BareJid;
 use parley::xmpp::xml::parse_frame;
-use parley::xmpp::{ChatEvent, Client, ConnectionState, Event, Instant};
+use parley::xmpp::{ChatEvent, Client, ConnectionState, Event, Instant, RoomEvent};
 use parley::xmpp::{ChatMessage, Direction};
 use std::time::Instant as Clock;
 use zeroize::Zeroizing;
@@ -182,4 +186,123 @@ fn main() {
         std::hint::black_box(timeline.slice(start, end).len());
     }
     report("flood into the stores (1,000 chats)", 10_000, 0, started);
+
+    rooms(&mut session);
+}
+
+fn iq_id(frame: &str) -> String {
+    let start = frame.find("id=\"").expect("an id") + 4;
+    let len = frame[start..].find('"').expect("a closing quote");
+    frame[start..start + len].to_owned()
+}
+
+fn sent_request(session: &mut Client) -> String {
+    let frame = std::iter::from_fn(|| session.poll_transmit())
+        .last()
+        .expect("a request went out");
+    iq_id(&frame)
+}
+
+fn rooms(session: &mut Client) {
+    let service = BareJid::new("conference.example.org").unwrap();
+    let item = |i: usize| {
+        format!("<item jid='room{i:05}@conference.example.org' name='Room number {i:05} about things'/>")
+    };
+    let into_store = |session: &mut Client, list: &mut RoomList| {
+        for event in std::iter::from_fn(|| session.poll_event()) {
+            if let Event::Room(RoomEvent::ListPage { service, rooms, complete, count_hint }) = event {
+                list.page(&service, rooms, complete, count_hint);
+            }
+        }
+    };
+
+    // A service that answers with every room at once (Prosody).
+    let mut list = RoomList::default();
+    list.start(service.clone());
+    session.list_rooms(&service, Instant(5)).unwrap();
+    let id = sent_request(session);
+    let reply = format!(
+        "<iq type='result' from='conference.example.org' id='{id}'><query xmlns='http://jabber.org/protocol/disco#items'>{}</query></iq>",
+        (0..10_000).map(item).collect::<String>()
+    );
+    let started = Clock::now();
+    session.handle_frame(&reply, Instant(6));
+    into_store(session, &mut list);
+    let view = list.view("", RoomOrder::Name);
+    assert_eq!(view.len(), 10_000);
+    report("10,000 rooms, one reply, into the store", 10_000, reply.len(), started);
+
+    // A service that pages (ejabberd): 100 pages of 100.
+    let mut list = RoomList::default();
+    list.start(service.clone());
+    session.list_rooms(&service, Instant(7)).unwrap();
+    let started = Clock::now();
+    let mut bytes = 0;
+    for page in 0..100 {
+        let id = sent_request(session);
+        let first = page * 100;
+        let reply = format!(
+            "<iq type='result' from='conference.example.org' id='{id}'><query xmlns='http://jabber.org/protocol/disco#items'>{}\
+             <set xmlns='http://jabber.org/protocol/rsm'><first>room{first:05}</first><last>room{:05}</last><count>10000</count></set></query></iq>",
+            (first..first + 100).map(item).collect::<String>(),
+            first + 99
+        );
+        bytes += reply.len();
+        session.handle_frame(&reply, Instant(8));
+        into_store(session, &mut list);
+    }
+    let id = sent_request(session);
+    session.handle_frame(
+        &format!("<iq type='result' from='conference.example.org' id='{id}'><query xmlns='http://jabber.org/protocol/disco#items'><set xmlns='http://jabber.org/protocol/rsm'><count>10000</count></set></query></iq>"),
+        Instant(9),
+    );
+    into_store(session, &mut list);
+    assert_eq!(list.len(), 10_000);
+    report("10,000 rooms in 100 RSM pages, into the store", 10_000, bytes, started);
+
+    // Each keystroke of "number 12" recomputes the view over all 10,000.
+    let typed = "number 12";
+    let started = Clock::now();
+    let mut matching = 0;
+    for end in 1..=typed.len() {
+        matching = list.view(&typed[..end], RoomOrder::Name).len();
+    }
+    assert_eq!(matching, 100);
+    report("filter keystrokes over 10,000 rooms", typed.len(), 0, started);
+
+    // Entering a room of 500 occupants, with 50 messages of history and the subject.
+    let room = BareJid::new("big@conference.example.org").unwrap();
+    session.join_room(&room, "user", None, Instant(10)).unwrap();
+    let id = sent_request(session);
+    session.handle_frame(
+        &format!("<iq type='result' from='conference.example.org' id='{id}'><query xmlns='http://jabber.org/protocol/disco#info'><identity category='conference' type='text'/></query></iq>"),
+        Instant(11),
+    );
+    while session.poll_transmit().is_some() {}
+    let mut frames: Vec<String> = (0..500)
+        .map(|i| format!("<presence from='big@conference.example.org/person {i}'><x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant'/></x></presence>"))
+        .collect();
+    frames.push("<presence from='big@conference.example.org/user'><x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='member' role='participant'/><status code='110'/></x></presence>".into());
+    frames.extend((0..50).map(|i| format!("<message type='groupchat' from='big@conference.example.org/person {i}' id='h{i}'><body>history line {i}</body><delay xmlns='urn:xmpp:delay' stamp='2026-01-01T10:00:00Z'/></message>")));
+    frames.push("<message type='groupchat' from='big@conference.example.org/person 1'><subject>The subject</subject></message>".into());
+    let bytes = frames.iter().map(String::len).sum();
+    let mut status = RoomStatus::new("user".into());
+    let mut timeline = Timeline::new(Limits::CONTACT);
+    let started = Clock::now();
+    for frame in &frames {
+        session.handle_frame(frame, Instant(12));
+        for event in std::iter::from_fn(|| session.poll_event()) {
+            match event {
+                Event::Room(RoomEvent::Occupant { occupant, .. }) => status.upsert(occupant),
+                Event::Room(RoomEvent::Message(m)) => {
+                    timeline.push_room(m, 0);
+                }
+                Event::Room(RoomEvent::Subject { subject, .. }) => status.subject = subject,
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(status.occupant_count(), 501);
+    assert_eq!(timeline.len(), 50);
+    report("room of 500 with 50 history, into the stores", frames.len(), bytes, started);
 }

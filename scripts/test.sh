@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: host unit tests, release build, native integration tests and
-# in-browser wasm tests against a local Prosody, then Playwright end to end. Stops at the
+# The whole test suite: host unit tests, release build, native integration tests against a
+# local Prosody and ejabberd, in-browser wasm tests, then Playwright end to end. Stops at the
 # first failure; always stops the server; ends with one summary line.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -11,6 +11,7 @@ started=$SECONDS
 finish() {
   local status=$?
   server/prosody.sh stop test >/dev/null || true
+  server/ejabberd.sh stop >/dev/null || true
   local elapsed="$(((SECONDS - started) / 60))m$(((SECONDS - started) % 60))s"
   if [ "$status" -eq 0 ]; then
     echo "test: all passed (unit, bench, build, integration, wasm, e2e, fuzz) in $elapsed"
@@ -38,6 +39,14 @@ server/prosody.sh start test
 set -a
 # shellcheck source=/dev/null
 . .run/test/env
+set +a
+
+# ejabberd pages its room list (XEP-0059): the same seed each run, alice and 1,200 rooms.
+run ejabberd server/ejabberd.sh reset
+server/ejabberd.sh start
+set -a
+# shellcheck source=/dev/null
+. .run/ejabberd/env
 set +a
 
 run integration cargo test --locked --test live_server -- --include-ignored

@@ -2,7 +2,8 @@
 //! tokio, tungstenite and rustls are dev-dependencies only: the app never links them.
 //!
 //! Ignored by a plain `cargo test`; `scripts/test.sh` runs them with `--include-ignored` and sets
-//! `PARLEY_TEST_WSS_URL` and `PARLEY_TEST_CA` (the server's self-signed certificate).
+//! `PARLEY_TEST_WSS_URL` and `PARLEY_TEST_CA` (the server's self-signed certificate), and the same
+//! for the local ejabberd (`PARLEY_EJABBERD_*`), which pages its room list with XEP-0059.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -10,8 +11,8 @@ use futures_util::{SinkExt, StreamExt};
 use parley::xmpp::entropy::Entropy;
 use parley::xmpp::jid::BareJid;
 use parley::xmpp::{
-    ChatEvent, Client, ClientConfig, ConnectionEvent, ConnectionState, Event, Instant, RosterEvent,
-    SessionError,
+    ChatEvent, Client, ClientConfig, ConnectionEvent, ConnectionState, Event, Instant, RoomEvent,
+    RosterEvent, SessionError,
 };
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
@@ -31,8 +32,28 @@ fn env(name: &str) -> String {
         .unwrap_or_else(|_| panic!("{name} is not set: run these tests through `make test`"))
 }
 
+/// Which local server: the environment variables that say where it is.
+#[derive(Clone, Copy)]
+struct Server {
+    url: &'static str,
+    ca: &'static str,
+}
+
+const PROSODY: Server = Server {
+    url: "PARLEY_TEST_WSS_URL",
+    ca: "PARLEY_TEST_CA",
+};
+const EJABBERD: Server = Server {
+    url: "PARLEY_EJABBERD_WSS_URL",
+    ca: "PARLEY_EJABBERD_CA",
+};
+
 async fn connect() -> Ws {
-    let ca = env("PARLEY_TEST_CA");
+    connect_to(PROSODY).await
+}
+
+async fn connect_to(server: Server) -> Ws {
+    let ca = env(server.ca);
     let mut roots = rustls::RootCertStore::empty();
     for cert in CertificateDer::pem_file_iter(&ca).expect("read the test CA") {
         roots
@@ -46,7 +67,7 @@ async fn connect() -> Ws {
     .expect("TLS versions")
     .with_root_certificates(roots)
     .with_no_client_auth();
-    let mut request = env("PARLEY_TEST_WSS_URL")
+    let mut request = env(server.url)
         .into_client_request()
         .expect("a valid URL");
     request
@@ -59,7 +80,7 @@ async fn connect() -> Ws {
         Some(Connector::Rustls(Arc::new(tls))),
     )
     .await
-    .expect("wss connection to the local Prosody");
+    .expect("wss connection to the local server");
     assert_eq!(
         response
             .headers()
@@ -81,6 +102,10 @@ struct Peer {
 
 impl Peer {
     async fn login(user: &str, password: &str) -> Self {
+        Self::login_to(PROSODY, user, password).await
+    }
+
+    async fn login_to(server: Server, user: &str, password: &str) -> Self {
         let config = ClientConfig::new(BareJid::new(user).unwrap());
         let start = std::time::Instant::now();
         let session = Client::new(
@@ -91,7 +116,7 @@ impl Peer {
         );
         let mut peer = Self {
             session,
-            ws: connect().await,
+            ws: connect_to(server).await,
             start,
             events: Vec::new(),
             sent: Vec::new(),
@@ -297,4 +322,95 @@ async fn a_dropped_socket_reconnects_with_the_kept_scram_keys() {
         carol.events
     );
     assert_eq!(carol.mechanism().as_deref(), Some("SCRAM-SHA-1"));
+}
+
+fn room_events(peer: &Peer) -> impl Iterator<Item = &RoomEvent> {
+    peer.events.iter().filter_map(|e| match e {
+        Event::Room(r) => Some(r),
+        _ => None,
+    })
+}
+
+/// Waits for the room service discovery of the login to finish; returns what it found.
+async fn services(peer: &mut Peer) -> Vec<BareJid> {
+    peer.run_until(|c| room_events(c).any(|e| matches!(e, RoomEvent::Services(_))))
+        .await;
+    room_events(peer)
+        .find_map(|e| match e {
+            RoomEvent::Services(s) => Some(s.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// Lists `service` to the end; returns the rooms and how many pages it took.
+async fn list(peer: &mut Peer, service: &BareJid) -> (Vec<String>, usize) {
+    peer.events.clear();
+    let now = peer.now();
+    peer.session.list_rooms(service, now).unwrap();
+    peer.run_until(|c| {
+        room_events(c).any(|e| {
+            matches!(e, RoomEvent::ListPage { complete: true, .. } | RoomEvent::ListFailed { .. })
+        })
+    })
+    .await;
+    let mut rooms = Vec::new();
+    let mut pages = 0;
+    for event in room_events(peer) {
+        match event {
+            RoomEvent::ListPage { rooms: page, .. } => {
+                pages += 1;
+                rooms.extend(page.iter().map(|r| r.jid.to_string()));
+            }
+            RoomEvent::ListFailed { error, .. } => panic!("the listing failed: {error:?}"),
+            _ => {}
+        }
+    }
+    (rooms, pages)
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs the local ejabberd: run scripts/test.sh"]
+async fn ejabberd_lists_1200_rooms_in_rsm_pages_without_duplicates() {
+    let mut alice = Peer::login_to(EJABBERD, "alice@localhost", "wonderland").await;
+    assert_eq!(alice.session.state(), ConnectionState::Online, "events: {:#?}", alice.events);
+    let found = services(&mut alice).await;
+    let service = BareJid::new("conference.localhost").unwrap();
+    assert_eq!(found, vec![service.clone()]);
+    let (rooms, pages) = list(&mut alice, &service).await;
+    let distinct: std::collections::HashSet<&String> = rooms.iter().collect();
+    println!("ejabberd: {} rooms in {pages} pages", rooms.len());
+    assert_eq!(rooms.len(), 1_200);
+    assert_eq!(distinct.len(), 1_200);
+    assert!(pages >= 12, "ejabberd serves at most 100 per page: {pages} pages");
+    assert!(rooms.iter().all(|r| r.ends_with("@conference.localhost")));
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs the local Prosody: run scripts/test.sh"]
+async fn prosody_lists_every_room_and_a_room_reflects_our_message() {
+    let mut dave = Peer::login("dave@localhost", "dave-pw").await;
+    assert_eq!(dave.session.state(), ConnectionState::Online);
+    let service = BareJid::new("conference.localhost").unwrap();
+    assert_eq!(services(&mut dave).await, vec![service.clone()]);
+    let (rooms, pages) = list(&mut dave, &service).await;
+    println!("prosody: {} rooms in {pages} pages", rooms.len());
+    assert!(rooms.len() >= 2_000, "{} rooms", rooms.len());
+    assert_eq!(pages, 1, "Prosody does not page");
+
+    let room = BareJid::new("lobby@conference.localhost").unwrap();
+    let now = dave.now();
+    dave.session.join_room(&room, "dave", None, now).unwrap();
+    dave.run_until(|c| room_events(c).any(|e| matches!(e, RoomEvent::Joined { .. })))
+        .await;
+    let now = dave.now();
+    let sent = dave.session.send_groupchat(&room, "hello, lobby", now).unwrap();
+    dave.run_until(|c| {
+        room_events(c).any(|e| matches!(e, RoomEvent::Message(m) if m.own && m.id == sent.id))
+    })
+    .await;
+    let now = dave.now();
+    dave.session.leave_room(&room, now);
+    dave.run_until(|c| room_events(c).any(|e| matches!(e, RoomEvent::Left { .. })))
+        .await;
 }

@@ -84,7 +84,8 @@ export async function bodies(view: Locator): Promise<string[]> {
   return view.locator(`${tid('message')} ${tid('message-body')}`).allTextContents();
 }
 
-function exactly(text: string): RegExp {
+/** A pattern matching exactly `text` (for Playwright's hasText). */
+export function exactly(text: string): RegExp {
   const escaped = text.replace(/[.*+?^$()|[\]{}\\]/g, '\\$&');
   return new RegExp('^' + escaped + '$');
 }

@@ -1,10 +1,12 @@
+import { expect, type Locator, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { XmppSocket } from './xmpp';
 
 // The hostile peer of the security tests: a scripted account on the real server that sends
 // what a malicious contact (or a malicious client of the victim's own account) could send.
-// One driver for every security spec; new attacks are new methods here.
+// One driver for every security spec; new attacks are new methods here. The corpus and the
+// checks of what untrusted text may become on the page are shared here too.
 
 /** The shared corpus (tests/security/xss-corpus.json), also used by the native tests. */
 export function corpus(): string[] {
@@ -21,6 +23,69 @@ export function xmlCanCarry(s: string): boolean {
     if (!ok) return false;
   }
   return true;
+}
+
+/** What can reach the client at all: XML cannot carry NUL and friends, and empty bodies are no message. */
+export function sendableCorpus(): string[] {
+  return corpus().filter((s) => xmlCanCarry(s) && s.trim() !== '');
+}
+
+// The server re-serialises what it routes, writing CR and tabs raw; XML parsing then normalises
+// line ends in text (XML §2.11) and whitespace in attributes (§3.3.3). That, and only that, may change.
+// Parley itself changes one thing on display: bidi overrides (LRO, RLO and the PDF ending them)
+// become isolates, so no run of letters shows reversed (src/linkify.rs).
+const neutralised = (s: string) =>
+  /[\u202d\u202e]/.test(s) ? s.replace(/\u202d/g, '\u2066').replace(/\u202e/g, '\u2067').replace(/\u202c/g, '\u2069') : s;
+/** How a string sent as element text shows. */
+export const asText = (s: string) => neutralised(s.replace(/\r\n?/g, '\n'));
+/** How a string sent as an attribute value shows. */
+export const asAttribute = (s: string) => neutralised(s.replace(/\r\n?/g, '\n').replace(/[\t\n]/g, ' '));
+
+/** Elements an injection would create; none may appear inside rendered untrusted text. */
+export const INJECTED =
+  'img, script, iframe, svg, math, object, embed, style, link, meta, base, form, input, button, textarea, video, audio, b, i, u, h1, p, table, div, details, marquee';
+
+export type Piece = { text: string; href?: string };
+
+/**
+ * Checks a rendered body against the text that was sent: text nodes are the text itself; a link
+ * shows what was written when the browser keeps it as is, else exactly where it goes (its href).
+ * Returns a description of the first mismatch, or null.
+ */
+export function mismatch(pieces: Piece[], sent: string): string | null {
+  let pos = 0;
+  for (let i = 0; i < pieces.length; i += 1) {
+    const { text, href } = pieces[i];
+    if (sent.startsWith(text, pos)) {
+      if (href !== undefined && !href.startsWith(text.replace(/\/$/, ''))) return `link text ${text} is not its target ${href}`;
+      pos += text.length;
+      continue;
+    }
+    if (href === undefined) return `text ${JSON.stringify(text)} at ${pos} of ${JSON.stringify(sent)}`;
+    // A rewritten link: it spans the sent text up to the next piece, and shows its target.
+    const next = pieces[i + 1]?.text;
+    const end = next === undefined ? sent.length : sent.indexOf(next, pos);
+    const written = sent.slice(pos, end);
+    if (text !== href || new URL(written).href !== href) return `link ${JSON.stringify(written)} shown as ${text}, going to ${href}`;
+    pos = end;
+  }
+  return pos === sent.length ? null : `missing ${JSON.stringify(sent.slice(pos))}`;
+}
+
+export async function expectNothingRan(page: Page): Promise<void> {
+  expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+}
+
+/** Every anchor inside `scope` points at https, http or xmpp and cannot reach its opener. */
+export async function expectOnlySafeLinks(scope: Locator): Promise<void> {
+  const links = await scope.locator('a').evaluateAll((as) =>
+    as.map((a) => ({ href: a.getAttribute('href') ?? '', rel: a.getAttribute('rel') ?? '' })),
+  );
+  for (const { href, rel } of links) {
+    expect(href, 'link scheme').toMatch(/^(https?:\/\/|xmpp:)/i);
+    expect(rel).toContain('noopener');
+    expect(rel).toContain('noreferrer');
+  }
 }
 
 /** Escapes for text and attribute values; CR and tabs as references so they survive parsing. */

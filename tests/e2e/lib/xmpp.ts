@@ -65,6 +65,13 @@ export class XmppSocket {
     }
   }
 
+  /** Drops the received frames (not yet taken) that match `pattern`; returns how many. */
+  discard(pattern: RegExp): number {
+    const before = this.frames.length;
+    this.frames = this.frames.filter((frame) => !pattern.test(frame));
+    return before - this.frames.length;
+  }
+
   /** Sends the stream header and returns the stream features. */
   async open(domain = 'localhost'): Promise<string> {
     this.send(`<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="${domain}" version="1.0"/>`);

@@ -1,69 +1,12 @@
 import { test, expect } from '../lib/fixtures';
 import { bodiesWithText, chatView, login, logout, openChatFromList, openChatFromRoster, rosterItem, send, tid, unique, users } from '../lib/app';
-import { corpus, HostilePeer, xmlCanCarry } from '../lib/hostile';
-import type { Locator, Page } from '@playwright/test';
+import { asAttribute, asText, expectNothingRan, expectOnlySafeLinks, HostilePeer, INJECTED, mismatch, sendableCorpus } from '../lib/hostile';
 
 // The security suite: the shared hostile-string corpus through every field the app renders from
 // the network, and forged stanzas from a scripted peer on the real server. Each test also ends
 // with the fixture's checks: no dialog, no page error, no CSP violation.
 
-// What can reach the client at all: XML cannot carry NUL and friends, and empty bodies are no message.
-const sendable = corpus().filter((s) => xmlCanCarry(s) && s.trim() !== '');
-
-// The server re-serialises what it routes, writing CR and tabs raw; XML parsing then normalises
-// line ends in text (XML §2.11) and whitespace in attributes (§3.3.3). That, and only that, may change.
-// Parley itself changes one thing on display: bidi overrides (LRO, RLO and the PDF ending them)
-// become isolates, so no run of letters shows reversed (src/linkify.rs).
-const neutralised = (s: string) =>
-  /[\u202d\u202e]/.test(s) ? s.replace(/\u202d/g, '\u2066').replace(/\u202e/g, '\u2067').replace(/\u202c/g, '\u2069') : s;
-const asText = (s: string) => neutralised(s.replace(/\r\n?/g, '\n'));
-const asAttribute = (s: string) => neutralised(s.replace(/\r\n?/g, '\n').replace(/[\t\n]/g, ' '));
-
-type Piece = { text: string; href?: string };
-
-/**
- * Checks a rendered body against the text that was sent: text nodes are the text itself; a link
- * shows what was written when the browser keeps it as is, else exactly where it goes (its href).
- * Returns a description of the first mismatch, or null.
- */
-function mismatch(pieces: Piece[], sent: string): string | null {
-  let pos = 0;
-  for (let i = 0; i < pieces.length; i += 1) {
-    const { text, href } = pieces[i];
-    if (sent.startsWith(text, pos)) {
-      if (href !== undefined && !href.startsWith(text.replace(/\/$/, ''))) return `link text ${text} is not its target ${href}`;
-      pos += text.length;
-      continue;
-    }
-    if (href === undefined) return `text ${JSON.stringify(text)} at ${pos} of ${JSON.stringify(sent)}`;
-    // A rewritten link: it spans the sent text up to the next piece, and shows its target.
-    const next = pieces[i + 1]?.text;
-    const end = next === undefined ? sent.length : sent.indexOf(next, pos);
-    const written = sent.slice(pos, end);
-    if (text !== href || new URL(written).href !== href) return `link ${JSON.stringify(written)} shown as ${text}, going to ${href}`;
-    pos = end;
-  }
-  return pos === sent.length ? null : `missing ${JSON.stringify(sent.slice(pos))}`;
-}
-
-/** Elements an injection would create; none may appear inside rendered untrusted text. */
-const INJECTED = 'img, script, iframe, svg, math, object, embed, style, link, meta, base, form, input, button, textarea, video, audio, b, i, u, h1, p, table, div, details, marquee';
-
-async function expectNothingRan(page: Page): Promise<void> {
-  expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
-}
-
-/** Every anchor inside `scope` points at https, http or xmpp and cannot reach its opener. */
-async function expectOnlySafeLinks(scope: Locator): Promise<void> {
-  const links = await scope.locator('a').evaluateAll((as) =>
-    as.map((a) => ({ href: a.getAttribute('href') ?? '', rel: a.getAttribute('rel') ?? '' })),
-  );
-  for (const { href, rel } of links) {
-    expect(href, 'link scheme').toMatch(/^(https?:\/\/|xmpp:)/i);
-    expect(rel).toContain('noopener');
-    expect(rel).toContain('noreferrer');
-  }
-}
+const sendable = sendableCorpus();
 
 test('every corpus string arrives as literal text in message bodies', async ({ page }) => {
   test.setTimeout(240_000);
