@@ -29,7 +29,11 @@ mod tests {
             ("council", 359.994507),
             ("Board", 171.430664),
         ] {
-            assert!((angle(text) - expected).abs() < 1e-5, "{text}: {}", angle(text));
+            assert!(
+                (angle(text) - expected).abs() < 1e-5,
+                "{text}: {}",
+                angle(text)
+            );
         }
     }
 

@@ -67,9 +67,7 @@ async fn connect_to(server: Server) -> Ws {
     .expect("TLS versions")
     .with_root_certificates(roots)
     .with_no_client_auth();
-    let mut request = env(server.url)
-        .into_client_request()
-        .expect("a valid URL");
+    let mut request = env(server.url).into_client_request().expect("a valid URL");
     request
         .headers_mut()
         .insert("Sec-WebSocket-Protocol", HeaderValue::from_static("xmpp"));
@@ -350,7 +348,10 @@ async fn list(peer: &mut Peer, service: &BareJid) -> (Vec<String>, usize) {
     peer.session.list_rooms(service, now).unwrap();
     peer.run_until(|c| {
         room_events(c).any(|e| {
-            matches!(e, RoomEvent::ListPage { complete: true, .. } | RoomEvent::ListFailed { .. })
+            matches!(
+                e,
+                RoomEvent::ListPage { complete: true, .. } | RoomEvent::ListFailed { .. }
+            )
         })
     })
     .await;
@@ -373,7 +374,12 @@ async fn list(peer: &mut Peer, service: &BareJid) -> (Vec<String>, usize) {
 #[ignore = "needs the local ejabberd: run scripts/test.sh"]
 async fn ejabberd_lists_1200_rooms_in_rsm_pages_without_duplicates() {
     let mut alice = Peer::login_to(EJABBERD, "alice@localhost", "wonderland").await;
-    assert_eq!(alice.session.state(), ConnectionState::Online, "events: {:#?}", alice.events);
+    assert_eq!(
+        alice.session.state(),
+        ConnectionState::Online,
+        "events: {:#?}",
+        alice.events
+    );
     let found = services(&mut alice).await;
     let service = BareJid::new("conference.localhost").unwrap();
     assert_eq!(found, vec![service.clone()]);
@@ -382,7 +388,10 @@ async fn ejabberd_lists_1200_rooms_in_rsm_pages_without_duplicates() {
     println!("ejabberd: {} rooms in {pages} pages", rooms.len());
     assert_eq!(rooms.len(), 1_200);
     assert_eq!(distinct.len(), 1_200);
-    assert!(pages >= 12, "ejabberd serves at most 100 per page: {pages} pages");
+    assert!(
+        pages >= 12,
+        "ejabberd serves at most 100 per page: {pages} pages"
+    );
     assert!(rooms.iter().all(|r| r.ends_with("@conference.localhost")));
 }
 
@@ -404,7 +413,10 @@ async fn prosody_lists_every_room_and_a_room_reflects_our_message() {
     dave.run_until(|c| room_events(c).any(|e| matches!(e, RoomEvent::Joined { .. })))
         .await;
     let now = dave.now();
-    let sent = dave.session.send_groupchat(&room, "hello, lobby", now).unwrap();
+    let sent = dave
+        .session
+        .send_groupchat(&room, "hello, lobby", now)
+        .unwrap();
     dave.run_until(|c| {
         room_events(c).any(|e| matches!(e, RoomEvent::Message(m) if m.own && m.id == sent.id))
     })

@@ -2,7 +2,7 @@
 //! against addresses that are not rooms, entering and its outcomes, occupants, messages, listing
 //! with XEP-0059 paging, and hostile rooms.
 
-use parley::xmpp::jid::BareJid;
+use parley::xmpp::jid::{BareJid, Jid};
 use parley::xmpp::muc::room::JoinError;
 use parley::xmpp::muc::{Affiliation, Departure, Role};
 use parley::xmpp::{ChatEvent, Event, RoomEvent};
@@ -446,6 +446,11 @@ fn invitations_are_shown_never_acted_on() {
          <invite from='carol@localhost/pc'><reason>hi</reason></invite><password>pw</password></x>\
          <x xmlns='jabber:x:conference' jid='lobby@{SERVICE}'/></message>"
     ));
+    // Prosody, in a room that hides accounts, names the inviter by occupant address.
+    h.server(&format!(
+        "<message from='rust@{SERVICE}'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <invite from='rust@{SERVICE}/dan'/></x></message>"
+    ));
     assert!(h.sent().is_empty(), "no presence goes to an inviting room");
     let invitations: Vec<_> = room_events(&mut h)
         .into_iter()
@@ -459,15 +464,21 @@ fn invitations_are_shown_never_acted_on() {
         vec![
             (
                 jid(&format!("tea@{SERVICE}")),
-                jid("bob@localhost"),
+                jid("bob@localhost").into(),
                 Some("come <in>".into()),
                 None
             ),
             (
                 jid(&format!("lobby@{SERVICE}")),
-                jid("carol@localhost"),
+                jid("carol@localhost").into(),
                 Some("hi".into()),
                 Some("pw".into())
+            ),
+            (
+                jid(&format!("rust@{SERVICE}")),
+                Jid::new(&format!("rust@{SERVICE}/dan")).unwrap(),
+                None,
+                None
             ),
         ]
     );

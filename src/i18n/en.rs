@@ -147,7 +147,7 @@ pub(super) fn text(key: Key) -> &'static str {
         JoinRoomTitle => "Join a room",
         RoomAddress => "Room (name or full address)",
         Nickname => "Nickname",
-        RoomPassword => "Password, if the room has one",
+        RoomPassword => "Room password",
         Join => "Join",
         Joining => "Joining…",
         Occupants => "Occupants",

@@ -151,7 +151,7 @@ pub(super) fn text(key: Key) -> &'static str {
         JoinRoomTitle => "Rejoindre un salon",
         RoomAddress => "Salon (nom ou adresse complète)",
         Nickname => "Pseudo",
-        RoomPassword => "Mot de passe, si le salon en a un",
+        RoomPassword => "Mot de passe du salon",
         Join => "Rejoindre",
         Joining => "Connexion…",
         Occupants => "Participants",

@@ -472,7 +472,11 @@ pub fn describe_join_error(lang: Lang, error: &JoinError) -> String {
         JoinError::Full => Key::JoinFull,
         JoinError::NoAnswer => Key::JoinNoAnswer,
         JoinError::Other(e) => {
-            return format!("{} {}", t(lang, Key::JoinRefused), describe_delivery_failure(lang, &e.condition))
+            return format!(
+                "{} {}",
+                t(lang, Key::JoinRefused),
+                describe_delivery_failure(lang, &e.condition)
+            )
         }
     };
     t(lang, key).to_owned()

@@ -149,7 +149,7 @@ pub(super) fn text(key: Key) -> &'static str {
         JoinRoomTitle => "Войти в комнату",
         RoomAddress => "Комната (имя или полный адрес)",
         Nickname => "Ник",
-        RoomPassword => "Пароль, если он есть у комнаты",
+        RoomPassword => "Пароль комнаты",
         Join => "Войти",
         Joining => "Вход…",
         Occupants => "Участники",

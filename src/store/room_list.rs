@@ -162,11 +162,9 @@ impl RoomList {
             .filter(|&i| needle.is_empty() || self.rooms[i].haystack.contains(&needle))
             .collect();
         match order {
-            RoomOrder::Name => matching.sort_by(|&a, &b| {
-                self.rooms[a]
-                    .haystack
-                    .cmp(&self.rooms[b].haystack)
-            }),
+            RoomOrder::Name => {
+                matching.sort_by(|&a, &b| self.rooms[a].haystack.cmp(&self.rooms[b].haystack))
+            }
             RoomOrder::Occupants => matching.sort_by(|&a, &b| {
                 let count = |i: usize| {
                     self.details
@@ -270,8 +268,18 @@ mod tests {
         let service = jid("conference.example");
         let mut list = RoomList::default();
         list.start(service.clone());
-        list.page(&service, vec![item("a", Some("Alpha")), item("b", None)], false, Some(3));
-        list.page(&service, vec![item("b", None), item("c", Some("Gamma"))], true, Some(3));
+        list.page(
+            &service,
+            vec![item("a", Some("Alpha")), item("b", None)],
+            false,
+            Some(3),
+        );
+        list.page(
+            &service,
+            vec![item("b", None), item("c", Some("Gamma"))],
+            true,
+            Some(3),
+        );
         list.page(&jid("other.example"), vec![item("z", None)], true, None);
         assert_eq!(list.len(), 3);
         assert_eq!(list.progress, Progress::Complete);
@@ -284,7 +292,11 @@ mod tests {
         list.start(service.clone());
         list.page(
             &service,
-            vec![item("tea", Some("Tea Room")), item("rust", Some("Rust")), item("x1", None)],
+            vec![
+                item("tea", Some("Tea Room")),
+                item("rust", Some("Rust")),
+                item("x1", None),
+            ],
             true,
             None,
         );
@@ -295,7 +307,10 @@ mod tests {
                 .map(|r| r.name)
                 .collect::<Vec<_>>()
         };
-        assert_eq!(names(&list, "", RoomOrder::Name), ["x1", "Rust", "Tea Room"]);
+        assert_eq!(
+            names(&list, "", RoomOrder::Name),
+            ["x1", "Rust", "Tea Room"]
+        );
         assert_eq!(names(&list, "TEA", RoomOrder::Name), ["Tea Room"]);
         assert_eq!(names(&list, "x1@conf", RoomOrder::Name), ["x1"]);
         list.set_details(
@@ -328,7 +343,11 @@ mod tests {
         let asked: Vec<_> = std::iter::from_fn(|| queue.next()).collect();
         assert_eq!(asked.len(), DetailsQueue::MAX_IN_FLIGHT);
         assert!(!asked.contains(&jid("r9@c.example")));
-        assert_eq!(asked[0], jid("r8@c.example"), "the most recently shown first");
+        assert_eq!(
+            asked[0],
+            jid("r8@c.example"),
+            "the most recently shown first"
+        );
         queue.done(&asked[0]);
         assert!(queue.next().is_some());
         assert!(queue.next().is_none());

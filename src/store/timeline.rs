@@ -388,11 +388,20 @@ mod tests {
         let mut t = Timeline::new(Limits::CONTACT);
         t.push_own_room(message("m1", "me", "hi", true), 1);
         assert_eq!(t.slice(0, 1)[0].state, MessageState::Pending);
-        assert!(!t.push_room(message("m1", "me", "hi", true), 2), "the echo confirms");
+        assert!(
+            !t.push_room(message("m1", "me", "hi", true), 2),
+            "the echo confirms"
+        );
         assert_eq!(t.slice(0, 1)[0].state, MessageState::Sent);
         assert!(t.push_room(message("h1", "bob", "old", false), 3));
-        assert!(!t.push_room(message("h1", "bob", "old", false), 4), "history again");
-        assert!(t.push_room(message("h1", "eve", "old", false), 5), "another nick's");
+        assert!(
+            !t.push_room(message("h1", "bob", "old", false), 4),
+            "history again"
+        );
+        assert!(
+            t.push_room(message("h1", "eve", "old", false), 5),
+            "another nick's"
+        );
         assert_eq!(t.slice(1, 2)[0].nick.as_deref(), Some("bob"));
     }
 

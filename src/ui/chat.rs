@@ -441,7 +441,8 @@ pub fn Composer(peer: BareJid, kind: ConversationKind, disabled: Signal<bool>) -
         let peer = peer.clone();
         move |on: bool| {
             // Runs from a timer too: the view may be gone by then.
-            if kind == ConversationKind::Chat && composing.try_get_value().is_some_and(|c| c != on) {
+            if kind == ConversationKind::Chat && composing.try_get_value().is_some_and(|c| c != on)
+            {
                 composing.try_set_value(on);
                 if let Some(account) = state.account() {
                     account.command(|client, _| client.send_chat_state(&peer, on));

@@ -38,10 +38,13 @@ pub fn RoomView(room: BareJid) -> impl IntoView {
     let count = move || timeline.with(Timeline::len).to_string();
     let ended = Memo::new(move |_| status.with(|s| s.phase.ended_reason()));
     let disabled = Signal::derive(move || status.with(|s| !s.is_joined()));
+    // At phone width the occupants are a panel of their own, opened from the header.
+    let show_occupants = RwSignal::new(false);
     view! {
         <section
             data-testid="chat-view"
             class="chat-view room-view"
+            class:show-occupants=move || show_occupants.get()
             data-jid=room_text.clone()
             data-kind="groupchat"
             data-count=count
@@ -65,6 +68,16 @@ pub fn RoomView(room: BareJid) -> impl IntoView {
                     <Subject room=room.clone() status/>
                 </div>
                 <RoomActions room=room.clone() status/>
+                <button
+                    type="button"
+                    class="button small occupants-toggle"
+                    aria-expanded=move || show_occupants.get().to_string()
+                    on:click=move |_| show_occupants.update(|s| *s = !*s)
+                >
+                    {tr(Key::Occupants)}
+                    " "
+                    {move || status.with(RoomStatus::occupant_count)}
+                </button>
             </header>
             {move || {
                 status

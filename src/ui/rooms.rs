@@ -235,17 +235,19 @@ fn JoinForm() -> impl IntoView {
     view! {
         <form class="join-form" on:submit=submit aria-labelledby="join-title">
             <h3 id="join-title" class="pane-title">{tr(Key::JoinRoomTitle)}</h3>
-            <label for="room-join-jid">{tr(Key::RoomAddress)}</label>
-            <input
-                id="room-join-jid"
-                data-testid="room-join-jid"
-                class="input"
-                autocomplete="off"
-                required
-                prop:value=move || address.get()
-                on:input=move |ev| address.set(event_target_value(&ev))
-            />
             <div class="inline-row">
+                <div class="field wide">
+                    <label for="room-join-jid">{tr(Key::RoomAddress)}</label>
+                    <input
+                        id="room-join-jid"
+                        data-testid="room-join-jid"
+                        class="input"
+                        autocomplete="off"
+                        required
+                        prop:value=move || address.get()
+                        on:input=move |ev| address.set(event_target_value(&ev))
+                    />
+                </div>
                 <div class="field">
                     <label for="room-join-nick">{tr(Key::Nickname)}</label>
                     <input
@@ -270,10 +272,10 @@ fn JoinForm() -> impl IntoView {
                         on:input=move |ev| password.set(event_target_value(&ev))
                     />
                 </div>
+                <button type="submit" data-testid="room-join-submit" class="button primary" disabled=joining>
+                    {move || if joining() { tr(Key::Joining)() } else { tr(Key::Join)() }}
+                </button>
             </div>
-            <button type="submit" data-testid="room-join-submit" class="button primary" disabled=joining>
-                {move || if joining() { tr(Key::Joining)() } else { tr(Key::Join)() }}
-            </button>
             <JoinError password/>
         </form>
     }
@@ -364,7 +366,8 @@ pub fn Invitations() -> impl IntoView {
                                     data-from=invitation.from.to_string()
                                 >
                                     <p>
-                                        <bdi>{invitation.from.to_string()}</bdi>
+                                        // An occupant address (a room hiding accounts) shows as the nick.
+                                        <bdi>{invitation.from.resource().map_or_else(|| invitation.from.to_string(), |nick| neutralise_overrides(nick).into_owned())}</bdi>
                                         " " {tr(Key::InvitesYou)} " "
                                         <bdi class="strong">{invitation.room.to_string()}</bdi>
                                     </p>

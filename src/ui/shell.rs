@@ -5,10 +5,10 @@
 //! chat header's back button returns to the list.
 
 use super::chat::ChatView;
-use super::room::RoomView;
-use super::rooms::{Invitations, RoomBrowser};
 use super::contacts::SubscriptionRequests;
 use super::list::{row_offset, windowed_list, ListShape};
+use super::room::RoomView;
+use super::rooms::{Invitations, RoomBrowser};
 use super::roster::Roster;
 use super::state::UiError;
 use super::{tr, use_state, LanguageSelect};

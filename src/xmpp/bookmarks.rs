@@ -50,13 +50,17 @@ impl Bookmarks {
         }
         let query = Element::new("pubsub", ns::PUBSUB)
             .child(Element::new("items", ns::PUBSUB).attr("node", ns::BOOKMARKS));
-        cx.request(IqType::Get, query, Owner::Bookmarks(BookmarksRequest::Fetch));
+        cx.request(
+            IqType::Get,
+            query,
+            Owner::Bookmarks(BookmarksRequest::Fetch),
+        );
     }
 
     fn fetch_legacy(&mut self, cx: &mut Ctx) {
         self.legacy = true;
-        let query = Element::new("query", ns::PRIVATE)
-            .child(Element::new("storage", ns::BOOKMARKS_LEGACY));
+        let query =
+            Element::new("query", ns::PRIVATE).child(Element::new("storage", ns::BOOKMARKS_LEGACY));
         cx.request(
             IqType::Get,
             query,
@@ -93,7 +97,11 @@ impl Bookmarks {
             }
         }
         self.report(cx);
-        self.items.values().filter(|b| b.autojoin).cloned().collect()
+        self.items
+            .values()
+            .filter(|b| b.autojoin)
+            .cloned()
+            .collect()
     }
 
     /// Adds or changes a bookmark.
@@ -118,7 +126,11 @@ impl Bookmarks {
                         .child(item),
                 )
                 .child(Element::new("publish-options", ns::PUBSUB).child(publish_options()));
-            cx.request(IqType::Set, pubsub, Owner::Bookmarks(BookmarksRequest::Store));
+            cx.request(
+                IqType::Set,
+                pubsub,
+                Owner::Bookmarks(BookmarksRequest::Store),
+            );
         }
         self.report(cx);
         Ok(())
@@ -189,8 +201,11 @@ fn publish_options() -> Element {
     Element::new("x", ns::DATA)
         .attr("type", "submit")
         .child(
-            field("FORM_TYPE", "http://jabber.org/protocol/pubsub#publish-options")
-                .attr("type", "hidden"),
+            field(
+                "FORM_TYPE",
+                "http://jabber.org/protocol/pubsub#publish-options",
+            )
+            .attr("type", "hidden"),
         )
         .child(field("pubsub#persist_items", "true"))
         .child(field("pubsub#max_items", "max"))
@@ -223,7 +238,10 @@ fn read_pep(pubsub: &Element) -> BTreeMap<BareJid, Bookmark> {
         .filter_map(|item| {
             let room = BareJid::new(item.get_attr("id")?).ok()?;
             let conference = item.get_child("conference", ns::BOOKMARKS)?;
-            Some((room.clone(), read_conference(conference, room, ns::BOOKMARKS)))
+            Some((
+                room.clone(),
+                read_conference(conference, room, ns::BOOKMARKS),
+            ))
         })
         .take(MAX_BOOKMARKS)
         .collect()

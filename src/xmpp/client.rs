@@ -14,6 +14,7 @@
 //! one-to-one chat, XEP-0045 rooms), and every request that expects an answer goes through
 //! [`Requests`]. What the application asks of rooms is in [`rooms`].
 
+use super::bookmarks::Bookmarks;
 use super::carbons::{self, CarbonDirection, Unwrapped};
 use super::context::{Identity, Instant};
 use super::disco;
@@ -22,7 +23,6 @@ use super::error::{CloseReason, ReconnectError, SendError, SessionError};
 use super::event::{ConnectionEvent, ConnectionState, Event, RosterEvent};
 use super::jid::{BareJid, FullJid};
 use super::message::{self, ChatMessage, Direction};
-use super::bookmarks::Bookmarks;
 use super::muc::MucService;
 use super::ns;
 use super::outbox::Outbox;

@@ -1,9 +1,9 @@
 //! What the core tells the application, by domain: the connection, the roster and presence,
 //! one-to-one chat, rooms. Each protocol module emits the events of its own domain.
 
+use super::bookmarks::Bookmark;
 use super::error::SessionError;
 use super::jid::{BareJid, FullJid};
-use super::bookmarks::Bookmark;
 use super::message::{ChatMessage, ChatState};
 use super::muc::room::JoinError;
 use super::muc::{Departure, Invitation, Occupant, RoomInfo, RoomItem, RoomMessage};
@@ -110,6 +110,12 @@ pub enum RoomEvent {
     },
     InfoFailed {
         room: BareJid,
+    },
+    /// Our presence went to the room (asked for here, a bookmark's autojoin, or entering again
+    /// after a lost connection); [`RoomEvent::Joined`] or [`RoomEvent::JoinFailed`] follows.
+    Entering {
+        room: BareJid,
+        nick: String,
     },
     /// We are in: the room sent our own presence. `created`: it is a new room, which the client
     /// has made an instant room (default configuration).

@@ -35,6 +35,11 @@ impl AppState {
                     self.rooms.forget(&room);
                 }
                 RoomOutcome::AskDetails => self.ask_details(),
+                RoomOutcome::ServicesKnown => {
+                    if self.rooms.browser_open.get_untracked() {
+                        self.open_rooms();
+                    }
+                }
                 RoomOutcome::Refused(condition) => {
                     self.notices.push(UiError::RoomRefused { condition })
                 }
@@ -125,8 +130,7 @@ impl AppState {
             Ok(room) if room.node().is_some() => room,
             _ => {
                 self.rooms.join_error.set(Some(super::rooms::JoinFailure {
-                    room: BareJid::new(service.trim())
-                        .unwrap_or_else(|_| self.connection_domain()),
+                    room: BareJid::new(service.trim()).unwrap_or_else(|_| self.connection_domain()),
                     nick: nick.to_owned(),
                     error: JoinError::Other(StanzaError::new("modify", "jid-malformed")),
                 }));
@@ -147,7 +151,8 @@ impl AppState {
             }
         }
         match account.command(|client, now| client.join_room(room, nick, password, now)) {
-            Ok(()) => self.rooms.join_sent(room, nick, asked),
+            Ok(()) if asked => self.rooms.join_sent(room),
+            Ok(()) => {}
             Err(e) => self.notices.push(UiError::Send(e)),
         }
     }
@@ -162,7 +167,12 @@ impl AppState {
 
     pub fn leave_room(&self, room: &BareJid) {
         match self.account() {
-            Some(account) if self.rooms.status(room).is_some_and(|s| s.with_untracked(|s| s.is_joined())) => {
+            Some(account)
+                if self
+                    .rooms
+                    .status(room)
+                    .is_some_and(|s| s.with_untracked(|s| s.is_joined())) =>
+            {
                 account.command(|client, now| client.leave_room(room, now));
             }
             // Not in it (kicked, or offline): leaving is closing the view.
@@ -197,9 +207,8 @@ impl AppState {
     }
 
     pub fn invite(&self, room: &BareJid, contact: &str) -> Result<(), UiError> {
-        let contact = BareJid::new(contact.trim()).map_err(|e| {
-            UiError::Address(crate::xmpp::jid::AddressError::Invalid(e))
-        })?;
+        let contact = BareJid::new(contact.trim())
+            .map_err(|e| UiError::Address(crate::xmpp::jid::AddressError::Invalid(e)))?;
         let account = self.account().ok_or(UiError::NotOnline)?;
         account
             .command(|client, now| client.invite(room, &contact, now))
@@ -213,7 +222,12 @@ impl AppState {
             account.command(|client, _| client.invitation_answered());
         }
         let nick = self.default_nick();
-        self.join(&invitation.room, &nick, invitation.password.as_deref(), true);
+        self.join(
+            &invitation.room,
+            &nick,
+            invitation.password.as_deref(),
+            true,
+        );
     }
 
     pub fn decline_invitation(&self, room: &BareJid) {
@@ -230,7 +244,11 @@ impl AppState {
                 .and_then(|d| d.name.clone())
                 .or_else(|| l.listed_name(room))
         });
-        let bookmarked = || self.rooms.bookmarks.with(|b| b.get(room).and_then(|b| b.name.clone()));
+        let bookmarked = || {
+            self.rooms
+                .bookmarks
+                .with(|b| b.get(room).and_then(|b| b.name.clone()))
+        };
         listed
             .or_else(bookmarked)
             .unwrap_or_else(|| room.node().unwrap_or_default().to_owned())
@@ -241,7 +259,10 @@ impl AppState {
         let Some(account) = self.account() else {
             return self.notices.push(UiError::NotOnline);
         };
-        let bookmarked = self.rooms.bookmarks.with_untracked(|b| b.contains_key(room));
+        let bookmarked = self
+            .rooms
+            .bookmarks
+            .with_untracked(|b| b.contains_key(room));
         let result = if bookmarked {
             account.command(|client, now| client.remove_bookmark(room, now))
         } else {

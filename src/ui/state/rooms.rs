@@ -74,13 +74,15 @@ impl Rooms {
         self.status(jid).is_some()
     }
 
-    /// A join went out: the room has a status from now on (a new one, or the old one entering
-    /// again after being kicked).
-    pub(super) fn join_sent(&self, room: &BareJid, nick: &str, asked: bool) {
-        if asked {
-            self.join_error.set(None);
-            self.joining.set(Some(room.clone()));
-        }
+    /// The person asked to join `room`: the form waits for the outcome.
+    pub(super) fn join_sent(&self, room: &BareJid) {
+        self.join_error.set(None);
+        self.joining.set(Some(room.clone()));
+    }
+
+    /// Our presence went to the room: it has a status from now on (a new one, or the old one
+    /// entering again after a lost connection or a kick).
+    fn entering(&self, room: &BareJid, nick: &str) {
         match self.status(room) {
             Some(status) => status.update(|s| {
                 if !s.is_joined() {
@@ -108,6 +110,7 @@ impl Rooms {
                     }
                 }
                 self.services.set(services);
+                return RoomOutcome::ServicesKnown;
             }
             RoomEvent::ListPage {
                 service,
@@ -126,9 +129,11 @@ impl Rooms {
             RoomEvent::InfoFailed { room } => {
                 self.details.update_value(|q| q.done(&room));
                 // Cached as empty: a room that will not say is not asked again and again.
-                self.list.update(|l| l.set_details(room, Default::default()));
+                self.list
+                    .update(|l| l.set_details(room, Default::default()));
                 return RoomOutcome::AskDetails;
             }
+            RoomEvent::Entering { room, nick } => self.entering(&room, &nick),
             RoomEvent::Joined {
                 room,
                 nick,
@@ -173,9 +178,7 @@ impl Rooms {
                     s.nick = new;
                 }
             }),
-            RoomEvent::Subject { room, subject, .. } => {
-                self.update(&room, |s| s.subject = subject)
-            }
+            RoomEvent::Subject { room, subject, .. } => self.update(&room, |s| s.subject = subject),
             RoomEvent::Left { room, departure } => {
                 let asked = departure == Departure::Left;
                 self.update(&room, |s| s.end(departure));
@@ -223,7 +226,8 @@ impl Rooms {
     }
 
     pub fn dismiss_invitation(&self, room: &BareJid) {
-        self.invitations.update(|list| list.retain(|i| &i.room != room));
+        self.invitations
+            .update(|list| list.retain(|i| &i.room != room));
     }
 
     pub(super) fn reset(&self) {
@@ -251,8 +255,13 @@ impl Rooms {
 pub(super) enum RoomOutcome {
     None,
     /// We are in `room`; `open` when the person asked to join it just now.
-    Joined { room: BareJid, open: bool },
+    Joined {
+        room: BareJid,
+        open: bool,
+    },
     Close(BareJid),
+    /// The room services are known: a browser waiting for one can list it now.
+    ServicesKnown,
     /// Room for more detail requests.
     AskDetails,
     /// The room refused something: a notice, with the condition.

@@ -1,9 +1,9 @@
 //! What the application asks of group chat (XEP-0045); the protocol is in [`muc`](super::super::muc).
 
+use super::super::bookmarks::Bookmark;
 use super::super::context::Instant;
 use super::super::error::SendError;
 use super::super::jid::BareJid;
-use super::super::bookmarks::Bookmark;
 use super::super::muc::RoomMessage;
 use super::Client;
 

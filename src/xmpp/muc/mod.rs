@@ -119,8 +119,9 @@ pub struct RoomMessage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invitation {
     pub room: BareJid,
-    /// Who invites (for mediated ones, as the room reports them).
-    pub from: BareJid,
+    /// Who invites: their account (bare), or, where the room keeps accounts hidden (Prosody in
+    /// a semi-anonymous room), their occupant address `room/nick`.
+    pub from: Jid,
     /// Untrusted text.
     pub reason: Option<String>,
     pub password: Option<String>,
@@ -710,6 +711,10 @@ fn send_join(room: &Room, cx: &mut Ctx) {
             .attr("to", format!("{}/{}", room.jid, room.nick))
             .child(x),
     );
+    cx.emit(Event::Room(RoomEvent::Entering {
+        room: room.jid.clone(),
+        nick: room.nick.clone(),
+    }));
 }
 
 /// XEP-0249 direct invitations (from the inviter) and §7.8.2 mediated ones (from the room).
@@ -723,16 +728,18 @@ fn parse_invitation(m: &Message, from: &BareJid) -> Option<Invitation> {
         let x = m.element.get_child("x", ns::CONFERENCE)?;
         return Some(Invitation {
             room: BareJid::new(x.get_attr("jid")?).ok()?,
-            from: from.clone(),
+            from: from.clone().into(),
             reason: x.get_attr("reason").map(str::to_owned).map(cut_text),
             password: x.get_attr("password").map(str::to_owned),
         });
     };
     let invite = x.get_child("invite", ns::MUC_USER)?;
-    let inviter = invite
-        .get_attr("from")
-        .and_then(|j| Jid::new(j).ok())
-        .map(|j| j.to_bare())?;
+    let inviter = invite.get_attr("from").and_then(|j| Jid::new(j).ok())?;
+    let inviter = if inviter.to_bare() == *from {
+        inviter
+    } else {
+        inviter.to_bare().into()
+    };
     Some(Invitation {
         room: from.clone(),
         from: inviter,

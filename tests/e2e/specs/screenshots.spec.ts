@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { test, expect } from '../lib/fixtures';
-import { login, openChatFromList, openChatFromRoster, openLogin, send, tid, users } from '../lib/app';
+import { login, openChatFromList, openChatFromRoster, openLogin, send, tid, unique, users } from '../lib/app';
 import type { Page } from '@playwright/test';
 
 // Pictures for people to look at (test-results/screenshots/); only the shell is asserted.
@@ -32,6 +32,36 @@ test('login and chat screenshots, desktop and phone', async ({ page, openPage })
   await page.setViewportSize(PHONE);
   await expect(page.locator(tid('app-shell'))).toBeVisible();
   await page.screenshot({ path: shot('chat-phone.png') });
+});
+
+test('room browser and room screenshots, desktop and phone', async ({ page }) => {
+  await login(page, users.alice.jid, users.alice.password);
+  await page.locator(tid('rooms-open')).click();
+  const browser = page.locator(tid('rooms-browser'));
+  await expect(browser.locator(tid('rooms-count'))).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
+  await expect(browser.locator(tid('room-item')).first()).toHaveAttribute('data-details', 'loaded');
+  expect(await clippedLabels(page)).toEqual([]);
+  await page.screenshot({ path: shot('rooms.png') });
+  await page.setViewportSize(PHONE);
+  expect(await clippedLabels(page)).toEqual([]);
+  await page.screenshot({ path: shot('rooms-phone.png') });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  await browser.locator(tid('room-join-jid')).fill('lobby@localhost');
+  await browser.locator(tid('room-join-submit')).click();
+  await expect(page.locator(tid('room-join-error'))).toBeVisible();
+  await page.screenshot({ path: shot('room-join-error.png') });
+  await page.locator(tid('room-join-suggestion')).click();
+  const view = page.locator(tid('chat-view', { kind: 'groupchat' }));
+  await expect(view.locator(tid('occupant'))).not.toHaveCount(0);
+  // The lobby keeps its history: earlier runs' messages show above this one.
+  await send(view, unique('Hello, lobby! Is bob around?'));
+  expect(await clippedLabels(page)).toEqual([]);
+  await page.screenshot({ path: shot('room.png') });
+  await page.setViewportSize(PHONE);
+  await page.screenshot({ path: shot('room-phone.png') });
+  await view.locator(tid('room-leave')).click();
+  await expect(view).toHaveCount(0);
 });
 
 /** Buttons, headings and labels whose text does not fit their box (deliberate ellipses and text

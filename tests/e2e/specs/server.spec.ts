@@ -148,9 +148,9 @@ test.describe('XMPP over the websocket', () => {
       const rooms = [...reply.matchAll(/<item\b([^>]*)>/g)]
         .map((m) => ({ jid: attribute(m[1], 'jid'), name: attribute(m[1], 'name') }))
         .sort((a, b) => a.jid.localeCompare(b.jid));
-      // 2,000 bulk rooms and six named ones (server/prosody.cfg.lua), each once.
-      expect(rooms).toHaveLength(2006);
-      expect(new Set(rooms.map((r) => r.jid)).size).toBe(2006);
+      // 2,000 bulk rooms and six named ones (server/prosody.cfg.lua), and any a test made; each once.
+      expect(rooms.length).toBeGreaterThanOrEqual(2006);
+      expect(new Set(rooms.map((r) => r.jid)).size).toBe(rooms.length);
       expect(rooms).toEqual(
         expect.arrayContaining([
           { jid: 'lobby@conference.localhost', name: 'Lobby' },
