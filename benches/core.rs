@@ -210,7 +210,13 @@ fn rooms(session: &mut Client) {
     };
     let into_store = |session: &mut Client, list: &mut RoomList| {
         for event in std::iter::from_fn(|| session.poll_event()) {
-            if let Event::Room(RoomEvent::ListPage { service, rooms, complete, count_hint }) = event {
+            if let Event::Room(RoomEvent::ListPage {
+                service,
+                rooms,
+                complete,
+                count_hint,
+            }) = event
+            {
                 list.page(&service, rooms, complete, count_hint);
             }
         }
@@ -230,7 +236,12 @@ fn rooms(session: &mut Client) {
     into_store(session, &mut list);
     let view = list.view("", RoomOrder::Name);
     assert_eq!(view.len(), 10_000);
-    report("10,000 rooms, one reply, into the store", 10_000, reply.len(), started);
+    report(
+        "10,000 rooms, one reply, into the store",
+        10_000,
+        reply.len(),
+        started,
+    );
 
     // A service that pages (ejabberd): 100 pages of 100.
     let mut list = RoomList::default();
@@ -258,7 +269,12 @@ fn rooms(session: &mut Client) {
     );
     into_store(session, &mut list);
     assert_eq!(list.len(), 10_000);
-    report("10,000 rooms in 100 RSM pages, into the store", 10_000, bytes, started);
+    report(
+        "10,000 rooms in 100 RSM pages, into the store",
+        10_000,
+        bytes,
+        started,
+    );
 
     // Each keystroke of "number 12" recomputes the view over all 10,000.
     let typed = "number 12";
@@ -268,7 +284,12 @@ fn rooms(session: &mut Client) {
         matching = list.view(&typed[..end], RoomOrder::Name).len();
     }
     assert_eq!(matching, 100);
-    report("filter keystrokes over 10,000 rooms", typed.len(), 0, started);
+    report(
+        "filter keystrokes over 10,000 rooms",
+        typed.len(),
+        0,
+        started,
+    );
 
     // Entering a room of 500 occupants, with 50 messages of history and the subject.
     let room = BareJid::new("big@conference.example.org").unwrap();
@@ -304,5 +325,10 @@ fn rooms(session: &mut Client) {
     }
     assert_eq!(status.occupant_count(), 501);
     assert_eq!(timeline.len(), 50);
-    report("room of 500 with 50 history, into the stores", frames.len(), bytes, started);
+    report(
+        "room of 500 with 50 history, into the stores",
+        frames.len(),
+        bytes,
+        started,
+    );
 }
