@@ -85,6 +85,13 @@ if instance == "test" then
 	seed_rooms.members = { name = "Members only"; members_only = true }
 	seed_rooms.crowd = "Crowd"
 	bulk_rooms = 2000
+elseif instance == "bench" then
+	-- scripts/bench-rooms.sh: a service with 10,000 rooms and a room of 500 occupants.
+	for i = 1, 500 do
+		seed_users[("bot%03d"):format(i)] = "bot-pw"
+	end
+	seed_rooms.crowd = "Crowd"
+	bulk_rooms = 10000
 end
 
 VirtualHost "localhost"

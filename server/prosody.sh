@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Parley's own Prosody instances, side by side, on 127.0.0.1 only:
 #   demo: https://localhost:5443/    test: https://localhost:5444/   (app, config.json and websocket)
+#   bench: https://localhost:5445/   (10,000 rooms and 500 occupant accounts, for scripts/bench-rooms.sh)
 # Data, certificate, log and pid live in .run/<instance>/ (gitignored).
 # Usage: server/prosody.sh start|stop|kill|status|reset <demo|test>
 #   reset: stop and delete the data; kill: die at once, as a crashed server or a dead network does
@@ -14,7 +15,8 @@ instance=${2:-}
 case "$instance" in
   demo) https_port=5443 ;;
   test) https_port=5444 ;;
-  *) echo "usage: $0 start|stop|kill|status|reset demo|test" >&2; exit 2 ;;
+  bench) https_port=5445 ;;
+  *) echo "usage: $0 start|stop|kill|status|reset demo|test|bench" >&2; exit 2 ;;
 esac
 
 run_dir="$repo/.run/$instance"
@@ -123,5 +125,5 @@ case "$action" in
     stop
     rm -rf "$run_dir/data"
     echo "prosody ($instance) data deleted" ;;
-  *) echo "usage: $0 start|stop|kill|status|reset demo|test" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|kill|status|reset demo|test|bench" >&2; exit 2 ;;
 esac
