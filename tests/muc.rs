@@ -28,7 +28,11 @@ fn room_events(h: &mut Harness) -> Vec<RoomEvent> {
 
 /// Online, with `conference.localhost` found as the room service.
 fn online_with_service() -> Harness {
-    let (mut h, roster) = Harness::bound();
+    online_with_service_as(Harness::new())
+}
+
+fn online_with_service_as(h: Harness) -> Harness {
+    let (mut h, roster) = Harness::bound_with(h);
     h.server(&format!(
         "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'/></iq>",
         Harness::id_of(&roster)
@@ -71,10 +75,34 @@ fn online_with_service() -> Harness {
     h
 }
 
+/// Asks to enter `room`: the client first asks the room what it offers, answered here with
+/// `features`; returns the presence it then sends.
+fn enter(
+    h: &mut Harness,
+    room: &str,
+    nick: &str,
+    password: Option<&str>,
+    features: &str,
+) -> String {
+    h.client
+        .join_room(&jid(room), nick, password, h.now)
+        .unwrap();
+    let info = h.sent().pop().unwrap();
+    assert!(
+        info.contains("disco#info") && info.contains(&format!("to=\"{room}\"")),
+        "{info}"
+    );
+    h.server(&format!(
+        "<iq type='result' from='{room}' id='{}'><query xmlns='http://jabber.org/protocol/disco#info'>\
+         <identity category='conference' type='text'/>{features}</query></iq>",
+        Harness::id_of(&info)
+    ));
+    h.sent().pop().unwrap()
+}
+
 /// Enters `room` as `nick` with nobody else there; returns the join presence sent.
 fn joined(h: &mut Harness, room: &str, nick: &str) -> String {
-    h.client.join_room(&jid(room), nick, None, h.now).unwrap();
-    let join = h.sent().pop().unwrap();
+    let join = enter(h, room, nick, None, "");
     h.server(&format!(
         "<presence from='{room}/{nick}'><x xmlns='http://jabber.org/protocol/muc#user'>\
          <item affiliation='member' role='participant'/><status code='110'/></x></presence>"
@@ -90,10 +118,7 @@ fn joined(h: &mut Harness, room: &str, nick: &str) -> String {
 fn the_room_service_is_discovered_and_entering_a_room_shows_who_is_there() {
     let mut h = online_with_service();
     let room = format!("tea@{SERVICE}");
-    h.client
-        .join_room(&jid(&room), "alice", Some("sesame"), h.now)
-        .unwrap();
-    let join = h.sent().pop().unwrap();
+    let join = enter(&mut h, &room, "alice", Some("sesame"), "");
     assert!(
         join.starts_with("<presence ") && join.contains(&format!("to=\"{room}/alice\"")),
         "{join}"
@@ -639,4 +664,129 @@ fn an_answer_about_a_room_from_anyone_but_the_room_is_ignored() {
         Harness::id_of(&request)
     ));
     assert!(room_events(&mut h).is_empty());
+}
+
+#[test]
+fn fifty_thousand_rooms_in_one_reply_are_listed_once_and_bounded_by_the_frame_limit() {
+    let reply = |id: &str| page_reply(id, &items(0..50_000), "");
+    // A deployment expecting room lists this large raises the frame limit (config.json).
+    let mut config = support::config();
+    config.max_frame_bytes = 8 << 20;
+    let mut h = online_with_service_as(Harness::with_config(config, "pencil"));
+    h.client.list_rooms(&jid(SERVICE), h.now).unwrap();
+    let request = h.sent().pop().unwrap();
+    let started = std::time::Instant::now();
+    h.server(&reply(&Harness::id_of(&request)));
+    let (rooms, complete) = listed(&mut h);
+    println!("50,000 rooms in one reply: {:?}", started.elapsed());
+    assert_eq!((rooms.len(), complete), (50_000, Some(true)));
+
+    // Under the default limit the reply is refused unread, and the person is told why.
+    let mut h = online_with_service();
+    h.client.list_rooms(&jid(SERVICE), h.now).unwrap();
+    let request = h.sent().pop().unwrap();
+    h.server(&reply(&Harness::id_of(&request)));
+    assert!(matches!(
+        h.closed_with(),
+        Some(Some(parley::xmpp::SessionError::FrameTooLarge { .. }))
+    ));
+}
+
+fn archive_result(from: &str, queryid: &str, id: &str, inner_from: &str, body: &str) -> String {
+    format!(
+        "<message from='{from}'><result xmlns='urn:xmpp:mam:2' queryid='{queryid}' id='{id}'>\
+         <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2026-11-30T08:00:00Z'/>\
+         <message xmlns='jabber:client' type='groupchat' from='{inner_from}'><body>{body}</body></message></forwarded></result></message>"
+    )
+}
+
+#[test]
+fn a_room_with_an_archive_sends_no_replay_and_its_latest_page_is_read_from_the_archive_only() {
+    let mut h = online_with_service();
+    let room = format!("tea@{SERVICE}");
+    let join = enter(
+        &mut h,
+        &room,
+        "alice",
+        None,
+        "<feature var='urn:xmpp:mam:2'/>",
+    );
+    assert!(join.contains("maxstanzas=\"0\""), "{join}");
+    h.server(&format!(
+        "<presence from='{room}/alice'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <item affiliation='member' role='participant'/><status code='110'/></x></presence>"
+    ));
+    let query = h.sent().pop().unwrap();
+    assert!(
+        query.contains("urn:xmpp:mam:2")
+            && query.contains(&format!("to=\"{room}\""))
+            && query.contains("<before/>"),
+        "{query}"
+    );
+    let queryid = {
+        let start = query.find("queryid=\"").unwrap() + 9;
+        query[start..start + query[start..].find('"').unwrap()].to_owned()
+    };
+    h.events();
+    h.server(&archive_result(
+        &room,
+        &queryid,
+        "a1",
+        &format!("{room}/bob"),
+        "from the archive",
+    ));
+    h.server(&archive_result(
+        &room,
+        &queryid,
+        "a2",
+        &format!("{room}/alice"),
+        "mine, earlier",
+    ));
+    // Forgeries: another query, an occupant posing as the archive, another room's archive.
+    h.server(&archive_result(
+        &room,
+        "not-ours",
+        "f1",
+        &format!("{room}/bob"),
+        "forged 1",
+    ));
+    h.server(&archive_result(
+        &format!("{room}/mallory"),
+        &queryid,
+        "f2",
+        &format!("{room}/bob"),
+        "forged 2",
+    ));
+    h.server(&archive_result(
+        &format!("rust@{SERVICE}"),
+        &queryid,
+        "f3",
+        &format!("{room}/bob"),
+        "forged 3",
+    ));
+    h.server(&format!(
+        "<iq type='result' from='{room}' id='{}'><fin xmlns='urn:xmpp:mam:2' complete='true'/></iq>",
+        Harness::id_of(&query)
+    ));
+    h.server(&archive_result(
+        &room,
+        &queryid,
+        "a3",
+        &format!("{room}/bob"),
+        "after the end",
+    ));
+    let messages: Vec<_> = room_events(&mut h)
+        .into_iter()
+        .filter_map(|e| match e {
+            RoomEvent::Message(m) => Some((m.body, m.own, m.sent_at.is_some())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            ("from the archive".into(), false, true),
+            ("mine, earlier".into(), true, true)
+        ]
+    );
 }

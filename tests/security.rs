@@ -186,3 +186,74 @@ fn contact_names_travel_exactly_or_are_refused() {
         }
     }
 }
+
+/// A client in `tea@conference.localhost` as `user` (the service's answer and the room's
+/// self-presence scripted).
+fn in_a_room() -> (parley::xmpp::Client, BareJid) {
+    let mut session = support::online_client(support::config());
+    let room = BareJid::new("tea@conference.localhost").unwrap();
+    session
+        .join_room(&room, "user", None, parley::xmpp::Instant(0))
+        .unwrap();
+    let check = session.poll_transmit().expect("the service check");
+    let Frame::Iq(iq) = stanza::parse(&check).unwrap().unwrap() else {
+        panic!("an iq")
+    };
+    session.handle_frame(
+        &format!(
+            "<iq type='result' from='conference.localhost' id='{}'><query xmlns='http://jabber.org/protocol/disco#info'>\
+             <identity category='conference' type='text'/></query></iq>",
+            iq.id
+        ),
+        parley::xmpp::Instant(0),
+    );
+    session.handle_frame(
+        "<presence from='tea@conference.localhost/user'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <item affiliation='member' role='participant'/><status code='110'/></x></presence>",
+        parley::xmpp::Instant(0),
+    );
+    while session.poll_transmit().is_some() {}
+    while session.poll_event().is_some() {}
+    (session, room)
+}
+
+#[test]
+fn room_messages_subjects_and_nicks_travel_exactly_or_are_refused() {
+    let (mut session, room) = in_a_room();
+    let now = parley::xmpp::Instant(0);
+    for hostile in corpus() {
+        let sent = session.send_groupchat(&room, &hostile, now);
+        assert_eq!(
+            sent.is_ok(),
+            is_sendable(&hostile) && !hostile.trim().is_empty()
+        );
+        if sent.is_ok() {
+            let frame = session.poll_transmit().expect("a message");
+            let Frame::Message(m) = stanza::parse(&frame).unwrap().unwrap() else {
+                panic!("a message")
+            };
+            assert_eq!(m.body.as_deref(), Some(hostile.as_str()));
+            assert_eq!(m.to.unwrap().as_str(), room.as_str());
+        }
+        if session.set_subject(&room, &hostile, now).is_ok() {
+            let frame = session.poll_transmit().expect("a subject");
+            let Frame::Message(m) = stanza::parse(&frame).unwrap().unwrap() else {
+                panic!("a message")
+            };
+            let subject = m.element.get_child("subject", "jabber:client").unwrap();
+            assert_eq!(subject.text_content(), hostile);
+        } else {
+            assert!(!is_sendable(&hostile));
+        }
+        // A nick goes in the address: it is refused unless it makes a valid occupant JID.
+        if session.change_nick(&room, &hostile, now).is_ok() {
+            let frame = session.poll_transmit().expect("a presence");
+            let Frame::Presence(p) = stanza::parse(&frame).unwrap().unwrap() else {
+                panic!("a presence")
+            };
+            let to = p.element.get_attr("to").unwrap();
+            assert_eq!(to, format!("{room}/{}", hostile.trim()));
+        }
+        while session.poll_transmit().is_some() {}
+    }
+}

@@ -153,6 +153,9 @@ async fn mount_incoming(body: &str) -> (HtmlElement, impl Drop) {
         body: body.into(),
         state: MessageState::Received,
         time: 1_031_699_305_000,
+        nick: None,
+        mention: false,
+        private: false,
     };
     let handle = leptos::mount::mount_to(root.clone(), move || {
         view! {

@@ -196,5 +196,6 @@ pub(super) fn text(key: Key) -> &'static str {
         RoleVisitor => "visitor",
         Invitations => "Invitations",
         OccupantsShort => "in the room",
+        Bookmarks => "Bookmarks",
     }
 }

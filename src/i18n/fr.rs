@@ -200,5 +200,6 @@ pub(super) fn text(key: Key) -> &'static str {
         RoleVisitor => "visiteur",
         Invitations => "Invitations",
         OccupantsShort => "dans le salon",
+        Bookmarks => "Marque-pages",
     }
 }

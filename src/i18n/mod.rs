@@ -271,6 +271,7 @@ keys! {
     RoleVisitor,
     Invitations,
     OccupantsShort,
+    Bookmarks,
 }
 
 /// The text of `key` in `lang`.

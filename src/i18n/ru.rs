@@ -198,5 +198,6 @@ pub(super) fn text(key: Key) -> &'static str {
         RoleVisitor => "гость",
         Invitations => "Приглашения",
         OccupantsShort => "в комнате",
+        Bookmarks => "Закладки",
     }
 }

@@ -228,7 +228,7 @@ impl DetailsQueue {
     }
 
     /// The next room to ask about, if one may be asked now.
-    pub fn next(&mut self) -> Option<BareJid> {
+    pub fn next_to_ask(&mut self) -> Option<BareJid> {
         if self.in_flight.len() >= Self::MAX_IN_FLIGHT {
             return None;
         }
@@ -340,7 +340,7 @@ mod tests {
             queue.want(jid(&format!("r{i}@c.example")));
         }
         queue.unwant(&jid("r9@c.example"));
-        let asked: Vec<_> = std::iter::from_fn(|| queue.next()).collect();
+        let asked: Vec<_> = std::iter::from_fn(|| queue.next_to_ask()).collect();
         assert_eq!(asked.len(), DetailsQueue::MAX_IN_FLIGHT);
         assert!(!asked.contains(&jid("r9@c.example")));
         assert_eq!(
@@ -349,7 +349,7 @@ mod tests {
             "the most recently shown first"
         );
         queue.done(&asked[0]);
-        assert!(queue.next().is_some());
-        assert!(queue.next().is_none());
+        assert!(queue.next_to_ask().is_some());
+        assert!(queue.next_to_ask().is_none());
     }
 }

@@ -68,6 +68,7 @@ pub fn RoomBrowser() -> impl IntoView {
                 <h2 id="rooms-title">{tr(Key::Rooms)}</h2>
             </header>
             <div class="rooms-body">
+                <BookmarkList/>
                 <JoinForm/>
                 <form class="rooms-service" on:submit=on_service>
                     <label for="rooms-service">{tr(Key::RoomService)}</label>
@@ -205,6 +206,43 @@ fn features(info: &RoomInfo) -> impl IntoView {
     .filter(|(on, _, _)| *on)
     .map(|(_, code, key)| view! { <span data-testid="room-feature" class="room-feature" data-feature=code>{tr(key)}</span> })
     .collect_view()
+}
+
+/// The bookmarked rooms, each one click from being joined with its own nick and password.
+#[component]
+fn BookmarkList() -> impl IntoView {
+    let state = use_state();
+    let bookmarks = state.rooms.bookmarks;
+    view! {
+        <Show when=move || bookmarks.with(|b| !b.is_empty())>
+            <section class="bookmarks" aria-labelledby="bookmarks-title">
+                <h3 id="bookmarks-title" class="pane-title">{tr(Key::Bookmarks)}</h3>
+                <ul role="list" class="bookmark-list">
+                    <For
+                        each=move || bookmarks.with(|b| b.values().cloned().collect::<Vec<_>>())
+                        key=|b| b.clone()
+                        children=move |bookmark| {
+                            let label = bookmark
+                                .name
+                                .clone()
+                                .unwrap_or_else(|| bookmark.room.to_string());
+                            let join = move |_| {
+                                let nick = bookmark.nick.clone().unwrap_or_else(|| state.default_nick());
+                                state.join(&bookmark.room, &nick, bookmark.password.as_deref(), true);
+                            };
+                            view! {
+                                <li>
+                                    <button type="button" class="button small" data-testid="bookmark-join" on:click=join>
+                                        <bdi>{neutralise_overrides(&label).into_owned()}</bdi>
+                                    </button>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
+            </section>
+        </Show>
+    }
 }
 
 /// Join by name at the service, or by full address; refusals below it, each with its way forward.

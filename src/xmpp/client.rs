@@ -22,6 +22,7 @@ use super::entropy::Entropy;
 use super::error::{CloseReason, ReconnectError, SendError, SessionError};
 use super::event::{ConnectionEvent, ConnectionState, Event, RosterEvent};
 use super::jid::{BareJid, FullJid};
+use super::mam::{self, Mam};
 use super::message::{self, ChatMessage, Direction};
 use super::muc::MucService;
 use super::ns;
@@ -103,6 +104,7 @@ pub struct Client {
     ping: Ping,
     muc: MucService,
     bookmarks: Bookmarks,
+    mam: Mam,
     own_presence: (Availability, Option<String>),
 }
 
@@ -134,6 +136,7 @@ impl Client {
             ping: Ping::new(config.ping_idle_ms),
             muc: MucService::default(),
             bookmarks: Bookmarks::default(),
+            mam: Mam::default(),
             own_presence: (Availability::Available, None),
             config,
         };
@@ -239,6 +242,7 @@ impl Client {
                 Owner::Ping => fatal = fatal.or(Some(SessionError::NoResponse)),
                 Owner::Roster(request) => self.roster.unanswered(request, &mut cx!(self, now)),
                 Owner::Muc(request) => self.muc.unanswered(request, &mut cx!(self, now)),
+                Owner::Mam(request) => self.mam.finished(&request),
                 owner => cx!(self, now).warn(&format!("no answer to a request ({owner:?})")),
             }
         }
@@ -508,6 +512,7 @@ impl Client {
                 let autojoin = self.bookmarks.answered(request, result, &mut cx);
                 self.autojoin(autojoin, now);
             }
+            Owner::Mam(request) => self.mam.finished(&request),
         }
         self.maybe_online(now);
     }
@@ -583,7 +588,12 @@ impl Client {
 
     fn handle_presence(&mut self, p: Presence, now: Instant) {
         let mut cx = cx!(self, now);
-        let Some(p) = self.muc.presence(p, &mut cx) else {
+        let p = self.muc.presence(p, &mut cx);
+        // Entered a room that keeps an archive: its latest messages come from there.
+        for room in self.muc.take_archive_wanted() {
+            self.mam.query_latest(&room, mam::ROOM_PAGE, &mut cx);
+        }
+        let Some(p) = p else {
             return;
         };
         match p.kind.as_deref() {
@@ -600,6 +610,14 @@ impl Client {
 
     fn handle_message(&mut self, m: Message, now: Instant) {
         let mut cx = cx!(self, now);
+        // Archive results are accepted only for our own queries, from the archive asked.
+        if m.element.has_child("result", ns::MAM) {
+            match self.mam.result(m) {
+                Ok(archived) => self.muc.archived(archived, &mut cx),
+                Err(why) => cx.warn(why),
+            }
+            return;
+        }
         let Some(m) = self.muc.message(m, &mut cx) else {
             return;
         };
@@ -608,10 +626,6 @@ impl Client {
         }
         match carbons::unwrap(m, cx.me) {
             Unwrapped::Refused(why) => cx.warn(why),
-            // Archive results are accepted only for our own queries, and we have made none.
-            Unwrapped::Direct(m) if m.element.has_child("result", ns::MAM) => {
-                cx.warn("ignored an archive result nobody asked for")
-            }
             Unwrapped::Direct(m) => message::received(m, &mut cx),
             Unwrapped::Carbon {
                 direction: CarbonDirection::Received,
@@ -676,6 +690,7 @@ impl Client {
             match owner {
                 Owner::Roster(request) => self.roster.unanswered(request, &mut cx),
                 Owner::Muc(request) => self.muc.unanswered(request, &mut cx),
+                Owner::Mam(request) => self.mam.finished(&request),
                 _ => {}
             }
         }

@@ -18,7 +18,8 @@
 //! - [`message`]: one-to-one chat (RFC 6121 §5, XEP-0359 ids, XEP-0085 chat states);
 //!   [`delay`]: XEP-0203 stamps.
 //! - [`muc`]: group chat (XEP-0045), with [`disco`] queries (XEP-0030) and [`rsm`] paging
-//!   (XEP-0059); [`bookmarks`]: XEP-0402, or XEP-0048 where it is missing.
+//!   (XEP-0059); [`bookmarks`]: XEP-0402, or XEP-0048 where it is missing; [`mam`]: a room's
+//!   archive (XEP-0313) on entering it.
 //! - [`carbons`] (XEP-0280), [`forward`] (XEP-0297), [`ping`] (XEP-0199), [`disco`] (XEP-0030).
 //! - [`context`]: what a module works with: the clock, the identity, its borrow of the client.
 //! - [`event`]: what the application hears, by domain.
@@ -34,6 +35,7 @@ pub mod error;
 pub mod event;
 pub mod forward;
 pub mod jid;
+pub mod mam;
 pub mod message;
 pub mod muc;
 pub mod ns;

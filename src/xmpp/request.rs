@@ -27,6 +27,7 @@ pub enum Owner {
     Ping,
     Muc(super::muc::MucRequest),
     Bookmarks(super::bookmarks::BookmarksRequest),
+    Mam(super::mam::MamRequest),
 }
 
 impl Owner {

@@ -17,10 +17,14 @@ impl Harness {
     }
 
     pub fn with_password(password: &str) -> Self {
+        Self::with_config(super::config(), password)
+    }
+
+    pub fn with_config(config: parley::xmpp::ClientConfig, password: &str) -> Self {
         let now = Instant(1_000);
         Self {
             client: Client::new(
-                super::config(),
+                config,
                 Zeroizing::new(password.into()),
                 super::entropy(),
                 now,
@@ -76,7 +80,10 @@ impl Harness {
 
     /// A login up to the bound resource; returns the roster request the client sent.
     pub fn bound() -> (Self, String) {
-        let mut h = Self::new();
+        Self::bound_with(Self::new())
+    }
+
+    pub fn bound_with(mut h: Self) -> (Self, String) {
         h.through_challenge();
         let roster = h.finish_login();
         (h, roster)

@@ -97,7 +97,12 @@ impl AppState {
         let Some(account) = self.account() else {
             return;
         };
-        while let Some(room) = self.rooms.details.try_update_value(|q| q.next()).flatten() {
+        while let Some(room) = self
+            .rooms
+            .details
+            .try_update_value(|q| q.next_to_ask())
+            .flatten()
+        {
             if account
                 .command(|client, now| client.room_info(&room, now))
                 .is_err()

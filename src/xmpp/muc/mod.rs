@@ -50,6 +50,8 @@ pub enum MucRequest {
     RoomList(BareJid),
     /// A room's details.
     RoomInfo(BareJid),
+    /// A room's features before entering it: does it keep an archive (XEP-0313)?
+    EntryInfo(BareJid),
     /// §10.1.2: accepting the default configuration of a room we just made.
     InstantRoom(BareJid),
 }
@@ -140,6 +142,7 @@ pub struct MucService {
     parked: HashMap<BareJid, Vec<BareJid>>,
     listings: HashMap<BareJid, Listing>,
     invitations: usize,
+    archive_wanted: Vec<BareJid>,
 }
 
 impl MucService {
@@ -230,7 +233,7 @@ impl MucService {
         );
         let domain = jid.domain_jid();
         match self.domains.get(&domain) {
-            Some(true) => self.send_join(jid, cx),
+            Some(true) => self.ask_room(jid, cx),
             Some(false) => self.refuse_not_a_service(jid, cx),
             None => {
                 let waiting = self.parked.entry(domain.clone()).or_default();
@@ -246,10 +249,29 @@ impl MucService {
         Ok(())
     }
 
+    /// Asks the room what it offers before entering: where it keeps an archive, its history
+    /// comes from there (XEP-0313) rather than from the room's replay.
+    fn ask_room(&mut self, jid: &BareJid, cx: &mut Ctx) {
+        let sent = cx.try_request(
+            IqType::Get,
+            Some(jid),
+            disco::info_query(),
+            Owner::Muc(MucRequest::EntryInfo(jid.clone())),
+        );
+        if sent.is_err() {
+            self.send_join(jid, cx);
+        }
+    }
+
     fn send_join(&mut self, jid: &BareJid, cx: &mut Ctx) {
         if let Some(room) = self.rooms.get_mut(jid) {
             send_join(room, cx);
         }
+    }
+
+    /// The rooms just entered whose archive should be asked for their latest messages.
+    pub(crate) fn take_archive_wanted(&mut self) -> Vec<BareJid> {
+        std::mem::take(&mut self.archive_wanted)
     }
 
     fn refuse_not_a_service(&mut self, jid: &BareJid, cx: &mut Ctx) {
@@ -480,6 +502,17 @@ impl MucService {
                     cx.emit(Event::Room(RoomEvent::Refused { room, error }));
                 }
             }
+            MucRequest::EntryInfo(jid) => {
+                // A room that does not exist yet answers with an error: it has no history.
+                let archived = result
+                    .ok()
+                    .flatten()
+                    .is_some_and(|q| DiscoInfo::parse(&q).has_feature(ns::MAM));
+                if let Some(room) = self.rooms.get_mut(&jid) {
+                    room.archived = archived;
+                }
+                self.send_join(&jid, cx);
+            }
         }
     }
 
@@ -511,6 +544,7 @@ impl MucService {
             }
             MucRequest::RoomInfo(room) => cx.emit(Event::Room(RoomEvent::InfoFailed { room })),
             MucRequest::InstantRoom(_) => {}
+            MucRequest::EntryInfo(jid) => self.send_join(&jid, cx),
         }
     }
 
@@ -522,7 +556,7 @@ impl MucService {
         self.maybe_services_found(cx);
         for jid in self.parked.remove(domain).unwrap_or_default() {
             if is_service {
-                self.send_join(&jid, cx);
+                self.ask_room(&jid, cx);
             } else {
                 self.refuse_not_a_service(&jid, cx);
             }
@@ -603,7 +637,12 @@ impl MucService {
         cx: &mut Ctx,
     ) -> Option<Presence> {
         let room = self.rooms.get_mut(jid)?;
-        match room.presence(nick, p, cx) {
+        let entering = room.state == RoomState::Joining;
+        let after = room.presence(nick, p, cx);
+        if entering && room.state == RoomState::Joined && room.archived {
+            self.archive_wanted.push(jid.clone());
+        }
+        match after {
             After::Stay => {}
             After::Gone => {
                 self.rooms.remove(jid);
@@ -643,6 +682,47 @@ impl MucService {
             return None;
         }
         Some(m)
+    }
+
+    /// A message out of a room's archive (the archive is checked to be the room, and the query
+    /// ours, by [`mam`](super::mam)).
+    pub(crate) fn archived(&mut self, archived: super::mam::Archived, cx: &mut Ctx) {
+        let super::mam::Archived {
+            archive,
+            message,
+            stamp,
+        } = archived;
+        let Some(room) = self.rooms.get(&archive) else {
+            return;
+        };
+        let from_room = message
+            .from
+            .as_ref()
+            .is_some_and(|f| f.to_bare() == archive);
+        let nick = message
+            .from
+            .as_ref()
+            .and_then(|f| f.resource())
+            .map(str::to_owned);
+        let (true, Some(nick), Some(body)) = (from_room, nick, message.body) else {
+            return;
+        };
+        let own = nick == room.nick;
+        let mention = !own && mentions(&body, &room.nick);
+        let id = message
+            .origin_id
+            .or(message.id)
+            .unwrap_or_else(|| cx.out.next_id());
+        cx.emit(Event::Room(RoomEvent::Message(RoomMessage {
+            room: archive,
+            id,
+            nick: Some(nick),
+            body,
+            sent_at: stamp.or_else(|| delay::stamp(&message.element)),
+            own,
+            mention,
+            private: false,
+        })));
     }
 
     /// The person answered an invitation: room for another.
@@ -701,8 +781,10 @@ impl MucService {
 }
 
 fn send_join(room: &Room, cx: &mut Ctx) {
+    // §7.2.15: no replay from a room whose archive we will read instead.
+    let history = if room.archived { 0 } else { HISTORY_MESSAGES };
     let mut x = Element::new("x", ns::MUC)
-        .child(Element::new("history", ns::MUC).attr("maxstanzas", HISTORY_MESSAGES.to_string()));
+        .child(Element::new("history", ns::MUC).attr("maxstanzas", history.to_string()));
     if let Some(password) = &room.password {
         x = x.text_child("password", ns::MUC, password.as_str());
     }

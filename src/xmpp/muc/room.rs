@@ -168,6 +168,8 @@ pub(crate) struct Room {
     pub password: Option<String>,
     pub state: RoomState,
     pub role: Role,
+    /// The room keeps an archive (XEP-0313): history comes from there, not from a replay.
+    pub archived: bool,
     occupants: HashMap<String, Occupant>,
 }
 
@@ -189,6 +191,7 @@ impl Room {
             password,
             state: RoomState::Joining,
             role: Role::None,
+            archived: false,
             occupants: HashMap::new(),
         }
     }

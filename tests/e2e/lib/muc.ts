@@ -59,7 +59,7 @@ function nextId(prefix: string): string {
 }
 
 export type JoinOptions = { password?: string; history?: boolean; timeoutMs?: number };
-export type RoomConfig = { name?: string; subject?: string };
+export type RoomConfig = { name?: string; subject?: string; description?: string };
 
 /** A scripted account in rooms, on a raw XMPP-over-WebSocket connection. */
 export class MucPeer {
@@ -119,6 +119,7 @@ export class MucPeer {
       ['muc#roomconfig_persistentroom', '0'],
     ];
     if (config.name !== undefined) fields.push(['muc#roomconfig_roomname', config.name]);
+    if (config.description !== undefined) fields.push(['muc#roomconfig_roomdesc', config.description]);
     const form = fields.map(([name, value]) => `<field var="${esc(name)}"><value>${esc(value)}</value></field>`).join('');
     await this.expectResult(
       `<iq xmlns="jabber:client" type="set" to="${esc(room)}" id="ID"><query xmlns="${NS_MUC}#owner">` +

@@ -1,6 +1,6 @@
 import { test, expect } from '../lib/fixtures';
 import { bodiesWithText, chatView, login, logout, openChatFromList, send, tid, unique, users } from '../lib/app';
-import { asText, expectNothingRan, expectOnlySafeLinks, INJECTED, mismatch, sendableCorpus, type Piece } from '../lib/hostile';
+import { asText, esc, expectNothingRan, expectOnlySafeLinks, INJECTED, mismatch, sendableCorpus, type Piece } from '../lib/hostile';
 import {
   bestEffort,
   chatListItem,
@@ -256,6 +256,29 @@ test('a room of 101 shows them all in its count, and only a window of them in th
   }
 });
 
+test('what was said before alice came comes from the room archive, once each and in order', async ({ page }) => {
+  const room = uniqueRoom('history');
+  const sent = recordSentFrames(page);
+  await login(page, alice.jid, alice.password);
+  const bob = await MucPeer.login('bob', bobAccount.password);
+  try {
+    await bob.createRoom(room, 'bob');
+    const lines = [unique('first'), unique('second'), unique('third')];
+    for (const line of lines) bob.say(room, line);
+    await bob.barrier(room);
+    const view = await joinRoom(page, room);
+    for (const line of lines) await expect(messageWithBody(view, line)).toHaveCount(1);
+    const shown = await view.locator(tid('message-body')).allTextContents();
+    expect(shown.filter((b) => lines.includes(b))).toEqual(lines);
+    // The room's own replay was declined: its archive (XEP-0313) is the one source.
+    const join = sent.find((f) => f.includes('<presence') && f.includes(`${room}/alice`));
+    expect(join).toContain('maxstanzas="0"');
+    expect(sent.some((f) => f.includes('urn:xmpp:mam:2') && f.includes(`to="${room}"`))).toBe(true);
+  } finally {
+    bob.close();
+  }
+});
+
 test('kicked out, alice is told so and can still read the room, but not write', async ({ page }) => {
   const room = uniqueRoom('kick');
   await login(page, alice.jid, alice.password);
@@ -389,7 +412,8 @@ test('markup in a room name, subject and nick, and the corpus as subjects, show 
   const name = `${MARKUP} room`;
   const bob = await MucPeer.login('bob', bobAccount.password);
   try {
-    await bob.createRoom(room, MARKUP, { name, subject: MARKUP });
+    const description = `${MARKUP} description`;
+    await bob.createRoom(room, MARKUP, { name, subject: MARKUP, description });
     await login(page, alice.jid, alice.password);
 
     // The name as the browser lists it (rows hold buttons and badges: only what markup would add).
@@ -398,6 +422,8 @@ test('markup in a room name, subject and nick, and the corpus as subjects, show 
     await browser.locator(tid('rooms-filter')).fill(room);
     const row = browser.locator(tid('room-item', { jid: room }));
     await expect(row).toContainText(name);
+    await expect(row).toHaveAttribute('data-details', 'loaded', { timeout: 20_000 });
+    await expect(row).toContainText(description);
     await expect(row.locator('img, script, iframe, object, embed')).toHaveCount(0);
 
     await row.locator(tid('room-item-open')).click();
@@ -407,6 +433,16 @@ test('markup in a room name, subject and nick, and the corpus as subjects, show 
     const host = occupant(view, MARKUP);
     await expect(host).toHaveCount(1);
     expect(await host.evaluate((el) => el.textContent)).toContain(MARKUP);
+    // A status text and an invitation's reason: text too.
+    bob.socket.send(`<presence xmlns="jabber:client" to="${esc(room)}/${esc(MARKUP)}"><status>${esc(MARKUP)}</status></presence>`);
+    await expect(host).toHaveAttribute('title', MARKUP);
+    bob.socket.send(
+      `<message xmlns="jabber:client" to="${esc(alice.jid)}"><x xmlns="jabber:x:conference" jid="${esc(room)}" reason="${esc(MARKUP)}"/></message>`,
+    );
+    const invitation = page.locator(tid('invitation', { room }));
+    await expect(invitation).toContainText(MARKUP);
+    await expect(invitation.locator('img, script, iframe, svg, object, embed')).toHaveCount(0);
+    await invitation.locator(tid('invitation-decline')).click();
 
     const text = `${MARKUP} ${unique('#')}`;
     bob.say(room, text);
