@@ -171,3 +171,12 @@ pub fn parse_items(query: &Element) -> Vec<DiscoItem> {
 fn cut(text: &str) -> String {
     text.chars().take(MAX_TEXT_CHARS).collect()
 }
+
+/// `text` cut to [`MAX_TEXT_CHARS`], without copying when it fits.
+pub(crate) fn cut_owned(text: String) -> String {
+    if text.chars().count() <= MAX_TEXT_CHARS {
+        text
+    } else {
+        cut(&text)
+    }
+}

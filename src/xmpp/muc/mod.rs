@@ -11,8 +11,10 @@
 //! never acted on. The lists a service sends are deduplicated and bounded ([`directory`]).
 
 pub mod directory;
+pub mod invitation;
 pub mod occupant;
 pub mod room;
+mod service;
 
 use super::context::Ctx;
 use super::delay::{self, UnixMillis};
@@ -29,6 +31,8 @@ use room::{After, JoinError, Room, RoomState};
 use std::collections::{HashMap, HashSet};
 
 pub use directory::RoomItem;
+use invitation::parse_invitation;
+pub use invitation::Invitation;
 pub use occupant::{Affiliation, Occupant, Role};
 pub use room::Departure;
 
@@ -117,18 +121,6 @@ pub struct RoomMessage {
     pub private: bool,
 }
 
-/// An invitation to a room: shown, answered by the person, never acted on alone.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invitation {
-    pub room: BareJid,
-    /// Who invites: their account (bare), or, where the room keeps accounts hidden (Prosody in
-    /// a semi-anonymous room), their occupant address `room/nick`.
-    pub from: Jid,
-    /// Untrusted text.
-    pub reason: Option<String>,
-    pub password: Option<String>,
-}
-
 #[derive(Default)]
 pub struct MucService {
     rooms: HashMap<BareJid, Room>,
@@ -186,10 +178,6 @@ impl MucService {
                 error: None,
             }));
         }
-    }
-
-    pub fn services(&self) -> &[BareJid] {
-        &self.services
     }
 
     /// Whether `jid` (bare) is a room we are in or entering.
@@ -287,18 +275,6 @@ impl MucService {
             nick: room.nick,
             error: JoinError::NotARoomService { suggestion },
         }));
-    }
-
-    fn ask_domain(&mut self, domain: &BareJid, cx: &mut Ctx) {
-        let sent = cx.try_request(
-            IqType::Get,
-            Some(domain),
-            disco::info_query(),
-            Owner::Muc(MucRequest::ServiceInfo(domain.clone())),
-        );
-        if sent.is_err() {
-            self.domain_known(domain, false, cx);
-        }
     }
 
     /// §7.14: leaves `room`. The room's answer (our unavailable presence) ends it.
@@ -419,40 +395,6 @@ impl MucService {
             .ok_or(SendError::NotOnline)
     }
 
-    /// Starts listing `service`'s rooms (§6.3); pages arrive as [`RoomEvent::ListPage`].
-    pub(crate) fn list_rooms(&mut self, service: &BareJid, cx: &mut Ctx) {
-        let listing = Listing::default();
-        let set = listing.request();
-        self.listings.insert(service.clone(), listing);
-        self.request_page(service, set, cx);
-    }
-
-    fn request_page(&mut self, service: &BareJid, set: Element, cx: &mut Ctx) {
-        let sent = cx.try_request(
-            IqType::Get,
-            Some(service),
-            disco::items_query(Some(set)),
-            Owner::Muc(MucRequest::RoomList(service.clone())),
-        );
-        if sent.is_err() {
-            self.listings.remove(service);
-            cx.emit(Event::Room(RoomEvent::ListFailed {
-                service: service.clone(),
-                error: None,
-            }));
-        }
-    }
-
-    /// Asks for a room's details (§6.4).
-    pub(crate) fn room_info(&mut self, room: &BareJid, cx: &mut Ctx) {
-        let _ = cx.try_request(
-            IqType::Get,
-            Some(room),
-            disco::info_query(),
-            Owner::Muc(MucRequest::RoomInfo(room.clone())),
-        );
-    }
-
     /// An answer to one of our requests.
     pub(crate) fn answered(
         &mut self,
@@ -545,69 +487,6 @@ impl MucService {
             MucRequest::RoomInfo(room) => cx.emit(Event::Room(RoomEvent::InfoFailed { room })),
             MucRequest::InstantRoom(_) => {}
             MucRequest::EntryInfo(jid) => self.send_join(&jid, cx),
-        }
-    }
-
-    fn domain_known(&mut self, domain: &BareJid, is_service: bool, cx: &mut Ctx) {
-        self.domains.insert(domain.clone(), is_service);
-        if self.candidates.remove(domain) && is_service && !self.services.contains(domain) {
-            self.services.push(domain.clone());
-        }
-        self.maybe_services_found(cx);
-        for jid in self.parked.remove(domain).unwrap_or_default() {
-            if is_service {
-                self.ask_room(&jid, cx);
-            } else {
-                self.refuse_not_a_service(&jid, cx);
-            }
-        }
-    }
-
-    /// Discovery is over once no candidate is waiting for an answer.
-    fn maybe_services_found(&mut self, cx: &mut Ctx) {
-        let asking = cx.requests.any(|o| {
-            matches!(
-                o,
-                Owner::Muc(MucRequest::DomainItems | MucRequest::ServiceInfo(_))
-            )
-        });
-        if !asking && self.candidates.is_empty() {
-            cx.emit(Event::Room(RoomEvent::Services(self.services.clone())));
-        }
-    }
-
-    fn page(
-        &mut self,
-        service: BareJid,
-        result: Result<Option<Element>, StanzaError>,
-        cx: &mut Ctx,
-    ) {
-        let Some(listing) = self.listings.get_mut(&service) else {
-            return;
-        };
-        let query = match result {
-            Ok(query) => query,
-            Err(error) => {
-                self.listings.remove(&service);
-                cx.emit(Event::Room(RoomEvent::ListFailed {
-                    service,
-                    error: Some(error),
-                }));
-                return;
-            }
-        };
-        let page = listing.page(&service, query.as_ref());
-        cx.emit(Event::Room(RoomEvent::ListPage {
-            service: service.clone(),
-            rooms: page.rooms,
-            complete: page.next.is_none(),
-            count_hint: page.count_hint,
-        }));
-        match page.next {
-            Some(set) => self.request_page(&service, set, cx),
-            None => {
-                self.listings.remove(&service);
-            }
         }
     }
 
@@ -754,7 +633,7 @@ impl MucService {
             if let Some(subject) = m.element.get_child("subject", ns::CLIENT) {
                 cx.emit(Event::Room(RoomEvent::Subject {
                     room: jid,
-                    subject: cut_text(subject.text_content()),
+                    subject: disco::cut_owned(subject.text_content()),
                     by: nick,
                 }));
             }
@@ -799,42 +678,6 @@ fn send_join(room: &Room, cx: &mut Ctx) {
     }));
 }
 
-/// XEP-0249 direct invitations (from the inviter) and §7.8.2 mediated ones (from the room).
-/// A mediated one comes first: rooms (Prosody's) add a direct one to it, from the room's address.
-fn parse_invitation(m: &Message, from: &BareJid) -> Option<Invitation> {
-    let mediated = m
-        .element
-        .get_child("x", ns::MUC_USER)
-        .filter(|x| x.has_child("invite", ns::MUC_USER));
-    let Some(x) = mediated else {
-        let x = m.element.get_child("x", ns::CONFERENCE)?;
-        return Some(Invitation {
-            room: BareJid::new(x.get_attr("jid")?).ok()?,
-            from: from.clone().into(),
-            reason: x.get_attr("reason").map(str::to_owned).map(cut_text),
-            password: x.get_attr("password").map(str::to_owned),
-        });
-    };
-    let invite = x.get_child("invite", ns::MUC_USER)?;
-    let inviter = invite.get_attr("from").and_then(|j| Jid::new(j).ok())?;
-    let inviter = if inviter.to_bare() == *from {
-        inviter
-    } else {
-        inviter.to_bare().into()
-    };
-    Some(Invitation {
-        room: from.clone(),
-        from: inviter,
-        reason: invite
-            .get_child("reason", ns::MUC_USER)
-            .map(Element::text_content)
-            .map(cut_text),
-        password: x
-            .get_child("password", ns::MUC_USER)
-            .map(Element::text_content),
-    })
-}
-
 /// Whether `body` names `nick` as a word (case-insensitively), as people mention someone.
 pub fn mentions(body: &str, nick: &str) -> bool {
     let nick = nick.to_lowercase();
@@ -847,14 +690,6 @@ pub fn mentions(body: &str, nick: &str) -> bool {
         let after = body[at + nick.len()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })
-}
-
-fn cut_text(text: String) -> String {
-    if text.chars().count() <= disco::MAX_TEXT_CHARS {
-        text
-    } else {
-        text.chars().take(disco::MAX_TEXT_CHARS).collect()
-    }
 }
 
 #[cfg(test)]
