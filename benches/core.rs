@@ -8,7 +8,7 @@
 
 use parley::store::directory::{Activity, Directory};
 use parley::store::room::RoomStatus;
-use parley::store::room_list::{RoomList, RoomOrder};
+use parley::store::room_list::{RoomDetails, RoomList, RoomOrder};
 use parley::store::timeline::{Limits, Timeline};
 use parley::store::window::HistoryWindow;
 use parley::xmpp::jid::BareJid;
@@ -234,7 +234,7 @@ fn rooms(session: &mut Client) {
     let started = Clock::now();
     session.handle_frame(&reply, Instant(6));
     into_store(session, &mut list);
-    let view = list.view("", RoomOrder::Name);
+    let view = list.view("", RoomOrder::Name, &RoomDetails::default());
     assert_eq!(view.len(), 10_000);
     report(
         "10,000 rooms, one reply, into the store",
@@ -281,7 +281,9 @@ fn rooms(session: &mut Client) {
     let started = Clock::now();
     let mut matching = 0;
     for end in 1..=typed.len() {
-        matching = list.view(&typed[..end], RoomOrder::Name).len();
+        matching = list
+            .view(&typed[..end], RoomOrder::Name, &RoomDetails::default())
+            .len();
     }
     assert_eq!(matching, 100);
     report(

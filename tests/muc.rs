@@ -218,10 +218,7 @@ fn every_refused_entry_says_why() {
     let mut h = online_with_service();
     for (i, (condition, kind, code)) in cases.into_iter().enumerate() {
         let room = format!("r{i}@{SERVICE}");
-        h.client
-            .join_room(&jid(&room), "alice", None, h.now)
-            .unwrap();
-        h.sent();
+        enter(&mut h, &room, "alice", None, "");
         h.server(&format!(
             "<presence type='error' from='{room}/alice'><x xmlns='http://jabber.org/protocol/muc'/>\
              <error type='{kind}'><{condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></presence>"
@@ -254,10 +251,18 @@ fn every_refused_entry_says_why() {
 fn a_new_room_is_made_an_instant_room() {
     let mut h = online_with_service();
     let room = format!("new@{SERVICE}");
+    // A room that does not exist yet answers disco#info with an error.
     h.client
         .join_room(&jid(&room), "alice", None, h.now)
         .unwrap();
-    h.sent();
+    let info = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='error' from='{room}' id='{}'><error type='cancel'>\
+         <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+        Harness::id_of(&info)
+    ));
+    let join = h.sent().pop().unwrap();
+    assert!(join.contains("maxstanzas=\"50\""), "{join}");
     h.server(&format!(
         "<presence from='{room}/alice'><x xmlns='http://jabber.org/protocol/muc#user'>\
          <item affiliation='owner' role='moderator'/><status code='110'/><status code='201'/></x></presence>"
@@ -788,5 +793,141 @@ fn a_room_with_an_archive_sends_no_replay_and_its_latest_page_is_read_from_the_a
             ("from the archive".into(), false, true),
             ("mine, earlier".into(), true, true)
         ]
+    );
+}
+
+#[test]
+fn a_lost_connection_while_leaving_leaves_while_entering_fails_and_twice_still_enters_again() {
+    let mut h = online_with_service();
+    let kept = format!("kept@{SERVICE}");
+    let leaving = format!("leaving@{SERVICE}");
+    let join = joined(&mut h, &kept, "alice");
+    joined(&mut h, &leaving, "alice");
+    h.client.leave_room(&jid(&leaving), h.now);
+    let entering = format!("entering@{SERVICE}");
+    enter(&mut h, &entering, "alice", None, "");
+    h.events();
+    h.client.handle_transport_closed(None, h.now);
+    let events = room_events(&mut h);
+    assert!(events.contains(&RoomEvent::Left {
+        room: jid(&leaving),
+        departure: Departure::Left
+    }));
+    assert!(events.iter().any(
+        |e| matches!(e, RoomEvent::JoinFailed { room, error: JoinError::NoAnswer, .. } if *room == jid(&entering))
+    ));
+    // A reconnection that fails before it is online, then one that works.
+    for attempt in 0..2 {
+        h.client.reconnect(support::entropy(), h.now, true).unwrap();
+        h.through_challenge();
+        h.sent();
+        if attempt == 0 {
+            h.client.handle_transport_closed(None, h.now);
+            continue;
+        }
+        let roster = h.finish_login();
+        h.server(&format!(
+            "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'/></iq>",
+            Harness::id_of(&roster)
+        ));
+    }
+    let sent = h.sent();
+    assert!(
+        sent.contains(&join),
+        "the room we were in is entered again: {sent:?}"
+    );
+    assert!(
+        !sent
+            .iter()
+            .any(|f| f.contains(&leaving) || f.contains(&entering)),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn an_address_under_check_is_not_a_room_yet() {
+    let mut h = online_with_service();
+    // Typed as a room, but the domain is not known yet: its answer is awaited.
+    h.client
+        .join_room(&jid("bob@localhost"), "alice", None, h.now)
+        .unwrap();
+    h.sent();
+    h.server("<message type='chat' from='bob@localhost/phone'><body>still me</body></message>");
+    let events = h.events();
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::Chat(ChatEvent::Message(m)) if m.body == "still me")));
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e, Event::Room(RoomEvent::Message(_)))));
+}
+
+#[test]
+fn invitations_forged_bounced_or_repeated_are_not_shown_as_such() {
+    let mut h = online_with_service();
+    // A stranger "passing on" an invitation from someone else is the inviter.
+    h.server(
+        "<message from='mallory@evil.example'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <invite from='boss@corp.example'/></x></message>",
+    );
+    // Our own invitation, bounced.
+    h.server(&format!(
+        "<message type='error' from='carol@localhost'><x xmlns='jabber:x:conference' jid='tea@{SERVICE}'/>\
+         <error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>"
+    ));
+    // The same invitation three times, then again after it was answered.
+    let invite = format!(
+        "<message from='bob@localhost/x'><x xmlns='jabber:x:conference' jid='rust@{SERVICE}'/></message>"
+    );
+    for _ in 0..3 {
+        h.server(&invite);
+    }
+    let shown: Vec<_> = room_events(&mut h)
+        .into_iter()
+        .filter_map(|e| match e {
+            RoomEvent::Invited(i) => Some((i.room.to_string(), i.from.to_string())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            ("mallory@evil.example".into(), "mallory@evil.example".into()),
+            (format!("rust@{SERVICE}"), "bob@localhost".into()),
+        ]
+    );
+    h.client
+        .invitation_answered(&jid(&format!("rust@{SERVICE}")));
+    h.server(&invite);
+    assert_eq!(room_events(&mut h).len(), 1);
+}
+
+#[test]
+fn listing_a_service_again_ignores_the_pages_of_the_first_listing() {
+    let mut h = online_with_service();
+    let set = |last: &str| {
+        format!("<set xmlns='http://jabber.org/protocol/rsm'><last>{last}</last><count>300</count></set>")
+    };
+    h.client.list_rooms(&jid(SERVICE), h.now).unwrap();
+    let first = h.sent().pop().unwrap();
+    h.client.list_rooms(&jid(SERVICE), h.now).unwrap();
+    let again = h.sent().pop().unwrap();
+    // The first listing's page arrives late: it is not part of the second one.
+    h.server(&page_reply(
+        &Harness::id_of(&first),
+        &items(0..100),
+        &set("k99"),
+    ));
+    assert_eq!(listed(&mut h), (vec![], None));
+    h.server(&page_reply(
+        &Harness::id_of(&again),
+        &items(0..100),
+        &set("k99"),
+    ));
+    assert_eq!(listed(&mut h).0.len(), 100);
+    let next = h.sent().pop().unwrap();
+    assert!(
+        next.contains("<after>k99</after>"),
+        "the second listing goes on: {next}"
     );
 }

@@ -207,6 +207,19 @@ fn in_a_room() -> (parley::xmpp::Client, BareJid) {
         ),
         parley::xmpp::Instant(0),
     );
+    let entry = session
+        .poll_transmit()
+        .expect("the room's features asked for");
+    let Frame::Iq(iq) = stanza::parse(&entry).unwrap().unwrap() else {
+        panic!("an iq")
+    };
+    session.handle_frame(
+        &format!(
+            "<iq type='result' from='tea@conference.localhost' id='{}'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>",
+            iq.id
+        ),
+        parley::xmpp::Instant(0),
+    );
     session.handle_frame(
         "<presence from='tea@conference.localhost/user'><x xmlns='http://jabber.org/protocol/muc#user'>\
          <item affiliation='member' role='participant'/><status code='110'/></x></presence>",

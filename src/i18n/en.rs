@@ -157,7 +157,6 @@ pub(super) fn text(key: Key) -> &'static str {
         Invite => "Invite",
         InviteAddress => "Contact's address",
         SendInvite => "Send invitation",
-        InvitationSent => "Invitation sent.",
         Bookmark => "Bookmark",
         Bookmarked => "Bookmarked",
         RoomCreated => "This room is new: it was created with the default settings.",
@@ -192,10 +191,10 @@ pub(super) fn text(key: Key) -> &'static str {
         NoSubject => "No subject",
         ChangeSubject => "Change subject",
         RoleModerator => "moderator",
-        RoleParticipant => "participant",
         RoleVisitor => "visitor",
         Invitations => "Invitations",
         OccupantsShort => "in the room",
         Bookmarks => "Bookmarks",
+        ErrNotLoaded => "Still loading from the server: try again in a moment.",
     }
 }

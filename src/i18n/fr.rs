@@ -161,7 +161,6 @@ pub(super) fn text(key: Key) -> &'static str {
         Invite => "Inviter",
         InviteAddress => "Adresse du contact",
         SendInvite => "Envoyer l’invitation",
-        InvitationSent => "Invitation envoyée.",
         Bookmark => "Marque-page",
         Bookmarked => "Dans les marque-pages",
         RoomCreated => "Ce salon est nouveau : il a été créé avec les réglages par défaut.",
@@ -196,10 +195,10 @@ pub(super) fn text(key: Key) -> &'static str {
         NoSubject => "Sans sujet",
         ChangeSubject => "Changer le sujet",
         RoleModerator => "modérateur",
-        RoleParticipant => "participant",
         RoleVisitor => "visiteur",
         Invitations => "Invitations",
         OccupantsShort => "dans le salon",
         Bookmarks => "Marque-pages",
+        ErrNotLoaded => "Chargement depuis le serveur en cours : réessayez dans un instant.",
     }
 }

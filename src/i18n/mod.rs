@@ -232,7 +232,6 @@ keys! {
     Invite,
     InviteAddress,
     SendInvite,
-    InvitationSent,
     Bookmark,
     Bookmarked,
     RoomCreated,
@@ -267,11 +266,11 @@ keys! {
     NoSubject,
     ChangeSubject,
     RoleModerator,
-    RoleParticipant,
     RoleVisitor,
     Invitations,
     OccupantsShort,
     Bookmarks,
+    ErrNotLoaded,
 }
 
 /// The text of `key` in `lang`.
@@ -424,6 +423,7 @@ pub fn describe_send_error(lang: Lang, error: &SendError) -> String {
     match error {
         SendError::Empty => t(lang, Key::ErrSendEmpty).to_owned(),
         SendError::NotOnline => t(lang, Key::ErrSendNotOnline).to_owned(),
+        SendError::NotLoaded => t(lang, Key::ErrNotLoaded).to_owned(),
         SendError::InvalidText(XmlError::InvalidChar(c)) => with_detail(
             lang,
             Key::ErrSendInvalidText,

@@ -159,7 +159,6 @@ pub(super) fn text(key: Key) -> &'static str {
         Invite => "Пригласить",
         InviteAddress => "Адрес контакта",
         SendInvite => "Отправить приглашение",
-        InvitationSent => "Приглашение отправлено.",
         Bookmark => "В закладки",
         Bookmarked => "В закладках",
         RoomCreated => "Это новая комната: она создана с настройками по умолчанию.",
@@ -194,10 +193,10 @@ pub(super) fn text(key: Key) -> &'static str {
         NoSubject => "Без темы",
         ChangeSubject => "Сменить тему",
         RoleModerator => "модератор",
-        RoleParticipant => "участник",
         RoleVisitor => "гость",
         Invitations => "Приглашения",
         OccupantsShort => "в комнате",
         Bookmarks => "Закладки",
+        ErrNotLoaded => "Ещё загружается с сервера: попробуйте через минуту.",
     }
 }

@@ -3,6 +3,7 @@
 //! then visitors, each by nick. Rooms can hold thousands, so the order is a `BTreeMap` kept as
 //! presence comes, never a sort per change.
 
+use crate::xmpp::muc::room::JoinError;
 use crate::xmpp::muc::{Departure, Occupant, Role};
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,6 +13,8 @@ pub enum RoomPhase {
     Joined,
     /// Out of the room; the view stays readable.
     Ended(Departure),
+    /// Entering again (not asked for here: after a lost connection, from a bookmark) was refused.
+    Refused(JoinError),
 }
 
 impl RoomPhase {
@@ -19,6 +22,7 @@ impl RoomPhase {
     pub fn ended_reason(&self) -> Option<&'static str> {
         match self {
             Self::Ended(departure) => Some(departure.code()),
+            Self::Refused(error) => Some(error.code()),
             _ => None,
         }
     }

@@ -4,7 +4,9 @@
 //!
 //! Filtering 10,000 rooms is a pass over lowercased copies made once per room, so a keystroke
 //! never lowercases the list again; the view (which rooms, in which order) is computed once per
-//! change of list, filter or order and then only sliced by the windowed list.
+//! change of list, filter or order and then only sliced by the windowed list. Details are kept
+//! apart ([`RoomDetails`]), so an answer for one room changes the view only when the order
+//! depends on them.
 
 use crate::xmpp::jid::BareJid;
 use crate::xmpp::muc::{RoomInfo, RoomItem};
@@ -67,11 +69,29 @@ pub enum Progress {
 pub struct RoomList {
     service: Option<BareJid>,
     rooms: Vec<Listed>,
-    index: HashSet<BareJid>,
+    /// Where each room is in `rooms`.
+    index: HashMap<BareJid, usize>,
     pub progress: Progress,
     /// What the service claims the total is: progress only.
     pub count_hint: Option<u64>,
-    details: HashMap<BareJid, RoomInfo>,
+}
+
+/// Rooms' details as they came, cached for the session.
+#[derive(Debug, Clone, Default)]
+pub struct RoomDetails(HashMap<BareJid, RoomInfo>);
+
+impl RoomDetails {
+    pub fn get(&self, room: &BareJid) -> Option<&RoomInfo> {
+        self.0.get(room)
+    }
+
+    pub fn contains(&self, room: &BareJid) -> bool {
+        self.0.contains_key(room)
+    }
+
+    pub fn set(&mut self, room: BareJid, info: RoomInfo) {
+        self.0.insert(room, info);
+    }
 }
 
 impl RoomList {
@@ -79,7 +99,7 @@ impl RoomList {
         self.service.as_ref()
     }
 
-    /// Starts over for `service` (details already loaded stay cached).
+    /// Starts over for `service`.
     pub fn start(&mut self, service: BareJid) {
         self.service = Some(service);
         self.rooms.clear();
@@ -100,7 +120,8 @@ impl RoomList {
             return;
         }
         for room in rooms {
-            if self.index.insert(room.jid.clone()) {
+            if !self.index.contains_key(&room.jid) {
+                self.index.insert(room.jid.clone(), self.rooms.len());
                 let haystack = format!(
                     "{}\n{}",
                     room.name.as_deref().unwrap_or_default().to_lowercase(),
@@ -133,30 +154,13 @@ impl RoomList {
         self.rooms.is_empty()
     }
 
-    pub fn details(&self, room: &BareJid) -> Option<&RoomInfo> {
-        self.details.get(room)
-    }
-
     /// The name the service listed `room` with.
     pub fn listed_name(&self, room: &BareJid) -> Option<String> {
-        self.index.contains(room).then(|| {
-            self.rooms
-                .iter()
-                .find(|r| &r.jid == room)
-                .and_then(|r| r.name.clone())
-        })?
-    }
-
-    pub fn has_details(&self, room: &BareJid) -> bool {
-        self.details.contains_key(room)
-    }
-
-    pub fn set_details(&mut self, room: BareJid, info: RoomInfo) {
-        self.details.insert(room, info);
+        self.rooms[*self.index.get(room)?].name.clone()
     }
 
     /// The rooms matching `filter`, in `order`: indices into the list.
-    pub fn view(&self, filter: &str, order: RoomOrder) -> Vec<usize> {
+    pub fn view(&self, filter: &str, order: RoomOrder, details: &RoomDetails) -> Vec<usize> {
         let needle = filter.trim().to_lowercase();
         let mut matching: Vec<usize> = (0..self.rooms.len())
             .filter(|&i| needle.is_empty() || self.rooms[i].haystack.contains(&needle))
@@ -166,11 +170,7 @@ impl RoomList {
                 matching.sort_by(|&a, &b| self.rooms[a].haystack.cmp(&self.rooms[b].haystack))
             }
             RoomOrder::Occupants => matching.sort_by(|&a, &b| {
-                let count = |i: usize| {
-                    self.details
-                        .get(&self.rooms[i].jid)
-                        .and_then(|d| d.occupants)
-                };
+                let count = |i: usize| details.get(&self.rooms[i].jid).and_then(|d| d.occupants);
                 // Known counts first, most first; then by name.
                 count(b)
                     .cmp(&count(a))
@@ -181,13 +181,19 @@ impl RoomList {
     }
 
     /// Rows `[first, last)` of a view.
-    pub fn rows(&self, view: &[usize], first: usize, last: usize) -> Vec<RoomRow> {
+    pub fn rows(
+        &self,
+        view: &[usize],
+        first: usize,
+        last: usize,
+        details: &RoomDetails,
+    ) -> Vec<RoomRow> {
         let last = last.min(view.len());
         view[first.min(last)..last]
             .iter()
             .map(|&i| {
                 let listed = &self.rooms[i];
-                let info = self.details.get(&listed.jid).cloned();
+                let info = details.get(&listed.jid).cloned();
                 let name = listed
                     .name
                     .clone()
@@ -300,27 +306,28 @@ mod tests {
             true,
             None,
         );
-        let names = |list: &RoomList, filter: &str, order| {
-            let view = list.view(filter, order);
-            list.rows(&view, 0, view.len())
+        let mut details = RoomDetails::default();
+        let names = |list: &RoomList, details: &RoomDetails, filter: &str, order| {
+            let view = list.view(filter, order, details);
+            list.rows(&view, 0, view.len(), details)
                 .into_iter()
                 .map(|r| r.name)
                 .collect::<Vec<_>>()
         };
         assert_eq!(
-            names(&list, "", RoomOrder::Name),
+            names(&list, &details, "", RoomOrder::Name),
             ["x1", "Rust", "Tea Room"]
         );
-        assert_eq!(names(&list, "TEA", RoomOrder::Name), ["Tea Room"]);
-        assert_eq!(names(&list, "x1@conf", RoomOrder::Name), ["x1"]);
-        list.set_details(
+        assert_eq!(names(&list, &details, "TEA", RoomOrder::Name), ["Tea Room"]);
+        assert_eq!(names(&list, &details, "x1@conf", RoomOrder::Name), ["x1"]);
+        details.set(
             jid("rust@conference.example"),
             RoomInfo {
                 occupants: Some(3),
                 ..RoomInfo::default()
             },
         );
-        list.set_details(
+        details.set(
             jid("tea@conference.example"),
             RoomInfo {
                 occupants: Some(9),
@@ -328,7 +335,7 @@ mod tests {
             },
         );
         assert_eq!(
-            names(&list, "", RoomOrder::Occupants),
+            names(&list, &details, "", RoomOrder::Occupants),
             ["Tea Room", "Rust", "x1"]
         );
     }

@@ -91,9 +91,12 @@ pub fn RoomView(room: BareJid) -> impl IntoView {
                         let text = move || {
                             status.with(|s| match &s.phase {
                                 RoomPhase::Ended(departure) => {
-                                    i18n::describe_departure(state.lang.get(), departure)
+                                    i18n::describe_departure(state.lang.get(), departure).to_owned()
                                 }
-                                _ => "",
+                                RoomPhase::Refused(error) => {
+                                    i18n::describe_join_error(state.lang.get(), error)
+                                }
+                                _ => String::new(),
                             })
                         };
                         view! {

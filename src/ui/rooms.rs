@@ -22,10 +22,15 @@ pub fn RoomBrowser() -> impl IntoView {
     let state = use_state();
     let rooms = state.rooms;
     let list = rooms.list;
+    // Details change the view only when the order is by occupants.
     let view_rows = Memo::new(move |_| {
         let filter = rooms.filter.get();
         let order = rooms.order.get();
-        list.with(|l| l.view(&filter, order))
+        let view = |d: &_| list.with(|l| l.view(&filter, order, d));
+        match order {
+            RoomOrder::Occupants => rooms.known.with(view),
+            RoomOrder::Name => rooms.known.with_untracked(view),
+        }
     });
     let total = Signal::derive(move || view_rows.with(Vec::len));
     let reset = Signal::derive(move || {
@@ -50,7 +55,13 @@ pub fn RoomBrowser() -> impl IntoView {
         shape,
         total,
         reset,
-        move |first, last| view_rows.with(|v| list.with(|l| l.rows(v, first, last))),
+        move |first, last| {
+            view_rows.with(|v| {
+                rooms
+                    .known
+                    .with(|d| list.with(|l| l.rows(v, first, last, d)))
+            })
+        },
         move |index, row| view! { <RoomItem index row/> },
     );
     view! {
@@ -81,7 +92,6 @@ pub fn RoomBrowser() -> impl IntoView {
                             autocomplete="off"
                             prop:value=move || rooms.service.get()
                             on:input=move |ev| rooms.service.set(event_target_value(&ev))
-                            on:change=move |_| state.list_rooms()
                         />
                         <datalist id="rooms-services">
                             {move || {

@@ -41,6 +41,10 @@ pub enum BookmarksRequest {
 pub struct Bookmarks {
     items: BTreeMap<BareJid, Bookmark>,
     legacy: bool,
+    /// The list was read this session: changes may be written.
+    loaded: bool,
+    /// What private storage held besides conferences (XEP-0048 `<url/>` items): written back.
+    legacy_other: Vec<Element>,
 }
 
 impl Bookmarks {
@@ -78,17 +82,32 @@ impl Bookmarks {
         match (request, result) {
             (BookmarksRequest::Fetch, Ok(payload)) => {
                 self.items = payload.as_ref().map(read_pep).unwrap_or_default();
+                self.loaded = true;
             }
             (BookmarksRequest::Fetch, Err(e)) if e.condition == "item-not-found" => {
                 self.items.clear();
+                self.loaded = true;
             }
             (BookmarksRequest::Fetch, Err(_)) => {
                 self.fetch_legacy(cx);
                 return Vec::new();
             }
             (BookmarksRequest::FetchLegacy, Ok(payload)) => {
-                self.items = payload.as_ref().map(read_legacy).unwrap_or_default();
+                let storage = payload
+                    .as_ref()
+                    .and_then(|q| q.get_child("storage", ns::BOOKMARKS_LEGACY));
+                self.items = storage.map(read_legacy).unwrap_or_default();
+                self.legacy_other = storage
+                    .map(|s| {
+                        s.elements()
+                            .filter(|c| !c.is("conference", ns::BOOKMARKS_LEGACY))
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.loaded = true;
             }
+            // Unreadable: nothing is shown, and nothing is written over what may be there.
             (BookmarksRequest::FetchLegacy, Err(_)) => self.items.clear(),
             (BookmarksRequest::Store, Ok(_)) => return Vec::new(),
             (BookmarksRequest::Store, Err(error)) => {
@@ -106,6 +125,9 @@ impl Bookmarks {
 
     /// Adds or changes a bookmark.
     pub(crate) fn set(&mut self, bookmark: Bookmark, cx: &mut Ctx) -> Result<(), SendError> {
+        if !self.loaded {
+            return Err(SendError::NotLoaded);
+        }
         for text in [&bookmark.name, &bookmark.nick, &bookmark.password]
             .into_iter()
             .flatten()
@@ -136,9 +158,12 @@ impl Bookmarks {
         Ok(())
     }
 
-    pub(crate) fn remove(&mut self, room: &BareJid, cx: &mut Ctx) {
+    pub(crate) fn remove(&mut self, room: &BareJid, cx: &mut Ctx) -> Result<(), SendError> {
+        if !self.loaded {
+            return Err(SendError::NotLoaded);
+        }
         if self.items.remove(room).is_none() {
-            return;
+            return Ok(());
         }
         if self.legacy {
             self.store_legacy(cx);
@@ -154,6 +179,7 @@ impl Bookmarks {
             );
         }
         self.report(cx);
+        Ok(())
     }
 
     fn store_legacy(&mut self, cx: &mut Ctx) {
@@ -163,6 +189,11 @@ impl Bookmarks {
             .fold(Element::new("storage", ns::BOOKMARKS_LEGACY), |s, b| {
                 s.child(conference(b, ns::BOOKMARKS_LEGACY).attr("jid", b.room.as_str()))
             });
+        let storage = self
+            .legacy_other
+            .iter()
+            .cloned()
+            .fold(storage, Element::child);
         cx.request(
             IqType::Set,
             Element::new("query", ns::PRIVATE).child(storage),
@@ -247,10 +278,7 @@ fn read_pep(pubsub: &Element) -> BTreeMap<BareJid, Bookmark> {
         .collect()
 }
 
-fn read_legacy(query: &Element) -> BTreeMap<BareJid, Bookmark> {
-    let Some(storage) = query.get_child("storage", ns::BOOKMARKS_LEGACY) else {
-        return BTreeMap::new();
-    };
+fn read_legacy(storage: &Element) -> BTreeMap<BareJid, Bookmark> {
     storage
         .elements()
         .filter(|c| c.is("conference", ns::BOOKMARKS_LEGACY))

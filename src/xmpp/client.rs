@@ -686,6 +686,8 @@ impl Client {
         self.me.full = None;
         let abandoned = self.requests.abandon();
         let mut cx = cx!(self, now);
+        // Rooms first: an entry whose check is abandoned must not send its presence now.
+        self.muc.connection_ended(&mut cx);
         for owner in abandoned {
             match owner {
                 Owner::Roster(request) => self.roster.unanswered(request, &mut cx),
@@ -694,7 +696,6 @@ impl Client {
                 _ => {}
             }
         }
-        self.muc.connection_ended(&mut cx);
         self.ping.connection_ended(&mut cx);
         self.presence.clear();
         cx.emit(Event::Roster(RosterEvent::PresenceCleared));

@@ -45,7 +45,7 @@ pub(crate) fn answer_info(iq: &Iq, cx: &mut Ctx) {
     ));
 }
 
-/// A disco#info query, optionally about a node.
+/// A disco#info query.
 pub fn info_query() -> Element {
     Element::new("query", ns::DISCO_INFO)
 }
@@ -149,7 +149,6 @@ impl DiscoInfo {
 pub struct DiscoItem {
     pub jid: Jid,
     pub name: Option<String>,
-    pub node: Option<String>,
 }
 
 /// The items of a disco#items answer, at most [`MAX_ITEMS`]; items without a valid JID are skipped.
@@ -162,7 +161,6 @@ pub fn parse_items(query: &Element) -> Vec<DiscoItem> {
             Some(DiscoItem {
                 jid: Jid::new(e.get_attr("jid")?).ok()?,
                 name: e.get_attr("name").map(cut).filter(|n| !n.trim().is_empty()),
-                node: e.get_attr("node").map(cut),
             })
         })
         .collect()

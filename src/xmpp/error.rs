@@ -117,6 +117,9 @@ impl fmt::Display for SessionError {
 pub enum SendError {
     Empty,
     NotOnline,
+    /// What this changes has not been read from the server yet (bookmarks at login): changing
+    /// it now would overwrite what is stored.
+    NotLoaded,
     InvalidText(XmlError),
     /// The stanza would be larger than one WebSocket frame servers accept.
     TooLong {
@@ -139,6 +142,7 @@ impl fmt::Display for SendError {
         match self {
             Self::Empty => f.write_str("the message is empty"),
             Self::NotOnline => f.write_str("not connected: the message was not sent"),
+            Self::NotLoaded => f.write_str("not loaded from the server yet"),
             Self::InvalidText(e) => write!(f, "the message cannot be sent: {e}"),
             Self::TooLong { size, limit } => write!(
                 f,

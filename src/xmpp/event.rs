@@ -89,7 +89,8 @@ pub enum ChatEvent {
 /// Group chat (XEP-0045) and what comes with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RoomEvent {
-    /// The room services found on our domain (possibly none), once per login.
+    /// The room services found on our domain (possibly none): after discovery at login, and
+    /// again whenever a later check finds our domain's services unchanged or extended.
     Services(Vec<BareJid>),
     /// A page of a service's rooms, each new to this listing; `count_hint` is what the service
     /// claims the total is (it drifts, and may lie).

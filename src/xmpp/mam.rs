@@ -18,8 +18,6 @@ use std::collections::HashMap;
 
 /// Messages asked for when entering a room.
 pub const ROOM_PAGE: u32 = 50;
-/// Results kept per query; more are dropped (a hostile archive cannot flood the view).
-const MAX_RESULTS: usize = 500;
 
 /// The request layer's owner of a query: the `queryid` ties its results to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +28,9 @@ pub struct MamRequest {
 #[derive(Debug)]
 struct Query {
     archive: BareJid,
-    results: usize,
+    /// Results asked for; more are dropped (a hostile archive cannot flood the view).
+    max: u32,
+    results: u32,
 }
 
 /// A message out of an archive, with the time the archive stamped it.
@@ -69,6 +69,7 @@ impl Mam {
                 queryid,
                 Query {
                     archive: archive.clone(),
+                    max,
                     results: 0,
                 },
             );
@@ -94,7 +95,7 @@ impl Mam {
             return Err("ignored an archive result from another sender");
         }
         query.results += 1;
-        if query.results > MAX_RESULTS {
+        if query.results > query.max {
             return Err("ignored archive results beyond the page asked for");
         }
         let mut result = result;

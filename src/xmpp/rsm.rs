@@ -1,5 +1,5 @@
 //! XEP-0059 Result Set Management: asking for a page (§2.1, `<max/>` and `<after/>`) and reading
-//! where a page ends (§2.1, `<first/>`, `<last/>`, `<count/>`).
+//! where a page ends (§2.1, `<last/>` and `<count/>`).
 //!
 //! [`Pager`] walks a result set forward and decides when it is complete. Real services are
 //! untidy (ejabberd caps pages, its count drifts while rooms come and go, an item can repeat
@@ -14,7 +14,6 @@ use super::xml::Element;
 /// What a page says about where it sits in the whole set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResultSet {
-    pub first: Option<String>,
     pub last: Option<String>,
     pub count: Option<u64>,
 }
@@ -29,7 +28,6 @@ impl ResultSet {
                 .filter(|t| !t.is_empty())
         };
         Some(Self {
-            first: text("first"),
             last: text("last"),
             count: text("count").and_then(|c| c.trim().parse().ok()),
         })
@@ -110,7 +108,6 @@ mod tests {
 
     fn set(last: Option<&str>, count: Option<u64>) -> Option<ResultSet> {
         Some(ResultSet {
-            first: None,
             last: last.map(str::to_owned),
             count,
         })
@@ -183,7 +180,6 @@ mod tests {
         assert_eq!(
             ResultSet::parse(&reply),
             Some(ResultSet {
-                first: Some("x".into()),
                 last: Some("y".into()),
                 count: Some(1200)
             })

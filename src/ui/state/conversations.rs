@@ -139,6 +139,8 @@ impl Conversations {
     pub fn room_message(&self, message: RoomMessage) {
         let room = message.room.clone();
         let own = message.own;
+        // History and archived messages (delayed) were there before we came: not unread.
+        let earlier = message.sent_at.is_some();
         let open = self.open.get_untracked().as_ref() == Some(&room);
         let added = self
             .timeline_or_new(&room, true)
@@ -148,7 +150,9 @@ impl Conversations {
             let activity = if own {
                 Activity::Ours
             } else {
-                Activity::Incoming { unread: !open }
+                Activity::Incoming {
+                    unread: !open && !earlier,
+                }
             };
             self.touch(&room, true, activity);
         }

@@ -79,13 +79,15 @@ impl AppState {
         }
     }
 
-    /// A room's row came into view: its details are asked for, a few at a time.
+    /// A room's row came into view: its details are asked for, a few at a time. Called while
+    /// the row renders, so the asking waits for a microtask.
     pub fn want_details(&self, room: BareJid) {
-        if self.rooms.list.with_untracked(|l| l.has_details(&room)) {
+        if self.rooms.known.with_untracked(|d| d.contains(&room)) {
             return;
         }
         self.rooms.details.update_value(|q| q.want(room));
-        self.ask_details();
+        let state = *self;
+        queue_microtask(move || state.ask_details());
     }
 
     /// A room's row left the view before its details were asked for: they no longer are.
@@ -170,21 +172,19 @@ impl AppState {
             .unwrap_or_else(|| BareJid::new("localhost").expect("a valid domain"))
     }
 
+    /// Leaves `room`; the core withdraws an entry on its way and forgets one to be made again.
+    /// Out of it already (kicked), leaving is closing the view.
     pub fn leave_room(&self, room: &BareJid) {
-        match self.account() {
-            Some(account)
-                if self
-                    .rooms
-                    .status(room)
-                    .is_some_and(|s| s.with_untracked(|s| s.is_joined())) =>
-            {
-                account.command(|client, now| client.leave_room(room, now));
-            }
-            // Not in it (kicked, or offline): leaving is closing the view.
-            _ => {
-                self.chats.close(room);
-                self.rooms.forget(room);
-            }
+        let joined = self
+            .rooms
+            .status(room)
+            .is_some_and(|s| s.with_untracked(|s| s.is_joined()));
+        if let Some(account) = self.account() {
+            account.command(|client, now| client.leave_room(room, now));
+        }
+        if !joined {
+            self.chats.close(room);
+            self.rooms.forget(room);
         }
     }
 
@@ -224,7 +224,7 @@ impl AppState {
     pub fn accept_invitation(&self, invitation: &Invitation) {
         self.rooms.dismiss_invitation(&invitation.room);
         if let Some(account) = self.account() {
-            account.command(|client, _| client.invitation_answered());
+            account.command(|client, _| client.invitation_answered(&invitation.room));
         }
         let nick = self.default_nick();
         self.join(
@@ -238,17 +238,17 @@ impl AppState {
     pub fn decline_invitation(&self, room: &BareJid) {
         self.rooms.dismiss_invitation(room);
         if let Some(account) = self.account() {
-            account.command(|client, _| client.invitation_answered());
+            account.command(|client, _| client.invitation_answered(room));
         }
     }
 
     /// A room's name as people know it: the listed or described name, else its address's node.
     pub fn room_name(&self, room: &BareJid) -> String {
-        let listed = self.rooms.list.with(|l| {
-            l.details(room)
-                .and_then(|d| d.name.clone())
-                .or_else(|| l.listed_name(room))
-        });
+        let listed = self
+            .rooms
+            .known
+            .with(|d| d.get(room).and_then(|d| d.name.clone()))
+            .or_else(|| self.rooms.list.with(|l| l.listed_name(room)));
         let bookmarked = || {
             self.rooms
                 .bookmarks

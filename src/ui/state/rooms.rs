@@ -4,7 +4,7 @@
 //! unread counts and the history window work the same for both.
 
 use crate::store::room::{RoomPhase, RoomStatus};
-use crate::store::room_list::{DetailsQueue, RoomList, RoomOrder};
+use crate::store::room_list::{DetailsQueue, RoomDetails, RoomList, RoomOrder};
 use crate::xmpp::bookmarks::Bookmark;
 use crate::xmpp::jid::BareJid;
 use crate::xmpp::muc::room::JoinError;
@@ -35,6 +35,9 @@ pub struct Rooms {
     pub filter: RwSignal<String>,
     pub order: RwSignal<RoomOrder>,
     pub details: StoredValue<DetailsQueue>,
+    /// Rooms' details, cached for the session; apart from the list, so an answer re-renders its
+    /// row, not the whole view.
+    pub known: RwSignal<RoomDetails>,
     statuses: StoredValue<HashMap<BareJid, RwSignal<RoomStatus>>>,
     /// Owns the status signals, made from event handlers (see `Conversations::owner`).
     owner: StoredValue<Owner>,
@@ -55,6 +58,7 @@ impl Rooms {
             filter: RwSignal::new(String::new()),
             order: RwSignal::new(RoomOrder::Name),
             details: StoredValue::new(DetailsQueue::default()),
+            known: RwSignal::new(RoomDetails::default()),
             statuses: StoredValue::new(HashMap::new()),
             owner: StoredValue::new(Owner::new()),
             join_error: RwSignal::new(None),
@@ -123,14 +127,13 @@ impl Rooms {
             RoomEvent::ListFailed { service, .. } => self.list.update(|l| l.failed(&service)),
             RoomEvent::Info { room, info } => {
                 self.details.update_value(|q| q.done(&room));
-                self.list.update(|l| l.set_details(room, info));
+                self.known.update(|d| d.set(room, info));
                 return RoomOutcome::AskDetails;
             }
             RoomEvent::InfoFailed { room } => {
                 self.details.update_value(|q| q.done(&room));
                 // Cached as empty: a room that will not say is not asked again and again.
-                self.list
-                    .update(|l| l.set_details(room, Default::default()));
+                self.known.update(|d| d.set(room, Default::default()));
                 return RoomOutcome::AskDetails;
             }
             RoomEvent::Entering { room, nick } => self.entering(&room, &nick),
@@ -153,17 +156,19 @@ impl Rooms {
                 return RoomOutcome::Joined { room, open: asked };
             }
             RoomEvent::JoinFailed { room, nick, error } => {
+                let asked = self.joining.get_untracked().as_ref() == Some(&room);
                 self.finish_joining(&room);
-                let was_joined = self
-                    .status(&room)
-                    .is_some_and(|s| s.with_untracked(|s| s.phase != RoomPhase::Joining));
-                if !was_joined {
+                if asked {
                     self.statuses.update_value(|s| {
                         s.remove(&room);
                     });
+                    self.join_error.set(Some(JoinFailure { room, nick, error }));
+                    self.browser_open.set(true);
+                } else {
+                    // Entering again (after a lost connection, or a bookmark) was refused: the
+                    // conversation stays, and says so.
+                    self.update(&room, |s| s.phase = RoomPhase::Refused(error));
                 }
-                self.join_error.set(Some(JoinFailure { room, nick, error }));
-                self.browser_open.set(true);
             }
             RoomEvent::Occupant { room, occupant } => self.update(&room, |s| s.upsert(occupant)),
             RoomEvent::OccupantLeft { room, nick, .. } => self.update(&room, |s| s.remove(&nick)),
@@ -235,6 +240,7 @@ impl Rooms {
         self.service.set(String::new());
         self.browser_open.set(false);
         self.list.set(RoomList::default());
+        self.known.set(RoomDetails::default());
         self.filter.set(String::new());
         self.details.update_value(DetailsQueue::clear);
         self.statuses.update_value(HashMap::clear);

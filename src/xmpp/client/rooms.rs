@@ -8,11 +8,6 @@ use super::super::muc::RoomMessage;
 use super::Client;
 
 impl Client {
-    /// The room services found on our domain.
-    pub fn room_services(&self) -> &[BareJid] {
-        self.muc.services()
-    }
-
     /// Lists `service`'s rooms; pages come as [`RoomEvent::ListPage`](super::super::RoomEvent).
     pub fn list_rooms(&mut self, service: &BareJid, now: Instant) -> Result<(), SendError> {
         self.ensure_online()?;
@@ -91,9 +86,9 @@ impl Client {
         self.muc.invite(room, contact, &mut cx!(self, now))
     }
 
-    /// The person accepted or declined an invitation.
-    pub fn invitation_answered(&mut self) {
-        self.muc.invitation_answered();
+    /// The person accepted or declined the invitation to `room`.
+    pub fn invitation_answered(&mut self, room: &BareJid) {
+        self.muc.invitation_answered(room);
     }
 
     /// Adds or changes a room bookmark (XEP-0402, or XEP-0048 where the server lacks it).
@@ -104,8 +99,7 @@ impl Client {
 
     pub fn remove_bookmark(&mut self, room: &BareJid, now: Instant) -> Result<(), SendError> {
         self.ensure_online()?;
-        self.bookmarks.remove(room, &mut cx!(self, now));
-        Ok(())
+        self.bookmarks.remove(room, &mut cx!(self, now))
     }
 
     /// Enters the bookmarked rooms marked autojoin, with their nick or the account's user name.

@@ -24,8 +24,9 @@ pub struct RoomItem {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Listing {
+    pub generation: u64,
     pager: Pager,
     seen: HashSet<BareJid>,
 }
@@ -39,6 +40,14 @@ pub(crate) struct Page {
 }
 
 impl Listing {
+    pub fn new(generation: u64) -> Self {
+        Self {
+            generation,
+            pager: Pager::default(),
+            seen: HashSet::new(),
+        }
+    }
+
     pub fn request(&self) -> Element {
         self.pager.request()
     }

@@ -22,7 +22,14 @@ pub struct Invitation {
 
 /// XEP-0249 direct invitations (from the inviter) and §7.8.2 mediated ones (from the room).
 /// A mediated one comes first: rooms (Prosody's) add a direct one to it, from the room's address.
-pub(super) fn parse_invitation(m: &Message, from: &BareJid) -> Option<Invitation> {
+///
+/// A mediated one names its inviter only when `from_a_service` (the sender's domain is a room
+/// service we checked): anyone else claiming to pass on someone's invitation is its inviter.
+pub(super) fn parse_invitation(
+    m: &Message,
+    from: &BareJid,
+    from_a_service: bool,
+) -> Option<Invitation> {
     let mediated = m
         .element
         .get_child("x", ns::MUC_USER)
@@ -40,11 +47,13 @@ pub(super) fn parse_invitation(m: &Message, from: &BareJid) -> Option<Invitation
         });
     };
     let invite = x.get_child("invite", ns::MUC_USER)?;
-    let inviter = invite.get_attr("from").and_then(|j| Jid::new(j).ok())?;
-    let inviter = if inviter.to_bare() == *from {
-        inviter
+    let named = invite.get_attr("from").and_then(|j| Jid::new(j).ok())?;
+    let inviter = if !from_a_service {
+        from.clone().into()
+    } else if named.to_bare() == *from {
+        named
     } else {
-        inviter.to_bare().into()
+        named.to_bare().into()
     };
     Some(Invitation {
         room: from.clone(),

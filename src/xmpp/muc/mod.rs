@@ -51,7 +51,8 @@ pub enum MucRequest {
     /// disco#info on a domain: is it a room service?
     ServiceInfo(BareJid),
     /// One page of a service's rooms.
-    RoomList(BareJid),
+    /// `generation` tells a page of this listing from a page of an earlier one of the service.
+    RoomList { service: BareJid, generation: u64 },
     /// A room's details.
     RoomInfo(BareJid),
     /// A room's features before entering it: does it keep an archive (XEP-0313)?
@@ -133,7 +134,10 @@ pub struct MucService {
     /// Joins waiting for their domain's check.
     parked: HashMap<BareJid, Vec<BareJid>>,
     listings: HashMap<BareJid, Listing>,
-    invitations: usize,
+    /// Numbers the listings, so a restarted one ignores its predecessor's pages.
+    listing_generation: u64,
+    /// Rooms with an invitation waiting for the person's answer.
+    invitations: HashSet<BareJid>,
     archive_wanted: Vec<BareJid>,
 }
 
@@ -159,17 +163,42 @@ impl MucService {
             .collect();
         for jid in suspended {
             if let Some(room) = self.rooms.get_mut(&jid) {
-                room.state = RoomState::Joining;
                 send_join(room, cx);
             }
         }
     }
 
-    /// The connection ended: every room is left, to be entered again; listings stop.
+    /// The connection ended: the rooms we were in are entered again once it is back; an entry
+    /// not yet answered failed, and a room we were leaving is left. Listings stop.
     pub(crate) fn connection_ended(&mut self, cx: &mut Ctx) {
-        self.rooms.retain(|_, room| room.is_in());
-        for room in self.rooms.values_mut() {
-            room.suspend(cx);
+        let jids: Vec<BareJid> = self.rooms.keys().cloned().collect();
+        for jid in jids {
+            let Some(room) = self.rooms.get_mut(&jid) else {
+                continue;
+            };
+            match room.state {
+                RoomState::Joined => room.suspend(cx),
+                RoomState::Suspended => {}
+                RoomState::Joining | RoomState::Checking if room.was_in => {
+                    room.state = RoomState::Suspended
+                }
+                RoomState::Joining | RoomState::Checking => {
+                    if let Some(room) = self.rooms.remove(&jid) {
+                        cx.emit(Event::Room(RoomEvent::JoinFailed {
+                            room: room.jid,
+                            nick: room.nick,
+                            error: JoinError::NoAnswer,
+                        }));
+                    }
+                }
+                RoomState::Leaving => {
+                    self.rooms.remove(&jid);
+                    cx.emit(Event::Room(RoomEvent::Left {
+                        room: jid,
+                        departure: Departure::Left,
+                    }));
+                }
+            }
         }
         self.parked.clear();
         for (service, _) in self.listings.drain() {
@@ -180,9 +209,12 @@ impl MucService {
         }
     }
 
-    /// Whether `jid` (bare) is a room we are in or entering.
+    /// Whether `jid` (bare) is a room we are in or whose answer to our entry we wait for:
+    /// only then is what comes from it read as room traffic.
     pub fn is_room(&self, jid: &BareJid) -> bool {
-        self.rooms.contains_key(jid)
+        self.rooms
+            .get(jid)
+            .is_some_and(|r| r.state != RoomState::Checking)
     }
 
     /// Our nick in `room`, while we are in it.
@@ -211,7 +243,12 @@ impl MucService {
         }
         // The nick must make a valid occupant address.
         Jid::new(&format!("{jid}/{nick}")).map_err(|_| SendError::Empty)?;
-        if self.rooms.get(jid).is_some_and(Room::is_in) {
+        // Already in, or on the way in: one entry at a time.
+        if self
+            .rooms
+            .get(jid)
+            .is_some_and(|r| r.state != RoomState::Leaving)
+        {
             return Ok(());
         }
         let password = password.filter(|p| !p.is_empty()).map(str::to_owned);
@@ -251,8 +288,13 @@ impl MucService {
         }
     }
 
+    /// Sends the entry presence, once the checks are done (and only then).
     fn send_join(&mut self, jid: &BareJid, cx: &mut Ctx) {
-        if let Some(room) = self.rooms.get_mut(jid) {
+        if let Some(room) = self
+            .rooms
+            .get_mut(jid)
+            .filter(|r| r.state == RoomState::Checking)
+        {
             send_join(room, cx);
         }
     }
@@ -277,19 +319,22 @@ impl MucService {
         }));
     }
 
-    /// §7.14: leaves `room`. The room's answer (our unavailable presence) ends it.
+    /// §7.14: leaves `room`. The room's answer (our unavailable presence) ends it; an entry on
+    /// its way is withdrawn with the same presence.
     pub(crate) fn leave(&mut self, jid: &BareJid, cx: &mut Ctx) {
         let Some(room) = self.rooms.get_mut(jid) else {
             return;
         };
+        let unavailable = Element::new("presence", ns::CLIENT)
+            .attr("to", format!("{}/{}", room.jid, room.nick))
+            .attr("type", "unavailable");
         if room.state == RoomState::Joined {
             room.state = RoomState::Leaving;
-            cx.send(
-                &Element::new("presence", ns::CLIENT)
-                    .attr("to", format!("{}/{}", room.jid, room.nick))
-                    .attr("type", "unavailable"),
-            );
+            cx.send(&unavailable);
         } else {
+            if room.state == RoomState::Joining {
+                cx.send(&unavailable);
+            }
             self.rooms.remove(jid);
             cx.emit(Event::Room(RoomEvent::Left {
                 room: jid.clone(),
@@ -428,7 +473,10 @@ impl MucService {
                     .is_some_and(|q| DiscoInfo::parse(&q).has_identity("conference", "text"));
                 self.domain_known(&domain, is_service, cx);
             }
-            MucRequest::RoomList(service) => self.page(service, result, cx),
+            MucRequest::RoomList {
+                service,
+                generation,
+            } => self.page(service, generation, result, cx),
             MucRequest::RoomInfo(room) => {
                 let event = match result {
                     Ok(Some(query)) => RoomEvent::Info {
@@ -476,8 +524,15 @@ impl MucService {
                 }
                 self.maybe_services_found(cx);
             }
-            MucRequest::RoomList(service) => {
-                if self.listings.remove(&service).is_some() {
+            MucRequest::RoomList {
+                service,
+                generation,
+            } => {
+                let current = self
+                    .listings
+                    .get(&service)
+                    .is_some_and(|l| l.generation == generation);
+                if current && self.listings.remove(&service).is_some() {
                     cx.emit(Event::Room(RoomEvent::ListFailed {
                         service,
                         error: None,
@@ -494,7 +549,11 @@ impl MucService {
     pub(crate) fn presence(&mut self, p: Presence, cx: &mut Ctx) -> Option<Presence> {
         let from = p.from.as_ref()?;
         let jid = from.to_bare();
-        let Some(room) = self.rooms.get_mut(&jid) else {
+        let Some(room) = self
+            .rooms
+            .get_mut(&jid)
+            .filter(|r| r.state != RoomState::Checking)
+        else {
             return Some(p);
         };
         let Some(nick) = from.resource().map(str::to_owned) else {
@@ -544,14 +603,21 @@ impl MucService {
     pub(crate) fn message(&mut self, m: Message, cx: &mut Ctx) -> Option<Message> {
         let from = m.from.as_ref()?;
         let jid = from.to_bare();
-        if self.rooms.contains_key(&jid) {
+        if self.is_room(&jid) {
             let nick = from.resource().map(str::to_owned);
             self.room_message(jid, nick, m, cx);
             return None;
         }
-        if let Some(invitation) = parse_invitation(&m, &jid) {
-            if self.invitations < MAX_INVITATIONS {
-                self.invitations += 1;
+        // A bounce (of an invitation we sent, say) is not an invitation.
+        if m.kind.as_deref() == Some("error") {
+            return Some(m);
+        }
+        // Only a room service's word is taken for who invited through it.
+        let from_a_service = self.domains.get(&jid.domain_jid()) == Some(&true);
+        if let Some(invitation) = parse_invitation(&m, &jid, from_a_service) {
+            if self.invitations.len() < MAX_INVITATIONS
+                && self.invitations.insert(invitation.room.clone())
+            {
                 cx.emit(Event::Room(RoomEvent::Invited(invitation)));
             }
             return None;
@@ -604,9 +670,9 @@ impl MucService {
         })));
     }
 
-    /// The person answered an invitation: room for another.
-    pub(crate) fn invitation_answered(&mut self) {
-        self.invitations = self.invitations.saturating_sub(1);
+    /// The person answered the invitation to `room`: another may come.
+    pub(crate) fn invitation_answered(&mut self, room: &BareJid) {
+        self.invitations.remove(room);
     }
 
     fn room_message(&mut self, jid: BareJid, nick: Option<String>, m: Message, cx: &mut Ctx) {
@@ -659,7 +725,8 @@ impl MucService {
     }
 }
 
-fn send_join(room: &Room, cx: &mut Ctx) {
+fn send_join(room: &mut Room, cx: &mut Ctx) {
+    room.state = RoomState::Joining;
     // §7.2.15: no replay from a room whose archive we will read instead.
     let history = if room.archived { 0 } else { HISTORY_MESSAGES };
     let mut x = Element::new("x", ns::MUC)

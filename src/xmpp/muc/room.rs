@@ -12,7 +12,6 @@ use super::super::presence::{Availability, MAX_STATUS_CHARS};
 use super::super::stanza::{Presence, StanzaError};
 use super::occupant::{Affiliation, MucUser, Occupant, Role};
 use std::collections::HashMap;
-use std::fmt;
 
 /// Occupants kept per room; presence from more is not listed (the room still works).
 pub const MAX_OCCUPANTS: usize = 20_000;
@@ -69,22 +68,6 @@ impl JoinError {
             Self::MembersOnly => "members-only",
             Self::Full => "full",
             Self::NoAnswer | Self::Other(_) => "other",
-        }
-    }
-}
-
-impl fmt::Display for JoinError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NotARoomService { .. } => f.write_str("that address is not at a room service"),
-            Self::PasswordRequired => f.write_str("the room needs a password"),
-            Self::Banned => f.write_str("you are banned from this room"),
-            Self::NotFound => f.write_str("the room does not exist and cannot be created"),
-            Self::NickConflict { .. } => f.write_str("someone in the room has that nickname"),
-            Self::MembersOnly => f.write_str("only members may enter this room"),
-            Self::Full => f.write_str("the room is full"),
-            Self::NoAnswer => f.write_str("the room did not answer"),
-            Self::Other(e) => write!(f, "the room refused: {e}"),
         }
     }
 }
@@ -152,6 +135,9 @@ impl Departure {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RoomState {
+    /// Asked to enter: the address's domain or the room's features are being checked; nothing
+    /// has been sent to the room, and nothing from it is read yet.
+    Checking,
     /// Our presence is sent; the room has not answered with our own.
     Joining,
     Joined,
@@ -170,6 +156,8 @@ pub(crate) struct Room {
     pub role: Role,
     /// The room keeps an archive (XEP-0313): history comes from there, not from a replay.
     pub archived: bool,
+    /// We have been in (so a lost connection means entering again, not a failed entry).
+    pub was_in: bool,
     occupants: HashMap<String, Occupant>,
 }
 
@@ -189,9 +177,10 @@ impl Room {
             jid,
             nick,
             password,
-            state: RoomState::Joining,
+            state: RoomState::Checking,
             role: Role::None,
             archived: false,
+            was_in: false,
             occupants: HashMap::new(),
         }
     }
@@ -242,6 +231,7 @@ impl Room {
             return After::Stay;
         }
         self.state = RoomState::Joined;
+        self.was_in = true;
         let created = user.has(201);
         cx.emit(Event::Room(RoomEvent::Joined {
             room: self.jid.clone(),
@@ -257,7 +247,7 @@ impl Room {
 
     fn error(&mut self, nick: &str, error: StanzaError, cx: &mut Ctx) -> After {
         match self.state {
-            RoomState::Joining => {
+            RoomState::Checking | RoomState::Joining => {
                 cx.emit(Event::Room(RoomEvent::JoinFailed {
                     room: self.jid.clone(),
                     nick: nick.to_owned(),

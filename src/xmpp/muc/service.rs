@@ -13,10 +13,6 @@ use super::directory::Listing;
 use super::{MucRequest, MucService};
 
 impl MucService {
-    pub fn services(&self) -> &[BareJid] {
-        &self.services
-    }
-
     pub(super) fn ask_domain(&mut self, domain: &BareJid, cx: &mut Ctx) {
         let sent = cx.try_request(
             IqType::Get,
@@ -30,19 +26,27 @@ impl MucService {
     }
 
     /// Starts listing `service`'s rooms (§6.3); pages arrive as [`RoomEvent::ListPage`].
+    /// Listing a service again starts over; pages still coming for the earlier listing are dropped.
     pub(crate) fn list_rooms(&mut self, service: &BareJid, cx: &mut Ctx) {
-        let listing = Listing::default();
+        self.listing_generation += 1;
+        let listing = Listing::new(self.listing_generation);
         let set = listing.request();
         self.listings.insert(service.clone(), listing);
         self.request_page(service, set, cx);
     }
 
     pub(super) fn request_page(&mut self, service: &BareJid, set: Element, cx: &mut Ctx) {
+        let Some(generation) = self.listings.get(service).map(|l| l.generation) else {
+            return;
+        };
         let sent = cx.try_request(
             IqType::Get,
             Some(service),
             disco::items_query(Some(set)),
-            Owner::Muc(MucRequest::RoomList(service.clone())),
+            Owner::Muc(MucRequest::RoomList {
+                service: service.clone(),
+                generation,
+            }),
         );
         if sent.is_err() {
             self.listings.remove(service);
@@ -94,10 +98,15 @@ impl MucService {
     pub(super) fn page(
         &mut self,
         service: BareJid,
+        generation: u64,
         result: Result<Option<Element>, StanzaError>,
         cx: &mut Ctx,
     ) {
-        let Some(listing) = self.listings.get_mut(&service) else {
+        let Some(listing) = self
+            .listings
+            .get_mut(&service)
+            .filter(|l| l.generation == generation)
+        else {
             return;
         };
         let query = match result {
