@@ -301,6 +301,12 @@ fn rooms(session: &mut Client) {
         &format!("<iq type='result' from='conference.example.org' id='{id}'><query xmlns='http://jabber.org/protocol/disco#info'><identity category='conference' type='text'/></query></iq>"),
         Instant(11),
     );
+    // Then the room's features (no archive: the room's own history replay).
+    let id = sent_request(session);
+    session.handle_frame(
+        &format!("<iq type='result' from='big@conference.example.org' id='{id}'><query xmlns='http://jabber.org/protocol/disco#info'><identity category='conference' type='text'/></query></iq>"),
+        Instant(11),
+    );
     while session.poll_transmit().is_some() {}
     let mut frames: Vec<String> = (0..500)
         .map(|i| format!("<presence from='big@conference.example.org/person {i}'><x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant'/></x></presence>"))
