@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 [ -f dist/index.html ] || scripts/build.sh
-trap 'server/prosody.sh stop bench >/dev/null || true' EXIT
+repo=$PWD
+trap '"$repo/server/prosody.sh" stop bench >/dev/null || true' EXIT
 server/prosody.sh reset bench >/dev/null
 server/prosody.sh start bench
 set -a
