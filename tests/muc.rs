@@ -931,3 +931,32 @@ fn listing_a_service_again_ignores_the_pages_of_the_first_listing() {
         "the second listing goes on: {next}"
     );
 }
+
+#[test]
+fn a_private_message_goes_to_the_occupant_through_the_room_and_is_confirmed_by_the_server() {
+    let mut h = online_with_service();
+    let room = format!("tea@{SERVICE}");
+    joined(&mut h, &room, "alice");
+    let sent = h
+        .client
+        .send_private(&jid(&room), "bob", "psst", h.now)
+        .unwrap();
+    assert!(sent.private && sent.own && sent.nick.as_deref() == Some("bob"));
+    let frames = h.sent();
+    let message = &frames[0];
+    assert!(
+        message.contains(&format!("to=\"{room}/bob\""))
+            && message.contains("type=\"chat\"")
+            && message.contains("http://jabber.org/protocol/muc#user"),
+        "{message}"
+    );
+    // The ping after it is answered: the server has the message.
+    let ping = frames.iter().find(|f| f.contains("urn:xmpp:ping")).unwrap();
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(ping)
+    ));
+    assert!(h.events().iter().any(
+        |e| matches!(e, Event::Chat(ChatEvent::Sent { peer, id }) if *peer == jid(&room) && *id == sent.id)
+    ));
+}

@@ -196,5 +196,10 @@ pub(super) fn text(key: Key) -> &'static str {
         OccupantsShort => "in the room",
         Bookmarks => "Bookmarks",
         ErrNotLoaded => "Still loading from the server: try again in a moment.",
+        PrivateTo => "Private message to",
+        BackToRoom => "To the whole room",
+        SendPrivately => "Private message",
+        RenameBookmark => "Rename",
+        BookmarkName => "Bookmark name",
     }
 }

@@ -200,5 +200,10 @@ pub(super) fn text(key: Key) -> &'static str {
         OccupantsShort => "dans le salon",
         Bookmarks => "Marque-pages",
         ErrNotLoaded => "Chargement depuis le serveur en cours : réessayez dans un instant.",
+        PrivateTo => "Message privé à",
+        BackToRoom => "À tout le salon",
+        SendPrivately => "Message privé",
+        RenameBookmark => "Renommer",
+        BookmarkName => "Nom du marque-page",
     }
 }

@@ -271,6 +271,11 @@ keys! {
     OccupantsShort,
     Bookmarks,
     ErrNotLoaded,
+    PrivateTo,
+    BackToRoom,
+    SendPrivately,
+    RenameBookmark,
+    BookmarkName,
 }
 
 /// The text of `key` in `lang`.

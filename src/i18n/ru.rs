@@ -198,5 +198,10 @@ pub(super) fn text(key: Key) -> &'static str {
         OccupantsShort => "в комнате",
         Bookmarks => "Закладки",
         ErrNotLoaded => "Ещё загружается с сервера: попробуйте через минуту.",
+        PrivateTo => "Личное сообщение для",
+        BackToRoom => "Всей комнате",
+        SendPrivately => "Лично",
+        RenameBookmark => "Переименовать",
+        BookmarkName => "Имя закладки",
     }
 }

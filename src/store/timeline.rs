@@ -210,7 +210,8 @@ impl Timeline {
         true
     }
 
-    /// A message we sent to a room from here: pending until the room reflects it.
+    /// A message we sent to a room from here: pending until the room reflects it (or, private,
+    /// until the server confirms it).
     pub fn push_own_room(&mut self, message: RoomMessage, now: UnixMillis) {
         self.next_seq += 1;
         self.entries.push_back(Entry {
@@ -222,7 +223,7 @@ impl Timeline {
             time: now,
             nick: message.nick,
             mention: false,
-            private: false,
+            private: message.private,
         });
         self.trim();
     }

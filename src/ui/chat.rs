@@ -422,8 +422,15 @@ fn body_view(body: &str) -> impl IntoView {
         .collect_view()
 }
 
+/// The message composer. In a room, `private_to` holds the occupant a private message goes to
+/// (none: to the whole room).
 #[component]
-pub fn Composer(peer: BareJid, kind: ConversationKind, disabled: Signal<bool>) -> impl IntoView {
+pub fn Composer(
+    peer: BareJid,
+    kind: ConversationKind,
+    disabled: Signal<bool>,
+    #[prop(optional)] private_to: Option<RwSignal<Option<String>>>,
+) -> impl IntoView {
     let state = use_state();
     let draft = RwSignal::new(String::new());
     let input = NodeRef::<html::Textarea>::new();
@@ -456,9 +463,11 @@ pub fn Composer(peer: BareJid, kind: ConversationKind, disabled: Signal<bool>) -
         let set_composing = set_composing.clone();
         move || {
             let body = draft.get_untracked();
-            let sent = match kind {
-                ConversationKind::Chat => state.send_message(&peer, &body),
-                ConversationKind::Room => state.send_room_message(&peer, &body),
+            let private = private_to.and_then(|p| p.get_untracked());
+            let sent = match (kind, private) {
+                (ConversationKind::Chat, _) => state.send_message(&peer, &body),
+                (ConversationKind::Room, Some(nick)) => state.send_private(&peer, &nick, &body),
+                (ConversationKind::Room, None) => state.send_room_message(&peer, &body),
             };
             match sent {
                 Ok(()) => {
@@ -516,7 +525,25 @@ pub fn Composer(peer: BareJid, kind: ConversationKind, disabled: Signal<bool>) -
         }
     });
 
+    let private_chip = move || {
+        let target = private_to?;
+        let nick = target.get()?;
+        Some(view! {
+            <p data-testid="composer-private" class="composer-private" data-nick=nick.clone()>
+                {tr(Key::PrivateTo)} " " <bdi class="strong">{neutralise_overrides(&nick).into_owned()}</bdi>
+                <button
+                    type="button"
+                    class="link-button"
+                    data-testid="composer-private-cancel"
+                    on:click=move |_| target.set(None)
+                >
+                    {tr(Key::BackToRoom)}
+                </button>
+            </p>
+        })
+    };
     view! {
+        {private_chip}
         <form class="composer" on:submit=on_submit>
             <label for="composer-input" class="visually-hidden">{tr(Key::MessageInput)}</label>
             <textarea

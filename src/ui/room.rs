@@ -40,6 +40,8 @@ pub fn RoomView(room: BareJid) -> impl IntoView {
     let disabled = Signal::derive(move || status.with(|s| !s.is_joined()));
     // At phone width the occupants are a panel of their own, opened from the header.
     let show_occupants = RwSignal::new(false);
+    // The occupant the composer writes to privately, if any.
+    let private_to = RwSignal::new(None::<String>);
     view! {
         <section
             data-testid="chat-view"
@@ -109,9 +111,9 @@ pub fn RoomView(room: BareJid) -> impl IntoView {
             <div class="room-body">
                 <div class="room-main">
                     <MessageList peer=room.clone() timeline/>
-                    <Composer peer=room.clone() kind=ConversationKind::Room disabled/>
+                    <Composer peer=room.clone() kind=ConversationKind::Room disabled private_to/>
                 </div>
-                <Occupants status/>
+                <Occupants status private_to/>
             </div>
         </section>
     }
@@ -180,6 +182,7 @@ enum Form {
     None,
     Nick,
     Invite,
+    BookmarkName,
 }
 
 #[component]
@@ -187,6 +190,7 @@ fn RoomActions(room: BareJid, status: RwSignal<RoomStatus>) -> impl IntoView {
     let state = use_state();
     let form = RwSignal::new(Form::None);
     let value = RwSignal::new(String::new());
+    let room_for_name = StoredValue::new(room.clone());
     let joined = move || status.with(RoomStatus::is_joined);
     let toggle = move |which: Form| {
         move |_| {
@@ -197,6 +201,7 @@ fn RoomActions(room: BareJid, status: RwSignal<RoomStatus>) -> impl IntoView {
             };
             value.set(match next {
                 Form::Nick => status.with_untracked(|s| s.nick.clone()),
+                Form::BookmarkName => room_for_name.with_value(|r| state.room_name(r)),
                 _ => String::new(),
             });
             form.set(next);
@@ -210,6 +215,7 @@ fn RoomActions(room: BareJid, status: RwSignal<RoomStatus>) -> impl IntoView {
             let done = match form.get_untracked() {
                 Form::Nick => state.change_nick(&room, &text),
                 Form::Invite => state.invite(&room, &text),
+                Form::BookmarkName => state.rename_bookmark(&room, &text),
                 Form::None => Ok(()),
             };
             match done {
@@ -249,6 +255,17 @@ fn RoomActions(room: BareJid, status: RwSignal<RoomStatus>) -> impl IntoView {
             >
                 {move || if bookmarked.get() { tr(Key::Bookmarked)() } else { tr(Key::Bookmark)() }}
             </button>
+            <Show when=move || bookmarked.get()>
+                <button
+                    type="button"
+                    class="button small"
+                    data-testid="bookmark-rename"
+                    aria-expanded=move || (form.get() == Form::BookmarkName).to_string()
+                    on:click=toggle(Form::BookmarkName)
+                >
+                    {tr(Key::RenameBookmark)}
+                </button>
+            </Show>
             <button
                 type="button"
                 class="button small"
@@ -267,6 +284,7 @@ fn RoomActions(room: BareJid, status: RwSignal<RoomStatus>) -> impl IntoView {
                     {move || {
                         let (testid, submit_id, label) = match form.get() {
                             Form::Invite => ("room-invite-jid", "room-invite-submit", Key::InviteAddress),
+                            Form::BookmarkName => ("bookmark-name-input", "bookmark-name-submit", Key::BookmarkName),
                             _ => ("room-nick-input", "room-nick-submit", Key::NewNick),
                         };
                         view! {
@@ -291,7 +309,7 @@ fn RoomActions(room: BareJid, status: RwSignal<RoomStatus>) -> impl IntoView {
 }
 
 #[component]
-fn Occupants(status: RwSignal<RoomStatus>) -> impl IntoView {
+fn Occupants(status: RwSignal<RoomStatus>, private_to: RwSignal<Option<String>>) -> impl IntoView {
     let total = Signal::derive(move || status.with(RoomStatus::occupant_count));
     let shape = ListShape {
         testid: "occupants",
@@ -304,7 +322,10 @@ fn Occupants(status: RwSignal<RoomStatus>) -> impl IntoView {
         total,
         Signal::derive(|| 0),
         move |first, last| status.with(|s| s.occupants(first, last)),
-        move |index, occupant| view! { <OccupantRow index occupant/> },
+        move |index, occupant| {
+            let own = status.with_untracked(|s| s.nick == occupant.nick);
+            view! { <OccupantRow index occupant own private_to/> }
+        },
     );
     view! {
         <aside class="occupants-pane" aria-labelledby="occupants-title">
@@ -318,7 +339,12 @@ fn Occupants(status: RwSignal<RoomStatus>) -> impl IntoView {
 }
 
 #[component]
-fn OccupantRow(index: usize, occupant: Occupant) -> impl IntoView {
+fn OccupantRow(
+    index: usize,
+    occupant: Occupant,
+    own: bool,
+    private_to: RwSignal<Option<String>>,
+) -> impl IntoView {
     let Occupant {
         nick,
         role,
@@ -345,6 +371,19 @@ fn OccupantRow(index: usize, occupant: Occupant) -> impl IntoView {
             <span class="presence-dot" data-presence=availability.as_str()></span>
             <bdi class="row-name" style:color=nick_colour(&nick)>{neutralise_overrides(&nick).into_owned()}</bdi>
             {role_key.map(|key| view! { <span class="role-tag">{tr(key)}</span> })}
+            {(!own).then(|| {
+                let nick = nick.clone();
+                view! {
+                    <button
+                        type="button"
+                        class="link-button occupant-private"
+                        data-testid="occupant-private"
+                        on:click=move |_| private_to.set(Some(nick.clone()))
+                    >
+                        {tr(Key::SendPrivately)}
+                    </button>
+                }
+            })}
         </li>
     }
 }

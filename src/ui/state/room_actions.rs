@@ -197,6 +197,33 @@ impl AppState {
         Ok(())
     }
 
+    /// A private message to the occupant `nick`.
+    pub fn send_private(&self, room: &BareJid, nick: &str, body: &str) -> Result<(), UiError> {
+        let account = self.account().ok_or(UiError::NotOnline)?;
+        let message = account
+            .command(|client, now| client.send_private(room, nick, body, now))
+            .map_err(UiError::Send)?;
+        self.chats.sent_to_room(message);
+        Ok(())
+    }
+
+    /// Renames the room's bookmark, keeping the rest of it.
+    pub fn rename_bookmark(&self, room: &BareJid, name: &str) -> Result<(), UiError> {
+        let account = self.account().ok_or(UiError::NotOnline)?;
+        let Some(mut bookmark) = self
+            .rooms
+            .bookmarks
+            .with_untracked(|b| b.get(room).cloned())
+        else {
+            return Ok(());
+        };
+        let name = name.trim();
+        bookmark.name = (!name.is_empty()).then(|| name.to_owned());
+        account
+            .command(|client, now| client.set_bookmark(bookmark, now))
+            .map_err(UiError::Send)
+    }
+
     pub fn change_nick(&self, room: &BareJid, nick: &str) -> Result<(), UiError> {
         let account = self.account().ok_or(UiError::NotOnline)?;
         account

@@ -65,6 +65,24 @@ impl Client {
         self.muc.send_message(room, body, &mut cx!(self, now))
     }
 
+    /// A private message to the occupant `nick` of `room`; it counts as sent once the server
+    /// confirms it, as one-to-one messages do.
+    pub fn send_private(
+        &mut self,
+        room: &BareJid,
+        nick: &str,
+        body: &str,
+        now: Instant,
+    ) -> Result<RoomMessage, SendError> {
+        self.ensure_online()?;
+        let message = self
+            .muc
+            .send_private(room, nick, body, &mut cx!(self, now))?;
+        self.ping
+            .message_sent(room.clone(), message.id.clone(), &mut cx!(self, now));
+        Ok(message)
+    }
+
     pub fn set_subject(
         &mut self,
         room: &BareJid,

@@ -396,6 +396,44 @@ impl MucService {
         })
     }
 
+    /// §7.5: a private message to the occupant `nick`, through the room (it never learns our
+    /// account from it). Shown in the room's conversation, marked private.
+    pub(crate) fn send_private(
+        &mut self,
+        jid: &BareJid,
+        nick: &str,
+        body: &str,
+        cx: &mut Ctx,
+    ) -> Result<RoomMessage, SendError> {
+        self.joined(jid)?;
+        if body.trim().is_empty() {
+            return Err(SendError::Empty);
+        }
+        check_xml_text(body).map_err(SendError::InvalidText)?;
+        let to = Jid::new(&format!("{jid}/{nick}")).map_err(|_| SendError::Empty)?;
+        let id = cx.out.next_id();
+        cx.out.send(
+            &Element::new("message", ns::CLIENT)
+                .attr("to", to.as_str())
+                .attr("type", "chat")
+                .attr("id", &id)
+                .text_child("body", ns::CLIENT, body)
+                .child(Element::new("origin-id", ns::SID).attr("id", &id))
+                // §7.5: marks it as a message within the room.
+                .child(Element::new("x", ns::MUC_USER)),
+        )?;
+        Ok(RoomMessage {
+            room: jid.clone(),
+            id,
+            nick: Some(nick.to_owned()),
+            body: body.to_owned(),
+            sent_at: None,
+            own: true,
+            mention: false,
+            private: true,
+        })
+    }
+
     /// §8.1: sets the subject; the room refuses if we may not.
     pub(crate) fn set_subject(
         &mut self,

@@ -158,6 +158,25 @@ test('alice creates a room, bob joins from another client, they talk, mentions a
     await expect(unmentioned).toHaveAttribute('data-from', 'bob');
     await expect(unmentioned).not.toHaveAttribute('data-mention', 'true');
 
+    // Private messages both ways, through the room: kept in the room's view, never a 1:1 chat.
+    await occupant(view, 'bob').locator(tid('occupant-private')).click();
+    await expect(view.locator(tid('composer-private'))).toHaveAttribute('data-nick', 'bob');
+    const whisper = unique('just between us');
+    await send(view, whisper);
+    await expect(messageWithBody(view, whisper)).toHaveAttribute('data-private', 'true');
+    await bob.socket.next(new RegExp(`type=["']chat["'][^>]*>.*${whisper}|${whisper}`), 10_000);
+    await view.locator(tid('composer-private-cancel')).click();
+    await expect(view.locator(tid('composer-private'))).toHaveCount(0);
+    const reply = unique('whispered back');
+    bob.socket.send(
+      `<message xmlns="jabber:client" type="chat" to="${room}/alice" id="${unique('pm')}"><body>${reply}</body><x xmlns="http://jabber.org/protocol/muc#user"/></message>`,
+    );
+    const privateReply = messageWithBody(view, reply);
+    await expect(privateReply).toHaveAttribute('data-private', 'true');
+    await expect(privateReply).toHaveAttribute('data-from', 'bob');
+    await expect(page.locator(tid('chat-list-item', { jid: 'bob@localhost' }))).toHaveCount(0);
+    await expect(page.locator(tid('message-request'))).toHaveCount(0);
+
     await expect(chatListItem(page, room)).toHaveCount(1);
 
     // Leaving takes the room off the chat list and off the screen.
@@ -380,6 +399,11 @@ test('a bookmarked room is joined again after logging in anew, until unbookmarke
     await toggle.click();
     await expect(toggle).toHaveAttribute('data-bookmarked', 'true');
     await expect.poll(stored, { message: 'an autojoin bookmark on the server' }).toMatch(/\sautojoin=["'](?:true|1)["']/);
+    // Renamed, and the name is what the server keeps.
+    await view.locator(tid('bookmark-rename')).click();
+    await view.locator(tid('bookmark-name-input')).fill('Our bookmarked room');
+    await view.locator(tid('bookmark-name-submit')).click();
+    await expect.poll(stored, { message: 'the new name on the server' }).toMatch(/\sname=["']Our bookmarked room["']/);
 
     await logout(page);
     await bob.seesDeparture(room, 'alice');
