@@ -213,36 +213,35 @@ impl Timeline {
     /// A message we sent to a room from here: pending until the room reflects it (or, private,
     /// until the server confirms it).
     pub fn push_own_room(&mut self, message: RoomMessage, now: UnixMillis) {
-        self.next_seq += 1;
-        self.entries.push_back(Entry {
-            seq: self.next_seq,
-            id: message.id,
-            direction: Direction::Out,
-            body: message.body,
-            state: MessageState::Pending,
-            time: now,
-            nick: message.nick,
-            mention: false,
-            private: message.private,
-        });
-        self.trim();
+        self.append_own(message.id, message.body, message.nick, message.private, now);
     }
 
     /// A message we sent from this device: pending until the server confirms it.
     pub fn push_own(&mut self, message: ChatMessage, now: UnixMillis) {
         let identity = identity(message.direction, &message.id, &message.body);
         self.seen.insert(identity);
+        self.append_own(message.id, message.body, None, false, now);
+    }
+
+    fn append_own(
+        &mut self,
+        id: String,
+        body: String,
+        nick: Option<String>,
+        private: bool,
+        now: UnixMillis,
+    ) {
         self.next_seq += 1;
         self.entries.push_back(Entry {
             seq: self.next_seq,
-            id: message.id,
+            id,
             direction: Direction::Out,
-            body: message.body,
+            body,
             state: MessageState::Pending,
             time: now,
-            nick: None,
+            nick,
             mention: false,
-            private: false,
+            private,
         });
         self.trim();
     }

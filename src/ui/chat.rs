@@ -33,6 +33,22 @@ const EDGE_SLACK: i32 = 48;
 /// XEP-0085 §5.2: after this long without typing, `composing` becomes `paused`.
 const PAUSE_AFTER: Duration = Duration::from_secs(5);
 
+/// The header's way back to the lists (shown at phone width, where one pane shows at a time).
+#[component]
+pub fn BackButton(on_back: Callback<()>) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            data-testid="chat-back"
+            class="icon-button back"
+            aria-label=tr(Key::Back)
+            on:click=move |_| on_back.run(())
+        >
+            "←"
+        </button>
+    }
+}
+
 #[component]
 pub fn ChatView(peer: BareJid) -> impl IntoView {
     let state = use_state();
@@ -90,15 +106,7 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
             aria-labelledby="chat-title"
         >
             <header class="chat-header">
-                <button
-                    type="button"
-                    data-testid="chat-back"
-                    class="icon-button back"
-                    aria-label=tr(Key::Back)
-                    on:click=move |_| state.chats.open.set(None)
-                >
-                    "←"
-                </button>
+                <BackButton on_back=Callback::new(move |_| state.chats.open.set(None))/>
                 <span class="presence-dot" data-presence=move || presence.get().as_str()></span>
                 <div class="chat-title">
                     <h2 id="chat-title">

@@ -4,7 +4,7 @@
 //! thousands. When we are out of the room (kicked, banned, the room destroyed), the view says so
 //! and stays readable; the composer is disabled.
 
-use super::chat::{Composer, ConversationKind, MessageList};
+use super::chat::{BackButton, Composer, ConversationKind, MessageList};
 use super::list::{row_offset, windowed_list, ListShape};
 use super::{tr, use_state};
 use crate::i18n::{self, Key};
@@ -53,15 +53,7 @@ pub fn RoomView(room: BareJid) -> impl IntoView {
             aria-labelledby="chat-title"
         >
             <header class="chat-header">
-                <button
-                    type="button"
-                    data-testid="chat-back"
-                    class="icon-button back"
-                    aria-label=tr(Key::Back)
-                    on:click=move |_| state.chats.open.set(None)
-                >
-                    "←"
-                </button>
+                <BackButton on_back=Callback::new(move |_| state.chats.open.set(None))/>
                 <span class="room-mark" aria-hidden="true">"#"</span>
                 <div class="chat-title">
                     <h2 id="chat-title">

@@ -5,6 +5,7 @@
 //! into view, a few at a time, and stay cached; a row that scrolls away before its turn is not
 //! asked about. Incoming invitations are listed in the sidebar: joining is the person's choice.
 
+use super::chat::BackButton;
 use super::list::{row_offset, windowed_list, ListShape};
 use super::{tr, use_state};
 use crate::i18n::{self, Key};
@@ -67,15 +68,7 @@ pub fn RoomBrowser() -> impl IntoView {
     view! {
         <section data-testid="rooms-browser" class="rooms-browser" aria-labelledby="rooms-title">
             <header class="chat-header">
-                <button
-                    type="button"
-                    data-testid="chat-back"
-                    class="icon-button back"
-                    aria-label=tr(Key::Back)
-                    on:click=move |_| rooms.browser_open.set(false)
-                >
-                    "←"
-                </button>
+                <BackButton on_back=Callback::new(move |_| rooms.browser_open.set(false))/>
                 <h2 id="rooms-title">{tr(Key::Rooms)}</h2>
             </header>
             <div class="rooms-body">
