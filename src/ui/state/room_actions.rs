@@ -7,9 +7,16 @@ use crate::xmpp::bookmarks::Bookmark;
 use crate::xmpp::jid::BareJid;
 use crate::xmpp::muc::room::JoinError;
 use crate::xmpp::muc::Invitation;
+use crate::xmpp::muc::RoomItem;
 use crate::xmpp::stanza::StanzaError;
 use crate::xmpp::RoomEvent;
 use leptos::prelude::*;
+use std::time::Duration;
+
+/// Rooms put into the browser's list per task. A service that answers with 10,000 rooms at once
+/// would otherwise have them stored, filtered and sorted in the task that parsed the reply, and
+/// that task would take over 50 ms.
+const ROOMS_PER_TASK: usize = 1_000;
 
 impl AppState {
     pub(super) fn apply_room(&self, event: RoomEvent) {
@@ -20,6 +27,19 @@ impl AppState {
                 if self.chats.room_message_failed(&room, &id, error) {
                     self.notices.push(UiError::MessageFailed { condition });
                 }
+            }
+            RoomEvent::ListPage {
+                service,
+                mut rooms,
+                complete,
+                count_hint,
+            } if rooms.len() > ROOMS_PER_TASK => {
+                let rest = rooms.split_off(ROOMS_PER_TASK);
+                self.rooms
+                    .list
+                    .update(|l| l.page(&service, rooms, false, count_hint));
+                let listing = self.rooms.listing.get_value();
+                self.later_rooms(service, rest, complete, count_hint, listing);
             }
             event => match self.rooms.apply(event) {
                 RoomOutcome::None => {}
@@ -60,6 +80,35 @@ impl AppState {
         }
     }
 
+    /// The rest of a large page, a task at a time, unless another listing has started since.
+    fn later_rooms(
+        &self,
+        service: BareJid,
+        mut rooms: Vec<RoomItem>,
+        complete: bool,
+        count_hint: Option<u64>,
+        listing: u64,
+    ) {
+        let state = *self;
+        set_timeout(
+            move || {
+                if state.rooms.listing.try_get_value() != Some(listing) {
+                    return;
+                }
+                let rest = rooms.split_off(rooms.len().min(ROOMS_PER_TASK));
+                let last = rest.is_empty();
+                state
+                    .rooms
+                    .list
+                    .try_update(|l| l.page(&service, rooms, complete && last, count_hint));
+                if !last {
+                    state.later_rooms(service, rest, complete, count_hint, listing);
+                }
+            },
+            Duration::ZERO,
+        );
+    }
+
     /// Lists the rooms of the service in the field.
     pub fn list_rooms(&self) {
         let typed = self.rooms.service.get_untracked();
@@ -72,6 +121,7 @@ impl AppState {
             return self.notices.push(UiError::NotOnline);
         };
         self.rooms.details.update_value(|q| q.clear());
+        self.rooms.listing.update_value(|n| *n += 1);
         self.rooms.list.update(|l| l.start(service.clone()));
         if let Err(e) = account.command(|client, now| client.list_rooms(&service, now)) {
             self.rooms.list.update(|l| l.failed(&service));

@@ -32,6 +32,8 @@ pub struct Rooms {
     pub service: RwSignal<String>,
     pub browser_open: RwSignal<bool>,
     pub list: RwSignal<RoomList>,
+    /// Counts the listings started, so the rest of an earlier one is not added to a new one.
+    pub listing: StoredValue<u64>,
     pub filter: RwSignal<String>,
     pub order: RwSignal<RoomOrder>,
     pub details: StoredValue<DetailsQueue>,
@@ -55,6 +57,7 @@ impl Rooms {
             service: RwSignal::new(String::new()),
             browser_open: RwSignal::new(false),
             list: RwSignal::new(RoomList::default()),
+            listing: StoredValue::new(0),
             filter: RwSignal::new(String::new()),
             order: RwSignal::new(RoomOrder::Name),
             details: StoredValue::new(DetailsQueue::default()),
