@@ -68,6 +68,8 @@ test('a message too long for one frame is refused with the draft kept; a long on
   await login(page, users.alice.jid, users.alice.password);
   const bob = await HostilePeer.login('bob', users.bob.password);
   try {
+    // Bob coming online moves his row to the top: click it once it has moved.
+    await expect(rosterItem(page, users.bob.jid)).toHaveAttribute('data-presence', 'available');
     const view = await openChatFromRoster(page, users.bob.jid);
     const input = page.locator(tid('composer-input'));
     // 80,000 bytes of UTF-8: browsers split a message that long into several WebSocket frames,
@@ -131,6 +133,7 @@ test("a contact's error text never speaks in Parley's voice", async ({ page }) =
   try {
     // Errors to a bare JID are dropped by the server (RFC 6121 §8.5.2.1.1): bob answers alice's client.
     const aliceFull = await bob.fullJidOf(users.alice.jid);
+    await expect(rosterItem(page, users.bob.jid)).toHaveAttribute('data-presence', 'available');
     const view = await openChatFromRoster(page, users.bob.jid);
     const text = unique('bait');
     await send(view, text);
