@@ -13,6 +13,12 @@
 //! (RFC 6121 roster, presence and subscriptions, XEP-0280 carbons, XEP-0199 ping, XEP-0030 disco,
 //! one-to-one chat, XEP-0045 rooms), and every request that expects an answer goes through
 //! [`Requests`]. What the application asks of rooms is in [`rooms`].
+//!
+//! XEP-0198 stream management makes a dropped connection a pause: the session is parked with what
+//! the server did not acknowledge, the next connection resumes it and resends that, and presence,
+//! rooms and requests carry on as they were. When resumption fails (or the server offers none) the
+//! session's state is dropped then, and the one-to-one messages it never confirmed go first on the
+//! new session. Messages written while offline wait in [`Client::pending`] for the next session.
 
 use super::bookmarks::Bookmarks;
 use super::carbons::{self, CarbonDirection, Unwrapped};
@@ -20,7 +26,7 @@ use super::context::{Identity, Instant};
 use super::disco;
 use super::entropy::Entropy;
 use super::error::{CloseReason, ReconnectError, SendError, SessionError};
-use super::event::{ConnectionEvent, ConnectionState, Event, RosterEvent};
+use super::event::{ChatEvent, ConnectionEvent, ConnectionState, Event, RosterEvent};
 use super::jid::{BareJid, FullJid};
 use super::mam::{self, Mam};
 use super::message::{self, ChatMessage, Direction};
@@ -32,8 +38,9 @@ use super::presence::{Availability, PresenceBook};
 use super::request::{Owner, Requests, Response, Unmatched};
 use super::roster::{Roster, RosterRequest, Subscription};
 use super::sasl::Secret;
-use super::stanza::{self, build, Frame, Iq, IqType, Message, Presence};
+use super::stanza::{self, build, Frame, FrameError, Iq, IqType, Message, Presence, SmFrame};
 use super::stream::{Login, Step, Stream};
+use super::stream_management::{Ledger, StreamManagement, Tracked};
 use super::subscription::{SubscriptionKind, Subscriptions};
 use super::xml::{check_xml_text, Element};
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -73,16 +80,18 @@ impl ClientConfig {
 }
 
 macro_rules! cx {
-    ($client:ident, $now:expr) => {
+    ($client:ident, $now:expr) => {{
+        let now = $now;
+        $client.out.clock = now;
         $crate::xmpp::context::Ctx {
-            now: $now,
+            now,
             out: &mut $client.out,
             requests: &mut $client.requests,
             events: &mut $client.events,
             me: &$client.me,
             timeout_ms: $client.config.timeout_ms,
         }
-    };
+    }};
 }
 
 // After the macro, which it uses.
@@ -106,6 +115,12 @@ pub struct Client {
     bookmarks: Bookmarks,
     mam: Mam,
     own_presence: (Availability, Option<String>),
+    sm: StreamManagement,
+    /// XEP-0198: the ledger of a dropped session that may still be resumed.
+    parked: Option<Ledger>,
+    /// One-to-one messages waiting for a session, oldest first: written while offline, or not
+    /// confirmed by a session that could not be resumed.
+    pending: VecDeque<(Tracked, Zeroizing<String>)>,
 }
 
 impl Client {
@@ -138,6 +153,9 @@ impl Client {
             bookmarks: Bookmarks::default(),
             mam: Mam::default(),
             own_presence: (Availability::Available, None),
+            sm: StreamManagement::default(),
+            parked: None,
+            pending: VecDeque::new(),
             config,
         };
         client.connect(entropy, now, true);
@@ -163,10 +181,20 @@ impl Client {
     }
 
     fn connect(&mut self, entropy: Entropy, now: Instant, allow_plain: bool) {
-        // Frames the last connection did not get to send must not go out on this one.
+        // Frames the last connection did not get to send must not go out on this one (what
+        // stream management counted is in the parked ledger).
         self.out.clear();
+        let resume = self.sm.resume(now);
+        if resume.is_none() && self.parked.is_some() {
+            self.forget_session(None, now);
+        }
         let nonce = BASE64.encode(&entropy.0[..18]);
-        self.stream = Some(Stream::open(&mut cx!(self, now), allow_plain, nonce));
+        self.stream = Some(Stream::open(
+            &mut cx!(self, now),
+            allow_plain,
+            nonce,
+            resume,
+        ));
     }
 
     pub fn state(&self) -> ConnectionState {
@@ -210,10 +238,21 @@ impl Client {
             .is_online()
             .then(|| self.ping.next_timeout())
             .flatten();
-        [self.requests.next_deadline(), stream.deadline(), keepalive]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.requests.next_deadline(),
+            stream.deadline(),
+            keepalive,
+            self.ack_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// XEP-0198: an `<r/>` unanswered this long means the connection is dead.
+    fn ack_deadline(&self) -> Option<Instant> {
+        let asked = self.out.ledger()?.asked_at()?;
+        Some(asked.plus_ms(self.config.timeout_ms))
     }
 
     pub fn handle_timeout(&mut self, now: Instant) {
@@ -246,6 +285,9 @@ impl Client {
                 owner => cx!(self, now).warn(&format!("no answer to a request ({owner:?})")),
             }
         }
+        if self.ack_deadline().is_some_and(|d| d <= now) {
+            fatal = fatal.or(Some(SessionError::NoResponse));
+        }
         if let Some(error) = fatal {
             return self.fail(error, now);
         }
@@ -269,6 +311,16 @@ impl Client {
             Err(e) => {
                 // RFC 6120 says a malformed stream is fatal, but one bad frame from a buggy server or
                 // a hostile peer's relayed stanza must not end a person's session: drop it, say so.
+                // Dropped is handled, for stream management's count (a bad counter of its own is
+                // no stanza).
+                let own = matches!(
+                    e,
+                    FrameError::BadAttribute { element: "sm", .. }
+                        | FrameError::MissingAttribute { element: "sm", .. }
+                );
+                if !own {
+                    self.sm.handled_one();
+                }
                 self.events
                     .push_back(Event::Warning(format!("dropped a frame: {e}")));
                 return;
@@ -308,7 +360,11 @@ impl Client {
     pub fn close(&mut self, now: Instant) {
         self.secret = None;
         let Some(stream) = self.stream.as_mut() else {
-            return;
+            // Between connections: the parked session and the waiting messages end here.
+            if self.parked.is_some() {
+                self.forget_session(None, now);
+            }
+            return self.pending_unconfirmed(now);
         };
         if stream.is_closing() {
             return;
@@ -328,12 +384,21 @@ impl Client {
         body: &str,
         now: Instant,
     ) -> Result<ChatMessage, SendError> {
-        self.ensure_online()?;
+        // Signed in but between connections, it waits for the next session.
+        if self.ensure_online().is_err() && self.secret.is_none() {
+            return Err(SendError::NotOnline);
+        }
         let id = self.out.next_id();
         let element = message::build_chat(to, &id, body)?;
-        self.out.send(&element)?;
-        self.ping
-            .message_sent(to.clone(), id.clone(), &mut cx!(self, now));
+        let frame = self.out.serialise(&element)?;
+        let tracked = Tracked::Chat {
+            peer: to.clone(),
+            id: id.clone(),
+        };
+        self.pending.push_back((tracked, frame));
+        if self.ensure_online().is_ok() {
+            self.send_pending(now);
+        }
         Ok(ChatMessage {
             id,
             peer: to.clone(),
@@ -418,6 +483,21 @@ impl Client {
             .answer(jid, approve, &self.roster, &mut cx!(self, now))
     }
 
+    /// The waiting messages go, in order. Counted by stream management, their acks confirm them;
+    /// without it, the ping after them does.
+    fn send_pending(&mut self, now: Instant) {
+        let counted = self.out.ledger().is_some();
+        while let Some((tracked, frame)) = self.pending.pop_front() {
+            if counted {
+                self.out.send_stanza(frame, Some(tracked));
+            } else {
+                self.out.send_stanza(frame, None);
+                let Tracked::Chat { peer, id } = tracked;
+                self.ping.message_sent(peer, id, &mut cx!(self, now));
+            }
+        }
+    }
+
     fn ensure_online(&self) -> Result<(), SendError> {
         match &self.stream {
             Some(stream) if stream.is_online() => Ok(()),
@@ -441,12 +521,106 @@ impl Client {
             // The password goes with the old secret: from now on the keys log in.
             Step::Authenticated(Some(keys)) => self.secret = Some(Secret::Scram(keys)),
             Step::Authenticated(None) => {}
+            Step::Resumed { h } => self.resumed(h, now),
+            Step::ResumeFailed { h } => self.forget_session(h, now),
             Step::Failed(error) => self.fail(error, now),
+        }
+    }
+
+    /// XEP-0198 §5: the session goes on. What the server handled is settled, the rest resent;
+    /// presence, rooms and the roster are as they were.
+    fn resumed(&mut self, h: u32, now: Instant) {
+        self.sm.resumed();
+        self.presence.report_all(&self.roster, &mut cx!(self, now));
+        if let Some(mut ledger) = self.parked.take() {
+            match ledger.ack(h) {
+                Ok(settled) => self.settled(settled, now),
+                Err(e) => cx!(self, now).warn(&format!("resumed with h={} of {}", e.h, e.sent)),
+            }
+            self.out.resume_counting(ledger);
+        }
+        self.send_pending(now);
+    }
+
+    /// The parked session will not come back (resumption failed, its window closed, or it was
+    /// never resumable): what it held ends now, and its unconfirmed messages wait for the next
+    /// one, before those written since. `h` is what the server said it handled.
+    fn forget_session(&mut self, h: Option<u32>, now: Instant) {
+        self.sm.off();
+        if let Some(mut ledger) = self.parked.take() {
+            if let Some(h) = h {
+                if let Ok(settled) = ledger.ack(h) {
+                    self.settled(settled, now);
+                }
+            }
+            let unsent = ledger.into_unsent_messages();
+            for message in unsent.into_iter().rev() {
+                self.pending.push_front(message);
+            }
+        }
+        self.session_ended(now);
+    }
+
+    /// The server handled these: they are sent.
+    fn settled(&mut self, settled: Vec<Tracked>, now: Instant) {
+        let mut cx = cx!(self, now);
+        for tracked in settled {
+            let Tracked::Chat { peer, id } = tracked;
+            cx.emit(Event::Chat(ChatEvent::Sent { peer, id }));
+        }
+    }
+
+    /// XEP-0198 elements on a bound stream.
+    fn handle_sm(&mut self, frame: SmFrame, now: Instant) {
+        match frame {
+            SmFrame::Enabled {
+                id,
+                resume,
+                max_seconds,
+            } => self.sm.enabled(id, resume, max_seconds),
+            SmFrame::Request => {
+                let answer = self.sm.answer();
+                cx!(self, now).send(&answer);
+            }
+            SmFrame::Ack { h } => {
+                let Some(ledger) = self.out.ledger_mut() else {
+                    return;
+                };
+                match ledger.ack(h) {
+                    Ok(settled) => self.settled(settled, now),
+                    // §4: the counts no longer agree; nothing they say can be trusted.
+                    Err(e) => self.fail(
+                        SessionError::Protocol(format!(
+                            "the server acknowledged {} stanzas of {}",
+                            e.h, e.sent
+                        )),
+                        now,
+                    ),
+                }
+            }
+            // §6: enabling failed. What the ledger held is confirmed the old way.
+            SmFrame::Failed { condition, .. } => {
+                self.sm.off();
+                let unsent = self
+                    .out
+                    .stop_counting()
+                    .map(Ledger::into_unsent_messages)
+                    .unwrap_or_default();
+                let mut cx = cx!(self, now);
+                cx.warn(&format!("stream management refused ({condition})"));
+                for (Tracked::Chat { peer, id }, _) in unsent {
+                    self.ping.message_sent(peer, id, &mut cx);
+                }
+            }
+            SmFrame::Resumed { .. } => cx!(self, now).warn("ignored <resumed/> outside resumption"),
         }
     }
 
     /// The router: each stanza to the module of its protocol.
     fn route(&mut self, frame: Frame, now: Instant) {
+        if matches!(frame, Frame::Iq(_) | Frame::Message(_) | Frame::Presence(_)) {
+            self.sm.handled_one();
+        }
         match frame {
             Frame::Iq(iq) if matches!(iq.kind, IqType::Result | IqType::Error) => {
                 self.handle_response(iq, now)
@@ -454,6 +628,7 @@ impl Client {
             Frame::Iq(iq) => self.handle_request(iq, now),
             Frame::Message(m) => self.handle_message(m, now),
             Frame::Presence(p) => self.handle_presence(p, now),
+            Frame::Sm(sm) => self.handle_sm(sm, now),
             Frame::Unknown(el) => self.events.push_back(Event::Warning(format!(
                 "ignored <{} xmlns='{}'/>",
                 el.name, el.ns
@@ -532,10 +707,21 @@ impl Client {
                 self.me.bare
             )));
         }
+        // A new session, not the parked one (the server offered no resumption this time).
+        if self.parked.is_some() {
+            self.forget_session(None, now);
+        }
         self.me.bare = jid.to_bare();
         self.me.full = Some(jid.clone());
+        let offered = self.stream.as_ref().is_some_and(Stream::sm_offered);
         let mut cx = cx!(self, now);
         cx.emit(Event::Connection(ConnectionEvent::Bound(jid)));
+        // XEP-0198 §3: after binding; our count starts with the `<enable/>`.
+        if offered {
+            cx.send(&StreamManagement::enable());
+            self.sm.asked();
+            cx.out.start_counting();
+        }
         self.roster.request(&mut cx);
     }
 
@@ -550,6 +736,7 @@ impl Client {
             stream.set_online(&mut cx);
             self.muc.online(&mut cx);
             self.bookmarks.fetch(&mut cx);
+            self.send_pending(now);
         }
     }
 
@@ -675,7 +862,8 @@ impl Client {
         self.finish(Some(error), now);
     }
 
-    /// The connection is over; the account stays. What was in flight is reported as such.
+    /// The connection is over; the account stays. What was in flight is reported as such. A
+    /// session stream management can resume is parked instead of ended.
     fn finish(&mut self, error: Option<SessionError>, now: Instant) {
         if self.stream.take().is_none() {
             return;
@@ -683,11 +871,44 @@ impl Client {
         if error.as_ref().is_none_or(SessionError::refuses_credentials) {
             self.secret = None;
         }
+        self.parked = self.out.stop_counting();
+        if self.secret.is_none() || !self.sm.dropped(now) {
+            self.forget_session(None, now);
+            if self.secret.is_none() {
+                self.pending_unconfirmed(now);
+            }
+        }
+        self.abandon_requests(now);
+        let mut cx = cx!(self, now);
+        self.ping.connection_ended(&mut cx);
+        // Nobody's presence is known while there is no connection, parked or not.
+        cx.emit(Event::Roster(RosterEvent::PresenceCleared));
+        cx.emit(Event::Connection(ConnectionEvent::State(
+            ConnectionState::Closed,
+        )));
+        cx.emit(Event::Connection(ConnectionEvent::Closed(error)));
+    }
+
+    /// Signed out or refused: the waiting messages will not go.
+    fn pending_unconfirmed(&mut self, now: Instant) {
+        let mut cx = cx!(self, now);
+        for (Tracked::Chat { peer, id }, _) in self.pending.drain(..) {
+            cx.emit(Event::Chat(ChatEvent::Unconfirmed { peer, id }));
+        }
+    }
+
+    /// The session's state that the server forgets with it: our address, presence, rooms.
+    fn session_ended(&mut self, now: Instant) {
         self.me.full = None;
-        let abandoned = self.requests.abandon();
         let mut cx = cx!(self, now);
         // Rooms first: an entry whose check is abandoned must not send its presence now.
         self.muc.connection_ended(&mut cx);
+        self.presence.clear();
+    }
+
+    fn abandon_requests(&mut self, now: Instant) {
+        let abandoned = self.requests.abandon();
+        let mut cx = cx!(self, now);
         for owner in abandoned {
             match owner {
                 Owner::Roster(request) => self.roster.unanswered(request, &mut cx),
@@ -696,12 +917,5 @@ impl Client {
                 _ => {}
             }
         }
-        self.ping.connection_ended(&mut cx);
-        self.presence.clear();
-        cx.emit(Event::Roster(RosterEvent::PresenceCleared));
-        cx.emit(Event::Connection(ConnectionEvent::State(
-            ConnectionState::Closed,
-        )));
-        cx.emit(Event::Connection(ConnectionEvent::Closed(error)));
     }
 }

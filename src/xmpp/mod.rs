@@ -49,6 +49,7 @@ pub mod sasl;
 pub mod saslprep;
 pub mod stanza;
 pub mod stream;
+pub mod stream_management;
 pub mod subscription;
 pub mod xml;
 

@@ -11,6 +11,8 @@ pub const SESSION: &str = "urn:ietf:params:xml:ns:xmpp-session";
 pub const ROSTER: &str = "jabber:iq:roster";
 pub const DISCO_INFO: &str = "http://jabber.org/protocol/disco#info";
 pub const PING: &str = "urn:xmpp:ping";
+/// XEP-0198: Stream Management.
+pub const SM: &str = "urn:xmpp:sm:3";
 /// XEP-0359: Unique and Stable Stanza IDs.
 pub const SID: &str = "urn:xmpp:sid:0";
 /// XEP-0085: Chat State Notifications.

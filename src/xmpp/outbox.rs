@@ -6,9 +6,16 @@
 //! 1003). A frame over [`Outbox::max_frame_bytes`] is therefore refused before it is queued, with
 //! an error the caller can explain; nothing half-sent ends the session.
 //!
+//! Once XEP-0198 stream management is enabled, every stanza written here is also numbered in the
+//! [`Ledger`] until the server acknowledges it, and an `<r/>` follows each batch (see
+//! [`stream_management`]).
+//!
 //! Frames are handed out as [`Zeroizing`] strings: the SASL frames carry the password (PLAIN) or a
 //! proof, and every copy the core makes of them is wiped once the transport has sent it.
 
+use super::context::Instant;
+use super::ns;
+use super::stream_management::{self, Ledger, Tracked};
 use super::xml::{Element, XmlError};
 use std::collections::VecDeque;
 use zeroize::Zeroizing;
@@ -25,6 +32,10 @@ pub struct Outbox {
     next_id: u64,
     frames: VecDeque<Zeroizing<String>>,
     max_frame_bytes: usize,
+    /// Set while stream management counts our stanzas.
+    ledger: Option<Ledger>,
+    /// The client's clock at its latest input: when an `<r/>` was asked.
+    pub(crate) clock: Instant,
 }
 
 impl Outbox {
@@ -37,6 +48,8 @@ impl Outbox {
             next_id: 0,
             frames: VecDeque::new(),
             max_frame_bytes,
+            ledger: None,
+            clock: Instant(0),
         }
     }
 
@@ -48,8 +61,62 @@ impl Outbox {
 
     /// Serialises and queues one element.
     pub fn send(&mut self, element: &Element) -> Result<(), OutboxError> {
-        let xml = element.to_xml().map_err(OutboxError::InvalidXml)?;
-        self.push(Zeroizing::new(xml))
+        self.write(element)
+    }
+
+    fn write(&mut self, element: &Element) -> Result<(), OutboxError> {
+        let xml = self.serialise(element)?;
+        // XEP-0198 §4: stanzas are counted; the stream's own elements are not.
+        let stanza = element.ns == ns::CLIENT
+            && matches!(element.name.as_str(), "message" | "presence" | "iq");
+        if stanza {
+            self.send_stanza(xml, None);
+        } else {
+            self.frames.push_back(xml);
+        }
+        Ok(())
+    }
+
+    /// Serialises an element and checks its size, queueing nothing: for a message kept to be
+    /// sent later.
+    pub(crate) fn serialise(&self, element: &Element) -> Result<Zeroizing<String>, OutboxError> {
+        let xml = Zeroizing::new(element.to_xml().map_err(OutboxError::InvalidXml)?);
+        self.check_size(xml.len())?;
+        Ok(xml)
+    }
+
+    /// Queues a stanza [`Outbox::serialise`] wrote earlier.
+    pub(crate) fn send_stanza(&mut self, xml: Zeroizing<String>, tracked: Option<Tracked>) {
+        if let Some(ledger) = self.ledger.as_mut() {
+            ledger.record(xml.clone(), tracked);
+        }
+        self.frames.push_back(xml);
+    }
+
+    /// XEP-0198 §3: `<enable/>` went out; from now on every stanza is counted.
+    pub(crate) fn start_counting(&mut self) {
+        self.ledger = Some(Ledger::default());
+    }
+
+    /// The stream under the ledger is gone: nothing written from now on is counted.
+    pub(crate) fn stop_counting(&mut self) -> Option<Ledger> {
+        self.ledger.take()
+    }
+
+    pub(crate) fn ledger(&self) -> Option<&Ledger> {
+        self.ledger.as_ref()
+    }
+
+    pub(crate) fn ledger_mut(&mut self) -> Option<&mut Ledger> {
+        self.ledger.as_mut()
+    }
+
+    /// XEP-0198 §5: the stream resumed; what the server did not handle goes again, numbered
+    /// as before.
+    pub(crate) fn resume_counting(&mut self, mut ledger: Ledger) {
+        self.frames.extend(ledger.unacked_frames().cloned());
+        ledger.resent();
+        self.ledger = Some(ledger);
     }
 
     /// Queues a frame already written into a wiped buffer (SASL).
@@ -74,7 +141,15 @@ impl Outbox {
         Ok(())
     }
 
+    /// The next frame to send; an `<r/>` follows stanzas not asked about yet.
     pub fn poll(&mut self) -> Option<Zeroizing<String>> {
+        if let Some(ledger) = self.ledger.as_mut() {
+            if ledger.take_ask(self.clock) {
+                if let Ok(xml) = stream_management::request().to_xml() {
+                    self.frames.push_back(Zeroizing::new(xml));
+                }
+            }
+        }
         self.frames.pop_front()
     }
 

@@ -187,6 +187,14 @@ impl PresenceBook {
         self.aggregate(jid)
     }
 
+    /// A resumed session: what the book still holds of each contact, reported again (the UI
+    /// showed nobody while the connection was down; the server resends nothing).
+    pub(crate) fn report_all(&self, roster: &Roster, cx: &mut Ctx) {
+        for jid in self.contacts.keys().filter(|jid| roster.contains(jid)) {
+            cx.emit(Event::Roster(RosterEvent::Presence(self.aggregate(jid))));
+        }
+    }
+
     pub fn clear(&mut self) {
         self.contacts.clear();
         self.strangers.clear();

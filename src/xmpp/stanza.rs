@@ -21,8 +21,37 @@ pub enum Frame {
     Iq(Iq),
     Message(Message),
     Presence(Presence),
+    /// XEP-0198 stream management: not a stanza, never counted.
+    Sm(SmFrame),
     /// Anything else: logged and ignored.
     Unknown(Element),
+}
+
+/// XEP-0198 elements the server sends (§3, §4, §5). Counters are `xs:unsignedInt`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SmFrame {
+    Enabled {
+        /// Present when the server allows resumption (§5).
+        id: Option<String>,
+        resume: bool,
+        /// The server's longest resumption time, in seconds.
+        max_seconds: Option<u64>,
+    },
+    Resumed {
+        h: u32,
+        previd: String,
+    },
+    /// §6: enabling or resuming failed; `h` (since version 1.6) says what the server handled.
+    Failed {
+        h: Option<u32>,
+        condition: String,
+    },
+    /// `<a h/>`: the server handled this many of our stanzas.
+    Ack {
+        h: u32,
+    },
+    /// `<r/>`: the server asks how many of its stanzas we handled.
+    Request,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +66,8 @@ pub struct StreamFeatures {
     pub bind: bool,
     /// RFC 3921 session establishment, needed only when not marked `<optional/>`.
     pub session_required: bool,
+    /// XEP-0198 stream management is offered.
+    pub sm: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,6 +254,10 @@ impl TryFrom<Element> for Frame {
             (ns::CLIENT, "iq") => Frame::Iq(parse_iq(el)?),
             (ns::CLIENT, "message") => Frame::Message(parse_message(el)?),
             (ns::CLIENT, "presence") => Frame::Presence(parse_presence(el)?),
+            (ns::SM, _) => match parse_sm(&el)? {
+                Some(sm) => Frame::Sm(sm),
+                None => Frame::Unknown(el),
+            },
             _ => Frame::Unknown(el),
         })
     }
@@ -245,7 +280,54 @@ fn parse_features(el: &Element) -> StreamFeatures {
         mechanisms,
         bind: el.has_child("bind", ns::BIND),
         session_required,
+        sm: el.has_child("sm", ns::SM),
     }
+}
+
+fn parse_sm(el: &Element) -> Result<Option<SmFrame>, FrameError> {
+    let counter = |attribute: &'static str| -> Result<Option<u32>, FrameError> {
+        el.get_attr(attribute)
+            .map(|v| {
+                v.trim()
+                    .parse::<u32>()
+                    .map_err(|_| FrameError::BadAttribute {
+                        element: "sm",
+                        attribute,
+                        value: v.chars().take(32).collect(),
+                    })
+            })
+            .transpose()
+    };
+    let required = |value: Option<u32>| {
+        value.ok_or(FrameError::MissingAttribute {
+            element: "sm",
+            attribute: "h",
+        })
+    };
+    Ok(Some(match el.name.as_str() {
+        "enabled" => SmFrame::Enabled {
+            id: el.get_attr("id").map(str::to_owned),
+            resume: matches!(el.get_attr("resume"), Some("true" | "1")),
+            max_seconds: el.get_attr("max").and_then(|m| m.trim().parse().ok()),
+        },
+        "resumed" => SmFrame::Resumed {
+            h: required(counter("h")?)?,
+            previd: el.get_attr("previd").unwrap_or_default().to_owned(),
+        },
+        "failed" => SmFrame::Failed {
+            h: counter("h")?,
+            condition: el
+                .elements()
+                .find(|e| e.ns == ns::STANZAS_ERR && e.name != "text")
+                .map(|e| e.name.clone())
+                .unwrap_or_else(|| "undefined-condition".to_owned()),
+        },
+        "a" => SmFrame::Ack {
+            h: required(counter("h")?)?,
+        },
+        "r" => SmFrame::Request,
+        _ => return Ok(None),
+    }))
 }
 
 fn parse_stream_error(el: &Element) -> StreamError {

@@ -1,5 +1,6 @@
 //! One connection's stream: RFC 7395 §3.3-§3.6 (open, close), RFC 6120 §4.3 (features), §6 (SASL
-//! and the restart after it), §7 (resource binding) and the RFC 3921 session some servers require.
+//! and the restart after it), §7 (resource binding) and the RFC 3921 session some servers require;
+//! or, in place of binding, XEP-0198 §5 resumption of the last session.
 //!
 //! A [`Stream`] lives as long as one WebSocket. The account ([`Client`](super::Client)) outlives it:
 //! on a new connection it starts a new stream with the credentials it kept, and everything else
@@ -13,7 +14,7 @@ use super::jid::FullJid;
 use super::ns;
 use super::request::Owner;
 use super::sasl::{Authenticator, Mechanism, SaslError, ScramKeys, Secret};
-use super::stanza::{build, Frame, IqType, SaslFrame, StanzaError, StreamFeatures};
+use super::stanza::{build, Frame, IqType, SaslFrame, SmFrame, StanzaError, StreamFeatures};
 use super::xml::Element;
 use zeroize::Zeroizing;
 
@@ -25,6 +26,8 @@ enum Stage {
         authenticated: bool,
     },
     Authenticating(Authenticator),
+    /// XEP-0198 §5: `<resume/>` is sent; binding follows if it fails.
+    Resuming(StreamFeatures),
     /// Bind, the legacy session and the roster are in flight (the request layer tracks them).
     Binding,
     Online,
@@ -38,6 +41,15 @@ pub(crate) enum Step {
     Stanza(Box<Frame>),
     /// SASL succeeded; SCRAM's keys, to log in again without the password.
     Authenticated(Option<ScramKeys>),
+    /// XEP-0198 §5: the last session goes on; the server handled `h` of our stanzas.
+    Resumed {
+        h: u32,
+    },
+    /// XEP-0198 §6: it could not; a new session is being bound. `h`, if the server said it,
+    /// counts what it handled of the old one.
+    ResumeFailed {
+        h: Option<u32>,
+    },
     Failed(SessionError),
 }
 
@@ -48,6 +60,11 @@ pub(crate) struct Stream {
     /// PLAIN sends the password itself: never to a server we were redirected to.
     allow_plain: bool,
     client_nonce: String,
+    /// The server offered XEP-0198 with the features we bound under.
+    sm_offered: bool,
+    /// XEP-0198 §5: the `<resume/>` to send instead of binding, for the session the last
+    /// connection left.
+    resume: Option<Element>,
 }
 
 /// What a login needs from the account.
@@ -59,12 +76,19 @@ pub(crate) struct Login<'a> {
 
 impl Stream {
     /// Queues the `<open/>` of a new connection.
-    pub(crate) fn open(cx: &mut Ctx, allow_plain: bool, client_nonce: String) -> Self {
+    pub(crate) fn open(
+        cx: &mut Ctx,
+        allow_plain: bool,
+        client_nonce: String,
+        resume: Option<Element>,
+    ) -> Self {
         let mut stream = Self {
             stage: Stage::Closing,
             deadline: None,
             allow_plain,
             client_nonce,
+            sm_offered: false,
+            resume,
         };
         stream.restart(cx, false);
         stream
@@ -85,6 +109,7 @@ impl Stream {
             | Stage::AwaitingFeatures {
                 authenticated: true,
             }
+            | Stage::Resuming(_)
             | Stage::Binding => ConnectionState::Binding,
             Stage::Online => ConnectionState::Online,
             Stage::Closing => ConnectionState::Closing,
@@ -99,6 +124,11 @@ impl Stream {
         matches!(self.stage, Stage::Closing)
     }
 
+    /// XEP-0198 can be enabled once bound.
+    pub(crate) fn sm_offered(&self) -> bool {
+        self.sm_offered
+    }
+
     pub(crate) fn deadline(&self) -> Option<Instant> {
         self.deadline
     }
@@ -108,7 +138,7 @@ impl Stream {
         match self.stage {
             Stage::AwaitingOpen { .. } | Stage::AwaitingFeatures { .. } => "opening the stream",
             Stage::Authenticating(_) => "authentication",
-            Stage::Binding => "starting the session",
+            Stage::Resuming(_) | Stage::Binding => "starting the session",
             Stage::Online => "a request",
             Stage::Closing => "closing",
         }
@@ -143,9 +173,16 @@ impl Stream {
                 self.stage = stage;
                 self.handle_sasl(sasl, cx)
             }
+            (Stage::Resuming(features), Frame::Sm(sm)) => {
+                self.handle_resumption(features, sm, login, cx)
+            }
             (
                 stage @ (Stage::Binding | Stage::Online),
-                frame @ (Frame::Iq(_) | Frame::Message(_) | Frame::Presence(_) | Frame::Unknown(_)),
+                frame @ (Frame::Iq(_)
+                | Frame::Message(_)
+                | Frame::Presence(_)
+                | Frame::Sm(_)
+                | Frame::Unknown(_)),
             ) => {
                 self.stage = stage;
                 Step::Stanza(Box::new(frame))
@@ -274,13 +311,59 @@ impl Stream {
         }
     }
 
-    /// RFC 6120 §7: binds a resource (and opens a legacy session where the server requires it).
+    /// XEP-0198 §5: the answer to `<resume/>`.
+    fn handle_resumption(
+        &mut self,
+        features: StreamFeatures,
+        sm: SmFrame,
+        login: &Login,
+        cx: &mut Ctx,
+    ) -> Step {
+        match sm {
+            SmFrame::Resumed { h, .. } => {
+                self.sm_offered = true;
+                self.set_stage(Stage::Online, None, cx);
+                Step::Resumed { h }
+            }
+            SmFrame::Failed { h, .. } => {
+                self.stage = Stage::Binding;
+                match self.bind(&features, login, cx) {
+                    Ok(()) => Step::ResumeFailed { h },
+                    Err(e) => Step::Failed(e),
+                }
+            }
+            other => {
+                self.stage = Stage::Resuming(features);
+                cx.warn(&format!("ignored {other:?} while resuming"));
+                Step::Handled
+            }
+        }
+    }
+
+    /// RFC 6120 §7: binds a resource (and opens a legacy session where the server requires it),
+    /// or resumes the last session where that is possible.
     fn start_binding(
         &mut self,
         features: &StreamFeatures,
         login: &Login,
         cx: &mut Ctx,
     ) -> Result<(), SessionError> {
+        if let (true, Some(resume)) = (features.sm, self.resume.take()) {
+            cx.send(&resume);
+            let deadline = cx.now.plus_ms(cx.timeout_ms);
+            self.set_stage(Stage::Resuming(features.clone()), Some(deadline), cx);
+            return Ok(());
+        }
+        self.bind(features, login, cx)
+    }
+
+    fn bind(
+        &mut self,
+        features: &StreamFeatures,
+        login: &Login,
+        cx: &mut Ctx,
+    ) -> Result<(), SessionError> {
+        self.sm_offered = features.sm;
         if !features.bind {
             return Err(SessionError::Protocol(
                 "the server offers no resource binding".into(),
@@ -346,6 +429,7 @@ fn frame_name(frame: &Frame) -> &'static str {
         Frame::Iq(_) => "iq",
         Frame::Message(_) => "message",
         Frame::Presence(_) => "presence",
+        Frame::Sm(_) => "stream management element",
         Frame::Unknown(_) => "element",
     }
 }

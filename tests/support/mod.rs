@@ -26,7 +26,13 @@ pub const OPEN: &str =
 pub const SASL_FEATURES: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
     <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>\
     <mechanism>SCRAM-SHA-1</mechanism></mechanisms></stream:features>";
+/// Binding without XEP-0198: the tests of other protocols read the client's frames one by one,
+/// and stream management would put its `<r/>` after each batch.
 pub const BIND_FEATURES: &str = "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+    <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>";
+/// Binding with XEP-0198 stream management offered.
+pub const SM_BIND_FEATURES: &str =
+    "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
     <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/><sm xmlns='urn:xmpp:sm:3'/></stream:features>";
 /// Stanza ids are `<hex of entropy[18..26]>-<n>`; [`entropy`] makes them these.
 pub const BIND_ID: &str = "0707070707070707-1";
