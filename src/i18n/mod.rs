@@ -201,6 +201,7 @@ keys! {
     MessageNotDelivered,
     MessageUnconfirmed,
     Reconnect,
+    RetryingIn,
     SignInAgain,
     DeliveryNoRecipient,
     DeliveryTimeout,

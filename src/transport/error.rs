@@ -30,6 +30,17 @@ pub enum ConnectError {
     Browser(String),
 }
 
+impl ConnectError {
+    /// Trying again later may work: the network or the server was away, not the account refused.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Unreachable => true,
+            Self::Session(e) => e.is_transient(),
+            _ => false,
+        }
+    }
+}
+
 impl fmt::Display for ConnectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -1,8 +1,9 @@
 //! Getting frames to and from the server: RFC 7395 over WebSocket, wss:// only.
 //!
-//! [`policy`], [`discovery`] and [`error`] are pure and tested natively; the browser WebSocket
+//! [`policy`], [`discovery`], [`backoff`] and [`error`] are pure and tested natively; the browser WebSocket
 //! driver lives in the wasm-only [`websocket`] module.
 
+pub mod backoff;
 pub mod discovery;
 pub mod error;
 pub mod policy;

@@ -12,11 +12,18 @@
 //! negotiated subprotocol (RFC 7395 §3.1) and the close frame's code and reason, which gloo-net
 //! does not expose.
 //!
+//! A connection lost after the account was online is made again by itself: after a wait from
+//! [`Backoff`], at once when the browser says the network is back (`online`) or the tab wakes
+//! (`visibilitychange`, `resume`, `pageshow`; a tab that was awake only asks the server whether
+//! the socket still works), and whenever the person asks. Only losses that a new try may
+//! cure count ([`ConnectError::is_transient`]); refused credentials never retry.
+//!
 //! Every URL passes [`check_websocket_url`] before a socket exists, and [`connect`] refuses an
 //! insecure page first; both checks return synchronously, so a refused URL never reaches web-sys.
 //! A `see-other-uri` redirect (RFC 7395 §3.6.1) is followed once, only to `wss://` on the same host
 //! or the account's domain ([`check_redirect`]), and never with PLAIN.
 
+use super::backoff::Backoff;
 use super::discovery::{host_meta_urls, websocket_from_host_meta, DiscoveryError};
 use super::policy::{check_redirect, check_websocket_url, ContextError};
 use super::ConnectError;
@@ -31,8 +38,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortController, CloseEvent, MessageEvent, ReadableStreamDefaultReader, RequestCredentials,
-    RequestInit, RequestMode, Response, WebSocket,
+    AbortController, CloseEvent, EventTarget, MessageEvent, ReadableStreamDefaultReader,
+    RequestCredentials, RequestInit, RequestMode, Response, VisibilityState, WebSocket,
 };
 use zeroize::Zeroizing;
 
@@ -50,6 +57,8 @@ pub enum Update {
     Event(Event),
     /// The connection is over; the account remains. `None` is the clean close we asked for.
     Disconnected(Option<ConnectError>),
+    /// A new connection will be tried by itself at `at` (the clock of [`now`]).
+    Retrying { at: Instant },
 }
 
 /// The account and its current connection. Cloning shares it.
@@ -66,6 +75,36 @@ struct Inner {
     url: String,
     redirected: bool,
     max_frame_bytes: usize,
+    /// The account was online once: a loss now is reconnected, not a failed login.
+    was_online: bool,
+    backoff: Backoff,
+    /// The timer of the next try, while one is planned.
+    retry: Option<i32>,
+    on_retry: Option<Closure<dyn FnMut()>>,
+    /// The browser's hints that the network is back or the tab woke; removed with the account.
+    _wake: Vec<Listener>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        cancel_retry(self);
+    }
+}
+
+/// One event listener, removed when dropped.
+struct Listener {
+    target: EventTarget,
+    event: &'static str,
+    callback: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.target.remove_event_listener_with_callback(
+            self.event,
+            self.callback.as_ref().unchecked_ref(),
+        );
+    }
 }
 
 /// One socket. Dropping it detaches the handlers and closes it.
@@ -130,7 +169,24 @@ pub fn connect(
         url: url.clone(),
         redirected: false,
         max_frame_bytes,
+        was_online: false,
+        backoff: Backoff::default(),
+        retry: None,
+        on_retry: None,
+        _wake: Vec::new(),
     }));
+    let weak = Rc::downgrade(&inner);
+    let on_retry = Closure::<dyn FnMut()>::new(move || {
+        with_inner(&weak, |inner| {
+            inner.borrow_mut().retry = None;
+            try_again(inner);
+        })
+    });
+    {
+        let mut guard = inner.borrow_mut();
+        guard.on_retry = Some(on_retry);
+        guard._wake = wake_listeners(&inner);
+    }
     open_link(&inner, &url)?;
     pump(&inner);
     Ok(Account { inner })
@@ -155,8 +211,10 @@ impl Account {
         inner.link.is_none() && inner.client.can_reconnect()
     }
 
-    /// Opens a new connection after the last one ended, with the credentials the account kept.
+    /// Opens a new connection after the last one ended, with the credentials the account kept;
+    /// a planned try is not waited for.
     pub fn reconnect(&self) -> Result<(), ConnectError> {
+        cancel_retry(&mut self.inner.borrow_mut());
         check_page_context()?;
         let entropy = Entropy::fresh().map_err(ConnectError::Entropy)?;
         let url = {
@@ -184,8 +242,130 @@ impl Account {
 
     /// Signs out; [`Update::Disconnected`]`(None)` follows.
     pub fn close(&self) {
+        cancel_retry(&mut self.inner.borrow_mut());
         self.command(|client, now| client.close(now));
     }
+}
+
+/// A planned try (or the person, or the browser) reconnects; a failure to even start is the
+/// application's to show.
+fn try_again(inner: &Rc<RefCell<Inner>>) {
+    let account = Account {
+        inner: inner.clone(),
+    };
+    if let Err(error) = account.reconnect() {
+        let sink = inner.borrow().sink.clone();
+        sink(Update::Disconnected(Some(error)));
+    }
+}
+
+fn cancel_retry(inner: &mut Inner) {
+    if let (Some(window), Some(timer)) = (web_sys::window(), inner.retry.take()) {
+        window.clear_timeout_with_handle(timer);
+    }
+}
+
+/// After a loss: plans the next try if the account was online and a try may help.
+fn plan_retry(state: &mut Inner, error: Option<&ConnectError>) -> Option<Update> {
+    let transient = error.is_some_and(ConnectError::is_transient);
+    if !state.was_online || !transient || !state.client.can_reconnect() {
+        return None;
+    }
+    let window = web_sys::window()?;
+    let random = Entropy::fresh().map_or(u16::MAX / 2, |e| u16::from_le_bytes([e.0[0], e.0[1]]));
+    let delay = state.backoff.next_delay_ms(random);
+    cancel_retry(state);
+    let callback = state.on_retry.as_ref()?;
+    state.retry = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            callback.as_ref().unchecked_ref(),
+            delay.min(i32::MAX as u64) as i32,
+        )
+        .ok();
+    state.retry.map(|_| Update::Retrying {
+        at: now().plus_ms(delay),
+    })
+}
+
+/// The network is back or the tab woke: try now if a try is planned; if connected, make sure
+/// the connection still works.
+fn wake(inner: &Rc<RefCell<Inner>>) {
+    let (connected, planned) = {
+        let guard = inner.borrow();
+        (guard.link.is_some(), guard.retry.is_some())
+    };
+    if planned {
+        try_again(inner);
+    } else if connected {
+        inner.borrow_mut().client.probe(now());
+        pump(inner);
+    }
+}
+
+fn wake_listeners(inner: &Rc<RefCell<Inner>>) -> Vec<Listener> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    let document = window.document();
+    let mut listeners = Vec::new();
+    let mut listen = |target: EventTarget, event: &'static str, only_if_visible: bool| {
+        let weak = Rc::downgrade(inner);
+        let callback = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+            let visible = web_sys::window()
+                .and_then(|w| w.document())
+                .is_none_or(|d| d.visibility_state() == VisibilityState::Visible);
+            if only_if_visible && !visible {
+                return;
+            }
+            with_inner(&weak, wake);
+        });
+        if target
+            .add_event_listener_with_callback(event, callback.as_ref().unchecked_ref())
+            .is_ok()
+        {
+            listeners.push(Listener {
+                target,
+                event,
+                callback,
+            });
+        }
+    };
+    listen(window.clone().into(), "online", false);
+    listen(window.clone().into(), "pageshow", false);
+    if let Some(document) = document {
+        listen(document.clone().into(), "visibilitychange", true);
+        // Page Lifecycle: a frozen tab is thawed.
+        listen(document.into(), "resume", false);
+    }
+    // The tab is closed or navigated away (not put in the back-forward cache): the session ends
+    // now, rather than staying online on the server for its resumption window.
+    let weak = Rc::downgrade(inner);
+    let on_pagehide = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+        let persisted = js_sys::Reflect::get(&event, &"persisted".into())
+            .ok()
+            .and_then(|p| p.as_bool())
+            .unwrap_or(false);
+        if !persisted {
+            with_inner(&weak, |inner| {
+                Account {
+                    inner: inner.clone(),
+                }
+                .close()
+            });
+        }
+    });
+    let target: EventTarget = window.into();
+    if target
+        .add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref())
+        .is_ok()
+    {
+        listeners.push(Listener {
+            target,
+            event: "pagehide",
+            callback: on_pagehide,
+        });
+    }
+    listeners
 }
 
 fn open_link(inner: &Rc<RefCell<Inner>>, url: &str) -> Result<(), ConnectError> {
@@ -314,7 +494,11 @@ fn drop_link(inner: &Rc<RefCell<Inner>>, error: Option<ConnectError>) {
         guard.sink.clone()
     };
     drain_events(inner);
+    let retry = plan_retry(&mut inner.borrow_mut(), error.as_ref());
     sink(Update::Disconnected(error));
+    if let Some(retry) = retry {
+        sink(retry);
+    }
 }
 
 /// Discards the client's events; used when the transport reports the ending itself.
@@ -343,6 +527,10 @@ fn pump(inner: &Rc<RefCell<Inner>>) {
         }
         let mut ended = false;
         while let Some(event) = state.client.poll_event() {
+            if event == Event::Connection(ConnectionEvent::State(ConnectionState::Online)) {
+                state.was_online = true;
+                state.backoff.reset();
+            }
             match event {
                 Event::Connection(ConnectionEvent::Closed(Some(SessionError::SeeOtherUri(
                     uri,
@@ -359,6 +547,13 @@ fn pump(inner: &Rc<RefCell<Inner>>) {
         }
         if ended {
             state.link = None;
+            let error = updates.iter().rev().find_map(|u| match u {
+                Update::Disconnected(error) => Some(error.clone()),
+                _ => None,
+            });
+            if let Some(retry) = plan_retry(state, error.flatten().as_ref()) {
+                updates.push(retry);
+            }
         } else if let Some(link) = state.link.as_mut() {
             schedule_timeout(link, state.client.poll_timeout());
         }

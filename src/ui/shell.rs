@@ -15,9 +15,12 @@ use super::{tr, use_state, LanguageSelect};
 use crate::i18n::Key;
 use crate::linkify::neutralise_overrides;
 use crate::store::directory::{Section, Summary};
+use crate::transport::websocket::now;
 use crate::xmpp::jid::BareJid;
-use crate::xmpp::Availability;
+use crate::xmpp::{Availability, Instant};
+use leptos::leptos_dom::helpers::set_interval_with_handle;
 use leptos::prelude::*;
+use std::time::Duration;
 
 const SHOWS: [(Availability, Key); 4] = [
     (Availability::Available, Key::ShowAvailable),
@@ -156,8 +159,9 @@ fn Header() -> impl IntoView {
     }
 }
 
-/// Why the connection was lost, in Parley's words, and the way back: reconnect with the kept
-/// credentials, or sign in again when there are none. Everything on the page stays meanwhile.
+/// Why the connection was lost, in Parley's words, and the way back: the account reconnects by
+/// itself (when it tries next, and a button to try now), or sign in again when nothing was kept.
+/// Everything on the page stays meanwhile.
 #[component]
 fn ConnectionLost() -> impl IntoView {
     let state = use_state();
@@ -171,7 +175,10 @@ fn ConnectionLost() -> impl IntoView {
                     let reason = error.reason();
                     view! {
                         <div data-testid="connection-lost" class="connection-lost" role="alert" data-reason=reason>
-                            <p>{move || error.describe(state.lang.get())}</p>
+                            <p>
+                                {move || error.describe(state.lang.get())}
+                                {move || connection.retry_at.get().map(|at| view! { " " <RetryCountdown at/> })}
+                            </p>
                             {move || if connection.can_reconnect.get() {
                                 view! {
                                     <button data-testid="reconnect-now" type="button" class="button small primary" on:click=move |_| state.reconnect()>
@@ -191,6 +198,24 @@ fn ConnectionLost() -> impl IntoView {
                     }
                 })
         }}
+    }
+}
+
+/// The seconds until the next try, counting down.
+#[component]
+fn RetryCountdown(at: Instant) -> impl IntoView {
+    let clock = RwSignal::new(now());
+    if let Ok(handle) =
+        set_interval_with_handle(move || clock.set(now()), Duration::from_millis(500))
+    {
+        on_cleanup(move || handle.clear());
+    }
+    let seconds = move || at.0.saturating_sub(clock.get().0).div_ceil(1000);
+    let label = tr(Key::RetryingIn);
+    view! {
+        <span data-testid="reconnect-countdown" class="countdown" data-seconds=seconds>
+            {move || format!("{} {} s", label(), seconds())}
+        </span>
     }
 }
 

@@ -376,6 +376,14 @@ impl Client {
         stream.begin_close(&mut cx);
     }
 
+    /// The tab woke from sleep or the network came back: asks the server at once whether the
+    /// connection still works, rather than when the keepalive would.
+    pub fn probe(&mut self, now: Instant) {
+        if self.stream.as_ref().is_some_and(Stream::is_online) {
+            self.ping.probe(&mut cx!(self, now));
+        }
+    }
+
     /// Sends a chat message; returns it as the conversation should show it. It counts as sent
     /// once the server confirms it ([`ChatEvent::Sent`](super::ChatEvent::Sent)).
     pub fn send_chat(

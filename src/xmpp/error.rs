@@ -68,6 +68,27 @@ impl SessionError {
     }
 }
 
+impl SessionError {
+    /// The connection went, not the account: a new one may work. A stream error counts only
+    /// when it says the server or the network failed (RFC 6120 §4.9.3); `conflict` (another
+    /// login took our place) or a policy violation would only repeat.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::ConnectionLost(_) | Self::NoResponse | Self::Timeout { .. } => true,
+            Self::StreamError { condition, .. } => matches!(
+                condition.as_str(),
+                "connection-timeout"
+                    | "internal-server-error"
+                    | "remote-connection-failed"
+                    | "reset"
+                    | "resource-constraint"
+                    | "system-shutdown"
+            ),
+            _ => false,
+        }
+    }
+}
+
 impl fmt::Display for SessionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -58,6 +58,13 @@ impl Ping {
         }
     }
 
+    /// The tab woke or the network came back: the socket may be dead without knowing it.
+    pub(crate) fn probe(&mut self, cx: &mut Ctx) {
+        if self.in_flight.is_none() {
+            self.send(cx);
+        }
+    }
+
     /// A chat message went into the outbox; it is confirmed by the next answered ping.
     pub(crate) fn message_sent(&mut self, peer: BareJid, id: String, cx: &mut Ctx) {
         self.next_seq += 1;

@@ -1,5 +1,5 @@
 //! The connection as the person sees it: which screen is up, the link state, who is signed in,
-//! and why the connection was lost, with the account kept to reconnect.
+//! and why the connection was lost, with the account kept to reconnect and when it tries next.
 
 use super::notices::UiError;
 use crate::config::{Config, ConfigError};
@@ -7,7 +7,7 @@ use crate::i18n::Key;
 use crate::transport::websocket::Account;
 use crate::transport::ConnectError;
 use crate::xmpp::jid::BareJid;
-use crate::xmpp::{Availability, ConnectionEvent, ConnectionState};
+use crate::xmpp::{Availability, ConnectionEvent, ConnectionState, Instant};
 use leptos::prelude::*;
 
 /// Which screen is up.
@@ -67,6 +67,8 @@ pub struct Connection {
     pub lost: RwSignal<Option<UiError>>,
     /// The account kept what it needs to log in again without the password.
     pub can_reconnect: RwSignal<bool>,
+    /// When the account tries to reconnect by itself next (the driver's clock).
+    pub retry_at: RwSignal<Option<Instant>>,
     /// The address last typed, to refill the form (never the password).
     pub last_address: RwSignal<String>,
     account: StoredValue<Option<Account>, LocalStorage>,
@@ -84,6 +86,7 @@ impl Connection {
             login_error: RwSignal::new(None),
             lost: RwSignal::new(None),
             can_reconnect: RwSignal::new(false),
+            retry_at: RwSignal::new(None),
             last_address: RwSignal::new(String::new()),
             account: StoredValue::new_local(None),
             generation: StoredValue::new(0),
@@ -122,6 +125,7 @@ impl Connection {
                 if state == ConnectionState::Online {
                     self.login_error.set(None);
                     self.lost.set(None);
+                    self.retry_at.set(None);
                     // Set only when it changes: setting it again (after a reconnect) would build
                     // the shell anew and lose what is typed and where the person scrolled.
                     if self.phase.get_untracked() != Phase::Shell {
@@ -136,11 +140,21 @@ impl Connection {
     }
 
     /// The connection ended. Signed in, the shell stays with the reason and the account;
-    /// returns `true` when the login never got that far and the form comes back.
+    /// returns `true` when the form comes back: the login never got that far, or the server
+    /// refused the kept credentials (the address stays, the reason is shown).
     pub fn disconnected(&self, error: Option<ConnectError>) -> bool {
         self.link.set(LinkState::Offline);
+        self.retry_at.set(None);
         let can_reconnect = self.account().is_some_and(|a| a.can_reconnect());
-        if self.phase.get_untracked() == Phase::Shell {
+        let refused = matches!(&error, Some(ConnectError::Session(e)) if e.refuses_credentials());
+        if refused && self.phase.get_untracked() == Phase::Shell {
+            if let Some(jid) = self.own_jid.get_untracked() {
+                self.last_address.set(jid.to_string());
+            }
+            self.own_jid.set(None);
+            self.lost.set(None);
+            self.can_reconnect.set(false);
+        } else if self.phase.get_untracked() == Phase::Shell {
             self.can_reconnect.set(can_reconnect);
             self.lost.set(Some(UiError::Connect(error.unwrap_or(
                 ConnectError::Session(crate::xmpp::SessionError::ConnectionLost(None)),
@@ -153,11 +167,18 @@ impl Connection {
         true
     }
 
-    /// A reconnection was started (or could not be).
+    /// The account will try again by itself at `at`.
+    pub fn retrying(&self, at: Instant) {
+        self.can_reconnect.set(true);
+        self.retry_at.set(Some(at));
+        self.link.set(LinkState::Reconnecting);
+    }
+
+    /// A reconnection was started (or could not be). The reason stays on screen until online.
     pub fn reconnecting(&self, started: Result<(), ConnectError>) {
         match started {
             Ok(()) => {
-                self.lost.set(None);
+                self.retry_at.set(None);
                 self.link.set(LinkState::Reconnecting);
             }
             Err(e) => {
@@ -179,6 +200,7 @@ impl Connection {
         self.login_error.set(None);
         self.lost.set(None);
         self.can_reconnect.set(false);
+        self.retry_at.set(None);
         self.last_address.set(String::new());
     }
 }

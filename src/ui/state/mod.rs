@@ -81,6 +81,7 @@ impl AppState {
             }
             Update::Event(Event::Room(event)) => self.apply_room(event),
             Update::Event(Event::Warning(warning)) => leptos::logging::warn!("parley: {warning}"),
+            Update::Retrying { at } => self.connection.retrying(at),
             Update::Disconnected(error) => {
                 self.chats.connection_ended();
                 self.rooms.connection_ended();
