@@ -416,3 +416,92 @@ fn a_server_refusing_to_enable_confirms_messages_by_ping_instead() {
     ));
     assert_eq!(sent_ids(&s.events()), [id]);
 }
+
+fn shown(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Chat(ChatEvent::Message(m)) => Some(m.body.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn archived(queryid: &str, id: &str, body: &str) -> String {
+    format!(
+        "<message to='user@localhost/web'><result xmlns='urn:xmpp:mam:2' queryid='{queryid}' id='{id}'>\
+         <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2026-12-01T10:00:00Z'/>\
+         <message xmlns='jabber:client' from='bob@localhost/phone' to='user@localhost' type='chat' id='{id}-m'>\
+         <body>{body}</body></message></forwarded></result></message>"
+    )
+}
+
+fn queryid(frame: &str) -> String {
+    let start = frame.find("queryid=\"").unwrap() + 9;
+    frame[start..].split('"').next().unwrap().to_owned()
+}
+
+#[test]
+fn a_catch_up_cut_short_by_a_drop_goes_on_after_resumption_from_the_last_result_read() {
+    let mut s = online();
+    s.frame(
+        "<message from='bob@localhost/phone' type='chat' id='A1-m'><body>seen</body>\
+         <stanza-id xmlns='urn:xmpp:sid:0' by='user@localhost' id='A1'/></message>",
+    );
+    s.events();
+    // The session expires: a new one catches up after A1.
+    s.drop_connection();
+    s.reconnect();
+    s.frame(
+        "<failed xmlns='urn:xmpp:sm:3'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>",
+    );
+    let bind = s.sent().pop().unwrap();
+    s.frame(&bind_result(&Harness::id_of(&bind)));
+    let frames = s.sent();
+    s.frame(ENABLED);
+    s.frame(&format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'/></iq>",
+        Harness::id_of(&frames[1])
+    ));
+    let query = s
+        .sent()
+        .into_iter()
+        .find(|f| f.contains("urn:xmpp:mam:2"))
+        .expect("a catch-up");
+    assert!(query.contains("<after>A1</after>"), "{query}");
+    s.frame(&archived(&queryid(&query), "A2", "away 1"));
+    assert_eq!(shown(&s.events()), ["away 1"]);
+    s.ack_all();
+    // Cut before the rest of the page: the pass is not over.
+    s.drop_connection();
+    s.events();
+    s.reconnect();
+    let handled = s.received;
+    s.frame(&format!(
+        "<resumed xmlns='urn:xmpp:sm:3' h='{handled}' previd='sm-1'/>"
+    ));
+    let query = s
+        .sent()
+        .into_iter()
+        .find(|f| f.contains("urn:xmpp:mam:2"))
+        .expect("the pass goes on");
+    assert!(query.contains("<after>A2</after>"), "{query}");
+    // The server resends what the old connection lost: a live message, and the old query's
+    // results, which nobody waits for now.
+    s.frame(
+        "<message from='bob@localhost/phone' type='chat' id='A4-m'><body>live</body>\
+         <stanza-id xmlns='urn:xmpp:sid:0' by='user@localhost' id='A4'/></message>",
+    );
+    s.frame(&archived("old-query", "A3", "stale"));
+    assert!(shown(&s.events()).is_empty(), "live waits for the archive");
+    let q = queryid(&query);
+    s.frame(&archived(&q, "A3", "away 2"));
+    s.frame(&archived(&q, "A4", "live"));
+    s.frame(&format!(
+        "<iq type='result' id='{}'><fin xmlns='urn:xmpp:mam:2' complete='true'><set xmlns='http://jabber.org/protocol/rsm'>\
+         <first>A3</first><last>A4</last></set></fin></iq>",
+        Harness::id_of(&query)
+    ));
+    // The archive's copy and the live one share an id: the conversation shows it once.
+    assert_eq!(shown(&s.events()), ["away 2", "live", "live"]);
+}

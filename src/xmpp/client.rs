@@ -281,7 +281,7 @@ impl Client {
                 Owner::Ping => fatal = fatal.or(Some(SessionError::NoResponse)),
                 Owner::Roster(request) => self.roster.unanswered(request, &mut cx!(self, now)),
                 Owner::Muc(request) => self.muc.unanswered(request, &mut cx!(self, now)),
-                Owner::Mam(request) => self.mam.finished(&request),
+                Owner::Mam(request) => self.mam.unanswered(&request, &mut cx!(self, now)),
                 owner => cx!(self, now).warn(&format!("no answer to a request ({owner:?})")),
             }
         }
@@ -547,6 +547,7 @@ impl Client {
             }
             self.out.resume_counting(ledger);
         }
+        self.mam.resumed(&mut cx!(self, now));
         self.send_pending(now);
     }
 
@@ -695,7 +696,7 @@ impl Client {
                 let autojoin = self.bookmarks.answered(request, result, &mut cx);
                 self.autojoin(autojoin, now);
             }
-            Owner::Mam(request) => self.mam.finished(&request),
+            Owner::Mam(request) => self.mam.answered(&request, result, &mut cx),
         }
         self.maybe_online(now);
     }
@@ -744,6 +745,7 @@ impl Client {
             stream.set_online(&mut cx);
             self.muc.online(&mut cx);
             self.bookmarks.fetch(&mut cx);
+            self.mam.new_session(&mut cx);
             self.send_pending(now);
         }
     }
@@ -807,8 +809,12 @@ impl Client {
         let mut cx = cx!(self, now);
         // Archive results are accepted only for our own queries, from the archive asked.
         if m.element.has_child("result", ns::MAM) {
-            match self.mam.result(m) {
-                Ok(archived) => self.muc.archived(archived, &mut cx),
+            match self.mam.result(m, cx.me) {
+                Ok(archived) => match archived.purpose {
+                    mam::Purpose::Room => self.muc.archived(archived, &mut cx),
+                    mam::Purpose::CatchUp => message::archived(archived, &mut cx),
+                    mam::Purpose::Tip => {}
+                },
                 Err(why) => cx.warn(why),
             }
             return;
@@ -819,6 +825,9 @@ impl Client {
         if m.kind.as_deref() == Some("error") {
             return message::bounced(m, &mut cx);
         }
+        self.mam.saw_live(&m.element, cx.me);
+        // During a catch-up, what arrives live follows what the archive holds.
+        let before = cx.events.len();
         match carbons::unwrap(m, cx.me) {
             Unwrapped::Refused(why) => cx.warn(why),
             Unwrapped::Direct(m) => message::received(m, &mut cx),
@@ -830,6 +839,10 @@ impl Client {
                 direction: CarbonDirection::Sent,
                 message,
             } => message::sent_elsewhere(message, &mut cx),
+        }
+        if self.mam.holding() {
+            let live: Vec<Event> = cx.events.drain(before..).collect();
+            self.mam.hold(live, &mut cx);
         }
     }
 
@@ -900,6 +913,7 @@ impl Client {
     /// Signed out or refused: the waiting messages will not go.
     fn pending_unconfirmed(&mut self, now: Instant) {
         let mut cx = cx!(self, now);
+        self.mam.signed_out(&mut cx);
         for (Tracked::Chat { peer, id }, _) in self.pending.drain(..) {
             cx.emit(Event::Chat(ChatEvent::Unconfirmed { peer, id }));
         }
@@ -921,7 +935,7 @@ impl Client {
             match owner {
                 Owner::Roster(request) => self.roster.unanswered(request, &mut cx),
                 Owner::Muc(request) => self.muc.unanswered(request, &mut cx),
-                Owner::Mam(request) => self.mam.finished(&request),
+                Owner::Mam(request) => self.mam.interrupted(&request),
                 _ => {}
             }
         }

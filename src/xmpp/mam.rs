@@ -1,23 +1,50 @@
-//! XEP-0313 Message Archive Management (`urn:xmpp:mam:2`), as far as rooms use it now: on
-//! entering a room whose service archives it, the latest page of its archive (§4.1 with XEP-0059
-//! `<before/>`, §5 results, §5.2 `<fin/>`) instead of the history the room would send.
+//! XEP-0313 Message Archive Management (`urn:xmpp:mam:2`): §4 queries paged with XEP-0059, §5
+//! results, §5.2 `<fin/>`.
+//!
+//! Two uses so far. Entering a room whose service archives it reads the latest page of the
+//! room's archive instead of the history the room would send. And every new session (not a
+//! resumed one) catches up with the account's own archive in one pass after the newest archive
+//! id we know (XEP-0359 `<stanza-id/>` stamped by our account on live messages, or the last
+//! result read), page after page: what arrived while no session was there. While it runs, live
+//! one-to-one messages are held back so that they follow what the archive holds; the first
+//! session only learns the archive's newest id. A pass that a dropped connection interrupts goes
+//! on from the last result read when the next session starts, resumed or new: the server
+//! resends a resumed session's answers, but their query is gone with the old connection.
 //!
 //! A result is read only for a query we sent (its `queryid`) and only from the archive we asked
-//! (the room's bare address): anyone else's "archive results" are forgeries and are dropped. The
-//! one-to-one archive, paging back and catching up after a reconnect come with the message
-//! delivery work; they will use this module.
+//! (the room's bare address, or our own account): anyone else's "archive results" are forgeries
+//! and are dropped.
 
-use super::context::Ctx;
+use super::context::{Ctx, Identity};
 use super::delay::{self, UnixMillis};
+use super::event::Event;
 use super::jid::BareJid;
 use super::ns;
 use super::request::Owner;
-use super::stanza::{self, IqType, Message};
+use super::stanza::{self, IqType, Message, StanzaError};
 use super::xml::Element;
 use std::collections::HashMap;
 
 /// Messages asked for when entering a room.
 pub const ROOM_PAGE: u32 = 50;
+/// Messages per page when catching up with the account's archive.
+pub const CATCH_UP_PAGE: u32 = 100;
+/// Pages one catch-up reads at most (10,000 messages); a longer absence keeps its newest
+/// messages for the next session's pass.
+const MAX_CATCH_UP_PAGES: u32 = 100;
+/// Live events held back during a catch-up at most; beyond, they are let through.
+const MAX_HELD: usize = 10_000;
+
+/// What a query is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// The latest page of a room.
+    Room,
+    /// The account archive's newest id, nothing else.
+    Tip,
+    /// One page of the account's archive after the newest id we know.
+    CatchUp,
+}
 
 /// The request layer's owner of a query: the `queryid` ties its results to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,12 +58,14 @@ struct Query {
     /// Results asked for; more are dropped (a hostile archive cannot flood the view).
     max: u32,
     results: u32,
+    purpose: Purpose,
 }
 
 /// A message out of an archive, with the time the archive stamped it.
 #[derive(Debug)]
 pub(crate) struct Archived {
     pub archive: BareJid,
+    pub purpose: Purpose,
     pub message: Message,
     pub stamp: Option<UnixMillis>,
 }
@@ -44,41 +73,141 @@ pub(crate) struct Archived {
 #[derive(Debug, Default)]
 pub struct Mam {
     queries: HashMap<String, Query>,
+    /// The newest id of the account's archive we know of.
+    last_id: Option<String>,
+    /// While a catch-up runs: the live events that must follow it.
+    held: Option<Vec<Event>>,
+    /// A catch-up pass is under way (possibly waiting for a connection).
+    catching_up: bool,
+    pages: u32,
 }
 
 impl Mam {
     /// Asks `archive` for its latest `max` messages.
     pub(crate) fn query_latest(&mut self, archive: &BareJid, max: u32, cx: &mut Ctx) {
-        let queryid = cx.out.next_id();
         let set = Element::new("set", ns::RSM)
             .text_child("max", ns::RSM, max.to_string())
             .child(Element::new("before", ns::RSM));
+        self.query(Some(archive), set, max, Purpose::Room, cx);
+    }
+
+    /// A new session: reads what the account's archive got since the newest id we know, or,
+    /// knowing none, learns the newest id.
+    pub(crate) fn new_session(&mut self, cx: &mut Ctx) {
+        match self.last_id.clone() {
+            Some(after) => {
+                self.held.get_or_insert_with(Vec::new);
+                if !self.catching_up {
+                    self.catching_up = true;
+                    self.pages = 0;
+                }
+                self.catch_up_page(after, cx);
+            }
+            None => {
+                let set = Element::new("set", ns::RSM)
+                    .text_child("max", ns::RSM, "1")
+                    .child(Element::new("before", ns::RSM));
+                self.query(None, set, 1, Purpose::Tip, cx);
+            }
+        }
+    }
+
+    /// A resumed session: a pass the drop interrupted goes on (the tip too).
+    pub(crate) fn resumed(&mut self, cx: &mut Ctx) {
+        if self.catching_up || self.last_id.is_none() {
+            self.new_session(cx);
+        }
+    }
+
+    fn catch_up_page(&mut self, after: String, cx: &mut Ctx) {
+        self.pages += 1;
+        let set = Element::new("set", ns::RSM)
+            .text_child("max", ns::RSM, CATCH_UP_PAGE.to_string())
+            .text_child("after", ns::RSM, after);
+        if !self.query(None, set, CATCH_UP_PAGE, Purpose::CatchUp, cx) {
+            self.release(cx);
+        }
+    }
+
+    /// Sends a query to `archive` (`None`: our own); returns whether it went.
+    fn query(
+        &mut self,
+        archive: Option<&BareJid>,
+        set: Element,
+        max: u32,
+        purpose: Purpose,
+        cx: &mut Ctx,
+    ) -> bool {
+        let queryid = cx.out.next_id();
         let query = Element::new("query", ns::MAM)
             .attr("queryid", &queryid)
             .child(set);
+        let to = archive.map(|a| a.clone().into());
         let sent = cx.try_request(
             IqType::Set,
-            Some(archive),
+            to.as_ref(),
             query,
             Owner::Mam(MamRequest {
                 queryid: queryid.clone(),
             }),
         );
         if sent.is_ok() {
+            let archive = archive.cloned().unwrap_or_else(|| cx.me.bare().clone());
             self.queries.insert(
                 queryid,
                 Query {
-                    archive: archive.clone(),
+                    archive,
                     max,
                     results: 0,
+                    purpose,
                 },
             );
+        }
+        sent.is_ok()
+    }
+
+    /// Whether live one-to-one events must wait for a catch-up.
+    pub(crate) fn holding(&self) -> bool {
+        self.held.is_some()
+    }
+
+    pub(crate) fn hold(&mut self, events: impl IntoIterator<Item = Event>, cx: &mut Ctx) {
+        if let Some(held) = self.held.as_mut() {
+            held.extend(events);
+            if held.len() > MAX_HELD {
+                self.release(cx);
+            }
+        }
+    }
+
+    fn release(&mut self, cx: &mut Ctx) {
+        self.catching_up = false;
+        for event in self.held.take().unwrap_or_default() {
+            cx.emit(event);
+        }
+    }
+
+    /// XEP-0359: a live message our account's archive stamped; its id is the newest we know,
+    /// unless a catch-up has yet to read what came before it.
+    pub(crate) fn saw_live(&mut self, message: &Element, me: &Identity) {
+        if self.catching_up {
+            return;
+        }
+        let stamped = message
+            .elements()
+            .find(|e| e.is("stanza-id", ns::SID) && e.get_attr("by") == Some(me.bare().as_str()));
+        if let Some(id) = stamped.and_then(|e| e.get_attr("id")) {
+            self.last_id = Some(id.to_owned());
         }
     }
 
     /// A message carrying `<result/>`: the archived message inside, if it answers a query of
     /// ours and comes from the archive we asked. `Err` says why it was dropped.
-    pub(crate) fn result(&mut self, mut m: Message) -> Result<Archived, &'static str> {
+    pub(crate) fn result(
+        &mut self,
+        mut m: Message,
+        me: &Identity,
+    ) -> Result<Archived, &'static str> {
         let result = m
             .element
             .take_child("result", ns::MAM)
@@ -87,16 +216,27 @@ impl Mam {
             .get_attr("queryid")
             .and_then(|id| self.queries.get_mut(id))
             .ok_or("ignored an archive result nobody asked for")?;
-        let from_archive = m
-            .from
-            .as_ref()
-            .is_some_and(|f| f.resource().is_none() && f.to_bare() == query.archive);
+        // Our own archive speaks for our account: no `from` or our bare address.
+        let from_archive = if query.archive == *me.bare() {
+            me.is_own_account(m.from.as_ref())
+        } else {
+            m.from
+                .as_ref()
+                .is_some_and(|f| f.resource().is_none() && f.to_bare() == query.archive)
+        };
         if !from_archive {
             return Err("ignored an archive result from another sender");
         }
         query.results += 1;
         if query.results > query.max {
             return Err("ignored archive results beyond the page asked for");
+        }
+        let purpose = query.purpose;
+        let archive = query.archive.clone();
+        if purpose == Purpose::CatchUp {
+            if let Some(id) = result.get_attr("id") {
+                self.last_id = Some(id.to_owned());
+            }
         }
         let mut result = result;
         let mut forwarded = result
@@ -108,14 +248,72 @@ impl Mam {
             .ok_or("an archive result without a message")?;
         let message = stanza::parse_message(inner).map_err(|_| "a malformed archived message")?;
         Ok(Archived {
-            archive: query.archive.clone(),
+            archive,
+            purpose,
             message,
             stamp,
         })
     }
 
-    /// The query's `<fin/>` came (or its failure, or no answer in time): its results are over.
-    pub(crate) fn finished(&mut self, request: &MamRequest) {
+    /// The answer to a query: §5.2 `<fin/>` with the page's last id and whether it was the
+    /// last page. A catch-up goes on after it, or ends and lets the held events through.
+    pub(crate) fn answered(
+        &mut self,
+        request: &MamRequest,
+        result: Result<Option<Element>, StanzaError>,
+        cx: &mut Ctx,
+    ) {
+        let Some(query) = self.queries.remove(&request.queryid) else {
+            return;
+        };
+        let fin = result.ok().flatten().filter(|fin| fin.is("fin", ns::MAM));
+        let last = fin
+            .as_ref()
+            .and_then(|fin| fin.get_child("set", ns::RSM))
+            .and_then(|set| set.get_child("last", ns::RSM))
+            .map(|last| last.text_content().trim().to_owned())
+            .filter(|last| !last.is_empty());
+        let complete = fin
+            .as_ref()
+            .is_none_or(|fin| matches!(fin.get_attr("complete"), Some("true" | "1")));
+        match query.purpose {
+            Purpose::Room => {}
+            Purpose::Tip => {
+                if self.last_id.is_none() {
+                    self.last_id = last;
+                }
+            }
+            Purpose::CatchUp => {
+                if let Some(last) = last.clone() {
+                    self.last_id = Some(last);
+                }
+                match (complete, last, query.results) {
+                    (false, Some(after), 1..) if self.pages < MAX_CATCH_UP_PAGES => {
+                        self.catch_up_page(after, cx)
+                    }
+                    _ => self.release(cx),
+                }
+            }
+        }
+    }
+
+    /// The query got no answer in time: a catch-up ends with what it read.
+    pub(crate) fn unanswered(&mut self, request: &MamRequest, cx: &mut Ctx) {
+        if let Some(query) = self.queries.remove(&request.queryid) {
+            if query.purpose == Purpose::CatchUp {
+                self.release(cx);
+            }
+        }
+    }
+
+    /// The query's connection went: its results are over, and a catch-up waits for the next
+    /// session.
+    pub(crate) fn interrupted(&mut self, request: &MamRequest) {
         self.queries.remove(&request.queryid);
+    }
+
+    /// Signed out: no session will finish the pass, so what it held shows now.
+    pub(crate) fn signed_out(&mut self, cx: &mut Ctx) {
+        self.release(cx);
     }
 }

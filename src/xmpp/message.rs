@@ -6,6 +6,7 @@ use super::delay::{self, UnixMillis};
 use super::error::SendError;
 use super::event::{ChatEvent, Event};
 use super::jid::{BareJid, Jid};
+use super::mam::Archived;
 use super::ns;
 use super::stanza::{Message, StanzaError};
 use super::xml::{check_xml_text, Element};
@@ -137,6 +138,36 @@ pub(crate) fn sent_elsewhere(message: Message, cx: &mut Ctx) {
         id,
         peer: to.to_bare(),
         direction: Direction::Out,
+        body,
+        sent_at,
+    })));
+}
+
+/// A one-to-one message out of the account's archive (XEP-0313 catch-up): ours when it is from
+/// our account (sent from any device), else the peer's. The archive's stamp is when it was sent.
+pub(crate) fn archived(archived: Archived, cx: &mut Ctx) {
+    let message = archived.message;
+    if !is_chat(&message) {
+        return;
+    }
+    let Some(body) = message.body else {
+        return;
+    };
+    let ours = message
+        .from
+        .as_ref()
+        .is_some_and(|f| f.to_bare() == *cx.me.bare());
+    let peer = match (ours, &message.from, &message.to) {
+        (true, _, Some(to)) => to.to_bare(),
+        (false, Some(from), _) => from.to_bare(),
+        _ => return,
+    };
+    let sent_at = archived.stamp.or_else(|| delay::stamp(&message.element));
+    let id = stable_id(message.origin_id, message.id, cx);
+    cx.emit(Event::Chat(ChatEvent::Message(ChatMessage {
+        id,
+        peer,
+        direction: if ours { Direction::Out } else { Direction::In },
         body,
         sent_at,
     })));

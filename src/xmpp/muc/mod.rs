@@ -674,6 +674,7 @@ impl MucService {
             archive,
             message,
             stamp,
+            ..
         } = archived;
         let Some(room) = self.rooms.get(&archive) else {
             return;

@@ -1,0 +1,193 @@
+//! XEP-0313 catch-up with the account's archive after a new session, against a scripted server:
+//! one pass after the newest archive id known, page after page, live messages held until it is
+//! over, and results nobody asked for (or from another archive) dropped.
+
+mod support;
+
+use parley::xmpp::{ChatEvent, Direction, Event};
+use support::Harness;
+
+fn bodies(events: &[Event]) -> Vec<(Direction, String)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Chat(ChatEvent::Message(m)) => Some((m.direction, m.body.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Drops the connection and logs in again (no stream management: a new session); returns the
+/// catch-up query the client sent once online.
+fn new_session(h: &mut Harness) -> String {
+    let now = h.now;
+    h.client.handle_transport_closed(None, now);
+    h.events();
+    h.client.reconnect(support::entropy(), now, true).unwrap();
+    h.through_challenge();
+    let roster = h.finish_login();
+    h.server(&format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'/></iq>",
+        Harness::id_of(&roster)
+    ));
+    let frames = h.sent();
+    frames
+        .into_iter()
+        .find(|f| f.contains("urn:xmpp:mam:2"))
+        .expect("a catch-up query once online")
+}
+
+fn queryid(frame: &str) -> String {
+    let start = frame.find("queryid=\"").unwrap() + 9;
+    frame[start..].split('"').next().unwrap().to_owned()
+}
+
+fn result(queryid: &str, id: &str, from: &str, to: &str, body: &str) -> String {
+    format!(
+        "<message to='user@localhost/web'><result xmlns='urn:xmpp:mam:2' queryid='{queryid}' id='{id}'>\
+         <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2026-12-01T10:00:00Z'/>\
+         <message xmlns='jabber:client' from='{from}' to='{to}' type='chat' id='{id}-m'><body>{body}</body></message>\
+         </forwarded></result></message>"
+    )
+}
+
+#[test]
+fn a_new_session_catches_up_after_the_newest_id_seen_in_pages_with_live_messages_after() {
+    let mut h = Harness::online();
+    // A live message stamped by our account's archive: the newest id we know.
+    h.server(
+        "<message from='bob@localhost/phone' to='user@localhost/web' type='chat' id='live-1'>\
+         <body>before the drop</body><stanza-id xmlns='urn:xmpp:sid:0' by='user@localhost' id='A1'/></message>",
+    );
+    // Someone else's stamp is not our archive's.
+    h.server(
+        "<message from='bob@localhost/phone' to='user@localhost/web' type='chat' id='live-2'>\
+         <body>forged stamp</body><stanza-id xmlns='urn:xmpp:sid:0' by='bob@localhost' id='EVIL'/></message>",
+    );
+    h.events();
+
+    let query = new_session(&mut h);
+    assert!(!query.contains(" to="), "our own archive: no 'to': {query}");
+    assert!(query.contains("<after>A1</after>"), "{query}");
+    let q = queryid(&query);
+    h.server(&result(
+        &q,
+        "A2",
+        "bob@localhost/phone",
+        "user@localhost",
+        "while away",
+    ));
+    h.server(&result(
+        &q,
+        "A3",
+        "user@localhost/other",
+        "bob@localhost",
+        "mine from elsewhere",
+    ));
+    // Live, during the catch-up: it must come after what the archive holds.
+    h.server("<message from='bob@localhost/phone' type='chat' id='live-3'><body>live now</body></message>");
+    // Forged: another archive's results for our query id, and results for a query never sent.
+    h.server(
+        &result(&q, "X1", "bob@localhost", "user@localhost", "forged").replace(
+            "<message to='user@localhost/web'>",
+            "<message from='bob@localhost' to='user@localhost/web'>",
+        ),
+    );
+    h.server(&result(
+        "nobody-asked",
+        "X2",
+        "bob@localhost",
+        "user@localhost",
+        "unsolicited",
+    ));
+    h.server(&format!(
+        "<iq type='result' id='{}'><fin xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'>\
+         <first>A2</first><last>A3</last></set></fin></iq>",
+        Harness::id_of(&query)
+    ));
+    let mut shown = bodies(&h.events());
+    assert!(
+        !shown.iter().any(|(_, body)| body == "live now"),
+        "live messages wait until the pass is over: {shown:?}"
+    );
+    let next = h
+        .sent()
+        .into_iter()
+        .find(|f| f.contains("urn:xmpp:mam:2"))
+        .expect("the next page");
+    assert!(next.contains("<after>A3</after>"));
+    let q2 = queryid(&next);
+    h.server(&result(
+        &q2,
+        "A4",
+        "bob@localhost/phone",
+        "user@localhost",
+        "last one away",
+    ));
+    h.server(&format!(
+        "<iq type='result' id='{}'><fin xmlns='urn:xmpp:mam:2' complete='true'><set xmlns='http://jabber.org/protocol/rsm'>\
+         <first>A4</first><last>A4</last></set></fin></iq>",
+        Harness::id_of(&next)
+    ));
+    shown.extend(bodies(&h.events()));
+    assert_eq!(
+        shown,
+        [
+            (Direction::In, "while away".to_owned()),
+            (Direction::Out, "mine from elsewhere".to_owned()),
+            (Direction::In, "last one away".to_owned()),
+            (Direction::In, "live now".to_owned()),
+        ]
+    );
+    // The pass ended at A4: the next session starts there.
+    let again = new_session(&mut h);
+    assert!(again.contains("<after>A4</after>"), "{again}");
+}
+
+#[test]
+fn the_first_session_only_learns_the_newest_archive_id() {
+    let (mut h, roster) = Harness::bound();
+    h.server(&format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'/></iq>",
+        Harness::id_of(&roster)
+    ));
+    let tip = h
+        .sent()
+        .into_iter()
+        .find(|f| f.contains("urn:xmpp:mam:2"))
+        .expect("a query for the archive's newest id");
+    assert!(tip.contains("<max>1</max><before/>"), "{tip}");
+    let q = queryid(&tip);
+    h.server(&result(
+        &q,
+        "T9",
+        "bob@localhost/phone",
+        "user@localhost",
+        "old news",
+    ));
+    h.server(&format!(
+        "<iq type='result' id='{}'><fin xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'>\
+         <first>T9</first><last>T9</last></set></fin></iq>",
+        Harness::id_of(&tip)
+    ));
+    assert!(bodies(&h.events()).is_empty(), "nothing shown from it");
+    let query = new_session(&mut h);
+    assert!(query.contains("<after>T9</after>"), "{query}");
+}
+
+#[test]
+fn a_catch_up_that_gets_no_answer_lets_the_held_messages_through() {
+    let mut h = Harness::online();
+    h.server(
+        "<message from='bob@localhost/phone' type='chat' id='l1'><body>one</body>\
+         <stanza-id xmlns='urn:xmpp:sid:0' by='user@localhost' id='B1'/></message>",
+    );
+    h.events();
+    let _query = new_session(&mut h);
+    h.server("<message from='bob@localhost/phone' type='chat' id='l2'><body>held</body></message>");
+    assert!(bodies(&h.events()).is_empty());
+    h.now = h.now.plus_ms(25_000);
+    let now = h.now;
+    h.client.handle_timeout(now);
+    assert_eq!(bodies(&h.events()), [(Direction::In, "held".to_owned())]);
+}
