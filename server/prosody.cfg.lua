@@ -85,6 +85,9 @@ if instance == "test" then
 	seed_rooms.members = { name = "Members only"; members_only = true }
 	seed_rooms.crowd = "Crowd"
 	bulk_rooms = 2000
+	-- XEP-0198: a dropped session is kept 6 s (Prosody's default is 600), so the delivery test
+	-- can outlast it while messages flow, and a closed test page does not stay online for ten minutes.
+	smacks_hibernation_time = 6
 elseif instance == "bench" then
 	-- scripts/bench-rooms.sh: a service with 10,000 rooms and a room of 500 occupants.
 	for i = 1, 500 do

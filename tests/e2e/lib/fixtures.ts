@@ -72,6 +72,9 @@ export const test = base.extend<Fixtures>({
     watch(page, problems);
     await use(page);
     problems.push(...(await cspViolations(page)));
+    // As a person closes the tab (the app ends its session then, rather than leaving it for the
+    // server to keep for resumption, where the next test's peers would still see it).
+    if (!page.isClosed()) await page.close();
   },
 
   openPage: async ({ browser, baseURL, ignoreHTTPSErrors, problems }, use) => {
@@ -86,7 +89,10 @@ export const test = base.extend<Fixtures>({
       return page;
     });
     for (const context of contexts) {
-      for (const page of context.pages()) problems.push(...(await cspViolations(page)));
+      for (const page of context.pages()) {
+        problems.push(...(await cspViolations(page)));
+        await page.close();
+      }
       await context.close();
     }
   },
