@@ -177,6 +177,7 @@ fn main() {
                 direction: Direction::In,
                 body: format!("message {i}"),
                 sent_at: None,
+                markable: true,
             },
             i as i64,
         );

@@ -56,8 +56,8 @@ fn message_bodies_travel_exactly_or_are_refused() {
                 );
                 assert_eq!(
                     m.element.elements().count(),
-                    3,
-                    "body, origin-id, active: nothing injected"
+                    5,
+                    "body, origin-id, active, request, markable: nothing injected"
                 );
             }
             Err(_) => {

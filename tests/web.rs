@@ -339,6 +339,7 @@ fn chat(id: &str, body: &str) -> Update {
         direction: Direction::In,
         body: body.into(),
         sent_at: None,
+        markable: false,
     })))
 }
 
@@ -368,6 +369,7 @@ async fn rows_are_keyed_locally_so_repeated_ids_lose_nothing() {
             direction: Direction::Out,
             body: "mine".into(),
             sent_at: None,
+            markable: false,
         },
         true,
     );

@@ -13,7 +13,7 @@
 use crate::xmpp::delay::UnixMillis;
 use crate::xmpp::muc::RoomMessage;
 use crate::xmpp::stanza::StanzaError;
-use crate::xmpp::{ChatMessage, Direction};
+use crate::xmpp::{ChatMessage, Direction, Receipt};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
@@ -24,7 +24,10 @@ pub enum MessageState {
     Pending,
     /// Ours, and the server has it.
     Sent,
+    /// Theirs; or ours, and the peer's device has it (XEP-0184).
     Received,
+    /// Ours, and the peer has seen it (XEP-0333).
+    Displayed,
     /// Ours, bounced with this error; its text is the peer's or its server's words.
     Failed(StanzaError),
     /// Ours, and the connection died before the server confirmed it: it may not have arrived.
@@ -32,12 +35,24 @@ pub enum MessageState {
 }
 
 impl MessageState {
+    /// How far a message of ours got; a state only gives way to one further on.
+    fn progress(&self) -> u8 {
+        match self {
+            Self::Pending | Self::Unconfirmed => 0,
+            Self::Sent => 1,
+            Self::Received => 2,
+            Self::Displayed => 3,
+            Self::Failed(_) => 4,
+        }
+    }
+
     /// The `data-state` of the UI contract.
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Pending => "pending",
             Self::Sent => "sent",
             Self::Received => "received",
+            Self::Displayed => "displayed",
             Self::Failed(_) | Self::Unconfirmed => "error",
         }
     }
@@ -61,6 +76,8 @@ pub struct Entry {
     pub mention: bool,
     /// In a room: a private message from the occupant, not to the whole room.
     pub private: bool,
+    /// Theirs, and they asked to hear when it was displayed (XEP-0333).
+    pub markable: bool,
 }
 
 /// Who a message is recognised as, for deduplication.
@@ -170,6 +187,7 @@ impl Timeline {
             nick: None,
             mention: false,
             private: false,
+            markable: message.direction == Direction::In && message.markable,
         });
         self.trim();
         true
@@ -205,6 +223,7 @@ impl Timeline {
             nick: message.nick,
             mention: message.mention,
             private: message.private,
+            markable: false,
         });
         self.trim();
         true
@@ -242,6 +261,7 @@ impl Timeline {
             nick,
             mention: false,
             private,
+            markable: false,
         });
         self.trim();
     }
@@ -257,14 +277,53 @@ impl Timeline {
         {
             Some(entry) => {
                 // A bounce is the last word: a late confirmation or the connection's end does not
-                // undo it (nor lose the peer's error text).
-                if !matches!(entry.state, MessageState::Failed(_)) {
+                // undo it (nor lose the peer's error text); a late server ack does not undo the
+                // peer's receipt. A confirmation undoes "unconfirmed".
+                if state.progress() >= entry.state.progress()
+                    && !matches!(entry.state, MessageState::Failed(_))
+                {
                     entry.state = state;
                 }
                 true
             }
             None => false,
         }
+    }
+
+    /// The peer's receipt (XEP-0184) or displayed marker (XEP-0333) for our message `id`. A
+    /// marker covers every message of ours before it too (XEP-0333 §3). Receipts for ids we
+    /// never sent change nothing. Returns whether a message was found.
+    pub fn receipt(&mut self, id: &str, receipt: Receipt) -> bool {
+        match receipt {
+            Receipt::Received => self.mark_own(id, MessageState::Received),
+            Receipt::Displayed => {
+                let Some(at) = self
+                    .entries
+                    .iter()
+                    .rposition(|e| e.direction == Direction::Out && e.id == id)
+                else {
+                    return false;
+                };
+                for entry in self.entries.range_mut(..=at) {
+                    if entry.direction == Direction::Out
+                        && entry.state.progress() < MessageState::Displayed.progress()
+                    {
+                        entry.state = MessageState::Displayed;
+                    }
+                }
+                true
+            }
+        }
+    }
+
+    /// Their newest message, if it asks for a displayed marker: its id.
+    pub fn markable_tip(&self) -> Option<&str> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.direction == Direction::In)
+            .filter(|e| e.markable)
+            .map(|e| e.id.as_str())
     }
 
     fn trim(&mut self) {
@@ -311,7 +370,40 @@ mod tests {
             direction,
             body: body.into(),
             sent_at: None,
+            markable: direction == Direction::In,
         }
+    }
+
+    #[test]
+    fn receipts_only_move_our_messages_forward_and_a_marker_covers_those_before_it() {
+        let mut t = Timeline::new(Limits::CONTACT);
+        for id in ["a", "b", "c"] {
+            t.push_own(msg(id, Direction::Out, id), 1);
+        }
+        assert!(t.push(msg("b", Direction::In, "theirs, same id"), 2));
+        let states = |t: &Timeline| -> Vec<&'static str> {
+            t.slice(0, t.len())
+                .iter()
+                .map(|e| e.state.as_str())
+                .collect()
+        };
+        assert!(t.receipt("a", Receipt::Received));
+        assert!(t.mark_own("a", MessageState::Sent), "a late ack");
+        assert_eq!(states(&t), ["received", "pending", "pending", "received"]);
+        assert!(t.receipt("b", Receipt::Displayed));
+        assert_eq!(
+            states(&t),
+            ["displayed", "displayed", "pending", "received"]
+        );
+        assert!(t.receipt("a", Receipt::Received), "an old receipt");
+        assert_eq!(states(&t)[0], "displayed", "markers only move forward");
+        assert!(
+            !t.receipt("nope", Receipt::Displayed),
+            "an id we never sent"
+        );
+        assert_eq!(t.markable_tip(), Some("b"));
+        t.push_own(msg("d", Direction::Out, "d"), 3);
+        assert_eq!(t.markable_tip(), Some("b"), "still their newest");
     }
 
     #[test]

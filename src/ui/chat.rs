@@ -236,6 +236,23 @@ pub fn MessageList(peer: BareJid, timeline: RwSignal<Timeline>) -> impl IntoView
         }
     };
 
+    // XEP-0333: their newest message is on screen (the view shows the latest, in a visible
+    // tab): say so, once for each.
+    let marked = StoredValue::new(None::<String>);
+    Effect::new({
+        let peer = peer.clone();
+        move |_| {
+            let seen = state.tab_visible.get() && following();
+            let tip = timeline.with(|t| t.markable_tip().map(str::to_owned));
+            if let (true, Some(id)) = (seen, tip) {
+                if marked.get_value().as_ref() != Some(&id) {
+                    state.mark_displayed(&peer, &id);
+                    marked.set_value(Some(id));
+                }
+            }
+        }
+    });
+
     // After the rows change, keep the view at the bottom, or where older messages were added.
     Effect::new(move |_| {
         rows.track();
@@ -339,6 +356,24 @@ pub fn MessageRow(entry: Entry, from: String, peer: String) -> impl IntoView {
             </p>
         }
     });
+    // Ours: how far it got, as a mark a glance can read and words a screen reader says.
+    let progress = (direction == Direction::Out)
+        .then(|| match state {
+            MessageState::Pending => Some(("…", Key::StatePending)),
+            MessageState::Sent => Some(("✓", Key::StateSent)),
+            MessageState::Received => Some(("✓✓", Key::StateReceived)),
+            MessageState::Displayed => Some(("✓✓", Key::StateDisplayed)),
+            MessageState::Failed(_) | MessageState::Unconfirmed => None,
+        })
+        .flatten()
+        .map(|(mark, key)| {
+            let words = move || i18n::t(lang(), key);
+            view! {
+                <span class="message-progress" role="img" aria-label=words title=words>
+                    {mark}
+                </span>
+            }
+        });
     view! {
         <li
             data-testid="message"
@@ -364,9 +399,12 @@ pub fn MessageRow(entry: Entry, from: String, peer: String) -> impl IntoView {
                 {body_view(&body)}
             </div>
             {note}
-            <time data-testid="message-time" class="message-time" datetime=iso>
-                {label}
-            </time>
+            <div class="message-meta">
+                <time data-testid="message-time" class="message-time" datetime=iso>
+                    {label}
+                </time>
+                {progress}
+            </div>
         </li>
     }
 }

@@ -49,6 +49,13 @@ pub fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static 
 #[component]
 fn App() -> impl IntoView {
     let state = use_state();
+    let tab_visible = move || document().visibility_state() == web_sys::VisibilityState::Visible;
+    state.tab_visible.set(tab_visible());
+    // Bubbles from the document to the window.
+    let visibility = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        state.tab_visible.set(tab_visible());
+    });
+    on_cleanup(move || visibility.remove());
     Effect::new(move |_| {
         let code = state.lang.get().code();
         if let Some(root) = document().document_element() {

@@ -35,6 +35,7 @@ use super::ns;
 use super::outbox::Outbox;
 use super::ping::{self, Ping};
 use super::presence::{Availability, PresenceBook};
+use super::receipts;
 use super::request::{Owner, Requests, Response, Unmatched};
 use super::roster::{Roster, RosterRequest, Subscription};
 use super::sasl::Secret;
@@ -413,7 +414,18 @@ impl Client {
             direction: Direction::Out,
             body: body.to_owned(),
             sent_at: None,
+            markable: false,
         })
+    }
+
+    /// XEP-0333: tells `peer` their message `id` (and all before it) was on screen. Only to
+    /// someone our presence is shared with (§9), and only online: a marker is a hint, not worth
+    /// keeping for later.
+    pub fn mark_displayed(&mut self, peer: &BareJid, id: &str) {
+        if self.ensure_online().is_ok() && self.roster.shares_presence_with(peer) {
+            let marker = receipts::build_displayed(peer, id, self.out.next_id());
+            let _ = self.out.send(&marker);
+        }
     }
 
     /// XEP-0085: tell the peer we are typing (or stopped).
@@ -830,7 +842,14 @@ impl Client {
         let before = cx.events.len();
         match carbons::unwrap(m, cx.me) {
             Unwrapped::Refused(why) => cx.warn(why),
-            Unwrapped::Direct(m) => message::received(m, &mut cx),
+            Unwrapped::Direct(m) => {
+                let shares = m
+                    .from
+                    .as_ref()
+                    .is_some_and(|from| self.roster.shares_presence_with(&from.to_bare()));
+                receipts::answer(&m, shares, &mut cx);
+                message::received(m, &mut cx)
+            }
             Unwrapped::Carbon {
                 direction: CarbonDirection::Received,
                 message,

@@ -8,6 +8,7 @@ use super::message::{ChatMessage, ChatState};
 use super::muc::room::JoinError;
 use super::muc::{Departure, Invitation, Occupant, RoomInfo, RoomItem, RoomMessage};
 use super::presence::ContactPresence;
+use super::receipts::Receipt;
 use super::roster::RosterItem;
 use super::stanza::StanzaError;
 
@@ -77,6 +78,12 @@ pub enum ChatEvent {
     Unconfirmed {
         peer: BareJid,
         id: String,
+    },
+    /// The peer's device says how far a message of ours got (XEP-0184, XEP-0333).
+    Receipt {
+        peer: BareJid,
+        id: String,
+        receipt: Receipt,
     },
     /// A message we sent bounced. The error's text is the peer's (or its server's) words.
     Failed {

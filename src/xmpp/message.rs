@@ -1,5 +1,6 @@
 //! One-to-one chat messages: RFC 6121 §5, with XEP-0359 origin ids so a message keeps one id from
-//! the composer to the peer, and XEP-0085 chat states.
+//! the composer to the peer, XEP-0085 chat states, and the receipts and markers of
+//! [`receipts`](super::receipts).
 
 use super::context::Ctx;
 use super::delay::{self, UnixMillis};
@@ -8,6 +9,7 @@ use super::event::{ChatEvent, Event};
 use super::jid::{BareJid, Jid};
 use super::mam::Archived;
 use super::ns;
+use super::receipts;
 use super::stanza::{Message, StanzaError};
 use super::xml::{check_xml_text, Element};
 
@@ -39,6 +41,8 @@ pub struct ChatMessage {
     /// XEP-0203: when it was sent, if it arrived late (offline storage, carbons of old messages).
     /// `None` means now.
     pub sent_at: Option<UnixMillis>,
+    /// XEP-0333: the sender asks to hear when it was displayed.
+    pub markable: bool,
 }
 
 /// XEP-0085 states a peer can be in while chatting.
@@ -69,19 +73,22 @@ impl ChatState {
     }
 }
 
-/// Builds `<message type='chat'>` with a body, an origin id (XEP-0359) and `<active/>` (XEP-0085).
+/// Builds `<message type='chat'>` with a body, an origin id (XEP-0359), `<active/>` (XEP-0085)
+/// and the requests for a receipt and a displayed marker.
 pub fn build_chat(to: &BareJid, id: &str, body: &str) -> Result<Element, SendError> {
     if body.trim().is_empty() {
         return Err(SendError::Empty);
     }
     check_xml_text(body).map_err(SendError::InvalidText)?;
-    Ok(Element::new("message", ns::CLIENT)
-        .attr("to", to.as_str())
-        .attr("type", "chat")
-        .attr("id", id)
-        .text_child("body", ns::CLIENT, body)
-        .child(Element::new("origin-id", ns::SID).attr("id", id))
-        .child(Element::new("active", ns::CHATSTATES)))
+    Ok(receipts::ask(
+        Element::new("message", ns::CLIENT)
+            .attr("to", to.as_str())
+            .attr("type", "chat")
+            .attr("id", id)
+            .text_child("body", ns::CLIENT, body)
+            .child(Element::new("origin-id", ns::SID).attr("id", id))
+            .child(Element::new("active", ns::CHATSTATES)),
+    ))
 }
 
 /// Builds a standalone chat state notification (XEP-0085 §5).
@@ -94,8 +101,9 @@ pub fn build_chat_state(to: &BareJid, composing: bool) -> Element {
         .child(Element::new("no-store", ns::HINTS))
 }
 
-/// A chat or normal message from a peer (RFC 6121 §5.2.2): its body, or its chat state alone.
-/// Group chat, headlines and body-less messages without a chat state are not one-to-one chat.
+/// A chat or normal message from a peer (RFC 6121 §5.2.2): its body, or its chat state alone,
+/// and a receipt or marker for one of ours. Group chat, headlines and body-less messages
+/// without either are not one-to-one chat.
 pub(crate) fn received(message: Message, cx: &mut Ctx) {
     if !is_chat(&message) {
         return;
@@ -103,6 +111,14 @@ pub(crate) fn received(message: Message, cx: &mut Ctx) {
     let Some(peer) = message.from.as_ref().map(Jid::to_bare) else {
         return;
     };
+    if let Some((receipt, id)) = receipts::parse(&message.element) {
+        cx.emit(Event::Chat(ChatEvent::Receipt {
+            peer: peer.clone(),
+            id,
+            receipt,
+        }));
+    }
+    let markable = receipts::is_markable(&message.element);
     let event = match message.body {
         Some(body) => {
             let sent_at = delay::stamp(&message.element);
@@ -113,6 +129,7 @@ pub(crate) fn received(message: Message, cx: &mut Ctx) {
                 direction: Direction::In,
                 body,
                 sent_at,
+                markable,
             })
         }
         None => match ChatState::parse(&message.element) {
@@ -140,6 +157,7 @@ pub(crate) fn sent_elsewhere(message: Message, cx: &mut Ctx) {
         direction: Direction::Out,
         body,
         sent_at,
+        markable: false,
     })));
 }
 
@@ -170,6 +188,7 @@ pub(crate) fn archived(archived: Archived, cx: &mut Ctx) {
         direction: if ours { Direction::Out } else { Direction::In },
         body,
         sent_at,
+        markable: !ours && receipts::is_markable(&message.element),
     })));
 }
 

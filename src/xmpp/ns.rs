@@ -27,6 +27,10 @@ pub const MAM: &str = "urn:xmpp:mam:2";
 pub const DELAY: &str = "urn:xmpp:delay";
 /// XEP-0334: Message Processing Hints.
 pub const HINTS: &str = "urn:xmpp:hints";
+/// XEP-0184: Message Delivery Receipts.
+pub const RECEIPTS: &str = "urn:xmpp:receipts";
+/// XEP-0333: Displayed Markers (was Chat Markers).
+pub const MARKERS: &str = "urn:xmpp:chat-markers:0";
 pub const DISCO_ITEMS: &str = "http://jabber.org/protocol/disco#items";
 /// XEP-0004: Data Forms.
 pub const DATA: &str = "jabber:x:data";

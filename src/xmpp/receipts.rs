@@ -8,8 +8,7 @@
 //! goes when the UI says the message was on screen in a visible tab.
 
 use super::context::Ctx;
-use super::event::{ChatEvent, Event};
-use super::jid::{BareJid, Jid};
+use super::jid::BareJid;
 use super::ns;
 use super::stanza::Message;
 use super::xml::Element;
@@ -35,8 +34,7 @@ pub(crate) fn is_markable(message: &Element) -> bool {
     message.has_child("markable", ns::MARKERS)
 }
 
-/// A receipt or marker in a message from `peer`: which of our messages it is about. Both may
-/// come without a body, or (markers) next to one.
+/// A receipt or marker in a message: which of our messages it is about, by its `id`.
 pub(crate) fn parse(message: &Element) -> Option<(Receipt, String)> {
     message.elements().find_map(|e| {
         let receipt = if e.is("received", ns::RECEIPTS) {
@@ -51,13 +49,8 @@ pub(crate) fn parse(message: &Element) -> Option<(Receipt, String)> {
     })
 }
 
-/// A receipt from `peer` for one of our messages: the conversation with `peer` moves it on.
-pub(crate) fn received(peer: BareJid, receipt: Receipt, id: String, cx: &mut Ctx) {
-    cx.emit(Event::Chat(ChatEvent::Receipt { peer, id, receipt }));
-}
-
-/// §5.4: answers a live message's receipt request, to the full address it came from. `shares`
-/// says whether the sender may see our presence.
+/// §5.4: answers a live message's receipt request, to the full address it came from.
+/// `shares_presence`: whether the sender may see our presence.
 pub(crate) fn answer(message: &Message, shares_presence: bool, cx: &mut Ctx) {
     if !shares_presence || !message.element.has_child("request", ns::RECEIPTS) {
         return;
@@ -86,9 +79,4 @@ pub(crate) fn build_displayed(peer: &BareJid, id: &str, own_id: String) -> Eleme
         .attr("id", own_id)
         .child(Element::new("displayed", ns::MARKERS).attr("id", id))
         .child(Element::new("store", ns::HINTS))
-}
-
-/// The address a receipt is from, as the conversation it belongs to.
-pub(crate) fn peer_of(message: &Message) -> Option<BareJid> {
-    message.from.as_ref().map(Jid::to_bare)
 }

@@ -90,6 +90,13 @@ impl Roster {
         self.items.get(jid)
     }
 
+    /// RFC 6121 §3: `jid` is subscribed to our presence.
+    pub fn shares_presence_with(&self, jid: &BareJid) -> bool {
+        self.get(jid).is_some_and(|item| {
+            matches!(item.subscription, Subscription::From | Subscription::Both)
+        })
+    }
+
     pub fn contains(&self, jid: &BareJid) -> bool {
         self.items.contains_key(jid)
     }

@@ -90,6 +90,13 @@ impl Conversations {
                     timeline.update(|t| t.typing = state == ChatState::Composing);
                 }
             }
+            ChatEvent::Receipt { peer, id, receipt } => {
+                if let Some(timeline) = self.timeline(&peer) {
+                    timeline.update(|t| {
+                        t.receipt(&id, receipt);
+                    });
+                }
+            }
             ChatEvent::Sent { peer, id } => {
                 self.mark(&peer, &id, MessageState::Sent);
             }

@@ -36,6 +36,8 @@ pub struct AppState {
     pub chats: Conversations,
     pub rooms: Rooms,
     pub notices: Notices,
+    /// The tab is visible (Page Visibility): what is on screen is seen only then.
+    pub tab_visible: RwSignal<bool>,
 }
 
 impl AppState {
@@ -48,6 +50,14 @@ impl AppState {
             chats: Conversations::new(),
             rooms: Rooms::new(),
             notices: Notices::new(),
+            tab_visible: RwSignal::new(true),
+        }
+    }
+
+    /// XEP-0333: their message `id` was on screen; the core decides whether to say so.
+    pub fn mark_displayed(&self, peer: &BareJid, id: &str) {
+        if let Some(account) = self.account() {
+            account.command(|client, _| client.mark_displayed(peer, id));
         }
     }
 

@@ -1,0 +1,78 @@
+import { test, expect } from '../lib/fixtures';
+import { HostilePeer } from '../lib/hostile';
+import { type Locator } from '@playwright/test';
+import { bodiesWithText, exactly, login, openChatFromList, openChatFromRoster, send, tid, unique, users } from '../lib/app';
+
+// Receipts (XEP-0184) and displayed markers (XEP-0333): a message of ours goes
+// pending -> sent -> received -> displayed, and ours go out only when they are true.
+
+/** Our message with this text in a conversation. */
+function ours(view: Locator, text: string): Locator {
+  return view
+    .locator(tid('message', { direction: 'out' }))
+    .filter({ has: view.page().locator(tid('message-body')).filter({ hasText: exactly(text) }) });
+}
+
+test('alice sees her messages reach bob and then seen by him once he opens the chat', async ({ openPage }) => {
+  const alice = await openPage();
+  const bob = await openPage();
+  await login(alice, users.alice.jid, users.alice.password);
+  await login(bob, users.bob.jid, users.bob.password);
+
+  const aliceChat = await openChatFromRoster(alice, users.bob.jid);
+  const texts = [unique('first'), unique('second')];
+  for (const text of texts) await send(aliceChat, text);
+  const mine = (text: string) => ours(aliceChat, text);
+
+  // Bob's device has them, but he has not opened the conversation: received, not displayed.
+  for (const text of texts) await expect(mine(text)).toHaveAttribute('data-state', 'received');
+  await bob.waitForTimeout(1_000);
+  for (const text of texts) await expect(mine(text)).toHaveAttribute('data-state', 'received');
+
+  await openChatFromList(bob, users.alice.jid);
+  for (const text of texts) await expect(mine(text)).toHaveAttribute('data-state', 'displayed');
+
+  // Bob's answer is displayed at once: alice has the conversation open in a visible tab.
+  const bobChat = bob.locator(tid('chat-view'));
+  const answer = unique('answer');
+  await send(bobChat, answer);
+  await expect(ours(bobChat, answer)).toHaveAttribute('data-state', 'displayed');
+});
+
+test("a contact's receipt request is answered, and the marker waits until the chat is on screen", async ({ page }) => {
+  const bob = await HostilePeer.login('bob', users.bob.password);
+  try {
+    await login(page, users.alice.jid, users.alice.password);
+    // Alice reads carol's conversation while bob writes.
+    await openChatFromRoster(page, users.carol.jid);
+    const id = `r-${Date.now()}`;
+    const text = unique('markable');
+    bob.socket.send(
+      `<message xmlns="jabber:client" to="${users.alice.jid}" type="chat" id="${id}"><body>${text}</body>` +
+        `<request xmlns="urn:xmpp:receipts"/><markable xmlns="urn:xmpp:chat-markers:0"/></message>`,
+    );
+    const receipt = await bob.socket.next(new RegExp(`<received[^>]*urn:xmpp:receipts[^>]*id=["']${id}["']|<received[^>]*id=["']${id}["'][^>]*urn:xmpp:receipts`), 10_000);
+    // To the device that asked.
+    expect(/to=["']([^"']+)["']/.exec(receipt)?.[1]).toBe(bob.jid);
+    await expect(page.locator(tid('chat-list-item', { jid: users.bob.jid }))).toHaveAttribute('data-unread', '1');
+    await page.waitForTimeout(1_000);
+    expect(bob.socket.discard(/urn:xmpp:chat-markers:0/), 'no marker for a message not yet seen').toBe(0);
+
+    // On screen in a tab the person is not looking at is not seen either.
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate((s) => {
+        Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+      }, state);
+    await setVisibility('hidden');
+    const view = await openChatFromList(page, users.bob.jid);
+    await expect(bodiesWithText(view, text, 'in')).toHaveCount(1);
+    await page.waitForTimeout(1_000);
+    expect(bob.socket.discard(/urn:xmpp:chat-markers:0/), 'no marker while the tab is hidden').toBe(0);
+    await setVisibility('visible');
+    const marker = await bob.socket.next(/<displayed[^>]*urn:xmpp:chat-markers:0/, 10_000);
+    expect(marker).toContain(id);
+  } finally {
+    bob.close();
+  }
+});
