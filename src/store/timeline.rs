@@ -114,6 +114,8 @@ pub struct Timeline {
     dropped: usize,
     /// The peer is composing (XEP-0085).
     pub typing: bool,
+    /// Chat states received so far: tells a timer whether a newer one came since it was set.
+    states: u64,
 }
 
 impl Timeline {
@@ -128,6 +130,22 @@ impl Timeline {
             },
             dropped: 0,
             typing: false,
+            states: 0,
+        }
+    }
+
+    /// A chat state from the peer; returns its number, for [`Timeline::typing_expired`].
+    pub fn set_typing(&mut self, composing: bool) -> u64 {
+        self.typing = composing;
+        self.states += 1;
+        self.states
+    }
+
+    /// The time for the chat state numbered `state` is up: if none came since, the peer is
+    /// no longer typing.
+    pub fn typing_expired(&mut self, state: u64) {
+        if self.states == state {
+            self.typing = false;
         }
     }
 

@@ -26,6 +26,8 @@ use crate::xmpp::{Direction, SendError};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsValue;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Closer than this to an edge counts as being at it.
@@ -481,7 +483,8 @@ pub fn Composer(
     let draft = RwSignal::new(String::new());
     let input = NodeRef::<html::Textarea>::new();
     // Whether we told the peer we are composing, and the timer that turns it into `paused`.
-    let composing = StoredValue::new(false);
+    // Atomic rather than a stored value: it is read once more as the composer goes away.
+    let composing = Arc::new(AtomicBool::new(false));
     let pause_timer = StoredValue::new(None::<TimeoutHandle>);
 
     let cancel_pause = move || {
@@ -492,11 +495,9 @@ pub fn Composer(
     };
     let set_composing = {
         let peer = peer.clone();
+        let composing = composing.clone();
         move |on: bool| {
-            // Runs from a timer too: the view may be gone by then.
-            if kind == ConversationKind::Chat && composing.try_get_value().is_some_and(|c| c != on)
-            {
-                composing.try_set_value(on);
+            if kind == ConversationKind::Chat && composing.swap(on, Ordering::Relaxed) != on {
                 if let Some(account) = state.account() {
                     account.command(|client, _| client.send_chat_state(&peer, on));
                 }
@@ -518,7 +519,7 @@ pub fn Composer(
             match sent {
                 Ok(()) => {
                     // The message carries <active/>, which ends "composing" for the peer.
-                    composing.set_value(false);
+                    composing.store(false, Ordering::Relaxed);
                     cancel_pause();
                     draft.set(String::new());
                 }
@@ -565,10 +566,22 @@ pub fn Composer(
         ev.prevent_default();
         send();
     };
+    // Switching to another conversation or away from the tab while typing: `paused`, so the
+    // peer's "is typing" does not stay.
+    Effect::new({
+        let set_composing = set_composing.clone();
+        move |_| {
+            if !state.tab_visible.get() {
+                cancel_pause();
+                set_composing(false);
+            }
+        }
+    });
     on_cleanup(move || {
         if let Some(handle) = pause_timer.try_get_value().flatten() {
             handle.clear();
         }
+        set_composing(false);
     });
 
     let private_chip = move || {

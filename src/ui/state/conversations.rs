@@ -12,6 +12,10 @@ use crate::xmpp::stanza::StanzaError;
 use crate::xmpp::{ChatEvent, ChatMessage, Direction};
 use leptos::prelude::*;
 use std::collections::HashMap;
+use std::time::Duration;
+
+/// A peer's "composing" that nothing follows for this long has ended.
+const TYPING_EXPIRES: Duration = Duration::from_secs(30);
 
 #[derive(Clone, Copy)]
 pub struct Conversations {
@@ -87,7 +91,18 @@ impl Conversations {
             }
             ChatEvent::State { peer, state } => {
                 if let Some(timeline) = self.timeline(&peer) {
-                    timeline.update(|t| t.typing = state == ChatState::Composing);
+                    let composing = state == ChatState::Composing;
+                    let typing = timeline.try_update(|t| t.set_typing(composing));
+                    // XEP-0085 §5.2: a peer that stops saying anything (its client
+                    // gone, a lost `paused`) is not typing for ever.
+                    if let (true, Some(since)) = (composing, typing) {
+                        set_timeout(
+                            move || {
+                                timeline.try_update(|t| t.typing_expired(since));
+                            },
+                            TYPING_EXPIRES,
+                        );
+                    }
                 }
             }
             ChatEvent::Receipt { peer, id, receipt } => {
@@ -206,6 +221,15 @@ impl Conversations {
             .flatten();
         if let Some(old) = evicted {
             self.forget(&old);
+        }
+    }
+
+    /// `peer` went offline: their indicator goes.
+    pub fn stopped_typing(&self, peer: &BareJid) {
+        if let Some(timeline) = self.timeline(peer) {
+            if timeline.with_untracked(|t| t.typing) {
+                timeline.update(|t| t.typing = false);
+            }
         }
     }
 

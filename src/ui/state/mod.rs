@@ -18,7 +18,7 @@ pub use notices::UiError;
 use crate::i18n::Lang;
 use crate::transport::websocket::{Account, Update};
 use crate::xmpp::jid::BareJid;
-use crate::xmpp::{Event, RosterEvent, Subscription};
+use crate::xmpp::{Availability, Event, RosterEvent, Subscription};
 use connection::Connection;
 use contacts::Contacts;
 use conversations::Conversations;
@@ -77,6 +77,12 @@ impl AppState {
                 if let RosterEvent::Pushed(item) = &event {
                     if item.subscription != Subscription::Remove {
                         self.chats.became_contact(&item.jid);
+                    }
+                }
+                // Someone who went offline is typing no more.
+                if let RosterEvent::Presence(presence) = &event {
+                    if presence.availability == Availability::Unavailable {
+                        self.chats.stopped_typing(&presence.jid);
                     }
                 }
                 self.contacts.apply(event, &self.notices);

@@ -58,3 +58,43 @@ test('alice and bob see each other online, chat both ways, and bob logging out s
   await logout(bob);
   await expect(rosterItem(alice, users.bob.jid)).toHaveAttribute('data-presence', 'unavailable');
 });
+
+test("bob's typing shows on alice's side and goes when he switches chats, hides the tab or leaves", async ({
+  openPage,
+}) => {
+  const alice = await openPage();
+  const bob = await openPage();
+  await login(alice, users.alice.jid, users.alice.password);
+  await login(bob, users.bob.jid, users.bob.password);
+  const aliceChat = await openChatFromRoster(alice, users.bob.jid);
+  const typing = aliceChat.locator(tid('typing-indicator'));
+  await openChatFromRoster(bob, users.alice.jid);
+  const input = bob.locator(tid('composer-input'));
+
+  await input.pressSequentially('hel');
+  await expect(typing).toBeVisible();
+  // Switching to carol's conversation mid-sentence says "paused".
+  await openChatFromRoster(bob, users.carol.jid);
+  await expect(typing).toHaveCount(0);
+
+  await openChatFromRoster(bob, users.alice.jid);
+  await bob.locator(tid('composer-input')).pressSequentially('lo');
+  await expect(typing).toBeVisible();
+  // The tab goes to the background.
+  await bob.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+  });
+  await expect(typing).toHaveCount(0);
+
+  await bob.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+  });
+  await bob.locator(tid('composer-input')).pressSequentially(' again');
+  await expect(typing).toBeVisible();
+  // Bob closes his tab while typing: offline, so no longer typing.
+  await bob.close();
+  await expect(rosterItem(alice, users.bob.jid)).toHaveAttribute('data-presence', 'unavailable');
+  await expect(typing).toHaveCount(0);
+});
