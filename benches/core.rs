@@ -182,7 +182,7 @@ fn main() {
             i as i64,
         );
         directory.touch(peer, true, Activity::Incoming { unread: true }, None);
-        window.update(timeline.len(), 0);
+        window.update(timeline.len(), 0, 0);
         let (start, end) = window.range();
         std::hint::black_box(timeline.slice(start, end).len());
     }

@@ -191,3 +191,89 @@ fn a_catch_up_that_gets_no_answer_lets_the_held_messages_through() {
     h.client.handle_timeout(now);
     assert_eq!(bodies(&h.events()), [(Direction::In, "held".to_owned())]);
 }
+
+fn history(events: &[Event]) -> Vec<(String, Vec<String>, bool)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Chat(ChatEvent::History {
+                peer,
+                messages,
+                complete,
+            }) => Some((
+                peer.to_string(),
+                messages.iter().map(|m| m.body.clone()).collect(),
+                *complete,
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_conversations_history_pages_back_with_the_peer_only_until_complete() {
+    let mut h = Harness::online();
+    let bob = parley::xmpp::jid::BareJid::new("bob@localhost").unwrap();
+    let now = h.now;
+    assert!(h.client.load_history(&bob, now));
+    assert!(!h.client.load_history(&bob, now), "one page at a time");
+    let query = h.sent().pop().unwrap();
+    assert!(query.contains("<value>bob@localhost</value>"), "{query}");
+    assert!(
+        query.contains("<max>50</max><before/>"),
+        "the latest page: {query}"
+    );
+    let q = queryid(&query);
+    h.server(&result(
+        &q,
+        "A8",
+        "user@localhost/other",
+        "bob@localhost",
+        "mine",
+    ));
+    h.server(&result(
+        &q,
+        "A9",
+        "bob@localhost/phone",
+        "user@localhost",
+        "his",
+    ));
+    // The archive answered with another conversation's message: not this one's.
+    h.server(&result(
+        &q,
+        "A10",
+        "carol@localhost/pc",
+        "user@localhost",
+        "carol's",
+    ));
+    h.server(&format!(
+        "<iq type='result' id='{}'><fin xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'>\
+         <first>A8</first><last>A10</last></set></fin></iq>",
+        Harness::id_of(&query)
+    ));
+    let events = h.events();
+    assert_eq!(
+        history(&events),
+        [(
+            "bob@localhost".to_owned(),
+            vec!["mine".to_owned(), "his".to_owned()],
+            false
+        )]
+    );
+    assert!(bodies(&events).is_empty(), "history is not news");
+
+    let now = h.now;
+    assert!(h.client.load_history(&bob, now));
+    let older = h.sent().pop().unwrap();
+    assert!(older.contains("<before>A8</before>"), "{older}");
+    h.server(&format!(
+        "<iq type='result' id='{}'><fin xmlns='urn:xmpp:mam:2' complete='true'/></iq>",
+        Harness::id_of(&older)
+    ));
+    assert_eq!(
+        history(&h.events()),
+        [("bob@localhost".to_owned(), Vec::<String>::new(), true)]
+    );
+    let now = h.now;
+    assert!(!h.client.load_history(&bob, now), "nothing older");
+}

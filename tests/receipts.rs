@@ -141,3 +141,26 @@ fn a_marker_goes_only_to_someone_who_sees_our_presence() {
         sent[0]
     );
 }
+
+#[test]
+fn a_marker_sent_by_another_device_of_ours_reads_the_conversation_here() {
+    let mut h = Harness::online();
+    h.server(
+        "<message from='user@localhost' type='chat'><sent xmlns='urn:xmpp:carbons:2'>\
+         <forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' from='user@localhost/phone' \
+         to='bob@localhost' type='chat' id='d1'><displayed xmlns='urn:xmpp:chat-markers:0' id='b9'/></message>\
+         </forwarded></sent></message>",
+    );
+    let events = h.events();
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            Event::Chat(ChatEvent::ReadElsewhere { peer }) if peer.as_str() == "bob@localhost"
+        )),
+        "{events:?}"
+    );
+    assert!(
+        receipts(&events).is_empty(),
+        "not a receipt for one of ours"
+    );
+}

@@ -128,6 +128,8 @@ pub(super) fn text(key: Key) -> &'static str {
         Reconnect => "Reconnect now",
         RetryingIn => "Trying again in",
         StatePending => "Sending",
+        LoadingHistory => "Loading earlier messages…",
+        HistoryStart => "The beginning of your conversation.",
         StateSent => "Sent",
         StateReceived => "Delivered",
         StateDisplayed => "Seen",

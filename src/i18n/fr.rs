@@ -132,6 +132,8 @@ pub(super) fn text(key: Key) -> &'static str {
         Reconnect => "Se reconnecter maintenant",
         RetryingIn => "Nouvel essai dans",
         StatePending => "Envoi en cours",
+        LoadingHistory => "Chargement des messages précédents…",
+        HistoryStart => "Le début de votre conversation.",
         StateSent => "Envoyé",
         StateReceived => "Distribué",
         StateDisplayed => "Vu",

@@ -203,6 +203,8 @@ keys! {
     Reconnect,
     RetryingIn,
     StatePending,
+    LoadingHistory,
+    HistoryStart,
     StateSent,
     StateReceived,
     StateDisplayed,

@@ -130,6 +130,8 @@ pub(super) fn text(key: Key) -> &'static str {
         Reconnect => "Переподключиться сейчас",
         RetryingIn => "Новая попытка через",
         StatePending => "Отправляется",
+        LoadingHistory => "Загрузка предыдущих сообщений…",
+        HistoryStart => "Начало вашей переписки.",
         StateSent => "Отправлено",
         StateReceived => "Доставлено",
         StateDisplayed => "Прочитано",

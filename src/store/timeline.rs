@@ -35,6 +35,14 @@ pub enum MessageState {
 }
 
 impl MessageState {
+    /// A message that reached us: theirs is received; ours from another device (a carbon, the
+    /// archive) went through the server, so it was sent.
+    fn arrived(direction: Direction) -> Self {
+        match direction {
+            Direction::In => Self::Received,
+            Direction::Out => Self::Sent,
+        }
+    }
     /// How far a message of ours got; a state only gives way to one further on.
     fn progress(&self) -> u8 {
         match self {
@@ -116,6 +124,22 @@ pub struct Timeline {
     pub typing: bool,
     /// Chat states received so far: tells a timer whether a newer one came since it was set.
     states: u64,
+    /// Messages put before the others (older history) since the conversation began, so a
+    /// window over it can stay on the same messages.
+    prepended: usize,
+    /// The archive's history of this conversation (XEP-0313).
+    pub history: HistoryStatus,
+}
+
+/// How much of a conversation's archived history is here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HistoryStatus {
+    /// A page has been asked for at least once.
+    pub started: bool,
+    /// A page is on its way.
+    pub loading: bool,
+    /// The archive has nothing older.
+    pub complete: bool,
 }
 
 impl Timeline {
@@ -131,6 +155,8 @@ impl Timeline {
             dropped: 0,
             typing: false,
             states: 0,
+            prepended: 0,
+            history: HistoryStatus::default(),
         }
     }
 
@@ -167,6 +193,47 @@ impl Timeline {
         self.limits
     }
 
+    /// How many messages have been put before the others since the conversation began.
+    pub fn prepended(&self) -> usize {
+        self.prepended
+    }
+
+    /// A page of older history (oldest first) goes before everything here; what is already
+    /// here (a live copy, an earlier page) is skipped. Nothing goes in once the conversation
+    /// holds all it may keep. Returns how many were added.
+    pub fn prepend(&mut self, messages: Vec<ChatMessage>, now: UnixMillis) -> usize {
+        let room = self.limits.messages.saturating_sub(self.entries.len());
+        let mut fresh: Vec<ChatMessage> = messages
+            .into_iter()
+            .filter(|m| self.seen.insert(identity(m.direction, &m.id, &m.body)))
+            .collect();
+        // The newest of the page are the ones next to what is here.
+        let skip = fresh.len().saturating_sub(room);
+        for m in fresh.drain(..skip) {
+            self.seen.remove(&identity(m.direction, &m.id, &m.body));
+        }
+        let added = fresh.len();
+        for message in fresh.into_iter().rev() {
+            self.next_seq += 1;
+            let state = MessageState::arrived(message.direction);
+            self.entries.push_front(Entry {
+                seq: self.next_seq,
+                id: message.id,
+                direction: message.direction,
+                body: cut(message.body, self.limits.body_chars),
+                state,
+                time: message.sent_at.map_or(now, |stamp| stamp.min(now)),
+                nick: None,
+                mention: false,
+                private: false,
+                // Markers go for the newest message only, which history never is.
+                markable: false,
+            });
+        }
+        self.prepended += added;
+        added
+    }
+
     /// How many messages have been dropped from the front since the conversation began.
     pub fn dropped(&self) -> usize {
         self.dropped
@@ -190,11 +257,7 @@ impl Timeline {
         }
         self.next_seq += 1;
         let body = cut(message.body, self.limits.body_chars);
-        let state = match message.direction {
-            Direction::In => MessageState::Received,
-            // Ours from another device (a carbon): the server relayed it, so it was sent.
-            Direction::Out => MessageState::Sent,
-        };
+        let state = MessageState::arrived(message.direction);
         self.entries.push_back(Entry {
             seq: self.next_seq,
             id: message.id,
@@ -390,6 +453,42 @@ mod tests {
             sent_at: None,
             markable: direction == Direction::In,
         }
+    }
+
+    #[test]
+    fn older_history_goes_first_once_and_only_as_far_as_the_limit() {
+        let mut t = Timeline::new(Limits {
+            messages: 5,
+            body_chars: 100,
+        });
+        assert!(t.push(msg("live", Direction::In, "live"), 10));
+        let page = vec![
+            msg("h2", Direction::In, "two"),
+            msg("h3", Direction::Out, "three"),
+            msg("live", Direction::In, "live"),
+        ];
+        assert_eq!(t.prepend(page, 11), 2, "the live one is already here");
+        let bodies = |t: &Timeline| -> Vec<String> {
+            t.slice(0, t.len()).into_iter().map(|e| e.body).collect()
+        };
+        assert_eq!(bodies(&t), ["two", "three", "live"]);
+        assert_eq!(t.prepended(), 2);
+        let older = vec![
+            msg("h0", Direction::In, "zero"),
+            msg("h1", Direction::In, "one"),
+            msg("h2", Direction::In, "two"),
+            msg("hx", Direction::In, "x"),
+        ];
+        assert_eq!(
+            t.prepend(older, 12),
+            2,
+            "room for two: the newest of the page"
+        );
+        assert_eq!(bodies(&t), ["one", "x", "two", "three", "live"]);
+        assert!(
+            t.push(msg("h0", Direction::In, "zero"), 13),
+            "not kept, so not seen"
+        );
     }
 
     #[test]

@@ -60,15 +60,23 @@ impl HistoryWindow {
         len.saturating_sub(self.end)
     }
 
-    /// The conversation now holds `len` messages, `dropped` of the oldest having left since the
-    /// last update: a window that does not follow stays on the same messages.
-    pub fn update(&mut self, len: usize, dropped: usize) {
+    /// The conversation now holds `len` messages, `dropped` of the oldest having left and
+    /// `prepended` older ones come in before them since the last update: a window that does
+    /// not follow stays on the same messages.
+    pub fn update(&mut self, len: usize, dropped: usize, prepended: usize) {
         if self.following {
             *self = Self::latest(len);
         } else {
-            self.end = self.end.saturating_sub(dropped).min(len);
-            self.start = self.start.saturating_sub(dropped).min(self.end);
+            self.end = (self.end + prepended).saturating_sub(dropped).min(len);
+            self.start = (self.start + prepended)
+                .saturating_sub(dropped)
+                .min(self.end);
         }
+    }
+
+    /// At the oldest message here.
+    pub fn at_oldest(&self) -> bool {
+        self.start == 0
     }
 
     /// The person scrolled away from the bottom, or back to it (which follows again only if
@@ -122,7 +130,7 @@ mod tests {
     fn a_flood_keeps_the_window_small_and_at_the_latest() {
         let mut w = HistoryWindow::latest(0);
         for len in 1..=5_000 {
-            w.update(len, 0);
+            w.update(len, 0, 0);
         }
         assert_eq!(w.range(), (4_850, 5_000));
         assert_eq!(w.below(5_000), 0);
@@ -139,11 +147,11 @@ mod tests {
         assert_eq!(start, 350);
         assert!(!w.is_following());
         // New messages do not move a window the person is reading, nor old ones leaving.
-        w.update(1_200, 0);
+        w.update(1_200, 0, 0);
         assert_eq!(w.range(), (start, end));
-        w.update(1_200, 10);
+        w.update(1_200, 10, 0);
         assert_eq!(w.range(), (start - 10, end - 10));
-        w.update(1_200, 0);
+        w.update(1_200, 0, 0);
         let end = end - 10;
         assert_eq!(w.below(1_200), 1_200 - end);
         assert!(w.newer(1_200));

@@ -135,7 +135,7 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
                     </div>
                 </div>
             </Show>
-            <MessageList peer=peer.clone() timeline/>
+            <MessageList peer=peer.clone() timeline history=true/>
             <div class="typing-slot" aria-live="polite">
                 <Show when=typing>
                     <p data-testid="typing-indicator" class="typing-indicator">
@@ -158,26 +158,60 @@ pub enum ConversationKind {
     Room,
 }
 
+/// `history`: older messages come from the account's archive (XEP-0313) when the person
+/// reaches the oldest one here.
 #[component]
-pub fn MessageList(peer: BareJid, timeline: RwSignal<Timeline>) -> impl IntoView {
+pub fn MessageList(
+    peer: BareJid,
+    timeline: RwSignal<Timeline>,
+    #[prop(optional)] history: bool,
+) -> impl IntoView {
     let state = use_state();
+    let load_older = {
+        let peer = peer.clone();
+        move || {
+            if history {
+                state.load_history(&peer);
+            }
+        }
+    };
+    // A conversation opened for the first time this session starts with its latest page.
+    if timeline.with_untracked(|t| !t.history.started) {
+        load_older();
+    }
+    let loading = move || timeline.with(|t| t.history.loading);
+    let at_start = move || history && timeline.with(|t| t.history.complete);
     let window = RwSignal::new(HistoryWindow::latest(
         timeline.with_untracked(Timeline::len),
     ));
     let scroller = NodeRef::<html::Div>::new();
     // Distance from the bottom before older messages were added, to keep the view where it was.
     let anchor = StoredValue::new(None::<i32>);
-    let sizes = Memo::new(move |_| timeline.with(|t| (t.len(), t.dropped())));
-    // How many of the oldest had been dropped at the last update: a full conversation drops one
-    // for each new message, and a window the person is reading must not slide with it.
-    let dropped_before = StoredValue::new(timeline.with_untracked(Timeline::dropped));
+    let sizes = Memo::new(move |_| timeline.with(|t| (t.len(), t.dropped(), t.prepended())));
+    // How many of the oldest had been dropped, and older ones put before them, at the last
+    // update: a full conversation drops one for each new message, history pages come in at
+    // the top, and a window the person is reading must not slide with either.
+    let ends_before = StoredValue::new(timeline.with_untracked(|t| (t.dropped(), t.prepended())));
     Effect::new(move |_| {
-        let (len, dropped) = sizes.get();
-        let delta = dropped - dropped_before.get_value().min(dropped);
-        dropped_before.set_value(dropped);
-        window.update(|w| w.update(len, delta));
+        let (len, dropped, prepended) = sizes.get();
+        let (dropped_was, prepended_was) = ends_before.get_value();
+        ends_before.set_value((dropped, prepended));
+        let dropped = dropped - dropped_was.min(dropped);
+        let prepended = prepended - prepended_was.min(prepended);
+        let waiting_at_top = window.with_untracked(|w| w.at_oldest() && !w.is_following());
+        window.update(|w| w.update(len, dropped, prepended));
+        // The person is at the top waiting for the page: show it, keeping the view in place.
+        if prepended > 0 && waiting_at_top {
+            if let Some(el) = scroller.get_untracked() {
+                anchor.set_value(Some(el.scroll_height() - el.scroll_top()));
+            }
+            window.update(|w| {
+                w.older();
+            });
+        }
     });
     let len = Memo::new(move |_| sizes.get().0);
+    let load_more = load_older.clone();
     let rows = Memo::new(move |_| {
         let (start, end) = window.get().range();
         timeline.with(|t| t.slice(start, end))
@@ -207,6 +241,9 @@ pub fn MessageList(peer: BareJid, timeline: RwSignal<Timeline>) -> impl IntoView
         let total = len.get_untracked();
         let (start, following, below) =
             window.with_untracked(|w| (w.range().0, w.is_following(), w.below(total)));
+        if top < EDGE_SLACK && start == 0 {
+            load_more();
+        }
         if top < EDGE_SLACK && start > 0 {
             anchor.set_value(Some(el.scroll_height() - top));
             window.update(|w| {
@@ -256,8 +293,10 @@ pub fn MessageList(peer: BareJid, timeline: RwSignal<Timeline>) -> impl IntoView
     });
 
     // After the rows change, keep the view at the bottom, or where older messages were added.
+    // A history too short to scroll asks for the next page at once: nothing else would.
     Effect::new(move |_| {
         rows.track();
+        let load_older = load_older.clone();
         request_animation_frame(move || {
             // The view may be gone by the next frame (conversation closed, signed out).
             let Some(el) = scroller.try_get_untracked().flatten() else {
@@ -269,12 +308,23 @@ pub fn MessageList(peer: BareJid, timeline: RwSignal<Timeline>) -> impl IntoView
                 el.set_scroll_top(el.scroll_height());
                 pinned_top.try_set_value(Some(el.scroll_top()));
             }
+            let short = el.scroll_height() <= el.client_height() + EDGE_SLACK;
+            let started = timeline.try_with_untracked(|t| t.history.started) == Some(true);
+            if short && started {
+                load_older();
+            }
         });
     });
 
     view! {
         <div class="messages-wrap">
             <div class="messages" node_ref=scroller on:scroll=on_scroll>
+                <Show when=loading>
+                    <p data-testid="history-loading" class="history-note" role="status">{tr(Key::LoadingHistory)}</p>
+                </Show>
+                <Show when=move || { at_start() && !loading() && len.get() > 0 && window.with(HistoryWindow::at_oldest) }>
+                    <p data-testid="history-start" class="history-note">{tr(Key::HistoryStart)}</p>
+                </Show>
                 <Show
                     when=move || { len.get() > 0 }
                     fallback=move || view! { <p class="muted empty-messages">{tr(Key::NoMessages)}</p> }

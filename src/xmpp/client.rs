@@ -418,6 +418,14 @@ impl Client {
         })
     }
 
+    /// XEP-0313: asks the archive for the next page of the conversation with `peer` (the
+    /// latest first, then older); it comes as [`ChatEvent::History`](super::ChatEvent::History).
+    /// Returns whether a query went: not offline, not while one is under way, not once the
+    /// archive said there is nothing older.
+    pub fn load_history(&mut self, peer: &BareJid, now: Instant) -> bool {
+        self.ensure_online().is_ok() && self.mam.query_history(peer, &mut cx!(self, now))
+    }
+
     /// XEP-0333: tells `peer` their message `id` (and all before it) was on screen. Only to
     /// someone our presence is shared with (§9), and only online: a marker is a hint, not worth
     /// keeping for later.
@@ -825,6 +833,12 @@ impl Client {
                 Ok(archived) => match archived.purpose {
                     mam::Purpose::Room => self.muc.archived(archived, &mut cx),
                     mam::Purpose::CatchUp => message::archived(archived, &mut cx),
+                    mam::Purpose::History => {
+                        let queryid = archived.queryid.clone();
+                        if let Some(message) = message::from_archive(archived, &mut cx) {
+                            self.mam.collect(&queryid, message);
+                        }
+                    }
                     mam::Purpose::Tip => {}
                 },
                 Err(why) => cx.warn(why),
@@ -954,7 +968,7 @@ impl Client {
             match owner {
                 Owner::Roster(request) => self.roster.unanswered(request, &mut cx),
                 Owner::Muc(request) => self.muc.unanswered(request, &mut cx),
-                Owner::Mam(request) => self.mam.interrupted(&request),
+                Owner::Mam(request) => self.mam.interrupted(&request, &mut cx),
                 _ => {}
             }
         }

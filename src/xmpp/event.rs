@@ -79,6 +79,18 @@ pub enum ChatEvent {
         peer: BareJid,
         id: String,
     },
+    /// A page of the conversation's history from the archive, oldest first, all older than
+    /// the pages before it (possibly empty: the page failed). `complete`: nothing older.
+    History {
+        peer: BareJid,
+        messages: Vec<ChatMessage>,
+        complete: bool,
+    },
+    /// Another device of ours showed the conversation (its XEP-0333 marker, carbon-copied to
+    /// us): it counts as read here too.
+    ReadElsewhere {
+        peer: BareJid,
+    },
     /// The peer's device says how far a message of ours got (XEP-0184, XEP-0333).
     Receipt {
         peer: BareJid,

@@ -1,8 +1,10 @@
 //! XEP-0313 Message Archive Management (`urn:xmpp:mam:2`): §4 queries paged with XEP-0059, §5
 //! results, §5.2 `<fin/>`.
 //!
-//! Two uses so far. Entering a room whose service archives it reads the latest page of the
-//! room's archive instead of the history the room would send. And every new session (not a
+//! Three uses. Entering a room whose service archives it reads the latest page of the room's
+//! archive instead of the history the room would send. A conversation reads its history from
+//! the account's archive (filtered `with` the peer, §4.1.1), the latest page first and then
+//! older pages `before` the oldest read, until the archive says it is complete. And every new session (not a
 //! resumed one) catches up with the account's own archive in one pass after the newest archive
 //! id we know (XEP-0359 `<stanza-id/>` stamped by our account on live messages, or the last
 //! result read), page after page: what arrived while no session was there. While it runs, live
@@ -17,8 +19,9 @@
 
 use super::context::{Ctx, Identity};
 use super::delay::{self, UnixMillis};
-use super::event::Event;
+use super::event::{ChatEvent, Event};
 use super::jid::BareJid;
+use super::message::ChatMessage;
 use super::ns;
 use super::request::Owner;
 use super::stanza::{self, IqType, Message, StanzaError};
@@ -27,6 +30,8 @@ use std::collections::HashMap;
 
 /// Messages asked for when entering a room.
 pub const ROOM_PAGE: u32 = 50;
+/// Messages per page of a conversation's history.
+pub const HISTORY_PAGE: u32 = 50;
 /// Messages per page when catching up with the account's archive.
 pub const CATCH_UP_PAGE: u32 = 100;
 /// Pages one catch-up reads at most (10,000 messages); a longer absence keeps its newest
@@ -44,6 +49,8 @@ pub(crate) enum Purpose {
     Tip,
     /// One page of the account's archive after the newest id we know.
     CatchUp,
+    /// One page of a conversation's history, older than what was read of it.
+    History,
 }
 
 /// The request layer's owner of a query: the `queryid` ties its results to it.
@@ -59,11 +66,24 @@ struct Query {
     max: u32,
     results: u32,
     purpose: Purpose,
+    /// History: the peer, and the page read so far (sent to the UI whole, when it ends).
+    with: Option<BareJid>,
+    page: Vec<ChatMessage>,
+}
+
+/// How far a conversation's history has been read.
+#[derive(Debug, Default)]
+struct History {
+    /// The oldest archive id read: the next page ends before it.
+    oldest: Option<String>,
+    complete: bool,
+    loading: bool,
 }
 
 /// A message out of an archive, with the time the archive stamped it.
 #[derive(Debug)]
 pub(crate) struct Archived {
+    pub queryid: String,
     pub archive: BareJid,
     pub purpose: Purpose,
     pub message: Message,
@@ -80,6 +100,7 @@ pub struct Mam {
     /// A catch-up pass is under way (possibly waiting for a connection).
     catching_up: bool,
     pages: u32,
+    histories: HashMap<BareJid, History>,
 }
 
 impl Mam {
@@ -88,7 +109,58 @@ impl Mam {
         let set = Element::new("set", ns::RSM)
             .text_child("max", ns::RSM, max.to_string())
             .child(Element::new("before", ns::RSM));
-        self.query(Some(archive), set, max, Purpose::Room, cx);
+        self.query(Some(archive), None, set, max, Purpose::Room, cx);
+    }
+
+    /// Asks our archive for the next page of the conversation with `peer`: the latest first,
+    /// then older ones. Returns whether a query went (not when one is under way, when the
+    /// history is complete, or offline).
+    pub(crate) fn query_history(&mut self, peer: &BareJid, cx: &mut Ctx) -> bool {
+        let history = self.histories.entry(peer.clone()).or_default();
+        if history.loading || history.complete {
+            return false;
+        }
+        let before = match &history.oldest {
+            Some(id) => Element::new("before", ns::RSM).text(id),
+            None => Element::new("before", ns::RSM),
+        };
+        let set = Element::new("set", ns::RSM)
+            .text_child("max", ns::RSM, HISTORY_PAGE.to_string())
+            .child(before);
+        let form = Element::new("x", ns::DATA)
+            .attr("type", "submit")
+            .child(
+                Element::new("field", ns::DATA)
+                    .attr("var", "FORM_TYPE")
+                    .attr("type", "hidden")
+                    .text_child("value", ns::DATA, ns::MAM),
+            )
+            .child(
+                Element::new("field", ns::DATA)
+                    .attr("var", "with")
+                    .text_child("value", ns::DATA, peer.as_str()),
+            );
+        let sent = self.query(
+            None,
+            Some((peer, form)),
+            set,
+            HISTORY_PAGE,
+            Purpose::History,
+            cx,
+        );
+        if let Some(history) = self.histories.get_mut(peer) {
+            history.loading = sent;
+        }
+        sent
+    }
+
+    /// A message of a history page, checked to be with the peer asked about.
+    pub(crate) fn collect(&mut self, queryid: &str, message: ChatMessage) {
+        if let Some(query) = self.queries.get_mut(queryid) {
+            if query.with.as_ref() == Some(&message.peer) {
+                query.page.push(message);
+            }
+        }
     }
 
     /// A new session: reads what the account's archive got since the newest id we know, or,
@@ -107,7 +179,7 @@ impl Mam {
                 let set = Element::new("set", ns::RSM)
                     .text_child("max", ns::RSM, "1")
                     .child(Element::new("before", ns::RSM));
-                self.query(None, set, 1, Purpose::Tip, cx);
+                self.query(None, None, set, 1, Purpose::Tip, cx);
             }
         }
     }
@@ -124,24 +196,30 @@ impl Mam {
         let set = Element::new("set", ns::RSM)
             .text_child("max", ns::RSM, CATCH_UP_PAGE.to_string())
             .text_child("after", ns::RSM, after);
-        if !self.query(None, set, CATCH_UP_PAGE, Purpose::CatchUp, cx) {
+        if !self.query(None, None, set, CATCH_UP_PAGE, Purpose::CatchUp, cx) {
             self.release(cx);
         }
     }
 
-    /// Sends a query to `archive` (`None`: our own); returns whether it went.
+    /// Sends a query to `archive` (`None`: our own), filtered by `with`'s form; returns
+    /// whether it went.
     fn query(
         &mut self,
         archive: Option<&BareJid>,
+        with: Option<(&BareJid, Element)>,
         set: Element,
         max: u32,
         purpose: Purpose,
         cx: &mut Ctx,
     ) -> bool {
         let queryid = cx.out.next_id();
-        let query = Element::new("query", ns::MAM)
-            .attr("queryid", &queryid)
-            .child(set);
+        let mut query = Element::new("query", ns::MAM).attr("queryid", &queryid);
+        let mut peer = None;
+        if let Some((with, form)) = with {
+            query = query.child(form);
+            peer = Some(with.clone());
+        }
+        let query = query.child(set);
         let to = archive.map(|a| a.clone().into());
         let sent = cx.try_request(
             IqType::Set,
@@ -160,6 +238,8 @@ impl Mam {
                     max,
                     results: 0,
                     purpose,
+                    with: peer,
+                    page: Vec::new(),
                 },
             );
         }
@@ -248,6 +328,7 @@ impl Mam {
             .ok_or("an archive result without a message")?;
         let message = stanza::parse_message(inner).map_err(|_| "a malformed archived message")?;
         Ok(Archived {
+            queryid: result.get_attr("queryid").unwrap_or_default().to_owned(),
             archive,
             purpose,
             message,
@@ -267,17 +348,17 @@ impl Mam {
             return;
         };
         let fin = result.ok().flatten().filter(|fin| fin.is("fin", ns::MAM));
-        let last = fin
-            .as_ref()
-            .and_then(|fin| fin.get_child("set", ns::RSM))
-            .and_then(|set| set.get_child("last", ns::RSM))
-            .map(|last| last.text_content().trim().to_owned())
-            .filter(|last| !last.is_empty());
+        let last = page_end(fin.as_ref(), "last");
+        let first = page_end(fin.as_ref(), "first");
         let complete = fin
             .as_ref()
             .is_none_or(|fin| matches!(fin.get_attr("complete"), Some("true" | "1")));
         match query.purpose {
             Purpose::Room => {}
+            Purpose::History => {
+                let failed = fin.is_none();
+                self.history_page(query, first, complete && !failed, cx);
+            }
             Purpose::Tip => {
                 if self.last_id.is_none() {
                     self.last_id = last;
@@ -297,23 +378,59 @@ impl Mam {
         }
     }
 
+    /// A history page is over: the UI gets it whole (oldest first), and the next one ends
+    /// before its first id. A page that failed or was cut short can be asked for again.
+    fn history_page(&mut self, query: Query, first: Option<String>, complete: bool, cx: &mut Ctx) {
+        let Some(peer) = query.with else {
+            return;
+        };
+        let history = self.histories.entry(peer.clone()).or_default();
+        history.loading = false;
+        let read = !query.page.is_empty() || complete;
+        if read {
+            if first.is_some() {
+                history.oldest = first;
+            }
+            history.complete = complete || query.page.is_empty();
+        }
+        cx.emit(Event::Chat(ChatEvent::History {
+            peer,
+            messages: query.page,
+            complete: history.complete,
+        }));
+    }
+
     /// The query got no answer in time: a catch-up ends with what it read.
     pub(crate) fn unanswered(&mut self, request: &MamRequest, cx: &mut Ctx) {
         if let Some(query) = self.queries.remove(&request.queryid) {
-            if query.purpose == Purpose::CatchUp {
-                self.release(cx);
+            match query.purpose {
+                Purpose::CatchUp => self.release(cx),
+                Purpose::History => self.history_page(query, None, false, cx),
+                Purpose::Room | Purpose::Tip => {}
             }
         }
     }
 
     /// The query's connection went: its results are over, and a catch-up waits for the next
-    /// session.
-    pub(crate) fn interrupted(&mut self, request: &MamRequest) {
-        self.queries.remove(&request.queryid);
+    /// session; a history page can be asked for again.
+    pub(crate) fn interrupted(&mut self, request: &MamRequest, cx: &mut Ctx) {
+        if let Some(query) = self.queries.remove(&request.queryid) {
+            if query.purpose == Purpose::History {
+                self.history_page(query, None, false, cx);
+            }
+        }
     }
 
     /// Signed out: no session will finish the pass, so what it held shows now.
     pub(crate) fn signed_out(&mut self, cx: &mut Ctx) {
         self.release(cx);
     }
+}
+
+/// XEP-0059 §2.3: the archive id of a page's `first` or `last` message, from `<fin/>`.
+fn page_end(fin: Option<&Element>, end: &str) -> Option<String> {
+    fin?.get_child("set", ns::RSM)?
+        .get_child(end, ns::RSM)
+        .map(|id| id.text_content().trim().to_owned())
+        .filter(|id| !id.is_empty())
 }

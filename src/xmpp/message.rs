@@ -9,7 +9,7 @@ use super::event::{ChatEvent, Event};
 use super::jid::{BareJid, Jid};
 use super::mam::Archived;
 use super::ns;
-use super::receipts;
+use super::receipts::{self, Receipt};
 use super::stanza::{Message, StanzaError};
 use super::xml::{check_xml_text, Element};
 
@@ -141,12 +141,18 @@ pub(crate) fn received(message: Message, cx: &mut Ctx) {
 }
 
 /// A message one of our other devices sent (a carbon, XEP-0280 §7.2): the conversation is with
-/// its recipient.
+/// its recipient. A displayed marker it sent means the conversation was read there.
 pub(crate) fn sent_elsewhere(message: Message, cx: &mut Ctx) {
     if !is_chat(&message) {
         return;
     }
-    let (Some(to), Some(body)) = (message.to.as_ref(), message.body) else {
+    let Some(to) = message.to.as_ref() else {
+        return;
+    };
+    if let Some((Receipt::Displayed, _)) = receipts::parse(&message.element) {
+        cx.emit(Event::Chat(ChatEvent::ReadElsewhere { peer: to.to_bare() }));
+    }
+    let Some(body) = message.body else {
         return;
     };
     let sent_at = delay::stamp(&message.element);
@@ -161,16 +167,21 @@ pub(crate) fn sent_elsewhere(message: Message, cx: &mut Ctx) {
     })));
 }
 
-/// A one-to-one message out of the account's archive (XEP-0313 catch-up): ours when it is from
-/// our account (sent from any device), else the peer's. The archive's stamp is when it was sent.
+/// A one-to-one message out of the account's archive (XEP-0313 catch-up): shown as it arrives.
 pub(crate) fn archived(archived: Archived, cx: &mut Ctx) {
+    if let Some(message) = from_archive(archived, cx) {
+        cx.emit(Event::Chat(ChatEvent::Message(message)));
+    }
+}
+
+/// A one-to-one message out of the account's archive: ours when it is from our account (sent
+/// from any device), else the peer's. The archive's stamp is when it was sent.
+pub(crate) fn from_archive(archived: Archived, cx: &mut Ctx) -> Option<ChatMessage> {
     let message = archived.message;
     if !is_chat(&message) {
-        return;
+        return None;
     }
-    let Some(body) = message.body else {
-        return;
-    };
+    let body = message.body?;
     let ours = message
         .from
         .as_ref()
@@ -178,18 +189,18 @@ pub(crate) fn archived(archived: Archived, cx: &mut Ctx) {
     let peer = match (ours, &message.from, &message.to) {
         (true, _, Some(to)) => to.to_bare(),
         (false, Some(from), _) => from.to_bare(),
-        _ => return,
+        _ => return None,
     };
     let sent_at = archived.stamp.or_else(|| delay::stamp(&message.element));
     let id = stable_id(message.origin_id, message.id, cx);
-    cx.emit(Event::Chat(ChatEvent::Message(ChatMessage {
+    Some(ChatMessage {
         id,
         peer,
         direction: if ours { Direction::Out } else { Direction::In },
         body,
         sent_at,
         markable: !ours && receipts::is_markable(&message.element),
-    })));
+    })
 }
 
 /// RFC 6121 §5.2.3: a message we sent bounced. The error text is the peer's or its server's.

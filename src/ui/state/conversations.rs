@@ -105,6 +105,22 @@ impl Conversations {
                     }
                 }
             }
+            ChatEvent::History {
+                peer,
+                messages,
+                complete,
+            } => {
+                if let Some(timeline) = self.timeline(&peer) {
+                    timeline.update(|t| {
+                        t.prepend(messages, now_ms());
+                        t.history.loading = false;
+                        t.history.complete = complete;
+                    });
+                }
+            }
+            ChatEvent::ReadElsewhere { peer } => {
+                self.directory.update(|d| d.mark_read(&peer));
+            }
             ChatEvent::Receipt { peer, id, receipt } => {
                 if let Some(timeline) = self.timeline(&peer) {
                     timeline.update(|t| {

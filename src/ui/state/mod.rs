@@ -23,6 +23,8 @@ use connection::Connection;
 use contacts::Contacts;
 use conversations::Conversations;
 use leptos::prelude::*;
+// The name `Update` is the account's; the trait is needed for `update` on signals.
+use leptos::prelude::Update as _;
 use notices::Notices;
 use rooms::Rooms;
 
@@ -51,6 +53,27 @@ impl AppState {
             rooms: Rooms::new(),
             notices: Notices::new(),
             tab_visible: RwSignal::new(true),
+        }
+    }
+
+    /// XEP-0313: the next page of the conversation's history, unless one is on its way or
+    /// there is nothing older.
+    pub fn load_history(&self, peer: &BareJid) {
+        let Some(timeline) = self.chats.timeline(peer) else {
+            return;
+        };
+        let status = timeline.with_untracked(|t| t.history);
+        if status.loading || status.complete {
+            return;
+        }
+        let Some(account) = self.account() else {
+            return;
+        };
+        if account.command(|client, now| client.load_history(peer, now)) {
+            timeline.update(|t| {
+                t.history.loading = true;
+                t.history.started = true;
+            });
         }
     }
 

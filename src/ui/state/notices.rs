@@ -7,6 +7,7 @@ use crate::i18n::{self, Key, Lang};
 use crate::store::toasts::Toasts;
 use crate::transport::ConnectError;
 use crate::xmpp::jid::AddressError;
+use crate::xmpp::sasl::SaslError;
 use crate::xmpp::SendError;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -66,6 +67,8 @@ impl UiError {
                 ConnectError::NeedsPassword => "needs-password",
                 ConnectError::Browser(_) => "browser",
                 ConnectError::Session(S::WrongCredentials) => "wrong-credentials",
+                // The kept keys no longer fit (the password changed): the same as having none.
+                ConnectError::Session(S::Sasl(SaslError::KeysDoNotFit)) => "needs-password",
                 ConnectError::Session(S::StreamError { .. }) => "stream-error",
                 ConnectError::Session(S::ConnectionLost(_)) => "connection-lost",
                 ConnectError::Session(S::NoResponse) => "no-response",

@@ -63,20 +63,31 @@ export function chatView(page: Page, jid: string): Locator {
   return page.locator(tid('chat-view', { jid }));
 }
 
+/** A chat view once it shows, and once the latest page of its archived history is in (what
+ * earlier tests said there comes first). */
+async function opened(page: Page, jid: string): Promise<Locator> {
+  const view = chatView(page, jid);
+  await expect(view).toBeVisible();
+  await expect(view.locator(tid('history-loading'))).toHaveCount(0);
+  return view;
+}
+
 /** Opens the chat with a contact from the roster. */
 export async function openChatFromRoster(page: Page, jid: string): Promise<Locator> {
   await rosterItem(page, jid).click();
-  const view = chatView(page, jid);
-  await expect(view).toBeVisible();
-  return view;
+  return opened(page, jid);
 }
 
 /** Opens a conversation from the chat list (where incoming messages put it). */
 export async function openChatFromList(page: Page, jid: string): Promise<Locator> {
   await page.locator(`${tid('chat-list')} ${tid('chat-list-item', { jid })}`).click();
-  const view = chatView(page, jid);
-  await expect(view).toBeVisible();
-  return view;
+  return opened(page, jid);
+}
+
+/** The message in a chat view whose body contains `text` (a unique marker). */
+export function messageWith(view: Locator, text: string, direction?: 'in' | 'out'): Locator {
+  const message = direction ? tid('message', { direction }) : tid('message');
+  return view.locator(message).filter({ has: view.page().locator(tid('message-body')).filter({ hasText: text }) });
 }
 
 /** The bodies (text) of the messages in a chat view, in document order. */
@@ -116,4 +127,56 @@ export async function expectBodiesInOrder(view: Locator, texts: string[]): Promi
       message: 'each message exactly once, in the order sent',
     })
     .toEqual(texts);
+}
+
+/** Every message body of the conversation, oldest first, read by scrolling its window from the
+ * first message to the last, as a person would. */
+export async function readConversation(page: Page, view: Locator): Promise<string[]> {
+  const scroller = view.locator('.messages');
+  const snapshot = () => view.locator(tid('message-body')).allTextContents();
+  let last = '';
+  for (let i = 0; i < 100; i += 1) {
+    await scroller.evaluate((el) => {
+      el.scrollTop = 0;
+      el.dispatchEvent(new Event('scroll'));
+    });
+    await page.waitForTimeout(120);
+    const now = JSON.stringify(await snapshot());
+    if (now === last) break;
+    last = now;
+  }
+  const seen = new Set<string>();
+  const all: string[] = [];
+  for (let i = 0; i < 200; i += 1) {
+    for (const body of await snapshot()) {
+      if (!seen.has(body)) {
+        seen.add(body);
+        all.push(body);
+      }
+    }
+    const atBottom = await scroller.evaluate((el) => {
+      const bottom = el.scrollTop + el.clientHeight >= el.scrollHeight - 2;
+      el.scrollTop += Math.max(40, el.clientHeight * 0.8);
+      el.dispatchEvent(new Event('scroll'));
+      return bottom;
+    });
+    await page.waitForTimeout(120);
+    if (atBottom && i > 0) {
+      const more = (await snapshot()).some((b) => !seen.has(b));
+      if (!more) break;
+    }
+  }
+  return all;
+}
+
+/** Logs in through another websocket URL (under Advanced): a relay a test can cut. */
+export async function loginThrough(page: Page, url: string, jid: string, password: string): Promise<void> {
+  await openLogin(page);
+  const field = page.locator(tid('login-ws-url'));
+  if (!(await field.isVisible())) {
+    await page.locator(`details:has(${tid('login-ws-url')}) > summary`).click();
+  }
+  await field.fill(url);
+  await fillLogin(page, jid, password);
+  await expectOnline(page);
 }
