@@ -16,4 +16,4 @@ set -a
 set +a
 export PARLEY_E2E_BASE_URL=https://localhost:5445/
 cd tests/e2e
-npx playwright test --config bench.config.ts
+npx playwright test --config bench.config.ts rooms.bench.ts
