@@ -960,3 +960,106 @@ fn a_private_message_goes_to_the_occupant_through_the_room_and_is_confirmed_by_t
         |e| matches!(e, Event::Chat(ChatEvent::Sent { peer, id }) if *peer == jid(&room) && *id == sent.id)
     ));
 }
+
+#[test]
+fn scrolling_back_reads_the_rooms_archive_page_by_page_before_the_oldest_read() {
+    let mut h = online_with_service();
+    let room = format!("tea@{SERVICE}");
+    enter(
+        &mut h,
+        &room,
+        "alice",
+        None,
+        "<feature var='urn:xmpp:mam:2'/>",
+    );
+    h.server(&format!(
+        "<presence from='{room}/alice'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <item affiliation='member' role='participant'/><status code='110'/></x></presence>"
+    ));
+    let latest = h.sent().pop().unwrap();
+    let queryid_of = |query: &str| {
+        let start = query.find("queryid=\"").unwrap() + 9;
+        query[start..start + query[start..].find('"').unwrap()].to_owned()
+    };
+    let q = queryid_of(&latest);
+    h.server(&archive_result(
+        &room,
+        &q,
+        "a5",
+        &format!("{room}/bob"),
+        "latest",
+    ));
+    h.server(&format!(
+        "<iq type='result' from='{room}' id='{}'><fin xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'>\
+         <first>a5</first><last>a5</last></set></fin></iq>",
+        Harness::id_of(&latest)
+    ));
+    let events = room_events(&mut h);
+    assert!(events.iter().any(
+        |e| matches!(e, RoomEvent::History { messages, complete: false, .. } if messages.is_empty())
+    ));
+
+    let now = h.now;
+    assert!(h.client.load_room_history(&jid(&room), now));
+    let older = h.sent().pop().unwrap();
+    assert!(
+        older.contains(&format!("to=\"{room}\"")) && older.contains("<before>a5</before>"),
+        "{older}"
+    );
+    let q = queryid_of(&older);
+    h.server(&archive_result(
+        &room,
+        &q,
+        "a3",
+        &format!("{room}/bob"),
+        "older",
+    ));
+    h.server(&archive_result(
+        &room,
+        &q,
+        "a4",
+        &format!("{room}/alice"),
+        "mine, older",
+    ));
+    // Another room's archive answering for this query: dropped.
+    h.server(&archive_result(
+        &format!("rust@{SERVICE}"),
+        &q,
+        "x1",
+        &format!("{room}/bob"),
+        "forged",
+    ));
+    h.server(&format!(
+        "<iq type='result' from='{room}' id='{}'><fin xmlns='urn:xmpp:mam:2' complete='true'><set xmlns='http://jabber.org/protocol/rsm'>\
+         <first>a3</first><last>a4</last></set></fin></iq>",
+        Harness::id_of(&older)
+    ));
+    let pages: Vec<_> = room_events(&mut h)
+        .into_iter()
+        .filter_map(|e| match e {
+            RoomEvent::History {
+                messages, complete, ..
+            } => Some((
+                messages
+                    .into_iter()
+                    .map(|m| (m.body, m.own))
+                    .collect::<Vec<_>>(),
+                complete,
+            )),
+            RoomEvent::Message(m) => panic!("an older page is not news: {m:?}"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        pages,
+        vec![(
+            vec![("older".into(), false), ("mine, older".into(), true)],
+            true
+        )]
+    );
+    let now = h.now;
+    assert!(
+        !h.client.load_room_history(&jid(&room), now),
+        "nothing older"
+    );
+}

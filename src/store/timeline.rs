@@ -202,33 +202,70 @@ impl Timeline {
     /// here (a live copy, an earlier page) is skipped. Nothing goes in once the conversation
     /// holds all it may keep. Returns how many were added.
     pub fn prepend(&mut self, messages: Vec<ChatMessage>, now: UnixMillis) -> usize {
-        let room = self.limits.messages.saturating_sub(self.entries.len());
-        let mut fresh: Vec<ChatMessage> = messages
+        let entries = messages
             .into_iter()
-            .filter(|m| self.seen.insert(identity(m.direction, &m.id, &m.body)))
+            .map(|m| {
+                let entry = Entry {
+                    seq: 0,
+                    id: m.id,
+                    direction: m.direction,
+                    body: cut(m.body, self.limits.body_chars),
+                    state: MessageState::arrived(m.direction),
+                    time: m.sent_at.map_or(now, |stamp| stamp.min(now)),
+                    nick: None,
+                    mention: false,
+                    private: false,
+                    // Markers go for the newest message only, which history never is.
+                    markable: false,
+                };
+                (identity(entry.direction, &entry.id, &entry.body), entry)
+            })
+            .collect();
+        self.prepend_entries(entries)
+    }
+
+    /// A page of a room's older archive: as [`Timeline::prepend`].
+    pub fn prepend_room(&mut self, messages: Vec<RoomMessage>, now: UnixMillis) -> usize {
+        let entries = messages
+            .into_iter()
+            .map(|m| {
+                let direction = if m.own { Direction::Out } else { Direction::In };
+                let nick = m.nick.unwrap_or_default();
+                let identity = identity(direction, &m.id, &format!("{nick}\n{}", m.body));
+                let entry = Entry {
+                    seq: 0,
+                    id: m.id,
+                    direction,
+                    body: cut(m.body, self.limits.body_chars),
+                    state: MessageState::arrived(direction),
+                    time: m.sent_at.map_or(now, |stamp| stamp.min(now)),
+                    nick: Some(nick),
+                    mention: m.mention,
+                    private: false,
+                    markable: false,
+                };
+                (identity, entry)
+            })
+            .collect();
+        self.prepend_entries(entries)
+    }
+
+    fn prepend_entries(&mut self, entries: Vec<(Identity, Entry)>) -> usize {
+        let room = self.limits.messages.saturating_sub(self.entries.len());
+        let mut fresh: Vec<(Identity, Entry)> = entries
+            .into_iter()
+            .filter(|(identity, _)| self.seen.insert(identity.clone()))
             .collect();
         // The newest of the page are the ones next to what is here.
         let skip = fresh.len().saturating_sub(room);
-        for m in fresh.drain(..skip) {
-            self.seen.remove(&identity(m.direction, &m.id, &m.body));
+        for (identity, _) in fresh.drain(..skip) {
+            self.seen.remove(&identity);
         }
         let added = fresh.len();
-        for message in fresh.into_iter().rev() {
+        for (_, mut entry) in fresh.into_iter().rev() {
             self.next_seq += 1;
-            let state = MessageState::arrived(message.direction);
-            self.entries.push_front(Entry {
-                seq: self.next_seq,
-                id: message.id,
-                direction: message.direction,
-                body: cut(message.body, self.limits.body_chars),
-                state,
-                time: message.sent_at.map_or(now, |stamp| stamp.min(now)),
-                nick: None,
-                mention: false,
-                private: false,
-                // Markers go for the newest message only, which history never is.
-                markable: false,
-            });
+            entry.seq = self.next_seq;
+            self.entries.push_front(entry);
         }
         self.prepended += added;
         added

@@ -135,7 +135,10 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
                     </div>
                 </div>
             </Show>
-            <MessageList peer=peer.clone() timeline history=true/>
+            <MessageList peer=peer.clone() timeline older={
+                let peer = peer.clone();
+                Callback::new(move |_| state.load_history(&peer))
+            }/>
             <div class="typing-slot" aria-live="polite">
                 <Show when=typing>
                     <p data-testid="typing-indicator" class="typing-indicator">
@@ -158,21 +161,19 @@ pub enum ConversationKind {
     Room,
 }
 
-/// `history`: older messages come from the account's archive (XEP-0313) when the person
-/// reaches the oldest one here.
+/// `older`: asks for the archive's page before the oldest message here (XEP-0313), when the
+/// person reaches it.
 #[component]
 pub fn MessageList(
     peer: BareJid,
     timeline: RwSignal<Timeline>,
-    #[prop(optional)] history: bool,
+    #[prop(optional)] older: Option<Callback<()>>,
 ) -> impl IntoView {
     let state = use_state();
-    let load_older = {
-        let peer = peer.clone();
-        move || {
-            if history {
-                state.load_history(&peer);
-            }
+    let history = older.is_some();
+    let load_older = move || {
+        if let Some(older) = older {
+            older.run(());
         }
     };
     // A conversation opened for the first time this session starts with its latest page.
@@ -211,7 +212,7 @@ pub fn MessageList(
         }
     });
     let len = Memo::new(move |_| sizes.get().0);
-    let load_more = load_older.clone();
+    let load_more = load_older;
     let rows = Memo::new(move |_| {
         let (start, end) = window.get().range();
         timeline.with(|t| t.slice(start, end))
@@ -296,7 +297,6 @@ pub fn MessageList(
     // A history too short to scroll asks for the next page at once: nothing else would.
     Effect::new(move |_| {
         rows.track();
-        let load_older = load_older.clone();
         request_animation_frame(move || {
             // The view may be gone by the next frame (conversation closed, signed out).
             let Some(el) = scroller.try_get_untracked().flatten() else {

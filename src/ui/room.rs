@@ -102,7 +102,10 @@ pub fn RoomView(room: BareJid) -> impl IntoView {
             }}
             <div class="room-body">
                 <div class="room-main">
-                    <MessageList peer=room.clone() timeline/>
+                    <MessageList peer=room.clone() timeline older={
+                        let room = room.clone();
+                        Callback::new(move |_| state.load_room_history(&room))
+                    }/>
                     <Composer peer=room.clone() kind=ConversationKind::Room disabled private_to/>
                 </div>
                 <Occupants status private_to/>

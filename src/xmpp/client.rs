@@ -426,6 +426,12 @@ impl Client {
         self.ensure_online().is_ok() && self.mam.query_history(peer, &mut cx!(self, now))
     }
 
+    /// XEP-0313: asks `room`'s archive for the page before the oldest message read of it; it
+    /// comes as [`RoomEvent::History`](super::RoomEvent::History). Returns whether a query went.
+    pub fn load_room_history(&mut self, room: &BareJid, now: Instant) -> bool {
+        self.ensure_online().is_ok() && self.mam.query_room_older(room, &mut cx!(self, now))
+    }
+
     /// XEP-0333: tells `peer` their message `id` (and all before it) was on screen. Only to
     /// someone our presence is shared with (§9), and only online: a marker is a hint, not worth
     /// keeping for later.
@@ -833,6 +839,12 @@ impl Client {
                 Ok(archived) => match archived.purpose {
                     mam::Purpose::Room => self.muc.archived(archived, &mut cx),
                     mam::Purpose::CatchUp => message::archived(archived, &mut cx),
+                    mam::Purpose::RoomOlder => {
+                        let queryid = archived.queryid.clone();
+                        if let Some(message) = self.muc.archived_message(archived, &mut cx) {
+                            self.mam.collect_room(&queryid, message);
+                        }
+                    }
                     mam::Purpose::History => {
                         let queryid = archived.queryid.clone();
                         if let Some(message) = message::from_archive(archived, &mut cx) {

@@ -108,6 +108,13 @@ pub enum ChatEvent {
 /// Group chat (XEP-0045) and what comes with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RoomEvent {
+    /// A page of the room's archive older than what is shown, oldest first (empty after the
+    /// latest page on entering, whose messages came as they arrived). `complete`: nothing older.
+    History {
+        room: BareJid,
+        messages: Vec<RoomMessage>,
+        complete: bool,
+    },
     /// The room services found on our domain (possibly none): after discovery at login, and
     /// again whenever a later check finds our domain's services unchanged or extended.
     Services(Vec<BareJid>),

@@ -19,9 +19,10 @@
 
 use super::context::{Ctx, Identity};
 use super::delay::{self, UnixMillis};
-use super::event::{ChatEvent, Event};
+use super::event::{ChatEvent, Event, RoomEvent};
 use super::jid::BareJid;
 use super::message::ChatMessage;
+use super::muc::RoomMessage;
 use super::ns;
 use super::request::Owner;
 use super::stanza::{self, IqType, Message, StanzaError};
@@ -51,6 +52,8 @@ pub(crate) enum Purpose {
     CatchUp,
     /// One page of a conversation's history, older than what was read of it.
     History,
+    /// One page of a room's archive, older than what was read of it.
+    RoomOlder,
 }
 
 /// The request layer's owner of a query: the `queryid` ties its results to it.
@@ -69,6 +72,7 @@ struct Query {
     /// History: the peer, and the page read so far (sent to the UI whole, when it ends).
     with: Option<BareJid>,
     page: Vec<ChatMessage>,
+    room_page: Vec<RoomMessage>,
 }
 
 /// How far a conversation's history has been read.
@@ -152,6 +156,36 @@ impl Mam {
             history.loading = sent;
         }
         sent
+    }
+
+    /// Asks `room`'s archive for the page before the oldest message read of it (the latest
+    /// came on entering). Returns whether a query went.
+    pub(crate) fn query_room_older(&mut self, room: &BareJid, cx: &mut Ctx) -> bool {
+        let Some(history) = self.histories.get(room) else {
+            return false;
+        };
+        let (Some(oldest), false, false) =
+            (history.oldest.clone(), history.loading, history.complete)
+        else {
+            return false;
+        };
+        let set = Element::new("set", ns::RSM)
+            .text_child("max", ns::RSM, ROOM_PAGE.to_string())
+            .text_child("before", ns::RSM, oldest);
+        let sent = self.query(Some(room), None, set, ROOM_PAGE, Purpose::RoomOlder, cx);
+        if let Some(history) = self.histories.get_mut(room) {
+            history.loading = sent;
+        }
+        sent
+    }
+
+    /// A message of an older page of a room, checked to be from the room asked.
+    pub(crate) fn collect_room(&mut self, queryid: &str, message: RoomMessage) {
+        if let Some(query) = self.queries.get_mut(queryid) {
+            if query.archive == message.room {
+                query.room_page.push(message);
+            }
+        }
     }
 
     /// A message of a history page, checked to be with the peer asked about.
@@ -240,6 +274,7 @@ impl Mam {
                     purpose,
                     with: peer,
                     page: Vec::new(),
+                    room_page: Vec::new(),
                 },
             );
         }
@@ -354,7 +389,24 @@ impl Mam {
             .as_ref()
             .is_none_or(|fin| matches!(fin.get_attr("complete"), Some("true" | "1")));
         match query.purpose {
-            Purpose::Room => {}
+            // The latest page on entering: where scrolling back starts (kept from the first
+            // entry: a later one starts newer).
+            Purpose::Room => {
+                let history = self.histories.entry(query.archive.clone()).or_default();
+                if history.oldest.is_none() {
+                    history.oldest = first;
+                    history.complete = fin.is_some() && (complete || query.results == 0);
+                }
+                cx.emit(Event::Room(RoomEvent::History {
+                    room: query.archive,
+                    messages: Vec::new(),
+                    complete: history.complete,
+                }));
+            }
+            Purpose::RoomOlder => {
+                let failed = fin.is_none();
+                self.room_page(query, first, complete && !failed, cx);
+            }
             Purpose::History => {
                 let failed = fin.is_none();
                 self.history_page(query, first, complete && !failed, cx);
@@ -400,12 +452,30 @@ impl Mam {
         }));
     }
 
+    /// An older page of a room is over: as [`Mam::history_page`], for a room.
+    fn room_page(&mut self, query: Query, first: Option<String>, complete: bool, cx: &mut Ctx) {
+        let history = self.histories.entry(query.archive.clone()).or_default();
+        history.loading = false;
+        if !query.room_page.is_empty() || complete {
+            if first.is_some() {
+                history.oldest = first;
+            }
+            history.complete = complete || query.room_page.is_empty();
+        }
+        cx.emit(Event::Room(RoomEvent::History {
+            room: query.archive,
+            messages: query.room_page,
+            complete: history.complete,
+        }));
+    }
+
     /// The query got no answer in time: a catch-up ends with what it read.
     pub(crate) fn unanswered(&mut self, request: &MamRequest, cx: &mut Ctx) {
         if let Some(query) = self.queries.remove(&request.queryid) {
             match query.purpose {
                 Purpose::CatchUp => self.release(cx),
                 Purpose::History => self.history_page(query, None, false, cx),
+                Purpose::RoomOlder => self.room_page(query, None, false, cx),
                 Purpose::Room | Purpose::Tip => {}
             }
         }
@@ -415,8 +485,10 @@ impl Mam {
     /// session; a history page can be asked for again.
     pub(crate) fn interrupted(&mut self, request: &MamRequest, cx: &mut Ctx) {
         if let Some(query) = self.queries.remove(&request.queryid) {
-            if query.purpose == Purpose::History {
-                self.history_page(query, None, false, cx);
+            match query.purpose {
+                Purpose::History => self.history_page(query, None, false, cx),
+                Purpose::RoomOlder => self.room_page(query, None, false, cx),
+                _ => {}
             }
         }
     }

@@ -196,6 +196,18 @@ impl Conversations {
         }
     }
 
+    /// A page of a room's older archive (or, empty, the news of how far it goes).
+    pub fn room_history(&self, room: &BareJid, messages: Vec<RoomMessage>, complete: bool) {
+        if let Some(timeline) = self.timeline(room) {
+            timeline.update(|t| {
+                t.prepend_room(messages, now_ms());
+                t.history.started = true;
+                t.history.loading = false;
+                t.history.complete = complete;
+            });
+        }
+    }
+
     /// A message we just sent to a room: pending until the room reflects it.
     pub fn sent_to_room(&self, message: RoomMessage) {
         let room = message.room.clone();

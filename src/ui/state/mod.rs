@@ -59,7 +59,20 @@ impl AppState {
     /// XEP-0313: the next page of the conversation's history, unless one is on its way or
     /// there is nothing older.
     pub fn load_history(&self, peer: &BareJid) {
-        let Some(timeline) = self.chats.timeline(peer) else {
+        self.load_older(peer, |client, now| client.load_history(peer, now));
+    }
+
+    /// XEP-0313: the page of a room's archive before what is shown.
+    pub fn load_room_history(&self, room: &BareJid) {
+        self.load_older(room, |client, now| client.load_room_history(room, now));
+    }
+
+    fn load_older(
+        &self,
+        conversation: &BareJid,
+        ask: impl FnOnce(&mut crate::xmpp::Client, crate::xmpp::Instant) -> bool,
+    ) {
+        let Some(timeline) = self.chats.timeline(conversation) else {
             return;
         };
         let status = timeline.with_untracked(|t| t.history);
@@ -69,7 +82,7 @@ impl AppState {
         let Some(account) = self.account() else {
             return;
         };
-        if account.command(|client, now| client.load_history(peer, now)) {
+        if account.command(ask) {
             timeline.update(|t| {
                 t.history.loading = true;
                 t.history.started = true;

@@ -22,6 +22,11 @@ impl AppState {
     pub(super) fn apply_room(&self, event: RoomEvent) {
         match event {
             RoomEvent::Message(message) => self.chats.room_message(message),
+            RoomEvent::History {
+                room,
+                messages,
+                complete,
+            } => self.chats.room_history(&room, messages, complete),
             RoomEvent::MessageFailed { room, id, error } => {
                 let condition = error.condition.clone();
                 if self.chats.room_message_failed(&room, &id, error) {

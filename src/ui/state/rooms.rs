@@ -209,7 +209,8 @@ impl Rooms {
                 .bookmarks
                 .set(list.into_iter().map(|b| (b.room.clone(), b)).collect()),
             // Messages and their failures belong to the conversation.
-            RoomEvent::Message(_) | RoomEvent::MessageFailed { .. } => {}
+            RoomEvent::Message(_) | RoomEvent::MessageFailed { .. } | RoomEvent::History { .. } => {
+            }
         }
         RoomOutcome::None
     }

@@ -670,15 +670,24 @@ impl MucService {
     /// A message out of a room's archive (the archive is checked to be the room, and the query
     /// ours, by [`mam`](super::mam)).
     pub(crate) fn archived(&mut self, archived: super::mam::Archived, cx: &mut Ctx) {
+        if let Some(message) = self.archived_message(archived, cx) {
+            cx.emit(Event::Room(RoomEvent::Message(message)));
+        }
+    }
+
+    /// A message out of a room's archive, from an occupant of the room we are in.
+    pub(crate) fn archived_message(
+        &mut self,
+        archived: super::mam::Archived,
+        cx: &mut Ctx,
+    ) -> Option<RoomMessage> {
         let super::mam::Archived {
             archive,
             message,
             stamp,
             ..
         } = archived;
-        let Some(room) = self.rooms.get(&archive) else {
-            return;
-        };
+        let room = self.rooms.get(&archive)?;
         let from_room = message
             .from
             .as_ref()
@@ -689,7 +698,7 @@ impl MucService {
             .and_then(|f| f.resource())
             .map(str::to_owned);
         let (true, Some(nick), Some(body)) = (from_room, nick, message.body) else {
-            return;
+            return None;
         };
         let own = nick == room.nick;
         let mention = !own && mentions(&body, &room.nick);
@@ -697,7 +706,7 @@ impl MucService {
             .origin_id
             .or(message.id)
             .unwrap_or_else(|| cx.out.next_id());
-        cx.emit(Event::Room(RoomEvent::Message(RoomMessage {
+        Some(RoomMessage {
             room: archive,
             id,
             nick: Some(nick),
@@ -706,7 +715,7 @@ impl MucService {
             own,
             mention,
             private: false,
-        })));
+        })
     }
 
     /// The person answered the invitation to `room`: another may come.

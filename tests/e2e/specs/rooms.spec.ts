@@ -1,5 +1,5 @@
 import { test, expect } from '../lib/fixtures';
-import { bodiesWithText, chatView, login, logout, openChatFromList, send, tid, unique, users } from '../lib/app';
+import { bodiesWithText, chatView, login, logout, openChatFromList, readConversation, send, tid, unique, users } from '../lib/app';
 import { asText, esc, expectNothingRan, expectOnlySafeLinks, INJECTED, mismatch, sendableCorpus, type Piece } from '../lib/hostile';
 import {
   bestEffort,
@@ -24,7 +24,7 @@ import {
   submitJoin,
   uniqueRoom,
 } from '../lib/muc';
-import type { Locator } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 
 // Group chats on the test server's conference.localhost: the room browser over 2,006 seeded
 // rooms, joining and why a join fails, talking with scripted occupants (MucPeer, raw sockets),
@@ -297,6 +297,43 @@ test('what was said before alice came comes from the room archive, once each and
     bob.close();
   }
 });
+
+test("scrolling up a room reads its archive back to the first message, once each and in order", async ({ page }) => {
+  const room = uniqueRoom('scrollback');
+  await login(page, alice.jid, alice.password);
+  const bob = await MucPeer.login('bob', bobAccount.password);
+  const marker = unique('said');
+  const total = 130;
+  try {
+    await bob.createRoom(room, 'bob');
+    for (let i = 1; i <= total; i += 1) bob.say(room, `${marker} ${i}`);
+    await bob.barrier(room);
+    await readBack(page, room, marker, total);
+  } finally {
+    // Last: the room goes with its last occupant.
+    bob.close();
+  }
+});
+
+async function readBack(page: Page, room: string, marker: string, total: number): Promise<void> {
+  const view = await joinRoom(page, room);
+  // Entering shows the latest page.
+  await expect(messageWithBody(view, `${marker} ${total}`)).toHaveCount(1);
+  await expect(messageWithBody(view, `${marker} 1`)).toHaveCount(0);
+  const start = view.locator(tid('history-start'));
+  for (let i = 0; i < 60 && !(await start.isVisible()); i += 1) {
+    await view.locator('.messages').evaluate((el) => {
+      el.scrollTop = 0;
+      el.dispatchEvent(new Event('scroll'));
+    });
+    await page.waitForTimeout(150);
+  }
+  await expect(start).toBeVisible();
+  const said = (await readConversation(page, view))
+    .filter((body) => body.startsWith(`${marker} `))
+    .map((body) => Number(body.slice(marker.length + 1)));
+  expect(said).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+}
 
 test('kicked out, alice is told so and can still read the room, but not write', async ({ page }) => {
   const room = uniqueRoom('kick');
