@@ -156,6 +156,7 @@ async fn mount_incoming(body: &str) -> (HtmlElement, impl Drop) {
         nick: None,
         mention: false,
         private: false,
+        markable: false,
     };
     let handle = leptos::mount::mount_to(root.clone(), move || {
         view! {

@@ -409,23 +409,22 @@ pub fn MessageRow(entry: Entry, from: String, peer: String) -> impl IntoView {
         }
     });
     // Ours: how far it got, as a mark a glance can read and words a screen reader says.
-    let progress = (direction == Direction::Out)
-        .then(|| match state {
-            MessageState::Pending => Some(("…", Key::StatePending)),
-            MessageState::Sent => Some(("✓", Key::StateSent)),
-            MessageState::Received => Some(("✓✓", Key::StateReceived)),
-            MessageState::Displayed => Some(("✓✓", Key::StateDisplayed)),
-            MessageState::Failed(_) | MessageState::Unconfirmed => None,
-        })
-        .flatten()
-        .map(|(mark, key)| {
-            let words = move || i18n::t(lang(), key);
-            view! {
-                <span class="message-progress" role="img" aria-label=words title=words>
-                    {mark}
-                </span>
-            }
-        });
+    let progress = match (direction, &state) {
+        (Direction::In, _) => None,
+        (_, MessageState::Pending) => Some(("…", Key::StatePending)),
+        (_, MessageState::Sent) => Some(("✓", Key::StateSent)),
+        (_, MessageState::Received) => Some(("✓✓", Key::StateReceived)),
+        (_, MessageState::Displayed) => Some(("✓✓", Key::StateDisplayed)),
+        (_, MessageState::Failed(_) | MessageState::Unconfirmed) => None,
+    }
+    .map(|(mark, key)| {
+        let words = move || i18n::t(lang(), key);
+        view! {
+            <span class="message-progress" role="img" aria-label=words title=words>
+                {mark}
+            </span>
+        }
+    });
     view! {
         <li
             data-testid="message"
