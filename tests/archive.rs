@@ -277,3 +277,33 @@ fn a_conversations_history_pages_back_with_the_peer_only_until_complete() {
     let now = h.now;
     assert!(!h.client.load_history(&bob, now), "nothing older");
 }
+
+#[test]
+fn a_history_page_without_rsm_ids_is_all_there_is() {
+    let mut h = Harness::online();
+    let bob = parley::xmpp::jid::BareJid::new("bob@localhost").unwrap();
+    let now = h.now;
+    assert!(h.client.load_history(&bob, now));
+    let query = h.sent().pop().unwrap();
+    h.server(&result(
+        &queryid(&query),
+        "B1",
+        "bob@localhost/phone",
+        "user@localhost",
+        "only",
+    ));
+    // No <set/>: nothing to page back from.
+    h.server(&format!(
+        "<iq type='result' id='{}'><fin xmlns='urn:xmpp:mam:2'/></iq>",
+        Harness::id_of(&query)
+    ));
+    assert_eq!(
+        history(&h.events()),
+        [("bob@localhost".to_owned(), vec!["only".to_owned()], true)]
+    );
+    let now = h.now;
+    assert!(
+        !h.client.load_history(&bob, now),
+        "the same page again would loop"
+    );
+}

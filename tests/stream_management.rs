@@ -505,3 +505,30 @@ fn a_catch_up_cut_short_by_a_drop_goes_on_after_resumption_from_the_last_result_
     // The archive's copy and the live one share an id: the conversation shows it once.
     assert_eq!(shown(&s.events()), ["away 2", "live", "live"]);
 }
+
+#[test]
+fn a_link_that_dies_again_while_resuming_keeps_the_unacknowledged_messages() {
+    let mut s = online();
+    let id = s.chat("through two drops");
+    s.sent();
+    let handled = s.received - 1;
+    s.drop_connection();
+    s.events();
+    let frames = s.reconnect();
+    assert!(frames[0].starts_with("<resume "));
+    // Gone again before <resumed/>: the flapping link of a train.
+    s.drop_connection();
+    s.events();
+    let frames = s.reconnect();
+    assert!(frames[0].starts_with("<resume "), "{frames:?}");
+    s.frame(&format!(
+        "<resumed xmlns='urn:xmpp:sm:3' h='{handled}' previd='sm-1'/>"
+    ));
+    assert_eq!(
+        bodies(&s.sent()),
+        ["through two drops"],
+        "resent once on the session that resumed"
+    );
+    s.frame(&format!("<a xmlns='urn:xmpp:sm:3' h='{}'/>", handled + 1));
+    assert_eq!(sent_ids(&s.events()), [id]);
+}

@@ -937,7 +937,11 @@ impl Client {
         if error.as_ref().is_none_or(SessionError::refuses_credentials) {
             self.secret = None;
         }
-        self.parked = self.out.stop_counting();
+        // A connection that died while resuming never counted: the session parked before it is
+        // still the one to resume, with its unacknowledged messages.
+        if let Some(ledger) = self.out.stop_counting() {
+            self.parked = Some(ledger);
+        }
         if self.secret.is_none() || !self.sm.dropped(now) {
             self.forget_session(None, now);
             if self.secret.is_none() {

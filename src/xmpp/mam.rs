@@ -404,12 +404,13 @@ impl Mam {
                 }));
             }
             Purpose::RoomOlder => {
-                let failed = fin.is_none();
-                self.room_page(query, first, complete && !failed, cx);
+                // A page without its first id cannot be paged back from: it is all there is.
+                let complete = fin.is_some() && (complete || first.is_none());
+                self.room_page(query, first, complete, cx);
             }
             Purpose::History => {
-                let failed = fin.is_none();
-                self.history_page(query, first, complete && !failed, cx);
+                let complete = fin.is_some() && (complete || first.is_none());
+                self.history_page(query, first, complete, cx);
             }
             Purpose::Tip => {
                 if self.last_id.is_none() {
