@@ -297,21 +297,26 @@ fn a_failed_resumption_binds_a_new_session_and_sends_the_unconfirmed_messages_on
 }
 
 #[test]
-fn after_the_window_closes_a_new_session_is_bound_without_trying_to_resume() {
+fn after_the_window_closes_resuming_is_still_tried_so_the_failure_says_what_was_handled() {
     let mut s = online();
+    let first = s.chat("handled");
     s.chat("late");
     s.sent();
+    let handled = s.received - 1;
     s.drop_connection();
     s.events();
-    // The server said 60 s.
+    // The server said 60 s; messages wait for an ack, so it is asked anyway.
     s.h.now = s.h.now.plus_ms(61_000);
     let frames = s.reconnect();
-    assert_eq!(frames.len(), 1);
-    assert!(
-        frames[0].contains("urn:ietf:params:xml:ns:xmpp-bind"),
-        "{frames:?}"
-    );
-    s.frame(&bind_result(&Harness::id_of(&frames[0])));
+    assert!(frames[0].starts_with("<resume "), "{frames:?}");
+    s.frame(&format!(
+        "<failed xmlns='urn:xmpp:sm:3' h='{handled}'><item-not-found \
+         xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>"
+    ));
+    assert_eq!(sent_ids(&s.events()), [first], "handled: not sent again");
+    let bind = s.sent().pop().unwrap();
+    assert!(bind.contains("urn:ietf:params:xml:ns:xmpp-bind"), "{bind}");
+    s.frame(&bind_result(&Harness::id_of(&bind)));
     let frames = s.sent();
     s.frame(ENABLED);
     s.frame(&format!(
@@ -319,6 +324,20 @@ fn after_the_window_closes_a_new_session_is_bound_without_trying_to_resume() {
         Harness::id_of(&frames[1])
     ));
     assert_eq!(bodies(&s.sent()), ["late"]);
+}
+
+#[test]
+fn after_the_window_closes_with_nothing_unacknowledged_a_new_session_is_bound_at_once() {
+    let mut s = online();
+    s.drop_connection();
+    s.events();
+    s.h.now = s.h.now.plus_ms(61_000);
+    let frames = s.reconnect();
+    assert_eq!(frames.len(), 1);
+    assert!(
+        frames[0].contains("urn:ietf:params:xml:ns:xmpp-bind"),
+        "{frames:?}"
+    );
 }
 
 #[test]

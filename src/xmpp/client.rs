@@ -185,7 +185,11 @@ impl Client {
         // Frames the last connection did not get to send must not go out on this one (what
         // stream management counted is in the parked ledger).
         self.out.clear();
-        let resume = self.sm.resume(now);
+        let unacked = self
+            .parked
+            .as_ref()
+            .is_some_and(Ledger::has_unacked_messages);
+        let resume = self.sm.resume(now, unacked);
         if resume.is_none() && self.parked.is_some() {
             self.forget_session(None, now);
         }

@@ -106,6 +106,11 @@ impl Ledger {
         self.unasked = self.unacked.len();
     }
 
+    /// Messages of ours the server has not acknowledged yet.
+    pub(crate) fn has_unacked_messages(&self) -> bool {
+        self.unacked.iter().any(|u| u.tracked.is_some())
+    }
+
     /// §6: the session is gone; the messages it did not handle, to send on the next one.
     pub(crate) fn into_unsent_messages(self) -> Vec<(Tracked, Zeroizing<String>)> {
         self.unacked
@@ -199,8 +204,10 @@ impl StreamManagement {
         }
     }
 
-    /// §5: the `<resume/>` for a new connection, while the server still keeps the session.
-    pub(crate) fn resume(&self, now: Instant) -> Option<Element> {
+    /// §5: the `<resume/>` for a new connection, while the server still keeps the session, or
+    /// later when messages wait for an ack (`unacked`): a server that forgot the session may
+    /// still say in `<failed h=.../>` what it handled, and those must not go twice.
+    pub(crate) fn resume(&self, now: Instant, unacked: bool) -> Option<Element> {
         let State::On {
             resume_id: Some(id),
             window_ms,
@@ -209,7 +216,7 @@ impl StreamManagement {
             return None;
         };
         let dropped_at = self.dropped_at?;
-        (now < dropped_at.plus_ms(*window_ms)).then(|| {
+        (unacked || now < dropped_at.plus_ms(*window_ms)).then(|| {
             Element::new("resume", ns::SM)
                 .attr("h", self.handled.to_string())
                 .attr("previd", id.as_str())
@@ -337,10 +344,19 @@ mod tests {
         sm.handled_one();
         sm.handled_one();
         assert!(sm.dropped(Instant(1_000)));
-        let resume = sm.resume(Instant(10_999)).expect("inside the window");
+        let resume = sm
+            .resume(Instant(10_999), false)
+            .expect("inside the window");
         assert_eq!(resume.get_attr("h"), Some("2"));
         assert_eq!(resume.get_attr("previd"), Some("sid"));
-        assert!(sm.resume(Instant(11_000)).is_none(), "the window closed");
+        assert!(
+            sm.resume(Instant(11_000), false).is_none(),
+            "the window closed"
+        );
+        assert!(
+            sm.resume(Instant(11_000), true).is_some(),
+            "messages wait for an ack"
+        );
 
         let mut plain = StreamManagement::default();
         plain.enabled(Some("sid".into()), false, None);
@@ -348,7 +364,7 @@ mod tests {
             !plain.dropped(Instant(0)),
             "the server did not allow resumption"
         );
-        assert!(plain.resume(Instant(0)).is_none());
+        assert!(plain.resume(Instant(0), true).is_none());
     }
 
     #[test]
