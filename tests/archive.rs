@@ -5,7 +5,7 @@
 mod support;
 
 use parley::xmpp::{ChatEvent, Direction, Event};
-use support::Harness;
+use support::{chat_archive_result, Harness};
 
 fn bodies(events: &[Event]) -> Vec<(Direction, String)> {
     events
@@ -37,20 +37,6 @@ fn new_session(h: &mut Harness) -> String {
         .expect("a catch-up query once online")
 }
 
-fn queryid(frame: &str) -> String {
-    let start = frame.find("queryid=\"").unwrap() + 9;
-    frame[start..].split('"').next().unwrap().to_owned()
-}
-
-fn result(queryid: &str, id: &str, from: &str, to: &str, body: &str) -> String {
-    format!(
-        "<message to='user@localhost/web'><result xmlns='urn:xmpp:mam:2' queryid='{queryid}' id='{id}'>\
-         <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2026-12-01T10:00:00Z'/>\
-         <message xmlns='jabber:client' from='{from}' to='{to}' type='chat' id='{id}-m'><body>{body}</body></message>\
-         </forwarded></result></message>"
-    )
-}
-
 #[test]
 fn a_new_session_catches_up_after_the_newest_id_seen_in_pages_with_live_messages_after() {
     let mut h = Harness::online();
@@ -69,15 +55,15 @@ fn a_new_session_catches_up_after_the_newest_id_seen_in_pages_with_live_messages
     let query = new_session(&mut h);
     assert!(!query.contains(" to="), "our own archive: no 'to': {query}");
     assert!(query.contains("<after>A1</after>"), "{query}");
-    let q = queryid(&query);
-    h.server(&result(
+    let q = Harness::queryid_of(&query);
+    h.server(&chat_archive_result(
         &q,
         "A2",
         "bob@localhost/phone",
         "user@localhost",
         "while away",
     ));
-    h.server(&result(
+    h.server(&chat_archive_result(
         &q,
         "A3",
         "user@localhost/other",
@@ -88,12 +74,12 @@ fn a_new_session_catches_up_after_the_newest_id_seen_in_pages_with_live_messages
     h.server("<message from='bob@localhost/phone' type='chat' id='live-3'><body>live now</body></message>");
     // Forged: another archive's results for our query id, and results for a query never sent.
     h.server(
-        &result(&q, "X1", "bob@localhost", "user@localhost", "forged").replace(
+        &chat_archive_result(&q, "X1", "bob@localhost", "user@localhost", "forged").replace(
             "<message to='user@localhost/web'>",
             "<message from='bob@localhost' to='user@localhost/web'>",
         ),
     );
-    h.server(&result(
+    h.server(&chat_archive_result(
         "nobody-asked",
         "X2",
         "bob@localhost",
@@ -116,8 +102,8 @@ fn a_new_session_catches_up_after_the_newest_id_seen_in_pages_with_live_messages
         .find(|f| f.contains("urn:xmpp:mam:2"))
         .expect("the next page");
     assert!(next.contains("<after>A3</after>"));
-    let q2 = queryid(&next);
-    h.server(&result(
+    let q2 = Harness::queryid_of(&next);
+    h.server(&chat_archive_result(
         &q2,
         "A4",
         "bob@localhost/phone",
@@ -157,8 +143,8 @@ fn the_first_session_only_learns_the_newest_archive_id() {
         .find(|f| f.contains("urn:xmpp:mam:2"))
         .expect("a query for the archive's newest id");
     assert!(tip.contains("<max>1</max><before/>"), "{tip}");
-    let q = queryid(&tip);
-    h.server(&result(
+    let q = Harness::queryid_of(&tip);
+    h.server(&chat_archive_result(
         &q,
         "T9",
         "bob@localhost/phone",
@@ -223,15 +209,15 @@ fn a_conversations_history_pages_back_with_the_peer_only_until_complete() {
         query.contains("<max>50</max><before/>"),
         "the latest page: {query}"
     );
-    let q = queryid(&query);
-    h.server(&result(
+    let q = Harness::queryid_of(&query);
+    h.server(&chat_archive_result(
         &q,
         "A8",
         "user@localhost/other",
         "bob@localhost",
         "mine",
     ));
-    h.server(&result(
+    h.server(&chat_archive_result(
         &q,
         "A9",
         "bob@localhost/phone",
@@ -239,7 +225,7 @@ fn a_conversations_history_pages_back_with_the_peer_only_until_complete() {
         "his",
     ));
     // The archive answered with another conversation's message: not this one's.
-    h.server(&result(
+    h.server(&chat_archive_result(
         &q,
         "A10",
         "carol@localhost/pc",
@@ -285,8 +271,8 @@ fn a_history_page_without_rsm_ids_is_all_there_is() {
     let now = h.now;
     assert!(h.client.load_history(&bob, now));
     let query = h.sent().pop().unwrap();
-    h.server(&result(
-        &queryid(&query),
+    h.server(&chat_archive_result(
+        &Harness::queryid_of(&query),
         "B1",
         "bob@localhost/phone",
         "user@localhost",

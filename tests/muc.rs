@@ -728,10 +728,7 @@ fn a_room_with_an_archive_sends_no_replay_and_its_latest_page_is_read_from_the_a
             && query.contains("<before/>"),
         "{query}"
     );
-    let queryid = {
-        let start = query.find("queryid=\"").unwrap() + 9;
-        query[start..start + query[start..].find('"').unwrap()].to_owned()
-    };
+    let queryid = Harness::queryid_of(&query);
     h.events();
     h.server(&archive_result(
         &room,
@@ -977,11 +974,7 @@ fn scrolling_back_reads_the_rooms_archive_page_by_page_before_the_oldest_read() 
          <item affiliation='member' role='participant'/><status code='110'/></x></presence>"
     ));
     let latest = h.sent().pop().unwrap();
-    let queryid_of = |query: &str| {
-        let start = query.find("queryid=\"").unwrap() + 9;
-        query[start..start + query[start..].find('"').unwrap()].to_owned()
-    };
-    let q = queryid_of(&latest);
+    let q = Harness::queryid_of(&latest);
     h.server(&archive_result(
         &room,
         &q,
@@ -1006,7 +999,7 @@ fn scrolling_back_reads_the_rooms_archive_page_by_page_before_the_oldest_read() 
         older.contains(&format!("to=\"{room}\"")) && older.contains("<before>a5</before>"),
         "{older}"
     );
-    let q = queryid_of(&older);
+    let q = Harness::queryid_of(&older);
     h.server(&archive_result(
         &room,
         &q,

@@ -7,7 +7,7 @@ mod support;
 
 use parley::xmpp::jid::BareJid;
 use parley::xmpp::{Availability, ChatEvent, ConnectionState, Event, RosterEvent, SessionError};
-use support::{bind_result, success, Harness, OPEN, SM_BIND_FEATURES};
+use support::{bind_result, chat_archive_result, success, Harness, OPEN, SM_BIND_FEATURES};
 
 const ENABLED: &str = "<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true' max='60'/>";
 const ENABLE: &str = "<enable xmlns=\"urn:xmpp:sm:3\" resume=\"true\"/>";
@@ -446,20 +446,6 @@ fn shown(events: &[Event]) -> Vec<String> {
         .collect()
 }
 
-fn archived(queryid: &str, id: &str, body: &str) -> String {
-    format!(
-        "<message to='user@localhost/web'><result xmlns='urn:xmpp:mam:2' queryid='{queryid}' id='{id}'>\
-         <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2026-12-01T10:00:00Z'/>\
-         <message xmlns='jabber:client' from='bob@localhost/phone' to='user@localhost' type='chat' id='{id}-m'>\
-         <body>{body}</body></message></forwarded></result></message>"
-    )
-}
-
-fn queryid(frame: &str) -> String {
-    let start = frame.find("queryid=\"").unwrap() + 9;
-    frame[start..].split('"').next().unwrap().to_owned()
-}
-
 #[test]
 fn a_catch_up_cut_short_by_a_drop_goes_on_after_resumption_from_the_last_result_read() {
     let mut s = online();
@@ -488,7 +474,13 @@ fn a_catch_up_cut_short_by_a_drop_goes_on_after_resumption_from_the_last_result_
         .find(|f| f.contains("urn:xmpp:mam:2"))
         .expect("a catch-up");
     assert!(query.contains("<after>A1</after>"), "{query}");
-    s.frame(&archived(&queryid(&query), "A2", "away 1"));
+    s.frame(&chat_archive_result(
+        &Harness::queryid_of(&query),
+        "A2",
+        "bob@localhost/phone",
+        "user@localhost",
+        "away 1",
+    ));
     assert_eq!(shown(&s.events()), ["away 1"]);
     s.ack_all();
     // Cut before the rest of the page: the pass is not over.
@@ -511,11 +503,29 @@ fn a_catch_up_cut_short_by_a_drop_goes_on_after_resumption_from_the_last_result_
         "<message from='bob@localhost/phone' type='chat' id='A4-m'><body>live</body>\
          <stanza-id xmlns='urn:xmpp:sid:0' by='user@localhost' id='A4'/></message>",
     );
-    s.frame(&archived("old-query", "A3", "stale"));
+    s.frame(&chat_archive_result(
+        "old-query",
+        "A3",
+        "bob@localhost/phone",
+        "user@localhost",
+        "stale",
+    ));
     assert!(shown(&s.events()).is_empty(), "live waits for the archive");
-    let q = queryid(&query);
-    s.frame(&archived(&q, "A3", "away 2"));
-    s.frame(&archived(&q, "A4", "live"));
+    let q = Harness::queryid_of(&query);
+    s.frame(&chat_archive_result(
+        &q,
+        "A3",
+        "bob@localhost/phone",
+        "user@localhost",
+        "away 2",
+    ));
+    s.frame(&chat_archive_result(
+        &q,
+        "A4",
+        "bob@localhost/phone",
+        "user@localhost",
+        "live",
+    ));
     s.frame(&format!(
         "<iq type='result' id='{}'><fin xmlns='urn:xmpp:mam:2' complete='true'><set xmlns='http://jabber.org/protocol/rsm'>\
          <first>A3</first><last>A4</last></set></fin></iq>",

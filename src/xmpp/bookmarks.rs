@@ -7,6 +7,7 @@
 //! XEP-0402, and private storage is used from then on.
 
 use super::context::Ctx;
+use super::data_form;
 use super::event::{Event, RoomEvent};
 use super::jid::BareJid;
 use super::ns;
@@ -224,24 +225,15 @@ fn conference(bookmark: &Bookmark, namespace: &str) -> Element {
 
 /// XEP-0402 §5 (and XEP-0223): kept, as many as we like, readable only by us.
 fn publish_options() -> Element {
-    let field = |var: &str, value: &str| {
-        Element::new("field", ns::DATA)
-            .attr("var", var)
-            .text_child("value", ns::DATA, value)
-    };
-    Element::new("x", ns::DATA)
-        .attr("type", "submit")
-        .child(
-            field(
-                "FORM_TYPE",
-                "http://jabber.org/protocol/pubsub#publish-options",
-            )
-            .attr("type", "hidden"),
-        )
-        .child(field("pubsub#persist_items", "true"))
-        .child(field("pubsub#max_items", "max"))
-        .child(field("pubsub#send_last_published_item", "never"))
-        .child(field("pubsub#access_model", "whitelist"))
+    data_form::submit(
+        "http://jabber.org/protocol/pubsub#publish-options",
+        &[
+            ("pubsub#persist_items", "true"),
+            ("pubsub#max_items", "max"),
+            ("pubsub#send_last_published_item", "never"),
+            ("pubsub#access_model", "whitelist"),
+        ],
+    )
 }
 
 fn read_conference(el: &Element, room: BareJid, namespace: &str) -> Bookmark {

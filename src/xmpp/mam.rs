@@ -18,6 +18,7 @@
 //! and are dropped.
 
 use super::context::{Ctx, Identity};
+use super::data_form;
 use super::delay::{self, UnixMillis};
 use super::event::{ChatEvent, Event, RoomEvent};
 use super::jid::BareJid;
@@ -25,6 +26,7 @@ use super::message::ChatMessage;
 use super::muc::RoomMessage;
 use super::ns;
 use super::request::Owner;
+use super::rsm::{self, ResultSet};
 use super::stanza::{self, IqType, Message, StanzaError};
 use super::xml::Element;
 use std::collections::HashMap;
@@ -84,6 +86,22 @@ struct History {
     loading: bool,
 }
 
+impl History {
+    /// A page ended (answered, or cut short with what came). A page with messages moves the
+    /// start back to its first id; one that says it is the last, or brought nothing, ends the
+    /// history. Returns whether it is complete.
+    fn read(&mut self, first: Option<String>, complete: bool, empty: bool) -> bool {
+        self.loading = false;
+        if !empty || complete {
+            if first.is_some() {
+                self.oldest = first;
+            }
+            self.complete = complete || empty;
+        }
+        self.complete
+    }
+}
+
 /// A message out of an archive, with the time the archive stamped it.
 #[derive(Debug)]
 pub(crate) struct Archived {
@@ -110,9 +128,7 @@ pub struct Mam {
 impl Mam {
     /// Asks `archive` for its latest `max` messages.
     pub(crate) fn query_latest(&mut self, archive: &BareJid, max: u32, cx: &mut Ctx) {
-        let set = Element::new("set", ns::RSM)
-            .text_child("max", ns::RSM, max.to_string())
-            .child(Element::new("before", ns::RSM));
+        let set = rsm::request_before(max, None);
         self.query(Some(archive), None, set, max, Purpose::Room, cx);
     }
 
@@ -124,26 +140,8 @@ impl Mam {
         if history.loading || history.complete {
             return false;
         }
-        let before = match &history.oldest {
-            Some(id) => Element::new("before", ns::RSM).text(id),
-            None => Element::new("before", ns::RSM),
-        };
-        let set = Element::new("set", ns::RSM)
-            .text_child("max", ns::RSM, HISTORY_PAGE.to_string())
-            .child(before);
-        let form = Element::new("x", ns::DATA)
-            .attr("type", "submit")
-            .child(
-                Element::new("field", ns::DATA)
-                    .attr("var", "FORM_TYPE")
-                    .attr("type", "hidden")
-                    .text_child("value", ns::DATA, ns::MAM),
-            )
-            .child(
-                Element::new("field", ns::DATA)
-                    .attr("var", "with")
-                    .text_child("value", ns::DATA, peer.as_str()),
-            );
+        let set = rsm::request_before(HISTORY_PAGE, history.oldest.as_deref());
+        let form = data_form::submit(ns::MAM, &[("with", peer.as_str())]);
         let sent = self.query(
             None,
             Some((peer, form)),
@@ -169,9 +167,7 @@ impl Mam {
         else {
             return false;
         };
-        let set = Element::new("set", ns::RSM)
-            .text_child("max", ns::RSM, ROOM_PAGE.to_string())
-            .text_child("before", ns::RSM, oldest);
+        let set = rsm::request_before(ROOM_PAGE, Some(&oldest));
         let sent = self.query(Some(room), None, set, ROOM_PAGE, Purpose::RoomOlder, cx);
         if let Some(history) = self.histories.get_mut(room) {
             history.loading = sent;
@@ -210,10 +206,14 @@ impl Mam {
                 self.catch_up_page(after, cx);
             }
             None => {
-                let set = Element::new("set", ns::RSM)
-                    .text_child("max", ns::RSM, "1")
-                    .child(Element::new("before", ns::RSM));
-                self.query(None, None, set, 1, Purpose::Tip, cx);
+                self.query(
+                    None,
+                    None,
+                    rsm::request_before(1, None),
+                    1,
+                    Purpose::Tip,
+                    cx,
+                );
             }
         }
     }
@@ -227,9 +227,7 @@ impl Mam {
 
     fn catch_up_page(&mut self, after: String, cx: &mut Ctx) {
         self.pages += 1;
-        let set = Element::new("set", ns::RSM)
-            .text_child("max", ns::RSM, CATCH_UP_PAGE.to_string())
-            .text_child("after", ns::RSM, after);
+        let set = rsm::request(CATCH_UP_PAGE, Some(&after));
         if !self.query(None, None, set, CATCH_UP_PAGE, Purpose::CatchUp, cx) {
             self.release(cx);
         }
@@ -383,8 +381,12 @@ impl Mam {
             return;
         };
         let fin = result.ok().flatten().filter(|fin| fin.is("fin", ns::MAM));
-        let last = page_end(fin.as_ref(), "last");
-        let first = page_end(fin.as_ref(), "first");
+        let ends = fin.as_ref().and_then(ResultSet::parse).unwrap_or_default();
+        let trimmed = |id: Option<String>| {
+            id.map(|id| id.trim().to_owned())
+                .filter(|id| !id.is_empty())
+        };
+        let (first, last) = (trimmed(ends.first), trimmed(ends.last));
         let complete = fin
             .as_ref()
             .is_none_or(|fin| matches!(fin.get_attr("complete"), Some("true" | "1")));
@@ -438,35 +440,22 @@ impl Mam {
             return;
         };
         let history = self.histories.entry(peer.clone()).or_default();
-        history.loading = false;
-        let read = !query.page.is_empty() || complete;
-        if read {
-            if first.is_some() {
-                history.oldest = first;
-            }
-            history.complete = complete || query.page.is_empty();
-        }
+        let complete = history.read(first, complete, query.page.is_empty());
         cx.emit(Event::Chat(ChatEvent::History {
             peer,
             messages: query.page,
-            complete: history.complete,
+            complete,
         }));
     }
 
     /// An older page of a room is over: as [`Mam::history_page`], for a room.
     fn room_page(&mut self, query: Query, first: Option<String>, complete: bool, cx: &mut Ctx) {
         let history = self.histories.entry(query.archive.clone()).or_default();
-        history.loading = false;
-        if !query.room_page.is_empty() || complete {
-            if first.is_some() {
-                history.oldest = first;
-            }
-            history.complete = complete || query.room_page.is_empty();
-        }
+        let complete = history.read(first, complete, query.room_page.is_empty());
         cx.emit(Event::Room(RoomEvent::History {
             room: query.archive,
             messages: query.room_page,
-            complete: history.complete,
+            complete,
         }));
     }
 
@@ -498,12 +487,4 @@ impl Mam {
     pub(crate) fn signed_out(&mut self, cx: &mut Ctx) {
         self.release(cx);
     }
-}
-
-/// XEP-0059 §2.3: the archive id of a page's `first` or `last` message, from `<fin/>`.
-fn page_end(fin: Option<&Element>, end: &str) -> Option<String> {
-    fin?.get_child("set", ns::RSM)?
-        .get_child(end, ns::RSM)
-        .map(|id| id.text_content().trim().to_owned())
-        .filter(|id| !id.is_empty())
 }

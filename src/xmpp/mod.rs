@@ -28,6 +28,7 @@ pub mod bookmarks;
 pub mod carbons;
 pub mod client;
 pub mod context;
+pub mod data_form;
 pub mod delay;
 pub mod disco;
 pub mod entropy;

@@ -1,5 +1,6 @@
-//! XEP-0059 Result Set Management: asking for a page (§2.1, `<max/>` and `<after/>`) and reading
-//! where a page ends (§2.1, `<last/>` and `<count/>`).
+//! XEP-0059 Result Set Management: asking for a page (§2.1, `<max/>` and `<after/>`; §2.5
+//! backwards, `<before/>`) and reading where a page starts and ends (§2.1, `<first/>`, `<last/>`
+//! and `<count/>`).
 //!
 //! [`Pager`] walks a result set forward and decides when it is complete. Real services are
 //! untidy (ejabberd caps pages, its count drifts while rooms come and go, an item can repeat
@@ -14,6 +15,7 @@ use super::xml::Element;
 /// What a page says about where it sits in the whole set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResultSet {
+    pub first: Option<String>,
     pub last: Option<String>,
     pub count: Option<u64>,
 }
@@ -28,6 +30,7 @@ impl ResultSet {
                 .filter(|t| !t.is_empty())
         };
         Some(Self {
+            first: text("first"),
             last: text("last"),
             count: text("count").and_then(|c| c.trim().parse().ok()),
         })
@@ -41,6 +44,15 @@ pub fn request(max: u32, after: Option<&str>) -> Element {
         Some(after) => set.text_child("after", ns::RSM, after),
         None => set,
     }
+}
+
+/// `<set><max/><before/></set>`: the page before `before` (the last page when `None`).
+pub fn request_before(max: u32, before: Option<&str>) -> Element {
+    let set = Element::new("set", ns::RSM).text_child("max", ns::RSM, max.to_string());
+    set.child(match before {
+        Some(before) => Element::new("before", ns::RSM).text(before),
+        None => Element::new("before", ns::RSM),
+    })
 }
 
 /// Where a forward walk over a result set stands.
@@ -108,6 +120,7 @@ mod tests {
 
     fn set(last: Option<&str>, count: Option<u64>) -> Option<ResultSet> {
         Some(ResultSet {
+            first: None,
             last: last.map(str::to_owned),
             count,
         })
@@ -180,11 +193,14 @@ mod tests {
         assert_eq!(
             ResultSet::parse(&reply),
             Some(ResultSet {
+                first: Some("x".into()),
                 last: Some("y".into()),
                 count: Some(1200)
             })
         );
         let xml = request(100, Some("y")).to_xml().unwrap();
         assert!(xml.contains("<max>100</max><after>y</after>"), "{xml}");
+        let xml = request_before(50, None).to_xml().unwrap();
+        assert!(xml.contains("<max>50</max><before/>"), "{xml}");
     }
 }

@@ -61,6 +61,16 @@ impl Harness {
         self.server(&challenge());
     }
 
+    /// The `queryid` of an archive query (XEP-0313 §4) we sent.
+    pub fn queryid_of(frame: &str) -> String {
+        let start = frame.find("queryid=\"").expect("a queryid") + 9;
+        frame[start..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     pub fn id_of(frame: &str) -> String {
         match stanza::parse(frame).unwrap().unwrap() {
             Frame::Iq(iq) => iq.id,

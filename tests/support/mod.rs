@@ -104,3 +104,13 @@ pub fn online_client(config: ClientConfig) -> Client {
     while session.poll_event().is_some() {}
     session
 }
+
+/// A one-to-one message out of our own archive, answering query `queryid` (XEP-0313 §5).
+pub fn chat_archive_result(queryid: &str, id: &str, from: &str, to: &str, body: &str) -> String {
+    format!(
+        "<message to='user@localhost/web'><result xmlns='urn:xmpp:mam:2' queryid='{queryid}' id='{id}'>\
+         <forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='2026-12-01T10:00:00Z'/>\
+         <message xmlns='jabber:client' from='{from}' to='{to}' type='chat' id='{id}-m'><body>{body}</body></message>\
+         </forwarded></result></message>"
+    )
+}

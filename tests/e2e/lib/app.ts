@@ -180,3 +180,11 @@ export async function loginThrough(page: Page, url: string, jid: string, passwor
   await fillLogin(page, jid, password);
   await expectOnline(page);
 }
+
+/** The tab goes to the background or comes back (Page Visibility), as the page sees it. */
+export async function setTabVisibility(page: Page, state: 'hidden' | 'visible'): Promise<void> {
+  await page.evaluate((s) => {
+    Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+  }, state);
+}

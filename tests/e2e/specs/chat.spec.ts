@@ -8,6 +8,7 @@ import {
   openChatFromRoster,
   rosterItem,
   send,
+  setTabVisibility,
   tid,
   unique,
   users,
@@ -81,16 +82,10 @@ test("bob's typing shows on alice's side and goes when he switches chats, hides 
   await bob.locator(tid('composer-input')).pressSequentially('lo');
   await expect(typing).toBeVisible();
   // The tab goes to the background.
-  await bob.evaluate(() => {
-    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
-  });
+  await setTabVisibility(bob, 'hidden');
   await expect(typing).toHaveCount(0);
 
-  await bob.evaluate(() => {
-    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
-    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
-  });
+  await setTabVisibility(bob, 'visible');
   await bob.locator(tid('composer-input')).pressSequentially(' again');
   await expect(typing).toBeVisible();
   // Bob closes his tab while typing: offline, so no longer typing.

@@ -1,6 +1,6 @@
 import { test, expect } from '../lib/fixtures';
 import { HostilePeer } from '../lib/hostile';
-import { bodiesWithText, login, messageWith, openChatFromList, openChatFromRoster, send, tid, unique, users } from '../lib/app';
+import { bodiesWithText, login, messageWith, openChatFromList, openChatFromRoster, send, setTabVisibility, tid, unique, users } from '../lib/app';
 
 // Receipts (XEP-0184) and displayed markers (XEP-0333): a message of ours goes
 // pending -> sent -> received -> displayed, and ours go out only when they are true.
@@ -51,17 +51,12 @@ test("a contact's receipt request is answered, and the marker waits until the ch
     expect(bob.socket.discard(/urn:xmpp:chat-markers:0/), 'no marker for a message not yet seen').toBe(0);
 
     // On screen in a tab the person is not looking at is not seen either.
-    const setVisibility = (state: 'hidden' | 'visible') =>
-      page.evaluate((s) => {
-        Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
-        document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
-      }, state);
-    await setVisibility('hidden');
+    await setTabVisibility(page, 'hidden');
     const view = await openChatFromList(page, users.bob.jid);
     await expect(bodiesWithText(view, text, 'in')).toHaveCount(1);
     await page.waitForTimeout(1_000);
     expect(bob.socket.discard(/urn:xmpp:chat-markers:0/), 'no marker while the tab is hidden').toBe(0);
-    await setVisibility('visible');
+    await setTabVisibility(page, 'visible');
     const marker = await bob.socket.next(/<displayed[^>]*urn:xmpp:chat-markers:0/, 10_000);
     expect(marker).toContain(id);
   } finally {
