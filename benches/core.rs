@@ -178,6 +178,7 @@ fn main() {
                 body: format!("message {i}"),
                 sent_at: None,
                 markable: true,
+                archive_id: None,
             },
             i as i64,
         );

@@ -4,7 +4,8 @@
 
 mod support;
 
-use parley::xmpp::{ChatEvent, Direction, Event};
+use parley::xmpp::jid::BareJid;
+use parley::xmpp::{ArchiveMark, ChatEvent, ConversationMark, Direction, Event};
 use support::{chat_archive_result, Harness};
 
 fn bodies(events: &[Event]) -> Vec<(Direction, String)> {
@@ -292,4 +293,64 @@ fn a_history_page_without_rsm_ids_is_all_there_is() {
         !h.client.load_history(&bob, now),
         "the same page again would loop"
     );
+}
+
+#[test]
+fn a_remembered_device_catches_up_from_its_mark_and_pages_back_from_its_oldest_message() {
+    let bob = BareJid::new("bob@localhost").unwrap();
+    let mut h = Harness::new();
+    h.client.restore_archive(ArchiveMark {
+        newest: Some("A7".into()),
+        conversations: vec![ConversationMark {
+            peer: bob.clone(),
+            oldest: "A3".into(),
+            complete: false,
+        }],
+    });
+    let (mut h, roster) = Harness::bound_with(h);
+    h.server(&format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'/></iq>",
+        Harness::id_of(&roster)
+    ));
+    let query = h
+        .sent()
+        .into_iter()
+        .find(|f| f.contains("urn:xmpp:mam:2"))
+        .expect("a catch-up, not a look at the tip");
+    assert!(query.contains("<after>A7</after>"), "{query}");
+    let q = Harness::queryid_of(&query);
+    h.server(&chat_archive_result(
+        &q,
+        "A8",
+        "bob@localhost/phone",
+        "user@localhost",
+        "new",
+    ));
+    // What the pass read is held back: a snapshot now must not claim it.
+    assert_eq!(h.client.archive_newest(), Some("A7"));
+    h.server(&format!(
+        "<iq type='result' id='{}'><fin xmlns='urn:xmpp:mam:2' complete='true'><set xmlns='http://jabber.org/protocol/rsm'>\
+         <first>A8</first><last>A8</last></set></fin></iq>",
+        Harness::id_of(&query)
+    ));
+    let archived: Vec<_> = h
+        .events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Chat(ChatEvent::Message(m)) => Some((m.body, m.archive_id)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(archived, [("new".to_owned(), Some("A8".to_owned()))]);
+    assert_eq!(h.client.archive_newest(), Some("A8"));
+
+    // Scrolling up in bob's conversation asks for what is older than the device's oldest.
+    let now = h.now;
+    assert!(h.client.load_history(&bob, now));
+    let page = h
+        .sent()
+        .into_iter()
+        .find(|f| f.contains("urn:xmpp:mam:2"))
+        .expect("a history page");
+    assert!(page.contains("<before>A3</before>"), "{page}");
 }

@@ -157,6 +157,7 @@ async fn mount_incoming(body: &str) -> (HtmlElement, impl Drop) {
         mention: false,
         private: false,
         markable: false,
+        archive_id: None,
     };
     let handle = leptos::mount::mount_to(root.clone(), move || {
         view! {
@@ -341,6 +342,7 @@ fn chat(id: &str, body: &str) -> Update {
         body: body.into(),
         sent_at: None,
         markable: false,
+        archive_id: None,
     })))
 }
 
@@ -371,6 +373,7 @@ async fn rows_are_keyed_locally_so_repeated_ids_lose_nothing() {
             body: "mine".into(),
             sent_at: None,
             markable: false,
+            archive_id: None,
         },
         true,
     );

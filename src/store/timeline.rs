@@ -86,6 +86,8 @@ pub struct Entry {
     pub private: bool,
     /// Theirs, and they asked to hear when it was displayed (XEP-0333).
     pub markable: bool,
+    /// XEP-0359: its id in our own account's archive, once known.
+    pub archive_id: Option<String>,
 }
 
 /// Who a message is recognised as, for deduplication.
@@ -116,6 +118,9 @@ impl Limits {
 pub struct Timeline {
     entries: VecDeque<Entry>,
     seen: HashSet<Identity>,
+    /// Archive ids of the entries (XEP-0359, stamped by our own archive): the same message by
+    /// another path (a carbon, a catch-up, a history page) is recognised by it first.
+    archived: HashSet<String>,
     next_seq: u64,
     limits: Limits,
     /// Messages dropped from the front so far, so a window over the history can stay in place.
@@ -147,6 +152,7 @@ impl Timeline {
         Self {
             entries: VecDeque::new(),
             seen: HashSet::new(),
+            archived: HashSet::new(),
             next_seq: 0,
             limits: Limits {
                 messages: limits.messages.max(1),
@@ -198,6 +204,39 @@ impl Timeline {
         self.prepended
     }
 
+    /// The messages a remembered device kept (oldest first), each in the state it had, into a
+    /// new timeline. With an archive id among them, older pages start before it (the core was
+    /// told), so the latest page is not asked for again.
+    pub fn restore(&mut self, messages: Vec<(ChatMessage, MessageState)>, complete: bool) {
+        let marked = messages.iter().any(|(m, _)| m.archive_id.is_some());
+        for (m, state) in messages {
+            let identity = identity(m.direction, &m.id, &m.body);
+            if !self.is_new(&identity, m.archive_id.as_deref()) {
+                continue;
+            }
+            self.next_seq += 1;
+            self.entries.push_back(Entry {
+                seq: self.next_seq,
+                id: m.id,
+                direction: m.direction,
+                body: cut(m.body, self.limits.body_chars),
+                state,
+                time: m.sent_at.unwrap_or_default(),
+                nick: None,
+                mention: false,
+                private: false,
+                markable: false,
+                archive_id: m.archive_id,
+            });
+        }
+        self.trim();
+        self.history = HistoryStatus {
+            started: marked,
+            loading: false,
+            complete: marked && complete,
+        };
+    }
+
     /// A page of older history (oldest first) goes before everything here; what is already
     /// here (a live copy, an earlier page) is skipped. Nothing goes in once the conversation
     /// holds all it may keep. Returns how many were added.
@@ -217,6 +256,7 @@ impl Timeline {
                     private: false,
                     // Markers go for the newest message only, which history never is.
                     markable: false,
+                    archive_id: m.archive_id,
                 };
                 (identity(entry.direction, &entry.id, &entry.body), entry)
             })
@@ -243,6 +283,7 @@ impl Timeline {
                     mention: m.mention,
                     private: false,
                     markable: false,
+                    archive_id: None,
                 };
                 (identity, entry)
             })
@@ -254,12 +295,12 @@ impl Timeline {
         let room = self.limits.messages.saturating_sub(self.entries.len());
         let mut fresh: Vec<(Identity, Entry)> = entries
             .into_iter()
-            .filter(|(identity, _)| self.seen.insert(identity.clone()))
+            .filter(|(identity, entry)| self.is_new(identity, entry.archive_id.as_deref()))
             .collect();
         // The newest of the page are the ones next to what is here.
         let skip = fresh.len().saturating_sub(room);
-        for (identity, _) in fresh.drain(..skip) {
-            self.seen.remove(&identity);
+        for (identity, entry) in fresh.drain(..skip) {
+            self.forget(&identity, entry.archive_id.as_deref());
         }
         let added = fresh.len();
         for (_, mut entry) in fresh.into_iter().rev() {
@@ -286,7 +327,7 @@ impl Timeline {
     /// delay stamp can make a message older, never newer. Returns whether it was added.
     pub fn push(&mut self, message: ChatMessage, now: UnixMillis) -> bool {
         let identity = identity(message.direction, &message.id, &message.body);
-        if !self.seen.insert(identity) {
+        if !self.is_new(&identity, message.archive_id.as_deref()) {
             return false;
         }
         if message.direction == Direction::In {
@@ -306,6 +347,7 @@ impl Timeline {
             mention: false,
             private: false,
             markable: message.direction == Direction::In && message.markable,
+            archive_id: message.archive_id,
         });
         self.trim();
         true
@@ -342,6 +384,7 @@ impl Timeline {
             mention: message.mention,
             private: message.private,
             markable: false,
+            archive_id: None,
         });
         self.trim();
         true
@@ -380,6 +423,7 @@ impl Timeline {
             mention: false,
             private,
             markable: false,
+            archive_id: None,
         });
         self.trim();
     }
@@ -452,8 +496,42 @@ impl Timeline {
                     Some(nick) => format!("{nick}\n{}", old.body),
                     None => old.body.clone(),
                 };
-                self.seen.remove(&identity(old.direction, &old.id, &text));
+                self.forget(
+                    &identity(old.direction, &old.id, &text),
+                    old.archive_id.as_deref(),
+                );
             }
+        }
+    }
+
+    /// Whether a message is not here yet, by its archive id and then by who it is; a copy that
+    /// brings the archive id of one here without it gives it that id. Records it as seen.
+    fn is_new(&mut self, identity: &Identity, archive_id: Option<&str>) -> bool {
+        if archive_id.is_some_and(|id| self.archived.contains(id)) {
+            return false;
+        }
+        if !self.seen.insert(identity.clone()) {
+            if let Some(id) = archive_id {
+                let (direction, message_id, _) = identity;
+                if let Some(entry) = self.entries.iter_mut().rev().find(|e| {
+                    e.archive_id.is_none() && e.direction == *direction && e.id == *message_id
+                }) {
+                    entry.archive_id = Some(id.to_owned());
+                    self.archived.insert(id.to_owned());
+                }
+            }
+            return false;
+        }
+        if let Some(id) = archive_id {
+            self.archived.insert(id.to_owned());
+        }
+        true
+    }
+
+    fn forget(&mut self, identity: &Identity, archive_id: Option<&str>) {
+        self.seen.remove(identity);
+        if let Some(id) = archive_id {
+            self.archived.remove(id);
         }
     }
 }
@@ -489,7 +567,28 @@ mod tests {
             body: body.into(),
             sent_at: None,
             markable: direction == Direction::In,
+            archive_id: None,
         }
+    }
+
+    #[test]
+    fn the_same_archive_id_shows_once_whichever_way_it_came() {
+        let mut t = Timeline::new(Limits::CONTACT);
+        let mut live = msg("a", Direction::In, "hi");
+        live.archive_id = Some("A1".into());
+        assert!(t.push(live, 1));
+        // A copy under another id (one path kept the origin id, the other did not).
+        let mut copy = msg("other", Direction::In, "hi");
+        copy.archive_id = Some("A1".into());
+        assert!(!t.push(copy.clone(), 2));
+        assert_eq!(t.prepend(vec![copy], 3), 0);
+        // Ours, sent from here, learns its archive id from the archive's copy.
+        t.push_own(msg("o", Direction::Out, "mine"), 4);
+        let mut archived = msg("o", Direction::Out, "mine");
+        archived.archive_id = Some("A2".into());
+        assert!(!t.push(archived, 5));
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.slice(0, 2)[1].archive_id.as_deref(), Some("A2"));
     }
 
     #[test]

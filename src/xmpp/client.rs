@@ -28,7 +28,7 @@ use super::entropy::Entropy;
 use super::error::{CloseReason, ReconnectError, SendError, SessionError};
 use super::event::{ChatEvent, ConnectionEvent, ConnectionState, Event, RosterEvent};
 use super::jid::{BareJid, FullJid};
-use super::mam::{self, Mam};
+use super::mam::{self, ArchiveMark, Mam};
 use super::message::{self, ChatMessage, Direction};
 use super::muc::MucService;
 use super::ns;
@@ -38,7 +38,7 @@ use super::presence::{Availability, PresenceBook};
 use super::receipts;
 use super::request::{Owner, Requests, Response, Unmatched};
 use super::roster::{Roster, RosterRequest, Subscription};
-use super::sasl::Secret;
+use super::sasl::{ScramKeys, Secret};
 use super::stanza::{self, build, Frame, FrameError, Iq, IqType, Message, Presence, SmFrame};
 use super::stream::{Login, Step, Stream};
 use super::stream_management::{Ledger, StreamManagement, Tracked};
@@ -132,6 +132,16 @@ impl Client {
         entropy: Entropy,
         now: Instant,
     ) -> Self {
+        Self::with_secret(config, Secret::Password(password), entropy, now)
+    }
+
+    /// As [`Client::new`], proving `secret`: SCRAM keys a remembered device kept, say.
+    pub fn with_secret(
+        config: ClientConfig,
+        secret: Secret,
+        entropy: Entropy,
+        now: Instant,
+    ) -> Self {
         let id_prefix: String = entropy.0[18..26]
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -141,7 +151,7 @@ impl Client {
                 bare: config.account.clone(),
                 full: None,
             },
-            secret: Some(Secret::Password(password)),
+            secret: Some(secret),
             stream: None,
             out: Outbox::new(id_prefix, config.max_outgoing_frame_bytes),
             requests: Requests::default(),
@@ -226,6 +236,26 @@ impl Client {
 
     pub fn roster(&self) -> &Roster {
         &self.roster
+    }
+
+    /// The SCRAM keys the last login derived, for a device the person asked to remember;
+    /// never the password (PLAIN has nothing else, so nothing is offered).
+    pub fn scram_keys(&self) -> Option<&ScramKeys> {
+        match &self.secret {
+            Some(Secret::Scram(keys)) => Some(keys),
+            _ => None,
+        }
+    }
+
+    /// XEP-0313: where a remembered device's view of the archive ends; call before the first
+    /// session is online, so that it catches up from there.
+    pub fn restore_archive(&mut self, mark: ArchiveMark) {
+        self.mam.restore(mark);
+    }
+
+    /// The newest id of the account's archive whose messages have been handed on as events.
+    pub fn archive_newest(&self) -> Option<&str> {
+        self.mam.newest_shown()
     }
 
     pub fn poll_transmit(&mut self) -> Option<Zeroizing<String>> {
@@ -419,6 +449,7 @@ impl Client {
             body: body.to_owned(),
             sent_at: None,
             markable: false,
+            archive_id: None,
         })
     }
 

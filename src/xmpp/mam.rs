@@ -102,6 +102,26 @@ impl History {
     }
 }
 
+/// Where reading the account's archive had got to, as a remembered device keeps it across
+/// reloads, so that the next session fetches only what is new.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArchiveMark {
+    /// The newest id of the account's archive whose messages are shown: the first session
+    /// catches up after it.
+    pub newest: Option<String>,
+    /// The conversations shown from the device, each with where its older pages start.
+    pub conversations: Vec<ConversationMark>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationMark {
+    pub peer: BareJid,
+    /// The oldest archive id kept of the conversation.
+    pub oldest: String,
+    /// Nothing is older in the archive.
+    pub complete: bool,
+}
+
 /// A message out of an archive, with the time the archive stamped it.
 #[derive(Debug)]
 pub(crate) struct Archived {
@@ -110,6 +130,8 @@ pub(crate) struct Archived {
     pub purpose: Purpose,
     pub message: Message,
     pub stamp: Option<UnixMillis>,
+    /// The result's id in the archive (XEP-0313 §5: the message's XEP-0359 stanza id there).
+    pub id: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -121,6 +143,8 @@ pub struct Mam {
     held: Option<Vec<Event>>,
     /// A catch-up pass is under way (possibly waiting for a connection).
     catching_up: bool,
+    /// Where the pass under way started: what is shown goes that far until it ends.
+    caught_from: Option<String>,
     pages: u32,
     histories: HashMap<BareJid, History>,
 }
@@ -202,6 +226,7 @@ impl Mam {
                 if !self.catching_up {
                     self.catching_up = true;
                     self.pages = 0;
+                    self.caught_from = Some(after.clone());
                 }
                 self.catch_up_page(after, cx);
             }
@@ -215,6 +240,31 @@ impl Mam {
                     cx,
                 );
             }
+        }
+    }
+
+    /// A remembered device's mark, before the first session: it catches up from there, and
+    /// each conversation's older pages start before what the device shows.
+    pub(crate) fn restore(&mut self, mark: ArchiveMark) {
+        if self.last_id.is_none() {
+            self.last_id = mark.newest;
+        }
+        for c in mark.conversations {
+            self.histories.entry(c.peer).or_insert(History {
+                oldest: Some(c.oldest),
+                complete: c.complete,
+                loading: false,
+            });
+        }
+    }
+
+    /// The newest archive id whose messages have been handed on: during a catch-up, where
+    /// it started (what it read is still held back).
+    pub(crate) fn newest_shown(&self) -> Option<&str> {
+        if self.catching_up || self.held.is_some() {
+            self.caught_from.as_deref()
+        } else {
+            self.last_id.as_deref()
         }
     }
 
@@ -306,11 +356,8 @@ impl Mam {
         if self.catching_up {
             return;
         }
-        let stamped = message
-            .elements()
-            .find(|e| e.is("stanza-id", ns::SID) && e.get_attr("by") == Some(me.bare().as_str()));
-        if let Some(id) = stamped.and_then(|e| e.get_attr("id")) {
-            self.last_id = Some(id.to_owned());
+        if let Some(id) = super::message::archive_id(message, me) {
+            self.last_id = Some(id);
         }
     }
 
@@ -351,6 +398,10 @@ impl Mam {
                 self.last_id = Some(id.to_owned());
             }
         }
+        let id = result
+            .get_attr("id")
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned);
         let mut result = result;
         let mut forwarded = result
             .take_child("forwarded", ns::FORWARD)
@@ -366,6 +417,7 @@ impl Mam {
             purpose,
             message,
             stamp,
+            id,
         })
     }
 

@@ -2,7 +2,7 @@
 //! the composer to the peer, XEP-0085 chat states, and the receipts and markers of
 //! [`receipts`](super::receipts).
 
-use super::context::Ctx;
+use super::context::{Ctx, Identity};
 use super::delay::{self, UnixMillis};
 use super::error::SendError;
 use super::event::{ChatEvent, Event};
@@ -43,6 +43,10 @@ pub struct ChatMessage {
     pub sent_at: Option<UnixMillis>,
     /// XEP-0333: the sender asks to hear when it was displayed.
     pub markable: bool,
+    /// XEP-0359: the id our own account's archive gave it (a `<stanza-id/>` stamped by our
+    /// bare address, or the archive result's id); `None` for one we just sent. Only our archive
+    /// stamps ids we can trust: a peer's `<stanza-id/>` could name anything.
+    pub archive_id: Option<String>,
 }
 
 /// XEP-0085 states a peer can be in while chatting.
@@ -122,6 +126,7 @@ pub(crate) fn received(message: Message, cx: &mut Ctx) {
     let event = match message.body {
         Some(body) => {
             let sent_at = delay::stamp(&message.element);
+            let archive_id = archive_id(&message.element, cx.me);
             let id = stable_id(message.origin_id, message.id, cx);
             ChatEvent::Message(ChatMessage {
                 id,
@@ -130,6 +135,7 @@ pub(crate) fn received(message: Message, cx: &mut Ctx) {
                 body,
                 sent_at,
                 markable,
+                archive_id,
             })
         }
         None => match ChatState::parse(&message.element) {
@@ -156,6 +162,7 @@ pub(crate) fn sent_elsewhere(message: Message, cx: &mut Ctx) {
         return;
     };
     let sent_at = delay::stamp(&message.element);
+    let archive_id = archive_id(&message.element, cx.me);
     let id = stable_id(message.origin_id, message.id, cx);
     cx.emit(Event::Chat(ChatEvent::Message(ChatMessage {
         id,
@@ -164,6 +171,7 @@ pub(crate) fn sent_elsewhere(message: Message, cx: &mut Ctx) {
         body,
         sent_at,
         markable: false,
+        archive_id,
     })));
 }
 
@@ -200,6 +208,7 @@ pub(crate) fn from_archive(archived: Archived, cx: &mut Ctx) -> Option<ChatMessa
         body,
         sent_at,
         markable: !ours && receipts::is_markable(&message.element),
+        archive_id: archived.id,
     })
 }
 
@@ -212,6 +221,16 @@ pub(crate) fn bounced(message: Message, cx: &mut Ctx) {
             error: message.error.unwrap_or_else(StanzaError::undefined),
         }));
     }
+}
+
+/// XEP-0359 §5: the `<stanza-id/>` our own account's archive stamped on a live message.
+pub(crate) fn archive_id(message: &Element, me: &Identity) -> Option<String> {
+    message
+        .elements()
+        .find(|e| e.is("stanza-id", ns::SID) && e.get_attr("by") == Some(me.bare().as_str()))
+        .and_then(|e| e.get_attr("id"))
+        .filter(|id| !id.is_empty())
+        .map(str::to_owned)
 }
 
 /// XEP-0359: the origin id the sender set, else the stanza id, else one of ours.

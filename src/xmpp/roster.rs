@@ -23,7 +23,7 @@ pub enum Subscription {
 }
 
 impl Subscription {
-    fn parse(value: Option<&str>) -> Self {
+    pub(crate) fn parse(value: Option<&str>) -> Self {
         match value {
             Some("to") => Self::To,
             Some("from") => Self::From,
@@ -99,6 +99,10 @@ impl Roster {
 
     pub fn contains(&self, jid: &BareJid) -> bool {
         self.items.contains_key(jid)
+    }
+
+    pub fn items(&self) -> impl Iterator<Item = &RosterItem> {
+        self.items.values()
     }
 
     /// RFC 6121 §2.1.3: asks for the whole roster; a login step.

@@ -33,6 +33,17 @@ impl Mechanism {
         }
     }
 
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::ScramSha512,
+            Self::ScramSha256,
+            Self::ScramSha1,
+            Self::Plain,
+        ]
+        .into_iter()
+        .find(|m| m.name() == name)
+    }
+
     /// The strongest mechanism offered; PLAIN only when no SCRAM variant is, and `allow_plain`.
     pub fn choose(offered: &[String], allow_plain: bool) -> Option<Self> {
         [
@@ -106,6 +117,30 @@ pub struct ScramKeys {
     pub salt: Vec<u8>,
     pub iterations: u32,
     salted_password: Zeroizing<Vec<u8>>,
+}
+
+impl ScramKeys {
+    /// Keys kept from an earlier login (a remembered device's); they prove nothing if the
+    /// server's salt or rounds changed since.
+    pub fn restore(
+        mechanism: Mechanism,
+        salt: Vec<u8>,
+        iterations: u32,
+        salted_password: Zeroizing<Vec<u8>>,
+    ) -> Option<Self> {
+        let scram = mechanism != Mechanism::Plain;
+        (scram && !salt.is_empty() && !salted_password.is_empty()).then_some(Self {
+            mechanism,
+            salt,
+            iterations,
+            salted_password,
+        })
+    }
+
+    /// What [`ScramKeys::restore`] takes back: the salted password (RFC 5802 §3), secret.
+    pub fn salted_password(&self) -> &[u8] {
+        &self.salted_password
+    }
 }
 
 impl fmt::Debug for ScramKeys {
