@@ -13,4 +13,6 @@ pub mod transport;
 pub mod xmpp;
 
 #[cfg(target_arch = "wasm32")]
+pub mod indexeddb;
+#[cfg(target_arch = "wasm32")]
 pub mod ui;

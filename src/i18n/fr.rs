@@ -92,6 +92,12 @@ pub(super) fn text(key: Key) -> &'static str {
         }
         ErrSendEmpty => "Le message est vide.",
         ErrSendNotOnline => "Non connecté : le message n’a pas été envoyé.",
+        RememberDevice => "Se souvenir de cet appareil",
+        RememberDeviceHint => "Garde vos contacts et vos messages récents dans ce navigateur et vous reconnecte après un rechargement. Laissez-le désactivé sur un ordinateur partagé.",
+        ForgetDevice => "Oublier cet appareil",
+        KeptOnDevice => "Gardé dans ce navigateur :",
+        ForgetAccount => "Oublier",
+        ErrStorageUnavailable => "Ce navigateur ne permet pas à Parley de garder quoi que ce soit (fenêtre privée ou stockage bloqué) : Parley fonctionne, mais rien ne sera gardé sur cet appareil.",
         ErrSendInvalidText => "Le message ne peut pas être envoyé",
         ErrEntropy => "Ce navigateur ne fournit pas de nombres aléatoires sûrs : une connexion sûre est impossible.",
         ErrBrowser => "Le navigateur a refusé la connexion",

@@ -116,6 +116,19 @@ impl Directory {
         }
     }
 
+    /// A conversation a remembered device kept, listed where it was with its unread count;
+    /// call the least recent first.
+    pub fn restore(&mut self, jid: &BareJid, section: Section, unread: u32) {
+        let activity = match section {
+            Section::Chats => Activity::Ours,
+            Section::Requests => Activity::Incoming { unread: false },
+        };
+        self.touch(jid, section == Section::Chats, activity, None);
+        if let Some(summary) = self.entries.get_mut(jid) {
+            summary.unread = unread;
+        }
+    }
+
     pub fn mark_read(&mut self, jid: &BareJid) {
         if let Some(summary) = self.entries.get_mut(jid) {
             summary.unread = 0;

@@ -8,9 +8,11 @@
 //! - [`requests`]: subscription requests waiting for an answer.
 //! - [`room_list`]: a room service's rooms in the browser, and which details to ask for.
 //! - [`room`]: a room we are in: its phase, subject and occupants.
+//! - [`device`]: what a remembered device keeps of an account, as stored.
 //! - [`toasts`]: transient notices, bounded.
 //! - [`window`]: which rows of a long list are rendered.
 
+pub mod device;
 pub mod directory;
 pub mod requests;
 pub mod room;

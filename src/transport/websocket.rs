@@ -30,7 +30,7 @@ use super::ConnectError;
 use crate::xmpp::entropy::Entropy;
 use crate::xmpp::{
     Client, ClientConfig, CloseReason, ConnectionEvent, ConnectionState, Event, Instant,
-    ReconnectError, SessionError,
+    ReconnectError, Secret, SessionError,
 };
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -157,11 +157,23 @@ pub fn connect(
     password: Zeroizing<String>,
     sink: impl Fn(Update) + 'static,
 ) -> Result<Account, ConnectError> {
+    connect_with(url, config, Secret::Password(password), false, sink)
+}
+
+/// As [`connect`], proving `secret`. `signed_in`: the person counts as signed in already (a
+/// remembered device after a reload), so a failure is retried as a lost connection is.
+pub fn connect_with(
+    url: &str,
+    config: ClientConfig,
+    secret: Secret,
+    signed_in: bool,
+    sink: impl Fn(Update) + 'static,
+) -> Result<Account, ConnectError> {
     check_page_context()?;
     let url = check_websocket_url(url).map_err(ConnectError::Url)?;
     let entropy = Entropy::fresh().map_err(ConnectError::Entropy)?;
     let max_frame_bytes = config.max_frame_bytes;
-    let client = Client::new(config, password, entropy, now());
+    let client = Client::with_secret(config, secret, entropy, now());
     let inner = Rc::new(RefCell::new(Inner {
         client,
         link: None,
@@ -169,7 +181,7 @@ pub fn connect(
         url: url.clone(),
         redirected: false,
         max_frame_bytes,
-        was_online: false,
+        was_online: signed_in,
         backoff: Backoff::default(),
         retry: None,
         on_retry: None,

@@ -23,6 +23,7 @@ pub fn Login() -> impl IntoView {
     let jid_input = NodeRef::<html::Input>::new();
     let password_input = NodeRef::<html::Input>::new();
     let url_input = NodeRef::<html::Input>::new();
+    let remember_input = NodeRef::<html::Input>::new();
     let busy = move || state.connection.phase.get() == Phase::SigningIn;
     // Until config.json is read, a login would ignore the deployment's endpoint and locked domain.
     let loading = move || matches!(state.config.get(), ConfigStatus::Loading);
@@ -32,9 +33,12 @@ pub fn Login() -> impl IntoView {
         if state.connection.phase.get_untracked() == Phase::SigningIn {
             return;
         }
-        let (Some(jid), Some(password), Some(url)) =
-            (jid_input.get(), password_input.get(), url_input.get())
-        else {
+        let (Some(jid), Some(password), Some(url), Some(remember)) = (
+            jid_input.get(),
+            password_input.get(),
+            url_input.get(),
+            remember_input.get(),
+        ) else {
             return;
         };
         // SASLprep's NFKC step (RFC 4013 §2.2) is the browser's: see xmpp::saslprep.
@@ -42,7 +46,8 @@ pub fn Login() -> impl IntoView {
             js_sys::JsString::from(password.value()).normalize("NFKC"),
         ));
         state.connection.last_address.set(jid.value());
-        leptos::task::spawn_local(sign_in(state, jid.value(), password, url.value()));
+        let remember = remember.checked();
+        leptos::task::spawn_local(sign_in(state, jid.value(), password, url.value(), remember));
     };
 
     let config = move || match state.config.get() {
@@ -122,6 +127,17 @@ pub fn Login() -> impl IntoView {
                             node_ref=password_input
                         />
                     </div>
+                    <div class="field checkbox-field">
+                        <input
+                            id="login-remember"
+                            data-testid="login-remember"
+                            type="checkbox"
+                            aria-describedby="login-remember-hint"
+                            node_ref=remember_input
+                        />
+                        <label for="login-remember">{tr(Key::RememberDevice)}</label>
+                        <p id="login-remember-hint" class="hint">{tr(Key::RememberDeviceHint)}</p>
+                    </div>
                     <details class="advanced">
                         <summary>{tr(Key::Advanced)}</summary>
                         <div class="field">
@@ -160,11 +176,53 @@ pub fn Login() -> impl IntoView {
                         {move || if busy() { tr(Key::SigningIn)() } else { tr(Key::SignIn)() }}
                     </button>
                 </form>
+                <KeptAccounts/>
                 <div class="login-footer">
                     <LanguageSelect id="login-language"/>
                 </div>
             </div>
         </main>
+    }
+}
+
+/// Accounts this browser keeps while signed out ("remember this device" earlier), each with a
+/// way to erase it.
+#[component]
+fn KeptAccounts() -> impl IntoView {
+    let state = use_state();
+    let kept = state.device.kept;
+    move || {
+        let accounts = kept.get();
+        (!accounts.is_empty()).then(|| {
+            view! {
+                <section class="kept-accounts" aria-labelledby="kept-title">
+                    <p id="kept-title" class="hint">{tr(Key::KeptOnDevice)}</p>
+                    <ul>
+                        {accounts
+                            .into_iter()
+                            .map(|jid| {
+                                let address = jid.to_string();
+                                let data_jid = address.clone();
+                                let forget = jid.clone();
+                                view! {
+                                    <li data-testid="kept-account" class="kept-account" data-jid=data_jid>
+                                        <span>{address}</span>
+                                        <button
+                                            type="button"
+                                            data-testid="logout-forget"
+                                            class="button small"
+                                            on:click=move |_| state.device.forget(&state, forget.clone())
+                                        >
+                                            {tr(Key::ForgetAccount)}
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </section>
+            }
+        })
     }
 }
 
@@ -174,6 +232,7 @@ async fn sign_in(
     typed_jid: String,
     password: Zeroizing<String>,
     typed_url: String,
+    remember: bool,
 ) {
     state.connection.login_error.set(None);
     let typed_url = typed_url.trim().to_owned();
@@ -227,6 +286,11 @@ async fn sign_in(
         Ok(url) => url,
         Err(e) => return fail(e),
     };
+    // Remembered: the device's copy shows as soon as the shell does.
+    let mark = state.device.login(&state, &account, &url, remember).await;
+    if !state.connection.is_current(generation) {
+        return;
+    }
     let mut client_config = ClientConfig::new(account);
     if let Some(limit) = config.max_frame_bytes {
         client_config.max_frame_bytes = limit;
@@ -234,7 +298,15 @@ async fn sign_in(
     match connect(&url, client_config, password, move |update| {
         state.apply(generation, update)
     }) {
-        Ok(account) => state.connection.set_account(account),
-        Err(e) => fail(e),
+        Ok(account) => {
+            if let Some(mark) = mark {
+                account.command(|client, _| client.restore_archive(mark));
+            }
+            state.connection.set_account(account)
+        }
+        Err(e) => {
+            state.reset();
+            fail(e)
+        }
     }
 }

@@ -21,7 +21,8 @@ use crate::transport::websocket::{fetch_text, FetchError};
 use leptos::prelude::*;
 use state::{AppState, ConfigStatus, Phase, UiError};
 
-/// The only thing remembered between visits; never any credential.
+/// What `localStorage` keeps between visits; never any credential. A remembered device's data
+/// is in IndexedDB ([`state::device`]).
 const LANG_STORAGE_KEY: &str = "parley.lang";
 
 /// Mounts the app on `<body>` and loads `config.json`.
@@ -159,5 +160,8 @@ async fn load_config(state: AppState) {
             .login_error
             .set(Some(UiError::Config(e.clone())));
     }
-    state.config.set(status);
+    state.config.set(status.clone());
+    if let ConfigStatus::Ready(config) = status {
+        state.device.start(&state, &config).await;
+    }
 }

@@ -151,6 +151,20 @@ fn Header() -> impl IntoView {
                         .collect_view()}
                 </select>
                 <LanguageSelect id="shell-language"/>
+                {move || state.device.remembered.get().then(|| {
+                    let forget = state.device.forget_on_logout;
+                    view! {
+                        <label class="forget-device">
+                            <input
+                                type="checkbox"
+                                data-testid="logout-forget"
+                                prop:checked=move || forget.get()
+                                on:change=move |ev| forget.set(event_target_checked(&ev))
+                            />
+                            {tr(Key::ForgetDevice)}
+                        </label>
+                    }
+                })}
                 <button data-testid="logout" class="button" type="button" on:click=move |_| state.logout()>
                     {tr(Key::Logout)}
                 </button>

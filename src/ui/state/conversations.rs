@@ -2,6 +2,7 @@
 //! the directory (chat list and message requests) beside them.
 
 use super::notices::{Notices, UiError};
+use crate::store::device::Restored;
 use crate::store::directory::{Activity, Directory, Section};
 use crate::store::timeline::{Limits, MessageState, Timeline};
 use crate::xmpp::delay::UnixMillis;
@@ -163,6 +164,27 @@ impl Conversations {
             Activity::Ours
         };
         self.touch(&peer, contact, activity);
+    }
+
+    /// What a remembered device kept, before anything arrives: most recent first.
+    pub fn restore(&self, conversations: Vec<Restored>) {
+        for c in conversations.into_iter().rev() {
+            let contact = c.section == Section::Chats;
+            self.timeline_or_new(&c.peer, contact)
+                .update(|t| t.restore(c.messages, c.complete));
+            self.directory
+                .update(|d| d.restore(&c.peer, c.section, c.unread));
+        }
+    }
+
+    /// The conversations of the chat list, most recent first, for a remembered device.
+    pub fn recent(&self, max: usize) -> Vec<(BareJid, u32, RwSignal<Timeline>)> {
+        let rows = self
+            .directory
+            .with_untracked(|d| d.rows(Section::Chats, 0, max));
+        rows.into_iter()
+            .filter_map(|row| Some((row.jid.clone(), row.unread, self.timeline(&row.jid)?)))
+            .collect()
     }
 
     /// A message we just sent from here.

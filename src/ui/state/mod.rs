@@ -8,6 +8,7 @@
 pub mod connection;
 pub mod contacts;
 pub mod conversations;
+pub mod device;
 pub mod notices;
 mod room_actions;
 pub mod rooms;
@@ -22,6 +23,7 @@ use crate::xmpp::{Availability, Event, RosterEvent, Subscription};
 use connection::Connection;
 use contacts::Contacts;
 use conversations::Conversations;
+use device::Device;
 use leptos::prelude::*;
 // The name `Update` is the account's; the trait is needed for `update` on signals.
 use leptos::prelude::Update as _;
@@ -38,6 +40,7 @@ pub struct AppState {
     pub chats: Conversations,
     pub rooms: Rooms,
     pub notices: Notices,
+    pub device: Device,
     /// The tab is visible (Page Visibility): what is on screen is seen only then.
     pub tab_visible: RwSignal<bool>,
 }
@@ -52,6 +55,7 @@ impl AppState {
             chats: Conversations::new(),
             rooms: Rooms::new(),
             notices: Notices::new(),
+            device: Device::new(),
             tab_visible: RwSignal::new(true),
         }
     }
@@ -137,12 +141,19 @@ impl AppState {
             Update::Disconnected(error) => {
                 self.chats.connection_ended();
                 self.rooms.connection_ended();
+                let jid = self.connection.own_jid.get_untracked();
                 if self.connection.disconnected(error) {
-                    // Never online: back to the login form with nothing of the attempt left.
+                    // Never online, or the kept credentials were refused: back to the login
+                    // form with nothing of the attempt left, and the keys forgotten.
+                    if let Some(jid) = jid {
+                        self.device.credentials_refused(&jid);
+                    }
                     self.reset();
                 }
+                return;
             }
         }
+        self.device.changed(self);
     }
 
     /// Sends a chat message and shows it, pending until the server confirms it.
@@ -153,6 +164,7 @@ impl AppState {
             .map_err(UiError::Send)?;
         let contact = self.contacts.is_contact(peer);
         self.chats.sent(message, contact);
+        self.device.changed(self);
         Ok(())
     }
 
@@ -220,6 +232,7 @@ impl AppState {
     /// Person-initiated logout: the unavailable presence and `<close/>` go out, the socket closes
     /// without waiting for the server's answer, and the login form comes back at once.
     pub fn logout(&self) {
+        self.device.logout(self);
         if let Some(account) = self.account() {
             account.close();
         }
@@ -228,7 +241,7 @@ impl AppState {
     }
 
     /// Nothing of the last account left on the page.
-    fn reset(&self) {
+    pub(crate) fn reset(&self) {
         self.contacts.reset();
         self.chats.reset();
         self.rooms.reset();

@@ -35,6 +35,8 @@ pub enum UiError {
     RoomRefused {
         condition: String,
     },
+    /// "Remember this device" was chosen, and the browser's storage refused.
+    StorageUnavailable,
 }
 
 impl UiError {
@@ -81,6 +83,7 @@ impl UiError {
             Self::MessageFailed { .. } => "message-failed",
             Self::RosterChangeFailed { .. } => "roster-change-failed",
             Self::RoomRefused { .. } => "room-refused",
+            Self::StorageUnavailable => "storage-unavailable",
         }
     }
 
@@ -92,6 +95,7 @@ impl UiError {
             Self::Connect(e) => i18n::describe_connect_error(lang, e),
             Self::Send(e) => i18n::describe_send_error(lang, e),
             Self::NotOnline => i18n::t(lang, Key::ErrSendNotOnline).to_owned(),
+            Self::StorageUnavailable => i18n::t(lang, Key::ErrStorageUnavailable).to_owned(),
             Self::MessageFailed { condition } => format!(
                 "{} {}",
                 i18n::t(lang, Key::MessageFailed),

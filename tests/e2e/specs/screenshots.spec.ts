@@ -34,6 +34,26 @@ test('login and chat screenshots, desktop and phone', async ({ page, openPage })
   await page.screenshot({ path: shot('chat-phone.png') });
 });
 
+test('a remembered device: the shell after a reload, and the login page after signing out', async ({ page }) => {
+  await openLogin(page);
+  await page.locator(tid('login-remember')).check();
+  await page.locator(tid('login-jid')).fill(users.erin.jid);
+  await page.locator(tid('login-password')).fill(users.erin.password);
+  await page.locator(tid('login-submit')).click();
+  await expect(page.locator(tid('connection-status'))).toHaveAttribute('data-state', 'online');
+  await page.waitForTimeout(2_500);
+  await page.reload();
+  await expect(page.locator(tid('logout-forget'))).toBeVisible();
+  await page.screenshot({ path: shot('remembered.png') });
+  await page.setViewportSize(PHONE);
+  await page.screenshot({ path: shot('remembered-phone.png') });
+  await page.locator(tid('logout')).click();
+  await expect(page.locator(tid('kept-account', { jid: users.erin.jid }))).toBeVisible();
+  await page.screenshot({ path: shot('login-kept-phone.png') });
+  await page.locator(tid('logout-forget')).click();
+  await expect(page.locator(tid('kept-account'))).toHaveCount(0);
+});
+
 test('room browser and room screenshots, desktop and phone', async ({ page }) => {
   await login(page, users.alice.jid, users.alice.password);
   await page.locator(tid('rooms-open')).click();
