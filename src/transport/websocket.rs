@@ -626,7 +626,7 @@ fn follow_redirect(inner: &Rc<RefCell<Inner>>, uri: &str) {
     }
 }
 
-fn js_error_text(value: &JsValue) -> String {
+pub(crate) fn js_error_text(value: &JsValue) -> String {
     value
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
