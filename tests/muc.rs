@@ -1056,3 +1056,97 @@ fn scrolling_back_reads_the_rooms_archive_page_by_page_before_the_oldest_read() 
         "nothing older"
     );
 }
+
+/// Loses the connection and logs in again (no stream management); returns what was sent once
+/// online (the room's join presence among it).
+fn back_online(h: &mut Harness) -> Vec<String> {
+    h.client.handle_transport_closed(None, h.now);
+    h.events();
+    h.client.reconnect(support::entropy(), h.now, true).unwrap();
+    h.through_challenge();
+    h.sent();
+    let roster = h.finish_login();
+    h.server(&format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'/></iq>",
+        Harness::id_of(&roster)
+    ));
+    h.sent()
+}
+
+#[test]
+fn messages_written_to_a_room_while_offline_go_in_order_once_it_is_entered_again() {
+    let mut h = online_with_service();
+    let room = format!("tea@{SERVICE}");
+    joined(&mut h, &room, "alice");
+    h.client.handle_transport_closed(None, h.now);
+    h.events();
+    let now = h.now;
+    let first = h
+        .client
+        .send_groupchat(&jid(&room), "first while away", now)
+        .unwrap();
+    let second = h.client.send_groupchat(&jid(&room), "second", now).unwrap();
+    // Private ones are confirmed by the server, not by the room's echo: they are not kept.
+    assert!(h
+        .client
+        .send_private(&jid(&room), "bob", "private", now)
+        .is_err());
+    assert!(h.sent().is_empty(), "nothing goes without a connection");
+    // A room never entered cannot be written to.
+    assert!(h
+        .client
+        .send_groupchat(&jid(&format!("other@{SERVICE}")), "x", now)
+        .is_err());
+
+    let sent = back_online(&mut h);
+    assert!(
+        !sent.iter().any(|f| f.contains("while away")),
+        "not before the room has us again: {sent:?}"
+    );
+    h.server(&format!(
+        "<presence from='{room}/alice'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <item affiliation='member' role='participant'/><status code='110'/></x></presence>"
+    ));
+    let sent: Vec<String> = h
+        .sent()
+        .into_iter()
+        .filter(|f| f.starts_with("<message"))
+        .collect();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent[0].contains("first while away") && sent[0].contains(&first.id));
+    assert!(sent[1].contains(">second<") && sent[1].contains(&second.id));
+    // In, they are not kept: entering again later sends nothing twice.
+    let again = back_online(&mut h);
+    h.server(&format!(
+        "<presence from='{room}/alice'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <item affiliation='member' role='participant'/><status code='110'/></x></presence>"
+    ));
+    let after: Vec<String> = again.into_iter().chain(h.sent()).collect();
+    assert!(!after.iter().any(|f| f.contains("while away")), "{after:?}");
+}
+
+#[test]
+fn messages_waiting_for_a_room_that_refuses_us_again_are_reported_unsent() {
+    let mut h = online_with_service();
+    let room = format!("tea@{SERVICE}");
+    joined(&mut h, &room, "alice");
+    h.client.handle_transport_closed(None, h.now);
+    h.events();
+    let now = h.now;
+    let waiting = h.client.send_groupchat(&jid(&room), "never", now).unwrap();
+    back_online(&mut h);
+    h.events();
+    h.server(&format!(
+        "<presence type='error' from='{room}/alice'><error type='auth'>\
+         <forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></presence>"
+    ));
+    let events = room_events(&mut h);
+    assert!(
+        events.contains(&RoomEvent::Unsent {
+            room: jid(&room),
+            ids: vec![waiting.id.clone()]
+        }),
+        "{events:?}"
+    );
+    assert!(!h.sent().iter().any(|f| f.contains("never")));
+}

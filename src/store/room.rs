@@ -38,6 +38,8 @@ pub struct RoomStatus {
     pub subject: String,
     /// The room was new: we made it with the default configuration.
     pub created: bool,
+    /// We have been in: after a lost connection, what is written waits to be sent.
+    pub was_in: bool,
     order: BTreeMap<OrderKey, Occupant>,
     keys: HashMap<String, OrderKey>,
 }
@@ -58,6 +60,7 @@ impl RoomStatus {
             phase: RoomPhase::Joining,
             subject: String::new(),
             created: false,
+            was_in: false,
             order: BTreeMap::new(),
             keys: HashMap::new(),
         }
@@ -65,6 +68,16 @@ impl RoomStatus {
 
     pub fn is_joined(&self) -> bool {
         self.phase == RoomPhase::Joined
+    }
+
+    /// The composer may write: we are in, or were until the connection was lost and are
+    /// entering again (the core keeps what is written until then).
+    pub fn accepts_messages(&self) -> bool {
+        match &self.phase {
+            RoomPhase::Joined => true,
+            RoomPhase::Joining | RoomPhase::Ended(Departure::ConnectionLost) => self.was_in,
+            _ => false,
+        }
     }
 
     pub fn occupant_count(&self) -> usize {

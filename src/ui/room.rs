@@ -2,7 +2,8 @@
 //! bookmark, nickname, leave), the messages with each occupant's nick in its XEP-0392 colour and
 //! mentions of our nick marked, the composer, and the occupant list, windowed for rooms of
 //! thousands. When we are out of the room (kicked, banned, the room destroyed), the view says so
-//! and stays readable; the composer is disabled.
+//! and stays readable; the composer is disabled, except after a lost connection: what is
+//! written then waits in the core until the room is entered again.
 
 use super::chat::{BackButton, Composer, ConversationKind, MessageList};
 use super::list::{row_offset, windowed_list, ListShape};
@@ -37,7 +38,7 @@ pub fn RoomView(room: BareJid) -> impl IntoView {
     };
     let count = move || timeline.with(Timeline::len).to_string();
     let ended = Memo::new(move |_| status.with(|s| s.phase.ended_reason()));
-    let disabled = Signal::derive(move || status.with(|s| !s.is_joined()));
+    let disabled = Signal::derive(move || status.with(|s| !s.accepts_messages()));
     // At phone width the occupants are a panel of their own, opened from the header.
     let show_occupants = RwSignal::new(false);
     // The occupant the composer writes to privately, if any.

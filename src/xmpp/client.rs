@@ -609,6 +609,7 @@ impl Client {
             self.out.resume_counting(ledger);
         }
         self.mam.resumed(&mut cx!(self, now));
+        self.muc.resumed(&mut cx!(self, now));
         self.send_pending(now);
     }
 

@@ -184,6 +184,12 @@ pub enum RoomEvent {
         id: String,
         error: StanzaError,
     },
+    /// Messages written while out of the room after a lost connection that will not go: the
+    /// room was not entered again (left, refused, gone).
+    Unsent {
+        room: BareJid,
+        ids: Vec<String>,
+    },
     /// We are out of the room.
     Left {
         room: BareJid,

@@ -243,6 +243,13 @@ impl Conversations {
         self.mark(room, id, MessageState::Failed(error))
     }
 
+    /// Messages written while out of a room that will not go: they may not have arrived.
+    pub fn room_messages_unsent(&self, room: &BareJid, ids: &[String]) {
+        for id in ids {
+            self.mark(room, id, MessageState::Unconfirmed);
+        }
+    }
+
     /// Puts a room we are in on the chat list, without opening it.
     pub fn ensure(&self, room: &BareJid) {
         if self.directory.with_untracked(|d| d.get(room).is_none()) {

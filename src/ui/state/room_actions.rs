@@ -27,6 +27,7 @@ impl AppState {
                 messages,
                 complete,
             } => self.chats.room_history(&room, messages, complete),
+            RoomEvent::Unsent { room, ids } => self.chats.room_messages_unsent(&room, &ids),
             RoomEvent::MessageFailed { room, id, error } => {
                 let condition = error.condition.clone();
                 if self.chats.room_message_failed(&room, &id, error) {

@@ -153,6 +153,7 @@ impl Rooms {
                     status.update(|s| {
                         s.nick = nick;
                         s.phase = RoomPhase::Joined;
+                        s.was_in = true;
                         s.created = created;
                     });
                 }
@@ -209,8 +210,10 @@ impl Rooms {
                 .bookmarks
                 .set(list.into_iter().map(|b| (b.room.clone(), b)).collect()),
             // Messages and their failures belong to the conversation.
-            RoomEvent::Message(_) | RoomEvent::MessageFailed { .. } | RoomEvent::History { .. } => {
-            }
+            RoomEvent::Message(_)
+            | RoomEvent::MessageFailed { .. }
+            | RoomEvent::Unsent { .. }
+            | RoomEvent::History { .. } => {}
         }
         RoomOutcome::None
     }

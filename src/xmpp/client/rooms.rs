@@ -55,14 +55,17 @@ impl Client {
     }
 
     /// Sends to everyone in `room`; returns the message as the room view should show it.
+    /// Offline, in a room we were in, it waits until we are in again (the room's echo then
+    /// confirms it).
     pub fn send_groupchat(
         &mut self,
         room: &BareJid,
         body: &str,
         now: Instant,
     ) -> Result<RoomMessage, SendError> {
-        self.ensure_online()?;
-        self.muc.send_message(room, body, &mut cx!(self, now))
+        let online = self.ensure_online().is_ok();
+        self.muc
+            .send_message(room, body, online, &mut cx!(self, now))
     }
 
     /// A private message to the occupant `nick` of `room`; it counts as sent once the server

@@ -42,6 +42,8 @@ const MAX_SERVICE_CANDIDATES: usize = 20;
 const MAX_INVITATIONS: usize = 50;
 /// Messages of history asked for when entering a room (§7.2.15).
 pub const HISTORY_MESSAGES: u32 = 50;
+/// Messages kept per room while out of it after a lost connection.
+const MAX_WAITING: usize = 100;
 
 /// The requests of this module, for the request layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,7 +194,7 @@ impl MucService {
                     }
                 }
                 RoomState::Leaving => {
-                    self.rooms.remove(&jid);
+                    self.forget(&jid, cx);
                     cx.emit(Event::Room(RoomEvent::Left {
                         room: jid,
                         departure: Departure::Left,
@@ -335,7 +337,7 @@ impl MucService {
             if room.state == RoomState::Joining {
                 cx.send(&unavailable);
             }
-            self.rooms.remove(jid);
+            self.forget(jid, cx);
             cx.emit(Event::Room(RoomEvent::Left {
                 room: jid.clone(),
                 departure: Departure::Left,
@@ -364,26 +366,28 @@ impl MucService {
     }
 
     /// §7.4: a message to everyone in the room. The room reflects it back, which confirms it.
+    /// Without a connection (`online` false: a session parked for resumption still counts us
+    /// in), it waits until we are in again.
     pub(crate) fn send_message(
         &mut self,
         jid: &BareJid,
         body: &str,
+        online: bool,
         cx: &mut Ctx,
     ) -> Result<RoomMessage, SendError> {
-        let nick = self.joined(jid)?.nick.clone();
+        let nick = self.writable(jid)?.nick.clone();
         if body.trim().is_empty() {
             return Err(SendError::Empty);
         }
         check_xml_text(body).map_err(SendError::InvalidText)?;
         let id = cx.out.next_id();
-        cx.out.send(
-            &Element::new("message", ns::CLIENT)
-                .attr("to", jid.as_str())
-                .attr("type", "groupchat")
-                .attr("id", &id)
-                .text_child("body", ns::CLIENT, body)
-                .child(Element::new("origin-id", ns::SID).attr("id", &id)),
-        )?;
+        let message = Element::new("message", ns::CLIENT)
+            .attr("to", jid.as_str())
+            .attr("type", "groupchat")
+            .attr("id", &id)
+            .text_child("body", ns::CLIENT, body)
+            .child(Element::new("origin-id", ns::SID).attr("id", &id));
+        self.send_or_keep(jid, &id, &message, online, cx)?;
         Ok(RoomMessage {
             room: jid.clone(),
             id,
@@ -412,16 +416,15 @@ impl MucService {
         check_xml_text(body).map_err(SendError::InvalidText)?;
         let to = Jid::new(&format!("{jid}/{nick}")).map_err(|_| SendError::Empty)?;
         let id = cx.out.next_id();
-        cx.out.send(
-            &Element::new("message", ns::CLIENT)
-                .attr("to", to.as_str())
-                .attr("type", "chat")
-                .attr("id", &id)
-                .text_child("body", ns::CLIENT, body)
-                .child(Element::new("origin-id", ns::SID).attr("id", &id))
-                // §7.5: marks it as a message within the room.
-                .child(Element::new("x", ns::MUC_USER)),
-        )?;
+        let message = Element::new("message", ns::CLIENT)
+            .attr("to", to.as_str())
+            .attr("type", "chat")
+            .attr("id", &id)
+            .text_child("body", ns::CLIENT, body)
+            .child(Element::new("origin-id", ns::SID).attr("id", &id))
+            // §7.5: marks it as a message within the room.
+            .child(Element::new("x", ns::MUC_USER));
+        cx.out.send(&message)?;
         Ok(RoomMessage {
             room: jid.clone(),
             id,
@@ -469,6 +472,63 @@ impl MucService {
                 .child(x),
         )?;
         Ok(())
+    }
+
+    /// A room we may write to: one we are in, or one we were in until the connection was lost
+    /// (what is written waits until we are in again).
+    fn writable(&self, jid: &BareJid) -> Result<&Room, SendError> {
+        self.rooms
+            .get(jid)
+            .filter(|r| {
+                r.state == RoomState::Joined
+                    || (r.was_in && matches!(r.state, RoomState::Suspended | RoomState::Joining))
+            })
+            .ok_or(SendError::NotOnline)
+    }
+
+    /// Sends a message to the room now, or keeps it (in order, bounded) until we are in again.
+    fn send_or_keep(
+        &mut self,
+        jid: &BareJid,
+        id: &str,
+        message: &Element,
+        online: bool,
+        cx: &mut Ctx,
+    ) -> Result<(), SendError> {
+        let room = self.rooms.get_mut(jid).ok_or(SendError::NotOnline)?;
+        if online && room.state == RoomState::Joined {
+            return Ok(cx.out.send(message)?);
+        }
+        if room.waiting.len() >= MAX_WAITING {
+            return Err(SendError::NotOnline);
+        }
+        let xml = cx.out.serialise(message)?;
+        room.waiting.push((id.to_owned(), xml));
+        Ok(())
+    }
+
+    /// XEP-0198: the session was resumed, so we are still in the rooms: what was written to
+    /// them meanwhile goes now.
+    pub(crate) fn resumed(&mut self, cx: &mut Ctx) {
+        for room in self.rooms.values_mut() {
+            if room.state == RoomState::Joined {
+                for (_, xml) in std::mem::take(&mut room.waiting) {
+                    cx.out.send_stanza(xml, None);
+                }
+            }
+        }
+    }
+
+    /// A room is forgotten: what waited to be sent to it will not go.
+    fn forget(&mut self, jid: &BareJid, cx: &mut Ctx) {
+        if let Some(room) = self.rooms.remove(jid) {
+            if !room.waiting.is_empty() {
+                cx.emit(Event::Room(RoomEvent::Unsent {
+                    room: room.jid,
+                    ids: room.waiting.into_iter().map(|(id, _)| id).collect(),
+                }));
+            }
+        }
     }
 
     fn joined(&self, jid: &BareJid) -> Result<&Room, SendError> {
@@ -615,14 +675,18 @@ impl MucService {
         let room = self.rooms.get_mut(jid)?;
         let entering = room.state == RoomState::Joining;
         let after = room.presence(nick, p, cx);
-        if entering && room.state == RoomState::Joined && room.archived {
-            self.archive_wanted.push(jid.clone());
+        if entering && room.state == RoomState::Joined {
+            // In again: what was written meanwhile goes now, in order.
+            for (_, xml) in std::mem::take(&mut room.waiting) {
+                cx.out.send_stanza(xml, None);
+            }
+            if room.archived {
+                self.archive_wanted.push(jid.clone());
+            }
         }
         match after {
             After::Stay => {}
-            After::Gone => {
-                self.rooms.remove(jid);
-            }
+            After::Gone => self.forget(jid, cx),
             After::Created => {
                 let form = Element::new("x", ns::DATA).attr("type", "submit");
                 let _ = cx.try_request(

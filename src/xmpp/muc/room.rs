@@ -12,6 +12,7 @@ use super::super::presence::{Availability, MAX_STATUS_CHARS};
 use super::super::stanza::{Presence, StanzaError};
 use super::occupant::{Affiliation, MucUser, Occupant, Role};
 use std::collections::HashMap;
+use zeroize::Zeroizing;
 
 /// Occupants kept per room; presence from more is not listed (the room still works).
 pub const MAX_OCCUPANTS: usize = 20_000;
@@ -158,6 +159,9 @@ pub(crate) struct Room {
     pub archived: bool,
     /// We have been in (so a lost connection means entering again, not a failed entry).
     pub was_in: bool,
+    /// Messages written while out after a lost connection, oldest first, each with its id:
+    /// sent once we are in again.
+    pub waiting: Vec<(String, Zeroizing<String>)>,
     occupants: HashMap<String, Occupant>,
 }
 
@@ -181,6 +185,7 @@ impl Room {
             role: Role::None,
             archived: false,
             was_in: false,
+            waiting: Vec::new(),
             occupants: HashMap::new(),
         }
     }

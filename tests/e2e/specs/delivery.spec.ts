@@ -3,7 +3,8 @@ import { test } from '../lib/fixtures';
 import { HostilePeer } from '../lib/hostile';
 import { Relay } from '../lib/relay';
 import { registerAccount } from '../lib/xmpp';
-import { expectOnline, loginThrough, logout, openChatFromRoster, readConversation, rosterItem, tid, unique, users } from '../lib/app';
+import { expectOnline, loginThrough, logout, openChatFromRoster, readConversation, rosterItem, send, tid, unique, users } from '../lib/app';
+import { bestEffort, destroyRoom, joinRoom, messageWithBody, MucPeer, uniqueRoom } from '../lib/muc';
 
 // Never losing a message: the browser reaches Prosody only through a relay the test cuts and
 // stalls, while bob (a scripted client, straight to Prosody) and alice (the app) keep writing.
@@ -167,3 +168,41 @@ test('a password changed on the server brings the login form back on the next re
     problems.splice(0, problems.length, ...problems.filter((p) => !expected.test(p)));
   }
 });
+
+for (const [kind, outageMs] of [
+  ['resumed', 1_000],
+  ['after a new session', RESUME_WINDOW_MS + 2_000],
+] as const) {
+  test(`messages written in a room while the link is down are pending, then reach the room once (${kind})`, async ({ page, problems }) => {
+    const room = uniqueRoom('offline');
+    const relay = await Relay.start(PROSODY_WSS_PORT);
+    let bob: MucPeer | undefined;
+    try {
+      await loginThrough(page, relay.url, users.alice.jid, users.alice.password);
+      const view = await joinRoom(page, room.split('@')[0]);
+      bob = await MucPeer.login('bob', users.bob.password);
+      await bob.join(room, 'bob');
+
+      relay.cut();
+      await expect(page.locator(tid('connection-status'))).toHaveAttribute('data-state', 'reconnecting');
+      const texts = [unique('room first'), unique('room second')];
+      for (const text of texts) await send(view, text);
+      for (const text of texts) await expect(messageWithBody(view, text)).toHaveAttribute('data-state', 'pending');
+      await sleep(outageMs);
+      relay.restore();
+      await expect(page.locator(tid('connection-status'))).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+      for (const text of texts) {
+        await bob.receives(room, 'alice', text, 20_000);
+        await expect(messageWithBody(view, text)).toHaveAttribute('data-state', 'sent');
+      }
+      await sleep(1_000);
+      for (const text of texts) await expect(messageWithBody(view, text)).toHaveCount(1);
+    } finally {
+      bob?.close();
+      await relay.close();
+      await bestEffort(`destroy ${room}`, () => destroyRoom('alice', users.alice.password, room));
+      const expected = new RegExp(`WebSocket connection to 'wss://localhost:${relay.port}/xmpp-websocket' failed`);
+      problems.splice(0, problems.length, ...problems.filter((p) => !expected.test(p)));
+    }
+  });
+}
