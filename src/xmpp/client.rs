@@ -12,7 +12,8 @@
 //! Once a stream is bound the client is a router: each stanza goes to the module of its protocol
 //! (RFC 6121 roster, presence and subscriptions, XEP-0280 carbons, XEP-0199 ping, XEP-0030 disco,
 //! one-to-one chat, XEP-0045 rooms), and every request that expects an answer goes through
-//! [`Requests`]. What the application asks of rooms is in [`rooms`].
+//! [`Requests`]. What the application asks of rooms is in [`rooms`], of contacts and our presence
+//! in [`contacts`]; the messages waiting for a session and the parked session are in [`delivery`].
 //!
 //! XEP-0198 stream management makes a dropped connection a pause: the session is parked with what
 //! the server did not acknowledge, the next connection resumes it and resends that, and presence,
@@ -26,7 +27,7 @@ use super::context::{Identity, Instant};
 use super::disco;
 use super::entropy::Entropy;
 use super::error::{CloseReason, ReconnectError, SendError, SessionError};
-use super::event::{ChatEvent, ConnectionEvent, ConnectionState, Event, RosterEvent};
+use super::event::{ConnectionEvent, ConnectionState, Event, RosterEvent};
 use super::jid::{BareJid, FullJid};
 use super::mam::{self, ArchiveMark, Mam};
 use super::message::{self, ChatMessage, Direction};
@@ -39,11 +40,11 @@ use super::receipts;
 use super::request::{Owner, Requests, Response, Unmatched};
 use super::roster::{Roster, RosterRequest, Subscription};
 use super::sasl::{ScramKeys, Secret};
-use super::stanza::{self, build, Frame, FrameError, Iq, IqType, Message, Presence, SmFrame};
+use super::stanza::{self, build, Frame, FrameError, Iq, IqType, Message, Presence};
 use super::stream::{Login, Step, Stream};
 use super::stream_management::{Ledger, StreamManagement, Tracked};
 use super::subscription::{SubscriptionKind, Subscriptions};
-use super::xml::{check_xml_text, Element};
+use super::xml::Element;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use std::collections::VecDeque;
@@ -95,7 +96,9 @@ macro_rules! cx {
     }};
 }
 
-// After the macro, which it uses.
+// After the macro, which they use.
+mod contacts;
+mod delivery;
 mod rooms;
 
 pub struct Client {
@@ -484,89 +487,6 @@ impl Client {
         }
     }
 
-    /// Changes our own presence (RFC 6121 §4.2). The status text is refused if XML cannot carry it.
-    pub fn set_presence(
-        &mut self,
-        availability: Availability,
-        status: Option<&str>,
-        now: Instant,
-    ) -> Result<(), SendError> {
-        if let Some(s) = status {
-            check_xml_text(s).map_err(SendError::InvalidText)?;
-        }
-        self.own_presence = (availability, status.map(str::to_owned));
-        if self.ensure_online().is_ok() {
-            self.send_own_presence(now);
-        }
-        Ok(())
-    }
-
-    /// RFC 6121 §2.3 and §3.1.1: puts `jid` in the roster (or renames it) and asks to see their
-    /// presence. The server's roster push confirms it; a refusal is
-    /// [`RosterEvent::ChangeFailed`].
-    pub fn add_contact(
-        &mut self,
-        jid: &BareJid,
-        name: Option<&str>,
-        now: Instant,
-    ) -> Result<(), SendError> {
-        self.ensure_online()?;
-        let mut cx = cx!(self, now);
-        self.roster.set(jid, name, &[], &mut cx)?;
-        self.subscriptions.asked(jid, &mut cx);
-        Ok(())
-    }
-
-    /// RFC 6121 §2.4: renames a contact, keeping its groups.
-    pub fn rename_contact(
-        &mut self,
-        jid: &BareJid,
-        name: Option<&str>,
-        now: Instant,
-    ) -> Result<(), SendError> {
-        self.ensure_online()?;
-        let groups = self
-            .roster
-            .get(jid)
-            .map(|item| item.groups.clone())
-            .unwrap_or_default();
-        self.roster.set(jid, name, &groups, &mut cx!(self, now))
-    }
-
-    /// RFC 6121 §2.5: removes a contact; the server cancels the subscriptions both ways.
-    pub fn remove_contact(&mut self, jid: &BareJid, now: Instant) -> Result<(), SendError> {
-        self.ensure_online()?;
-        self.roster.remove(jid, &mut cx!(self, now))
-    }
-
-    /// RFC 6121 §3.1.4, §3.1.5: answers a subscription request (see [`Subscriptions`] for what
-    /// approving also does).
-    pub fn answer_subscription(
-        &mut self,
-        jid: &BareJid,
-        approve: bool,
-        now: Instant,
-    ) -> Result<(), SendError> {
-        self.ensure_online()?;
-        self.subscriptions
-            .answer(jid, approve, &self.roster, &mut cx!(self, now))
-    }
-
-    /// The waiting messages go, in order. Counted by stream management, their acks confirm them;
-    /// without it, the ping after them does.
-    fn send_pending(&mut self, now: Instant) {
-        let counted = self.out.ledger().is_some();
-        while let Some((tracked, frame)) = self.pending.pop_front() {
-            if counted {
-                self.out.send_stanza(frame, Some(tracked));
-            } else {
-                self.out.send_stanza(frame, None);
-                let Tracked::Chat { peer, id } = tracked;
-                self.ping.message_sent(peer, id, &mut cx!(self, now));
-            }
-        }
-    }
-
     fn ensure_online(&self) -> Result<(), SendError> {
         match &self.stream {
             Some(stream) if stream.is_online() => Ok(()),
@@ -593,97 +513,6 @@ impl Client {
             Step::Resumed { h } => self.resumed(h, now),
             Step::ResumeFailed { h } => self.forget_session(h, now),
             Step::Failed(error) => self.fail(error, now),
-        }
-    }
-
-    /// XEP-0198 §5: the session goes on. What the server handled is settled, the rest resent;
-    /// presence, rooms and the roster are as they were.
-    fn resumed(&mut self, h: u32, now: Instant) {
-        self.sm.resumed();
-        self.presence.report_all(&self.roster, &mut cx!(self, now));
-        if let Some(mut ledger) = self.parked.take() {
-            match ledger.ack(h) {
-                Ok(settled) => self.settled(settled, now),
-                Err(e) => cx!(self, now).warn(&format!("resumed with h={} of {}", e.h, e.sent)),
-            }
-            self.out.resume_counting(ledger);
-        }
-        self.mam.resumed(&mut cx!(self, now));
-        self.muc.resumed(&mut cx!(self, now));
-        self.send_pending(now);
-    }
-
-    /// The parked session will not come back (resumption failed, its window closed, or it was
-    /// never resumable): what it held ends now, and its unconfirmed messages wait for the next
-    /// one, before those written since. `h` is what the server said it handled.
-    fn forget_session(&mut self, h: Option<u32>, now: Instant) {
-        self.sm.off();
-        if let Some(mut ledger) = self.parked.take() {
-            if let Some(h) = h {
-                if let Ok(settled) = ledger.ack(h) {
-                    self.settled(settled, now);
-                }
-            }
-            let unsent = ledger.into_unsent_messages();
-            for message in unsent.into_iter().rev() {
-                self.pending.push_front(message);
-            }
-        }
-        self.session_ended(now);
-    }
-
-    /// The server handled these: they are sent.
-    fn settled(&mut self, settled: Vec<Tracked>, now: Instant) {
-        let mut cx = cx!(self, now);
-        for tracked in settled {
-            let Tracked::Chat { peer, id } = tracked;
-            cx.emit(Event::Chat(ChatEvent::Sent { peer, id }));
-        }
-    }
-
-    /// XEP-0198 elements on a bound stream.
-    fn handle_sm(&mut self, frame: SmFrame, now: Instant) {
-        match frame {
-            SmFrame::Enabled {
-                id,
-                resume,
-                max_seconds,
-            } => self.sm.enabled(id, resume, max_seconds),
-            SmFrame::Request => {
-                let answer = self.sm.answer();
-                cx!(self, now).send(&answer);
-            }
-            SmFrame::Ack { h } => {
-                let Some(ledger) = self.out.ledger_mut() else {
-                    return;
-                };
-                match ledger.ack(h) {
-                    Ok(settled) => self.settled(settled, now),
-                    // §4: the counts no longer agree; nothing they say can be trusted.
-                    Err(e) => self.fail(
-                        SessionError::Protocol(format!(
-                            "the server acknowledged {} stanzas of {}",
-                            e.h, e.sent
-                        )),
-                        now,
-                    ),
-                }
-            }
-            // §6: enabling failed. What the ledger held is confirmed the old way.
-            SmFrame::Failed { condition, .. } => {
-                self.sm.off();
-                let unsent = self
-                    .out
-                    .stop_counting()
-                    .map(Ledger::into_unsent_messages)
-                    .unwrap_or_default();
-                let mut cx = cx!(self, now);
-                cx.warn(&format!("stream management refused ({condition})"));
-                for (Tracked::Chat { peer, id }, _) in unsent {
-                    self.ping.message_sent(peer, id, &mut cx);
-                }
-            }
-            SmFrame::Resumed { .. } => cx!(self, now).warn("ignored <resumed/> outside resumption"),
         }
     }
 
@@ -993,15 +822,6 @@ impl Client {
             ConnectionState::Closed,
         )));
         cx.emit(Event::Connection(ConnectionEvent::Closed(error)));
-    }
-
-    /// Signed out or refused: the waiting messages will not go.
-    fn pending_unconfirmed(&mut self, now: Instant) {
-        let mut cx = cx!(self, now);
-        self.mam.signed_out(&mut cx);
-        for (Tracked::Chat { peer, id }, _) in self.pending.drain(..) {
-            cx.emit(Event::Chat(ChatEvent::Unconfirmed { peer, id }));
-        }
     }
 
     /// The session's state that the server forgets with it: our address, presence, rooms.

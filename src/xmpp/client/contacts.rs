@@ -1,0 +1,80 @@
+//! What the application asks of the roster, subscriptions and our own presence (RFC 6121
+//! §2-§4); the protocol is in [`roster`](super::super::roster),
+//! [`subscription`](super::super::subscription) and [`presence`](super::super::presence).
+
+use super::super::context::Instant;
+use super::super::error::SendError;
+use super::super::jid::BareJid;
+use super::super::presence::Availability;
+use super::super::xml::check_xml_text;
+use super::Client;
+
+impl Client {
+    /// Changes our own presence (RFC 6121 §4.2). The status text is refused if XML cannot carry it.
+    pub fn set_presence(
+        &mut self,
+        availability: Availability,
+        status: Option<&str>,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        if let Some(s) = status {
+            check_xml_text(s).map_err(SendError::InvalidText)?;
+        }
+        self.own_presence = (availability, status.map(str::to_owned));
+        if self.ensure_online().is_ok() {
+            self.send_own_presence(now);
+        }
+        Ok(())
+    }
+
+    /// RFC 6121 §2.3 and §3.1.1: puts `jid` in the roster (or renames it) and asks to see their
+    /// presence. The server's roster push confirms it; a refusal is
+    /// [`RosterEvent::ChangeFailed`].
+    pub fn add_contact(
+        &mut self,
+        jid: &BareJid,
+        name: Option<&str>,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        self.ensure_online()?;
+        let mut cx = cx!(self, now);
+        self.roster.set(jid, name, &[], &mut cx)?;
+        self.subscriptions.asked(jid, &mut cx);
+        Ok(())
+    }
+
+    /// RFC 6121 §2.4: renames a contact, keeping its groups.
+    pub fn rename_contact(
+        &mut self,
+        jid: &BareJid,
+        name: Option<&str>,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        self.ensure_online()?;
+        let groups = self
+            .roster
+            .get(jid)
+            .map(|item| item.groups.clone())
+            .unwrap_or_default();
+        self.roster.set(jid, name, &groups, &mut cx!(self, now))
+    }
+
+    /// RFC 6121 §2.5: removes a contact; the server cancels the subscriptions both ways.
+    pub fn remove_contact(&mut self, jid: &BareJid, now: Instant) -> Result<(), SendError> {
+        self.ensure_online()?;
+        self.roster.remove(jid, &mut cx!(self, now))
+    }
+
+    /// RFC 6121 §3.1.4, §3.1.5: answers a subscription request (see [`Subscriptions`] for what
+    /// approving also does).
+    pub fn answer_subscription(
+        &mut self,
+        jid: &BareJid,
+        approve: bool,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        self.ensure_online()?;
+        self.subscriptions
+            .answer(jid, approve, &self.roster, &mut cx!(self, now))
+    }
+}
