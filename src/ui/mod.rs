@@ -77,6 +77,9 @@ fn App() -> impl IntoView {
     view! {
         {move || match state.connection.phase.get() {
             Phase::Shell => view! { <shell::Shell/> }.into_any(),
+            Phase::LoggedOut if state.device.starting.get() => {
+                view! { <main class="login-page" aria-busy="true"></main> }.into_any()
+            }
             Phase::LoggedOut | Phase::SigningIn => view! { <login::Login/> }.into_any(),
         }}
         <shell::Toasts/>
@@ -161,7 +164,8 @@ async fn load_config(state: AppState) {
             .set(Some(UiError::Config(e.clone())));
     }
     state.config.set(status.clone());
-    if let ConfigStatus::Ready(config) = status {
-        state.device.start(&state, &config).await;
+    match status {
+        ConfigStatus::Ready(config) => state.device.start(&state, &config).await,
+        _ => state.device.starting.set(false),
     }
 }

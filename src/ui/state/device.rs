@@ -21,6 +21,8 @@ use std::time::Duration;
 
 /// Changes are gathered this long before a write.
 const SAVE_DELAY: Duration = Duration::from_secs(2);
+/// The login form waits at most this long for the device's records at start.
+const START_WAIT: Duration = Duration::from_millis(1_500);
 
 #[derive(Clone, Copy)]
 pub struct Device {
@@ -30,6 +32,9 @@ pub struct Device {
     pub forget_on_logout: RwSignal<bool>,
     /// Accounts kept here while signed out: the login page offers to forget them.
     pub kept: RwSignal<Vec<BareJid>>,
+    /// At start, the device's records are being read: a remembered account's shell comes
+    /// first, without a glimpse of the login form.
+    pub starting: RwSignal<bool>,
     /// The endpoint of the signed-in account, for the next reload.
     endpoint: StoredValue<String>,
     save_pending: StoredValue<bool>,
@@ -42,6 +47,7 @@ impl Device {
             remembered: RwSignal::new(false),
             forget_on_logout: RwSignal::new(false),
             kept: RwSignal::new(Vec::new()),
+            starting: RwSignal::new(true),
             endpoint: StoredValue::new(String::new()),
             save_pending: StoredValue::new(false),
             said_unavailable: StoredValue::new(false),
@@ -156,6 +162,14 @@ impl Device {
     /// At start: the most recent account still signed in here is shown and signs in again;
     /// the others (signed out, kept) are listed on the login page.
     pub async fn start(&self, state: &AppState, config: &crate::config::Config) {
+        let starting = self.starting;
+        // A storage that never answers must not keep the login form away.
+        set_timeout(move || starting.set(false), START_WAIT);
+        self.look(state, config).await;
+        starting.set(false);
+    }
+
+    async fn look(&self, state: &AppState, config: &crate::config::Config) {
         // Nobody chose anything in this visit: a browser without storage is not news.
         let Ok(stored) = indexeddb::load_all().await else {
             return;

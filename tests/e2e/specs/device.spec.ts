@@ -82,8 +82,15 @@ test('a remembered device shows the conversation after a reload before it is onl
     // The network is gone when the page reloads: what was on screen is there anyway.
     relay.cut();
     const frames = sentFrames(page);
+    // Whether the login form showed at all, even for a moment, on the next page load.
+    await page.addInitScript(() => {
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="login-form"]')) (window as unknown as { sawLogin: boolean }).sawLogin = true;
+      }).observe(document, { subtree: true, childList: true });
+    });
     await page.reload();
     await expect(page.locator(tid('app-shell'))).toBeVisible();
+    expect(await page.evaluate(() => (window as unknown as { sawLogin?: boolean }).sawLogin ?? false), 'no glimpse of the login form').toBe(false);
     await expect(page.locator(tid('connection-status'))).not.toHaveAttribute('data-state', 'online');
     await expect(rosterItem(page, users.bob.jid)).toBeVisible();
     await page.locator(tid('chat-list-item', { jid: users.bob.jid })).click();
