@@ -180,3 +180,30 @@ test('a remembered device whose password changed elsewhere asks for it after a r
   await expect(page.locator(tid('login-jid'))).toHaveValue(jid);
   await expect.poll(async () => (await record(page, jid))?.credentials ?? null).toBeNull();
 });
+
+test('where the browser offers no IndexedDB, "remember this device" says so once and the client works without it', async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true });
+  });
+  await openLogin(page);
+  await page.locator(tid('login-remember')).check();
+  await fillLogin(page, users.erin.jid, users.erin.password);
+  await expect(page.locator(tid('connection-status'))).toHaveAttribute('data-state', 'online');
+  const notice = page.locator(tid('toast', { reason: 'storage-unavailable' }));
+  await expect(notice).toHaveCount(1);
+  // Once: when it has gone, the writes that follow fail without a word.
+  await expect(notice).toHaveCount(0, { timeout: 15_000 });
+  const bob = await HostilePeer.login('bob', users.bob.password);
+  try {
+    const text = unique('to erin');
+    bob.socket.send(
+      `<message xmlns="jabber:client" to="${users.erin.jid}" type="chat" id="${unique('e').replace(/\W/g, '')}"><body>${text}</body></message>`,
+    );
+    await expect(page.locator(tid('message-request', { jid: users.bob.jid }))).toHaveCount(1);
+    await page.waitForTimeout(3_000);
+    await expect(notice).toHaveCount(0);
+    await expect(page.locator(tid('connection-status'))).toHaveAttribute('data-state', 'online');
+  } finally {
+    bob.close();
+  }
+});
