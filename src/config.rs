@@ -5,6 +5,8 @@
 //! `websocket_url` must not send people to the wrong place.
 
 use crate::transport::policy::{check_websocket_url, UrlError};
+use crate::xmpp::jid::BareJid;
+use crate::xmpp::ClientConfig;
 use serde::Deserialize;
 use std::fmt;
 
@@ -44,6 +46,15 @@ impl fmt::Display for ConfigError {
 }
 
 impl Config {
+    /// The core's settings for `account` under this deployment's limits.
+    pub fn client_config(&self, account: BareJid) -> ClientConfig {
+        let mut client = ClientConfig::new(account);
+        if let Some(limit) = self.max_frame_bytes {
+            client.max_frame_bytes = limit;
+        }
+        client
+    }
+
     pub fn parse(json: &str) -> Result<Self, ConfigError> {
         let config: Config =
             serde_json::from_str(json).map_err(|e| ConfigError::Invalid(e.to_string()))?;

@@ -1073,13 +1073,27 @@ fn back_online(h: &mut Harness) -> Vec<String> {
     h.sent()
 }
 
-#[test]
-fn messages_written_to_a_room_while_offline_go_in_order_once_it_is_entered_again() {
+/// In `room` as alice, then the connection is lost.
+fn in_room_then_offline(room: &str) -> Harness {
     let mut h = online_with_service();
-    let room = format!("tea@{SERVICE}");
-    joined(&mut h, &room, "alice");
+    joined(&mut h, room, "alice");
     h.client.handle_transport_closed(None, h.now);
     h.events();
+    h
+}
+
+/// The room has alice again (her own presence, status 110).
+fn in_again(h: &mut Harness, room: &str) {
+    h.server(&format!(
+        "<presence from='{room}/alice'><x xmlns='http://jabber.org/protocol/muc#user'>\
+         <item affiliation='member' role='participant'/><status code='110'/></x></presence>"
+    ));
+}
+
+#[test]
+fn messages_written_to_a_room_while_offline_go_in_order_once_it_is_entered_again() {
+    let room = format!("tea@{SERVICE}");
+    let mut h = in_room_then_offline(&room);
     let now = h.now;
     let first = h
         .client
@@ -1103,10 +1117,7 @@ fn messages_written_to_a_room_while_offline_go_in_order_once_it_is_entered_again
         !sent.iter().any(|f| f.contains("while away")),
         "not before the room has us again: {sent:?}"
     );
-    h.server(&format!(
-        "<presence from='{room}/alice'><x xmlns='http://jabber.org/protocol/muc#user'>\
-         <item affiliation='member' role='participant'/><status code='110'/></x></presence>"
-    ));
+    in_again(&mut h, &room);
     let sent: Vec<String> = h
         .sent()
         .into_iter()
@@ -1117,21 +1128,15 @@ fn messages_written_to_a_room_while_offline_go_in_order_once_it_is_entered_again
     assert!(sent[1].contains(">second<") && sent[1].contains(&second.id));
     // In, they are not kept: entering again later sends nothing twice.
     let again = back_online(&mut h);
-    h.server(&format!(
-        "<presence from='{room}/alice'><x xmlns='http://jabber.org/protocol/muc#user'>\
-         <item affiliation='member' role='participant'/><status code='110'/></x></presence>"
-    ));
+    in_again(&mut h, &room);
     let after: Vec<String> = again.into_iter().chain(h.sent()).collect();
     assert!(!after.iter().any(|f| f.contains("while away")), "{after:?}");
 }
 
 #[test]
 fn messages_waiting_for_a_room_that_refuses_us_again_are_reported_unsent() {
-    let mut h = online_with_service();
     let room = format!("tea@{SERVICE}");
-    joined(&mut h, &room, "alice");
-    h.client.handle_transport_closed(None, h.now);
-    h.events();
+    let mut h = in_room_then_offline(&room);
     let now = h.now;
     let waiting = h.client.send_groupchat(&jid(&room), "never", now).unwrap();
     back_online(&mut h);

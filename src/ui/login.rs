@@ -12,7 +12,6 @@ use crate::i18n::Key;
 use crate::transport::websocket::{check_page_context, connect, discover};
 use crate::transport::ConnectError;
 use crate::xmpp::jid::parse_account;
-use crate::xmpp::ClientConfig;
 use leptos::html;
 use leptos::prelude::*;
 use zeroize::Zeroizing;
@@ -203,7 +202,7 @@ fn KeptAccounts() -> impl IntoView {
                             .map(|jid| {
                                 let address = jid.to_string();
                                 let data_jid = address.clone();
-                                let forget = jid.clone();
+                                let forget = jid;
                                 view! {
                                     <li data-testid="kept-account" class="kept-account" data-jid=data_jid>
                                         <span>{address}</span>
@@ -291,10 +290,7 @@ async fn sign_in(
     if !state.connection.is_current(generation) {
         return;
     }
-    let mut client_config = ClientConfig::new(account);
-    if let Some(limit) = config.max_frame_bytes {
-        client_config.max_frame_bytes = limit;
-    }
+    let client_config = config.client_config(account);
     match connect(&url, client_config, password, move |update| {
         state.apply(generation, update)
     }) {

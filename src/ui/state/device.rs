@@ -15,7 +15,7 @@ use crate::store::device::{Snapshot, MAX_CONVERSATIONS};
 use crate::store::directory::Section;
 use crate::transport::websocket::connect_with;
 use crate::xmpp::jid::BareJid;
-use crate::xmpp::{ArchiveMark, ClientConfig, Secret};
+use crate::xmpp::{ArchiveMark, Secret};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -145,18 +145,13 @@ impl Device {
             }
             return None;
         }
-        let stored = match indexeddb::load_all().await {
-            Ok(records) => records,
+        match stored(jid).await {
+            Ok(snapshot) => Some(show(state, &snapshot?)),
             Err(e) => {
                 self.unavailable(state, e);
-                return None;
+                None
             }
-        };
-        let snapshot = stored
-            .iter()
-            .filter_map(|json| Snapshot::parse(json))
-            .find(|s| s.account().as_ref() == Some(jid))?;
-        Some(show(state, &snapshot))
+        }
     }
 
     /// At start: the most recent account still signed in here is shown and signs in again;
@@ -202,10 +197,7 @@ impl Device {
         state.connection.last_address.set(jid.to_string());
         state.connection.link.set(LinkState::Reconnecting);
         state.connection.phase.set(Phase::Shell);
-        let mut client_config = ClientConfig::new(jid.clone());
-        if let Some(limit) = config.max_frame_bytes {
-            client_config.max_frame_bytes = limit;
-        }
+        let client_config = config.client_config(jid.clone());
         let sink_state = *state;
         match connect_with(
             &snapshot.endpoint,
@@ -244,11 +236,7 @@ impl Device {
         let last = if forget {
             None
         } else {
-            self.kept.update(|k| {
-                if !k.contains(&jid) {
-                    k.push(jid.clone());
-                }
-            });
+            self.keep(&jid);
             self.snapshot(state, false)
         };
         let (device, state) = (*self, *state);
@@ -259,6 +247,15 @@ impl Device {
             };
             if let Err(e) = done {
                 device.unavailable(&state, e);
+            }
+        });
+    }
+
+    /// `jid` is kept here while signed out: the login page lists it.
+    fn keep(&self, jid: &BareJid) {
+        self.kept.update(|k| {
+            if !k.contains(jid) {
+                k.push(jid.clone());
             }
         });
     }
@@ -283,26 +280,24 @@ impl Device {
         self.remembered.set(false);
         let (device, jid) = (*self, jid.clone());
         leptos::task::spawn_local(async move {
-            let Ok(stored) = indexeddb::load_all().await else {
-                return;
-            };
-            let snapshot = stored
-                .iter()
-                .filter_map(|json| Snapshot::parse(json))
-                .find(|s| s.account().as_ref() == Some(&jid));
-            if let Some(mut snapshot) = snapshot {
+            if let Ok(Some(mut snapshot)) = stored(&jid).await {
                 snapshot.credentials = None;
-                device.kept.update(|k| {
-                    if !k.contains(&jid) {
-                        k.push(jid.clone());
-                    }
-                });
+                device.keep(&jid);
                 if let Err(e) = indexeddb::save(&snapshot.account, &snapshot.to_json()).await {
                     leptos::logging::warn!("parley: IndexedDB: {}", e.0);
                 }
             }
         });
     }
+}
+
+/// The record kept of `jid`, if there is one that reads.
+async fn stored(jid: &BareJid) -> Result<Option<Snapshot>, indexeddb::StorageError> {
+    Ok(indexeddb::load_all()
+        .await?
+        .iter()
+        .filter_map(|json| Snapshot::parse(json))
+        .find(|s| s.account().as_ref() == Some(jid)))
 }
 
 /// Puts a snapshot's roster and conversations on the page; returns the archive mark for the

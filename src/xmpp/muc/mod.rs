@@ -512,9 +512,7 @@ impl MucService {
     pub(crate) fn resumed(&mut self, cx: &mut Ctx) {
         for room in self.rooms.values_mut() {
             if room.state == RoomState::Joined {
-                for (_, xml) in std::mem::take(&mut room.waiting) {
-                    cx.out.send_stanza(xml, None);
-                }
+                room.send_waiting(cx);
             }
         }
     }
@@ -676,10 +674,7 @@ impl MucService {
         let entering = room.state == RoomState::Joining;
         let after = room.presence(nick, p, cx);
         if entering && room.state == RoomState::Joined {
-            // In again: what was written meanwhile goes now, in order.
-            for (_, xml) in std::mem::take(&mut room.waiting) {
-                cx.out.send_stanza(xml, None);
-            }
+            room.send_waiting(cx);
             if room.archived {
                 self.archive_wanted.push(jid.clone());
             }

@@ -317,6 +317,13 @@ impl Room {
         After::Gone
     }
 
+    /// We are in: what was written while out goes now, in order.
+    pub fn send_waiting(&mut self, cx: &mut Ctx) {
+        for (_, xml) in std::mem::take(&mut self.waiting) {
+            cx.out.send_stanza(xml, None);
+        }
+    }
+
     /// The connection ended: the room no longer has us; we enter again once back online.
     pub fn suspend(&mut self, cx: &mut Ctx) {
         self.occupants.clear();

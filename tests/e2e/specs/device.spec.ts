@@ -1,15 +1,13 @@
 import type { Page, WebSocket } from '@playwright/test';
 import { test, expect } from '../lib/fixtures';
 import { HostilePeer } from '../lib/hostile';
-import { Relay } from '../lib/relay';
-import { registerAccount } from '../lib/xmpp';
+import { ignoreRelayErrors, PROSODY_WSS_PORT, Relay } from '../lib/relay';
+import { registerAccount, wssUrl } from '../lib/xmpp';
 import { bodiesWithText, chatView, fillLogin, openLogin, rosterItem, tid, unique, users } from '../lib/app';
 
 // "Remember this device": off by default and then nothing is stored; on, a reload shows the
 // roster and conversations from IndexedDB before the connection is up, signs in again without
 // the password and fetches only what is new; logout with "forget" leaves no database behind.
-
-const PROSODY_WSS_PORT = 5444;
 
 /** The names of this origin's IndexedDB databases. */
 async function databases(page: Page): Promise<string[]> {
@@ -51,12 +49,6 @@ function sentFrames(page: Page): string[] {
   const frames: string[] = [];
   page.on('websocket', (ws: WebSocket) => ws.on('framesent', (f) => frames.push(String(f.payload))));
   return frames;
-}
-
-function ignoreRelayErrors(problems: string[], relay: Relay): void {
-  // Chromium logs each refused or dropped websocket itself: expected here, nothing else is.
-  const expected = new RegExp(`WebSocket connection to 'wss://localhost:${relay.port}/xmpp-websocket' failed`);
-  problems.splice(0, problems.length, ...problems.filter((p) => !expected.test(p)));
 }
 
 test('a remembered device shows the conversation after a reload before it is online, then fetches only what is new', async ({
@@ -149,7 +141,7 @@ test('without "remember this device" nothing is stored, and a reload asks to sig
 });
 
 test('signing out with "forget this device" leaves no IndexedDB data', async ({ page }) => {
-  await loginRemembered(page, 'wss://localhost:5444/xmpp-websocket', users.dave.jid, users.dave.password);
+  await loginRemembered(page, wssUrl, users.dave.jid, users.dave.password);
   await expect.poll(async () => (await record(page, users.dave.jid)) !== null, { timeout: 10_000 }).toBe(true);
   await page.locator(tid('logout-forget')).check();
   await page.locator(tid('logout')).click();
@@ -164,7 +156,7 @@ test('a remembered device whose password changed elsewhere asks for it after a r
   const user = unique('device').replace(/\W/g, '');
   const jid = `${user}@localhost`;
   await registerAccount(user, 'old-password');
-  await loginRemembered(page, 'wss://localhost:5444/xmpp-websocket', jid, 'old-password');
+  await loginRemembered(page, wssUrl, jid, 'old-password');
   await expect.poll(async () => (await record(page, jid))?.credentials ?? null, { timeout: 10_000 }).not.toBeNull();
   const other = await HostilePeer.login(user, 'old-password');
   const reply = await other.socket.iq(
