@@ -66,7 +66,9 @@ c2s_stanza_size_limit = 512 * 1024
 
 -- mod_parley_web: the app bundle, /config.json and XEP-0156 host-meta on the same origin.
 parley_web_dir = ENV_PARLEY_DIST_DIR or (repo_dir .. "/dist")
-parley_frame_ancestors = "'self'"
+-- The embedding e2e's host pages (tests/e2e/specs/embed.spec.ts) frame the app from two other
+-- origins; an operator widens frame-ancestors the same way (docs/embedding.md).
+parley_frame_ancestors = "'self' https://localhost:5448 https://localhost:5449"
 
 local seed_users = { alice = "wonderland"; bob = "builder"; carol = "christmas" }
 local seed_rooms = { lobby = "Lobby"; rust = "Rust"; tea = "Tea room" }

@@ -1,11 +1,12 @@
 //! Parley: a web XMPP client.
 //!
-//! [`xmpp`] is the sans-IO protocol core (native and wasm). [`config`], [`transport`] and [`i18n`]
+//! [`xmpp`] is the sans-IO protocol core (native and wasm). [`config`], [`embed`], [`transport`] and [`i18n`]
 //! hold the pure parts of the shell around it, tested natively; the browser-only parts (the
 //! WebSocket, the Leptos UI) build for wasm32 only.
 
 pub mod colour;
 pub mod config;
+pub mod embed;
 pub mod i18n;
 pub mod linkify;
 pub mod store;

@@ -79,8 +79,20 @@ pub(super) fn text(key: Key) -> &'static str {
             "This page was not loaded securely (https), so Parley will not send your password from it. Open it over https."
         }
         ErrConfigInvalid => "The site's config.json is invalid; ask its administrator to fix it",
-        ErrConfigUrl => "The site's config.json has an unusable websocket_url.",
-        ErrConfigEmptyDomain => "The site's config.json has an empty field",
+        ErrConfigField => "The site's config.json has a problem in the field",
+        ErrConfigAskAdmin => "Ask the site's administrator to fix it.",
+        ConfigEmpty => "it is empty.",
+        ConfigNotDomain => "it must be a domain, such as example.org.",
+        ConfigNotRoom => "it must be a room address, such as room@conference.example.org.",
+        ConfigRange => "it must be a number in the range",
+        ConfigTooMany => "it has too many entries; the most allowed is",
+        ConfigTooLong => "it is too long; the most characters allowed is",
+        ConfigUnknownLanguage => "it must be one of en, ru, fr.",
+        ConfigNotOffered => "the default language must be one of those in languages.",
+        ConfigDuplicate => "the same value is listed twice.",
+        ConfigLogo => "the logo must be a file on this site, such as logo.svg.",
+        ConfigColour => "it must be a colour such as #2f5bd3.",
+        ConfigOrigin => "it must be an https origin such as https://portal.example.org, lowercase, without a path.",
         ErrDiscoveryNotFound => {
             "Could not find this server's WebSocket address. Enter it under Advanced (wss://…)."
         }
@@ -206,6 +218,7 @@ pub(super) fn text(key: Key) -> &'static str {
         RoleModerator => "moderator",
         RoleVisitor => "visitor",
         Invitations => "Invitations",
+        OfferedRooms => "Rooms of this site",
         OccupantsShort => "in the room",
         Bookmarks => "Bookmarks",
         ErrNotLoaded => "Still loading from the server: try again in a moment.",

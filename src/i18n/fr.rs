@@ -79,8 +79,20 @@ pub(super) fn text(key: Key) -> &'static str {
             "Cette page n’a pas été chargée de façon sûre (https) : Parley n’y enverra pas votre mot de passe. Ouvrez-la en https."
         }
         ErrConfigInvalid => "Le fichier config.json du site est invalide ; demandez à son administrateur de le corriger",
-        ErrConfigUrl => "Le fichier config.json du site contient un websocket_url inutilisable.",
-        ErrConfigEmptyDomain => "Le fichier config.json du site contient un champ vide",
+        ErrConfigField => "Le fichier config.json du site a un problème dans le champ",
+        ErrConfigAskAdmin => "Demandez à l’administrateur du site de le corriger.",
+        ConfigEmpty => "il est vide.",
+        ConfigNotDomain => "il doit s’agir d’un domaine, comme example.org.",
+        ConfigNotRoom => "il doit s’agir de l’adresse d’un salon, comme room@conference.example.org.",
+        ConfigRange => "il doit s’agir d’un nombre compris dans l’intervalle",
+        ConfigTooMany => "il a trop d’entrées ; le maximum est",
+        ConfigTooLong => "il est trop long ; le nombre maximal de caractères est",
+        ConfigUnknownLanguage => "les valeurs possibles sont en, ru, fr.",
+        ConfigNotOffered => "la langue par défaut doit figurer dans languages.",
+        ConfigDuplicate => "la même valeur figure deux fois.",
+        ConfigLogo => "le logo doit être un fichier de ce site, comme logo.svg.",
+        ConfigColour => "il doit s’agir d’une couleur comme #2f5bd3.",
+        ConfigOrigin => "il doit s’agir d’une origine https comme https://portal.example.org, en minuscules, sans chemin.",
         ErrDiscoveryNotFound => {
             "Impossible de trouver l’adresse WebSocket de ce serveur. Saisissez-la dans les options avancées (wss://…)."
         }
@@ -210,6 +222,7 @@ pub(super) fn text(key: Key) -> &'static str {
         RoleModerator => "modérateur",
         RoleVisitor => "visiteur",
         Invitations => "Invitations",
+        OfferedRooms => "Salons de ce site",
         OccupantsShort => "dans le salon",
         Bookmarks => "Marque-pages",
         ErrNotLoaded => "Chargement depuis le serveur en cours : réessayez dans un instant.",

@@ -9,9 +9,12 @@
 
 mod en;
 mod fr;
+mod lang;
 mod ru;
 
-use crate::config::ConfigError;
+pub use lang::{negotiate, Lang};
+
+use crate::config::{ConfigError, FieldProblem};
 use crate::transport::discovery::DiscoveryError;
 use crate::transport::policy::{ContextError, UrlError};
 use crate::transport::ConnectError;
@@ -22,51 +25,6 @@ use crate::xmpp::muc::Departure;
 use crate::xmpp::sasl::SaslError;
 use crate::xmpp::xml::XmlError;
 use crate::xmpp::{CloseReason, SendError, SessionError};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Lang {
-    En,
-    Ru,
-    Fr,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 3] = [Lang::En, Lang::Ru, Lang::Fr];
-
-    /// The BCP 47 primary tag, used for `<html lang>` and for remembering the choice.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Ru => "ru",
-            Self::Fr => "fr",
-        }
-    }
-
-    /// The language's name in itself, for the language picker.
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Self::En => "English",
-            Self::Ru => "Русский",
-            Self::Fr => "Français",
-        }
-    }
-
-    /// Reads a language tag such as `ru-RU` or `fr`; only the primary subtag counts.
-    pub fn from_tag(tag: &str) -> Option<Self> {
-        let primary = tag.trim().split(['-', '_']).next()?;
-        Self::ALL
-            .into_iter()
-            .find(|l| l.code().eq_ignore_ascii_case(primary))
-    }
-}
-
-/// The first supported language in the person's preference order (`navigator.languages`), else English.
-pub fn negotiate<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Lang {
-    preferred
-        .into_iter()
-        .find_map(Lang::from_tag)
-        .unwrap_or(Lang::En)
-}
 
 /// Declares [`Key`] and [`Key::ALL`] from one list, so the completeness tests see every key.
 macro_rules! keys {
@@ -156,8 +114,20 @@ keys! {
     ErrUrlMalformed,
     ErrInsecurePage,
     ErrConfigInvalid,
-    ErrConfigUrl,
-    ErrConfigEmptyDomain,
+    ErrConfigField,
+    ErrConfigAskAdmin,
+    ConfigEmpty,
+    ConfigNotDomain,
+    ConfigNotRoom,
+    ConfigRange,
+    ConfigTooMany,
+    ConfigTooLong,
+    ConfigUnknownLanguage,
+    ConfigNotOffered,
+    ConfigDuplicate,
+    ConfigLogo,
+    ConfigColour,
+    ConfigOrigin,
     ErrDiscoveryNotFound,
     ErrDiscoveryOnlyInsecure,
     ErrDiscoveryNoWebSocket,
@@ -281,6 +251,7 @@ keys! {
     RoleModerator,
     RoleVisitor,
     Invitations,
+    OfferedRooms,
     OccupantsShort,
     Bookmarks,
     ErrNotLoaded,
@@ -418,15 +389,40 @@ pub fn describe_context_error(lang: Lang, error: &ContextError) -> String {
 }
 
 pub fn describe_config_error(lang: Lang, error: &ConfigError) -> String {
-    match error {
-        ConfigError::Invalid(why) => with_detail(lang, Key::ErrConfigInvalid, why),
-        ConfigError::WebSocketUrl(e) => format!(
-            "{} {}",
-            t(lang, Key::ErrConfigUrl),
-            describe_url_error(lang, e)
-        ),
-        ConfigError::EmptyDomain(field) => with_detail(lang, Key::ErrConfigEmptyDomain, field),
-    }
+    let (field, problem) = match error {
+        ConfigError::Invalid { field, detail } if field.is_empty() => {
+            return with_detail(lang, Key::ErrConfigInvalid, detail);
+        }
+        ConfigError::Invalid { field, detail } => (field, detail.clone()),
+        ConfigError::Field { field, problem } => (field, describe_field_problem(lang, problem)),
+    };
+    format!(
+        "{} {} {}",
+        with_detail(lang, Key::ErrConfigField, field),
+        problem,
+        t(lang, Key::ErrConfigAskAdmin)
+    )
+}
+
+fn describe_field_problem(lang: Lang, problem: &FieldProblem) -> String {
+    let key = match problem {
+        FieldProblem::WebSocketUrl(e) => return describe_url_error(lang, e),
+        FieldProblem::OutOfRange { min, max } => {
+            return format!("{} {min}–{max}.", t(lang, Key::ConfigRange))
+        }
+        FieldProblem::TooMany { max } => return format!("{} {max}.", t(lang, Key::ConfigTooMany)),
+        FieldProblem::TooLong { max } => return format!("{} {max}.", t(lang, Key::ConfigTooLong)),
+        FieldProblem::Empty => Key::ConfigEmpty,
+        FieldProblem::NotADomain => Key::ConfigNotDomain,
+        FieldProblem::NotARoom => Key::ConfigNotRoom,
+        FieldProblem::UnknownLanguage => Key::ConfigUnknownLanguage,
+        FieldProblem::NotOffered => Key::ConfigNotOffered,
+        FieldProblem::Duplicate => Key::ConfigDuplicate,
+        FieldProblem::NotSameOrigin => Key::ConfigLogo,
+        FieldProblem::NotAColour => Key::ConfigColour,
+        FieldProblem::NotAnOrigin => Key::ConfigOrigin,
+    };
+    t(lang, key).to_owned()
 }
 
 pub fn describe_discovery_error(lang: Lang, error: &DiscoveryError) -> String {
@@ -571,16 +567,6 @@ mod tests {
     }
 
     #[test]
-    fn negotiation_takes_the_first_supported_language() {
-        assert_eq!(negotiate(["ru-RU", "en"]), Lang::Ru);
-        assert_eq!(negotiate(["de-DE", "fr-CA", "en"]), Lang::Fr);
-        assert_eq!(negotiate(["EN-gb"]), Lang::En);
-        assert_eq!(negotiate(["de", "ja"]), Lang::En);
-        assert_eq!(negotiate([]), Lang::En);
-        assert_eq!(negotiate(["", "fr_FR"]), Lang::Fr);
-    }
-
-    #[test]
     fn codes_round_trip() {
         for lang in Lang::ALL {
             assert_eq!(Lang::from_tag(lang.code()), Some(lang));
@@ -634,7 +620,17 @@ mod tests {
             locked: "example.org".into(),
         };
         assert!(describe_address_error(Lang::Ru, &locked).ends_with("example.org"));
-        let config = ConfigError::WebSocketUrl(UrlError::Insecure);
-        assert!(describe_config_error(Lang::En, &config).contains(t(Lang::En, Key::ErrUrlInsecure)));
+        let config = ConfigError::Field {
+            field: "websocket_url".into(),
+            problem: FieldProblem::WebSocketUrl(UrlError::Insecure),
+        };
+        let described = describe_config_error(Lang::En, &config);
+        assert!(described.contains("websocket_url"), "{described}");
+        assert!(described.contains(t(Lang::En, Key::ErrUrlInsecure)));
+        let wrong_type = ConfigError::Invalid {
+            field: "features.room_browser".into(),
+            detail: "invalid type".into(),
+        };
+        assert!(describe_config_error(Lang::Fr, &wrong_type).contains("features.room_browser"));
     }
 }

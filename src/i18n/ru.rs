@@ -79,8 +79,20 @@ pub(super) fn text(key: Key) -> &'static str {
             "Страница загружена без защиты (не по https), поэтому Parley не будет отправлять с неё пароль. Откройте её по https."
         }
         ErrConfigInvalid => "Файл config.json этого сайта некорректен; попросите администратора исправить его",
-        ErrConfigUrl => "В файле config.json этого сайта указан непригодный websocket_url.",
-        ErrConfigEmptyDomain => "В файле config.json этого сайта пустое поле",
+        ErrConfigField => "В файле config.json этого сайта ошибка в поле",
+        ErrConfigAskAdmin => "Попросите администратора сайта исправить её.",
+        ConfigEmpty => "оно пустое.",
+        ConfigNotDomain => "нужен домен, например example.org.",
+        ConfigNotRoom => "нужен адрес комнаты, например room@conference.example.org.",
+        ConfigRange => "нужно число в пределах",
+        ConfigTooMany => "слишком много записей; допускается не больше",
+        ConfigTooLong => "слишком длинное значение; допускается символов не больше",
+        ConfigUnknownLanguage => "допустимы только en, ru, fr.",
+        ConfigNotOffered => "язык по умолчанию должен быть одним из перечисленных в languages.",
+        ConfigDuplicate => "одно и то же значение указано дважды.",
+        ConfigLogo => "логотип должен быть файлом на этом сайте, например logo.svg.",
+        ConfigColour => "нужен цвет вида #2f5bd3.",
+        ConfigOrigin => "нужен https-источник вида https://portal.example.org, строчными буквами, без пути.",
         ErrDiscoveryNotFound => {
             "Не удалось найти адрес WebSocket этого сервера. Укажите его в разделе «Дополнительно» (wss://…)."
         }
@@ -208,6 +220,7 @@ pub(super) fn text(key: Key) -> &'static str {
         RoleModerator => "модератор",
         RoleVisitor => "гость",
         Invitations => "Приглашения",
+        OfferedRooms => "Комнаты этого сайта",
         OccupantsShort => "в комнате",
         Bookmarks => "Закладки",
         ErrNotLoaded => "Ещё загружается с сервера: попробуйте через минуту.",

@@ -120,7 +120,14 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
                         {presence_label}
                     </p>
                 </div>
-                <ContactActions peer=peer.clone()/>
+                {
+                    let peer = peer.clone();
+                    view! {
+                        <Show when=move || state.with_config(|c| c.features.contact_management)>
+                            <ContactActions peer=peer.clone()/>
+                        </Show>
+                    }
+                }
             </header>
             <Show when=move || is_request.get()>
                 <div data-testid="message-request-bar" class="request-bar" role="region" aria-label=tr(Key::MessageRequests)>

@@ -6,7 +6,7 @@
 //! own value and the NFKC copy are JavaScript strings, which nothing can wipe: the README says so.
 
 use super::state::{AppState, ConfigStatus, Phase, UiError};
-use super::{tr, use_state, LanguageSelect};
+use super::{tr, use_state, Brand, LanguageSelect};
 use crate::config::Config;
 use crate::i18n::Key;
 use crate::transport::websocket::{check_page_context, connect, discover};
@@ -78,10 +78,7 @@ pub fn Login() -> impl IntoView {
     view! {
         <main class="login-page">
             <div class="login-card">
-                <div class="brand">
-                    <span class="logo" aria-hidden="true">"P"</span>
-                    <h1>"Parley"</h1>
-                </div>
+                <Brand heading=true/>
                 <p class="tagline">{tr(Key::Tagline)}</p>
                 <form data-testid="login-form" class="login-form" novalidate on:submit=on_submit>
                     <h2 class="visually-hidden">{tr(Key::SignInTitle)}</h2>

@@ -7,6 +7,7 @@
 
 pub mod chat;
 pub mod contacts;
+pub mod embed;
 pub mod list;
 pub mod login;
 pub mod room;
@@ -19,6 +20,7 @@ use crate::config::Config;
 use crate::i18n::{self, Key, Lang};
 use crate::transport::websocket::{fetch_text, FetchError};
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 use state::{AppState, ConfigStatus, Phase, UiError};
 
 /// What `localStorage` keeps between visits; never any credential. A remembered device's data
@@ -27,7 +29,7 @@ const LANG_STORAGE_KEY: &str = "parley.lang";
 
 /// Mounts the app on `<body>` and loads `config.json`.
 pub fn mount() {
-    let state = AppState::new(initial_lang());
+    let state = AppState::new(initial_lang(&Config::default()), embed::request());
     mount_to_body(move || {
         provide_context(state);
         view! { <App/> }
@@ -67,12 +69,23 @@ fn App() -> impl IntoView {
     // Unread messages show in the tab's title, where a person looks when the tab is in the background.
     Effect::new(move |_| {
         let unread = state.chats.directory.with(|d| d.unread());
+        let name = state.with_config(|c| c.product_name().to_owned());
         let title = if unread == 0 {
-            "Parley".to_owned()
+            name
         } else {
-            format!("({unread}) Parley")
+            format!("({unread}) {name}")
         };
         document().set_title(&title);
+    });
+    // The deployment's accent colour; the stylesheet derives its shades from it. Through the
+    // CSSOM, which the CSP allows (a style attribute it would not).
+    Effect::new(move |_| {
+        let accent = state.with_config(|c| c.branding.accent_color.clone());
+        if let (Some(colour), Some(root)) = (accent, document().document_element()) {
+            if let Ok(root) = root.dyn_into::<web_sys::HtmlElement>() {
+                let _ = root.style().set_property("--accent", &colour);
+            }
+        }
     });
     view! {
         {move || match state.connection.phase.get() {
@@ -86,10 +99,38 @@ fn App() -> impl IntoView {
     }
 }
 
-/// The language picker used on the login page and in the shell.
+/// The product's logo and name (`config.json` branding, else Parley's): the page's heading on
+/// the login page, a small mark in the shell's header.
+#[component]
+pub fn Brand(heading: bool) -> impl IntoView {
+    let state = use_state();
+    let name = move || state.with_config(|c| c.product_name().to_owned());
+    let logo = move || state.with_config(|c| c.branding.logo.clone());
+    let initial = move || name().chars().next().map(|c| c.to_uppercase().to_string());
+    view! {
+        <div class="brand" class:small=!heading>
+            {move || match logo() {
+                Some(src) => {
+                    view! { <img data-testid="brand-logo" class="logo-image" src=src alt=""/> }
+                        .into_any()
+                }
+                None => view! { <span class="logo" aria-hidden="true">{initial}</span> }.into_any(),
+            }}
+            {if heading {
+                view! { <h1 data-testid="brand-name">{name}</h1> }.into_any()
+            } else {
+                view! { <span data-testid="brand-name" class="brand-name">{name}</span> }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// The language picker used on the login page and in the shell: the languages `config.json`
+/// offers, none when it offers one.
 #[component]
 pub fn LanguageSelect(id: &'static str) -> impl IntoView {
     let state = use_state();
+    let offered = move || state.with_config(|c| c.languages.clone());
     let on_change = move |ev: leptos::ev::Event| {
         if let Some(lang) = Lang::from_tag(&event_target_value(&ev)) {
             state.lang.set(lang);
@@ -97,10 +138,11 @@ pub fn LanguageSelect(id: &'static str) -> impl IntoView {
         }
     };
     view! {
+        <Show when=move || { offered().len() > 1 }>
         <div class="language">
             <label for=id class="visually-hidden">{tr(Key::Language)}</label>
             <select id=id class="select" on:change=on_change>
-                {Lang::ALL
+                {move || offered()
                     .into_iter()
                     .map(|lang| {
                         view! {
@@ -112,18 +154,21 @@ pub fn LanguageSelect(id: &'static str) -> impl IntoView {
                     .collect_view()}
             </select>
         </div>
+        </Show>
     }
 }
 
-/// The remembered choice, else the browser's preference order, else English.
-fn initial_lang() -> Lang {
+/// The remembered choice, else the browser's preference order, else the deployment's default;
+/// always one of the languages `config` offers.
+fn initial_lang(config: &Config) -> Lang {
     let window = window();
     let remembered = window
         .local_storage()
         .ok()
         .flatten()
         .and_then(|s| s.get_item(LANG_STORAGE_KEY).ok().flatten())
-        .and_then(|code| Lang::from_tag(&code));
+        .and_then(|code| Lang::from_tag(&code))
+        .filter(|lang| config.languages.contains(lang));
     remembered.unwrap_or_else(|| {
         let tags: Vec<String> = window
             .navigator()
@@ -131,7 +176,11 @@ fn initial_lang() -> Lang {
             .iter()
             .filter_map(|v| v.as_string())
             .collect();
-        i18n::negotiate(tags.iter().map(String::as_str))
+        i18n::negotiate(
+            tags.iter().map(String::as_str),
+            &config.languages,
+            config.default_language,
+        )
     })
 }
 
@@ -163,9 +212,21 @@ async fn load_config(state: AppState) {
             .login_error
             .set(Some(UiError::Config(e.clone())));
     }
+    if let ConfigStatus::Ready(config) = &status {
+        let lang = initial_lang(config);
+        if state.lang.get_untracked() != lang {
+            state.lang.set(lang);
+        }
+    }
     state.config.set(status.clone());
     match status {
-        ConfigStatus::Ready(config) => state.device.start(&state, &config).await,
+        ConfigStatus::Ready(config) => {
+            if config.embed.enabled {
+                state.embed.compact.set(true);
+            }
+            embed::start(state);
+            state.device.start(&state, &config).await
+        }
         _ => state.device.starting.set(false),
     }
 }

@@ -140,7 +140,7 @@ pub fn RoomBrowser() -> impl IntoView {
                         {move || if complete() { tr(Key::RoomsLoaded)() } else { tr(Key::RoomsLoadedSoFar)() }}
                     </span>
                 </div>
-                {move || failed().then(|| view! { <p class="muted pad" role="alert">{tr(Key::RoomsFailed)}</p> })}
+                {move || failed().then(|| view! { <p data-testid="rooms-failed" class="muted pad" role="alert">{tr(Key::RoomsFailed)}</p> })}
                 {rows}
                 {move || {
                     (total.get() == 0 && complete())
@@ -425,6 +425,45 @@ pub fn Invitations() -> impl IntoView {
                             }
                         }
                     />
+                </ul>
+            </section>
+        </Show>
+    }
+}
+
+/// The rooms `config.json` offers to everyone: one button each, entering the room (or opening
+/// it when we are in it already).
+#[component]
+pub fn OfferedRooms() -> impl IntoView {
+    let state = use_state();
+    let offered = move || state.with_config(|c| c.rooms.clone());
+    view! {
+        <Show when=move || !offered().is_empty()>
+            <section class="offered-rooms" aria-labelledby="offered-rooms-title">
+                <h2 id="offered-rooms-title" class="pane-title">{tr(Key::OfferedRooms)}</h2>
+                <ul role="list" class="offered-room-list">
+                    {move || {
+                        offered()
+                            .into_iter()
+                            .map(|room| {
+                                let address = room.room.to_string();
+                                let label = room.name.clone().unwrap_or_else(|| address.clone());
+                                view! {
+                                    <li>
+                                        <button
+                                            type="button"
+                                            class="button small offered-room"
+                                            data-testid="offered-room"
+                                            data-room=address
+                                            on:click=move |_| state.join_configured_room(&room)
+                                        >
+                                            <bdi>{label}</bdi>
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </ul>
             </section>
         </Show>

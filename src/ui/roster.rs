@@ -48,7 +48,9 @@ pub fn Roster() -> impl IntoView {
             <div class="roster-head">
                 <div class="roster-title-row">
                     <h2 id="roster-title" class="pane-title">{tr(Key::Contacts)}</h2>
-                    <AddContact/>
+                    <Show when=move || state.with_config(|c| c.features.contact_management)>
+                        <AddContact/>
+                    </Show>
                 </div>
                 <label for="roster-filter" class="visually-hidden">{tr(Key::FilterContacts)}</label>
                 <input

@@ -8,10 +8,9 @@ use super::chat::ChatView;
 use super::contacts::SubscriptionRequests;
 use super::list::{row_offset, windowed_list, ListShape};
 use super::room::RoomView;
-use super::rooms::{Invitations, RoomBrowser};
+use super::rooms::{Invitations, OfferedRooms, RoomBrowser};
 use super::roster::Roster;
-use super::state::UiError;
-use super::{tr, use_state, LanguageSelect};
+use super::{tr, use_state, Brand, LanguageSelect};
 use crate::i18n::Key;
 use crate::linkify::neutralise_overrides;
 use crate::store::directory::{Section, Summary};
@@ -37,24 +36,35 @@ pub fn Shell() -> impl IntoView {
     let state = use_state();
     let open = state.chats.open;
     let browser = state.rooms.browser_open;
-    let chat_open = move || browser.get() || open.with(Option::is_some);
+    // An embed showing one conversation has nothing beside it: no lists, no way back to them.
+    let only = state.embed.only().is_some();
+    let chat_open = move || only || browser.get() || open.with(Option::is_some);
     view! {
-        <div data-testid="app-shell" class="app-shell" class:chat-open=chat_open>
+        <div
+            data-testid="app-shell"
+            class="app-shell"
+            class:chat-open=chat_open
+            class:embed=move || state.embed.compact.get()
+            class:only=only
+        >
             <Header/>
             <ConnectionLost/>
             <div class="panes">
                 <nav class="sidebar" aria-label=tr(Key::Contacts)>
-                    <div class="sidebar-actions">
-                        <button
-                            type="button"
-                            data-testid="rooms-open"
-                            class="button small"
-                            aria-pressed=move || browser.get().to_string()
-                            on:click=move |_| state.open_rooms()
-                        >
-                            {tr(Key::BrowseRooms)}
-                        </button>
-                    </div>
+                    <Show when=move || state.with_config(|c| c.features.room_browser)>
+                        <div class="sidebar-actions">
+                            <button
+                                type="button"
+                                data-testid="rooms-open"
+                                class="button small"
+                                aria-pressed=move || browser.get().to_string()
+                                on:click=move |_| state.open_rooms()
+                            >
+                                {tr(Key::BrowseRooms)}
+                            </button>
+                        </div>
+                    </Show>
+                    <OfferedRooms/>
                     <Invitations/>
                     <SubscriptionRequests/>
                     <Conversations section=Section::Requests/>
@@ -100,21 +110,11 @@ fn Header() -> impl IntoView {
         let Some((availability, _)) = SHOWS.iter().find(|(a, _)| a.as_str() == value) else {
             return;
         };
-        connection.own_show.set(*availability);
-        if let Some(account) = state.account() {
-            if let Err(e) =
-                account.command(|client, now| client.set_presence(*availability, None, now))
-            {
-                state.notices.push(UiError::Send(e));
-            }
-        }
+        state.set_own_presence(*availability, None);
     };
     view! {
         <header class="topbar">
-            <div class="brand small">
-                <span class="logo" aria-hidden="true">"P"</span>
-                <span class="brand-name">"Parley"</span>
-            </div>
+            <Brand heading=false/>
             <div class="me">
                 <bdi class="own-jid" title=own>{own}</bdi>
                 <span

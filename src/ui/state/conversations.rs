@@ -30,11 +30,23 @@ pub struct Conversations {
     free: StoredValue<Vec<RwSignal<Timeline>>>,
     pub directory: RwSignal<Directory>,
     pub open: RwSignal<Option<BareJid>>,
+    /// The latest message that arrived live from someone else (for the embedding page's notice).
+    pub arrived: RwSignal<Option<Arrival>>,
 }
 
 /// Milliseconds since 1970, as message times count.
 fn now_ms() -> UnixMillis {
     js_sys::Date::now() as UnixMillis
+}
+
+/// A message as the embedding page may hear of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrival {
+    pub conversation: BareJid,
+    /// The sender: an address, or a nick in a room.
+    pub from: String,
+    pub room: bool,
+    pub body: String,
 }
 
 impl Conversations {
@@ -45,6 +57,7 @@ impl Conversations {
             free: StoredValue::new(Vec::new()),
             directory: RwSignal::new(Directory::default()),
             open: RwSignal::new(None),
+            arrived: RwSignal::new(None),
         }
     }
 
@@ -152,6 +165,7 @@ impl Conversations {
         let incoming = message.direction == Direction::In;
         let unread = incoming && !open;
         let timeline = self.timeline_or_new(&peer, contact);
+        let (message_sent_at, message_body) = (message.sent_at, message.body.clone());
         let added = timeline
             .try_update(|t| t.push(message, now_ms()))
             .unwrap_or(false);
@@ -159,6 +173,15 @@ impl Conversations {
             return;
         }
         let activity = if incoming {
+            // Delayed (offline storage, archive): written before now, no news.
+            if message_sent_at.is_none() {
+                self.arrived.set(Some(Arrival {
+                    conversation: peer.clone(),
+                    from: peer.to_string(),
+                    room: false,
+                    body: message_body,
+                }));
+            }
             Activity::Incoming { unread }
         } else {
             Activity::Ours
@@ -202,11 +225,20 @@ impl Conversations {
         // History and archived messages (delayed) were there before we came: not unread.
         let earlier = message.sent_at.is_some();
         let open = self.open.get_untracked().as_ref() == Some(&room);
+        let arrival = (!own && !earlier).then(|| Arrival {
+            conversation: room.clone(),
+            from: message.nick.clone().unwrap_or_default(),
+            room: true,
+            body: message.body.clone(),
+        });
         let added = self
             .timeline_or_new(&room, true)
             .try_update(|t| t.push_room(message, now_ms()))
             .unwrap_or(false);
         if added {
+            if arrival.is_some() {
+                self.arrived.set(arrival);
+            }
             let activity = if own {
                 Activity::Ours
             } else {

@@ -9,6 +9,7 @@ pub mod connection;
 pub mod contacts;
 pub mod conversations;
 pub mod device;
+pub mod embed;
 pub mod notices;
 mod room_actions;
 pub mod rooms;
@@ -16,14 +17,19 @@ pub mod rooms;
 pub use connection::{ConfigStatus, LinkState, Phase};
 pub use notices::UiError;
 
+use crate::config::Config;
+use crate::embed::{EmbedRequest, Only};
 use crate::i18n::Lang;
 use crate::transport::websocket::{Account, Update};
 use crate::xmpp::jid::BareJid;
-use crate::xmpp::{Availability, Event, RosterEvent, Subscription};
+use crate::xmpp::{
+    Availability, ConnectionEvent, ConnectionState, Event, RosterEvent, Subscription,
+};
 use connection::Connection;
 use contacts::Contacts;
 use conversations::Conversations;
 use device::Device;
+use embed::Embedding;
 use leptos::prelude::*;
 // The name `Update` is the account's; the trait is needed for `update` on signals.
 use leptos::prelude::Update as _;
@@ -41,12 +47,13 @@ pub struct AppState {
     pub rooms: Rooms,
     pub notices: Notices,
     pub device: Device,
+    pub embed: Embedding,
     /// The tab is visible (Page Visibility): what is on screen is seen only then.
     pub tab_visible: RwSignal<bool>,
 }
 
 impl AppState {
-    pub fn new(lang: Lang) -> Self {
+    pub fn new(lang: Lang, embed: EmbedRequest) -> Self {
         Self {
             lang: RwSignal::new(lang),
             config: RwSignal::new(ConfigStatus::Loading),
@@ -56,6 +63,7 @@ impl AppState {
             rooms: Rooms::new(),
             notices: Notices::new(),
             device: Device::new(),
+            embed: Embedding::new(embed),
             tab_visible: RwSignal::new(true),
         }
     }
@@ -105,13 +113,36 @@ impl AppState {
         self.connection.account()
     }
 
+    /// Reads the deployment's configuration (the defaults until `config.json` is read); tracked.
+    pub fn with_config<R>(&self, f: impl FnOnce(&Config) -> R) -> R {
+        self.config.with(|status| match status {
+            ConfigStatus::Ready(config) => f(config),
+            _ => f(&Config::default()),
+        })
+    }
+
+    /// [`Self::with_config`] for event handlers.
+    pub fn with_config_untracked<R>(&self, f: impl FnOnce(&Config) -> R) -> R {
+        self.config.with_untracked(|status| match status {
+            ConfigStatus::Ready(config) => f(config),
+            _ => f(&Config::default()),
+        })
+    }
+
     /// Applies one update from the account of login `generation`.
     pub fn apply(&self, generation: u64, update: Update) {
         if !self.connection.is_current(generation) {
             return;
         }
         match update {
-            Update::Event(Event::Connection(event)) => self.connection.apply(event),
+            Update::Event(Event::Connection(event)) => {
+                let online = event == ConnectionEvent::State(ConnectionState::Online);
+                self.connection.apply(event);
+                if online {
+                    self.join_configured_rooms();
+                    self.open_embedded();
+                }
+            }
             Update::Event(Event::Roster(event)) => {
                 // Someone who becomes a contact leaves the message requests.
                 if let RosterEvent::Pushed(item) = &event {
@@ -204,6 +235,34 @@ impl AppState {
         }
     }
 
+    /// Our own presence: shown in the header, sent to contacts and rooms.
+    pub fn set_own_presence(&self, availability: Availability, status: Option<String>) {
+        self.connection.own_show.set(availability);
+        if let Some(account) = self.account() {
+            if let Err(e) = account
+                .command(|client, now| client.set_presence(availability, status.as_deref(), now))
+            {
+                self.notices.push(UiError::Send(e));
+            }
+        }
+    }
+
+    /// The conversation the embed's address names, once per login like the configured rooms.
+    fn open_embedded(&self) {
+        if self.embed.opened.get_value() {
+            return;
+        }
+        self.embed.opened.set_value(true);
+        match self.embed.only() {
+            Some(Only::Room { room, nick }) => {
+                let nick = nick.unwrap_or_else(|| self.default_nick());
+                self.join(&room, &nick, None, true);
+            }
+            Some(Only::Chat(peer)) => self.open_conversation(peer),
+            None => {}
+        }
+    }
+
     pub fn open_conversation(&self, peer: BareJid) {
         self.rooms.browser_open.set(false);
         let contact = self.rooms.is_room(&peer) || self.contacts.is_contact(&peer);
@@ -245,5 +304,6 @@ impl AppState {
         self.contacts.reset();
         self.chats.reset();
         self.rooms.reset();
+        self.embed.opened.set_value(false);
     }
 }

@@ -47,7 +47,12 @@ impl AppState {
                 let listing = self.rooms.listing.get_value();
                 self.later_rooms(service, rest, complete, count_hint, listing);
             }
-            event => match self.rooms.apply(event) {
+            event => match {
+                if matches!(event, RoomEvent::Services(_)) {
+                    self.prefer_configured_service();
+                }
+                self.rooms.apply(event)
+            } {
                 RoomOutcome::None => {}
                 RoomOutcome::Joined { room, open } => {
                     if open {
@@ -171,6 +176,25 @@ impl AppState {
         }
     }
 
+    /// Enters the rooms `config.json` marks autojoin, once per login.
+    pub(super) fn join_configured_rooms(&self) {
+        if self.rooms.configured_joined.get_value() {
+            return;
+        }
+        self.rooms.configured_joined.set_value(true);
+        let rooms = self.with_config_untracked(|c| c.rooms.clone());
+        for room in rooms.iter().filter(|r| r.autojoin) {
+            let nick = room.nick.clone().unwrap_or_else(|| self.default_nick());
+            self.join(&room.room, &nick, None, false);
+        }
+    }
+
+    /// Enters (or opens, when in it already) a room `config.json` offers.
+    pub fn join_configured_room(&self, room: &crate::config::ConfiguredRoom) {
+        let nick = room.nick.clone().unwrap_or_else(|| self.default_nick());
+        self.join(&room.room, &nick, None, true);
+    }
+
     /// The nick to offer: the account's user name.
     pub fn default_nick(&self) -> String {
         self.connection
@@ -217,6 +241,16 @@ impl AppState {
             Ok(()) if asked => self.rooms.join_sent(room),
             Ok(()) => {}
             Err(e) => self.notices.push(UiError::Send(e)),
+        }
+    }
+
+    /// `config.json`'s room service goes in the browser's field before a discovered one would.
+    fn prefer_configured_service(&self) {
+        let configured = self.with_config_untracked(|c| c.muc_service.clone());
+        if let Some(service) = configured {
+            if self.rooms.service.get_untracked().is_empty() {
+                self.rooms.service.set(service.to_string());
+            }
         }
     }
 

@@ -48,6 +48,8 @@ pub struct Rooms {
     pub joining: RwSignal<Option<BareJid>>,
     pub invitations: RwSignal<Vec<Invitation>>,
     pub bookmarks: RwSignal<BTreeMap<BareJid, Bookmark>>,
+    /// The configured autojoin rooms were entered in this login (once: a room left stays left).
+    pub(super) configured_joined: StoredValue<bool>,
 }
 
 impl Rooms {
@@ -68,6 +70,7 @@ impl Rooms {
             joining: RwSignal::new(None),
             invitations: RwSignal::new(Vec::new()),
             bookmarks: RwSignal::new(BTreeMap::new()),
+            configured_joined: StoredValue::new(false),
         }
     }
 
@@ -255,6 +258,7 @@ impl Rooms {
         self.joining.set(None);
         self.invitations.set(Vec::new());
         self.bookmarks.set(BTreeMap::new());
+        self.configured_joined.set_value(false);
     }
 
     /// The connection ended: details in flight will not come.
