@@ -117,3 +117,8 @@ Component "conference.localhost" "muc"
 	parley_seed_rooms = seed_rooms
 	-- bulk-0001@... "Bulk room 0001", for the room browser and its benchmarks.
 	parley_seed_bulk_rooms = bulk_rooms
+
+-- Guest access (config.json "guest", SASL ANONYMOUS): temporary addresses, no accounts; they may
+-- enter the rooms of conference.localhost (the same server, so no s2s is involved).
+VirtualHost "guest.localhost"
+	authentication = "anonymous"

@@ -42,6 +42,8 @@ pub struct Config {
     pub default_language: Lang,
     pub features: Features,
     pub embed: Embed,
+    /// Guests sign in without an account (SASL ANONYMOUS) on this domain, when its server offers it.
+    pub guest_domain: Option<BareJid>,
 }
 
 impl Default for Config {
@@ -58,6 +60,7 @@ impl Default for Config {
             default_language: Lang::En,
             features: Features::default(),
             embed: Embed::default(),
+            guest_domain: None,
         }
     }
 }
@@ -202,6 +205,9 @@ fn problem(field: impl Into<String>, problem: FieldProblem) -> ConfigError {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    /// Where an editor finds the schema; Parley has its own copy.
+    #[serde(rename = "$schema")]
+    _schema: Option<String>,
     default_domain: Option<String>,
     locked_domain: Option<String>,
     websocket_url: Option<String>,
@@ -217,6 +223,13 @@ struct RawConfig {
     features: RawFeatures,
     #[serde(default)]
     embed: RawEmbed,
+    guest: Option<RawGuest>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGuest {
+    domain: String,
 }
 
 #[derive(Deserialize)]
@@ -287,6 +300,10 @@ impl RawConfig {
         let branding = branding(self.branding)?;
         let (languages, default_language) = languages(self.languages, self.default_language)?;
         let embed = embed(self.embed)?;
+        let guest_domain = self
+            .guest
+            .map(|g| domain("guest.domain", &g.domain))
+            .transpose()?;
         let defaults = Features::default();
         Ok(Config {
             default_domain: self.default_domain,
@@ -306,6 +323,7 @@ impl RawConfig {
                     .unwrap_or(defaults.contact_management),
             },
             embed,
+            guest_domain,
         })
     }
 }
@@ -574,6 +592,20 @@ mod tests {
     }
 
     #[test]
+    fn guests_have_a_domain() {
+        let c = Config::parse(r#"{"guest":{"domain":"guest.example.org"}}"#).unwrap();
+        assert_eq!(
+            c.guest_domain.map(|d| d.to_string()).as_deref(),
+            Some("guest.example.org")
+        );
+        assert_eq!(
+            field_problem(r#"{"guest":{"domain":"a@guest.example.org"}}"#),
+            ("guest.domain".into(), FieldProblem::NotADomain)
+        );
+        assert_eq!(invalid_field(r#"{"guest":{}}"#), "guest");
+    }
+
+    #[test]
     fn domains_are_domains() {
         assert_eq!(
             field_problem(r#"{"default_domain":" "}"#),
@@ -734,6 +766,7 @@ mod tests {
         }
         let keys: Vec<&str> = properties.keys().map(String::as_str).collect();
         let mut expected = vec![
+            "$schema",
             "default_domain",
             "locked_domain",
             "websocket_url",
@@ -745,6 +778,7 @@ mod tests {
             "default_language",
             "features",
             "embed",
+            "guest",
         ];
         expected.sort_unstable();
         let mut keys = keys;

@@ -10,6 +10,7 @@
 use futures_util::{SinkExt, StreamExt};
 use parley::xmpp::entropy::Entropy;
 use parley::xmpp::jid::BareJid;
+use parley::xmpp::sasl::Secret;
 use parley::xmpp::{
     ChatEvent, Client, ClientConfig, ConnectionEvent, ConnectionState, Event, Instant, RoomEvent,
     RosterEvent, SessionError,
@@ -104,14 +105,14 @@ impl Peer {
     }
 
     async fn login_to(server: Server, user: &str, password: &str) -> Self {
-        let config = ClientConfig::new(BareJid::new(user).unwrap());
+        let secret = Secret::Password(Zeroizing::new(password.to_owned()));
+        Self::sign_in(server, user, secret).await
+    }
+
+    async fn sign_in(server: Server, account: &str, secret: Secret) -> Self {
+        let config = ClientConfig::new(BareJid::new(account).unwrap());
         let start = std::time::Instant::now();
-        let session = Client::new(
-            config,
-            Zeroizing::new(password.to_owned()),
-            Entropy::fresh().unwrap(),
-            Instant(0),
-        );
+        let session = Client::with_secret(config, secret, Entropy::fresh().unwrap(), Instant(0));
         let mut peer = Self {
             session,
             ws: connect_to(server).await,
@@ -280,6 +281,36 @@ async fn wrong_password_is_refused_by_the_real_server() {
     assert_eq!(
         client.closed_with(),
         Some(&Some(SessionError::WrongCredentials))
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs the local Prosody: run `make test`"]
+async fn a_guest_signs_in_anonymously_and_gets_a_temporary_address() {
+    let guest = Peer::sign_in(PROSODY, "guest.localhost", Secret::Anonymous).await;
+    assert_eq!(
+        guest.session.state(),
+        ConnectionState::Online,
+        "events: {:#?}",
+        guest.events
+    );
+    assert_eq!(guest.mechanism().as_deref(), Some("ANONYMOUS"));
+    let bound = guest.events.iter().find_map(|e| match e {
+        Event::Connection(ConnectionEvent::Bound(jid)) => Some(jid.clone()),
+        _ => None,
+    });
+    let bound = bound.expect("a bound address");
+    assert_eq!(bound.domain(), "guest.localhost");
+    assert!(bound.node().is_some_and(|n| !n.is_empty()), "{bound}");
+    // An account's domain does not let a guest in.
+    let refused = Peer::sign_in(PROSODY, "localhost", Secret::Anonymous).await;
+    assert!(
+        matches!(
+            refused.closed_with(),
+            Some(Some(SessionError::NoSupportedMechanism { .. }))
+        ),
+        "{:?}",
+        refused.closed_with()
     );
 }
 

@@ -4,15 +4,17 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
+use parley::embed::EmbedRequest;
 use parley::i18n::Lang;
 use parley::store::timeline::{Entry, MessageState};
 use parley::transport::policy::UrlError;
-use parley::transport::websocket::{connect, Account, Update};
+use parley::transport::websocket::{connect_with, Account, Update};
 use parley::transport::ConnectError;
 use parley::ui::chat::{ChatView, MessageRow};
 use parley::ui::roster::{Roster, ROW_HEIGHT};
 use parley::ui::state::AppState;
 use parley::xmpp::jid::BareJid;
+use parley::xmpp::sasl::Secret;
 use parley::xmpp::{
     ChatEvent, ChatMessage, ClientConfig, Direction, Event, RosterEvent, RosterItem, SessionError,
     Subscription,
@@ -68,8 +70,8 @@ fn client_config() -> ClientConfig {
     ClientConfig::new(BareJid::new("alice@localhost").expect("valid jid"))
 }
 
-fn password() -> Zeroizing<String> {
-    Zeroizing::new("secret".into())
+fn password() -> Secret {
+    Secret::Password(Zeroizing::new("secret".into()))
 }
 
 /// Replaces `window.WebSocket` with a constructor that counts calls and throws.
@@ -104,17 +106,18 @@ async fn ws_urls_are_refused_before_any_websocket_exists() {
         "WS://localhost/ws",
         " ws://example.org/ ",
     ] {
-        let result = connect(url, client_config(), password(), sink.clone());
+        let result = connect_with(url, client_config(), password(), false, sink.clone());
         assert!(
             matches!(result, Err(ConnectError::Url(UrlError::Insecure))),
             "{url}"
         );
     }
     assert!(matches!(
-        connect(
+        connect_with(
             "https://localhost/",
             client_config(),
             password(),
+            false,
             sink.clone()
         ),
         Err(ConnectError::Url(_))
@@ -125,10 +128,11 @@ async fn ws_urls_are_refused_before_any_websocket_exists() {
         "no WebSocket may be constructed for a refused URL"
     );
     // The patch is effective: a wss:// URL does reach the constructor.
-    let result = connect(
+    let result = connect_with(
         "wss://localhost:1/xmpp-websocket",
         client_config(),
         password(),
+        false,
         sink.clone(),
     );
     assert!(matches!(result, Err(ConnectError::Browser(ref e)) if e.contains("blocked by test")));
@@ -257,7 +261,7 @@ async fn roster_of_5000_renders_only_visible_rows() {
          .roster-item{position:absolute;left:0;right:0;height:52px}",
     ));
     root.append_child(&style).expect("style");
-    let state = AppState::new(Lang::En);
+    let state = AppState::new(Lang::En, EmbedRequest::default());
     state.apply(
         0,
         Update::Event(Event::Roster(RosterEvent::Loaded(contacts(5000)))),
@@ -349,7 +353,7 @@ fn chat(id: &str, body: &str) -> Update {
 #[wasm_bindgen_test]
 async fn rows_are_keyed_locally_so_repeated_ids_lose_nothing() {
     let root = test_root();
-    let state = AppState::new(Lang::En);
+    let state = AppState::new(Lang::En, EmbedRequest::default());
     let bob = BareJid::new("bob@localhost").expect("valid jid");
     state.apply(
         0,
@@ -458,10 +462,11 @@ fn connect_scripted(script: &str) -> (Account, Rc<RefCell<Vec<Update>>>, JsValue
         let updates = updates.clone();
         move |u: Update| updates.borrow_mut().push(u)
     };
-    let account = connect(
+    let account = connect_with(
         "wss://localhost:5444/xmpp-websocket",
         client_config(),
         password(),
+        false,
         sink,
     )
     .expect("connect");

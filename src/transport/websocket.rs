@@ -18,7 +18,7 @@
 //! the socket still works), and whenever the person asks. Only losses that a new try may
 //! cure count ([`ConnectError::is_transient`]); refused credentials never retry.
 //!
-//! Every URL passes [`check_websocket_url`] before a socket exists, and [`connect`] refuses an
+//! Every URL passes [`check_websocket_url`] before a socket exists, and [`connect_with`] refuses an
 //! insecure page first; both checks return synchronously, so a refused URL never reaches web-sys.
 //! A `see-other-uri` redirect (RFC 7395 §3.6.1) is followed once, only to `wss://` on the same host
 //! or the account's domain ([`check_redirect`]), and never with PLAIN.
@@ -41,7 +41,6 @@ use web_sys::{
     AbortController, CloseEvent, EventTarget, MessageEvent, ReadableStreamDefaultReader,
     RequestCredentials, RequestInit, RequestMode, Response, VisibilityState, WebSocket,
 };
-use zeroize::Zeroizing;
 
 /// The WebSocket subprotocol of RFC 7395 §3.1.
 pub const SUBPROTOCOL: &str = "xmpp";
@@ -149,18 +148,9 @@ pub fn check_page_context() -> Result<(), ConnectError> {
     }
 }
 
-/// Checks the page and the URL, then opens the socket and starts the account's first login.
-/// Every refusal is returned before a `WebSocket` is constructed.
-pub fn connect(
-    url: &str,
-    config: ClientConfig,
-    password: Zeroizing<String>,
-    sink: impl Fn(Update) + 'static,
-) -> Result<Account, ConnectError> {
-    connect_with(url, config, Secret::Password(password), false, sink)
-}
-
-/// As [`connect`], proving `secret`. `signed_in`: the person counts as signed in already (a
+/// Checks the page and the URL, then opens the socket and starts the account's first login,
+/// proving `secret` (a password, kept SCRAM keys, or none for a guest). Every refusal is returned
+/// before a `WebSocket` is constructed. `signed_in`: the person counts as signed in already (a
 /// remembered device after a reload), so a failure is retried as a lost connection is.
 pub fn connect_with(
     url: &str,

@@ -1,7 +1,7 @@
 //! The login page: address, password, an optional WebSocket URL, and the sign-in flow.
 //!
 //! The endpoint comes from the form's Advanced field, else `config.json`, else XEP-0156 discovery;
-//! whichever it is, [`connect`] applies the wss-only policy before any socket exists. The password
+//! whichever it is, [`connect_with`] applies the wss-only policy before any socket exists. The password
 //! is read from the input once and moved into the account, never kept in a signal. The input's
 //! own value and the NFKC copy are JavaScript strings, which nothing can wipe: the README says so.
 
@@ -9,9 +9,12 @@ use super::state::{AppState, ConfigStatus, Phase, UiError};
 use super::{tr, use_state, Brand, LanguageSelect};
 use crate::config::Config;
 use crate::i18n::Key;
-use crate::transport::websocket::{check_page_context, connect, discover};
+use crate::transport::websocket::{check_page_context, connect_with, discover};
 use crate::transport::ConnectError;
-use crate::xmpp::jid::parse_account;
+use crate::xmpp::jid::{parse_account, BareJid};
+use crate::xmpp::mam::ArchiveMark;
+use crate::xmpp::sasl::Secret;
+use crate::xmpp::ClientConfig;
 use leptos::html;
 use leptos::prelude::*;
 use zeroize::Zeroizing;
@@ -172,6 +175,7 @@ pub fn Login() -> impl IntoView {
                         {move || if busy() { tr(Key::SigningIn)() } else { tr(Key::SignIn)() }}
                     </button>
                 </form>
+                <GuestSignIn/>
                 <KeptAccounts/>
                 <div class="login-footer">
                     <LanguageSelect id="login-language"/>
@@ -288,7 +292,26 @@ async fn sign_in(
         return;
     }
     let client_config = config.client_config(account);
-    match connect(&url, client_config, password, move |update| {
+    open_session(
+        state,
+        generation,
+        &url,
+        client_config,
+        Secret::Password(password),
+        mark,
+    );
+}
+
+/// Connects a login whose endpoint is known; the account's updates go to `state`.
+fn open_session(
+    state: AppState,
+    generation: u64,
+    url: &str,
+    client_config: ClientConfig,
+    secret: Secret,
+    mark: Option<ArchiveMark>,
+) {
+    match connect_with(url, client_config, secret, false, move |update| {
         state.apply(generation, update)
     }) {
         Ok(account) => {
@@ -299,7 +322,86 @@ async fn sign_in(
         }
         Err(e) => {
             state.reset();
-            fail(e)
+            state.connection.phase.set(Phase::LoggedOut);
+            state.connection.login_error.set(Some(UiError::Connect(e)));
+        }
+    }
+}
+
+/// Guest access (`config.json` `guest`): a nickname, no account. The server gives a temporary
+/// address (SASL ANONYMOUS, RFC 4505); nothing is remembered on the device.
+#[component]
+fn GuestSignIn() -> impl IntoView {
+    let state = use_state();
+    let nick_input = NodeRef::<html::Input>::new();
+    let domain = move || state.with_config(|c| c.guest_domain.clone());
+    let busy = move || state.connection.phase.get() == Phase::SigningIn;
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(domain), Some(nick)) = (domain(), nick_input.get()) else {
+            return;
+        };
+        if busy() {
+            return;
+        }
+        let nick = nick.value().trim().to_owned();
+        if nick.is_empty() {
+            state.connection.login_error.set(Some(UiError::MissingNick));
+            return;
+        }
+        leptos::task::spawn_local(sign_in_as_guest(state, domain, nick));
+    };
+    view! {
+        <Show when=move || domain().is_some()>
+            <form data-testid="guest-form" class="guest-form" novalidate on:submit=on_submit>
+                <h2 class="hint">{tr(Key::GuestTitle)}</h2>
+                <div class="field">
+                    <label for="guest-nick">{tr(Key::GuestNick)}</label>
+                    <input
+                        id="guest-nick"
+                        data-testid="guest-nick"
+                        class="input"
+                        maxlength="64"
+                        autocomplete="nickname"
+                        node_ref=nick_input
+                    />
+                </div>
+                <button type="submit" data-testid="guest-submit" class="button" disabled=busy>
+                    {tr(Key::GuestSubmit)}
+                </button>
+            </form>
+        </Show>
+    }
+}
+
+async fn sign_in_as_guest(state: AppState, domain: BareJid, nick: String) {
+    state.connection.login_error.set(None);
+    let config = state.with_config_untracked(Clone::clone);
+    let generation = state.connection.begin_login();
+    state.connection.phase.set(Phase::SigningIn);
+    state.connection.guest_nick.set(Some(nick));
+    let url = match config.websocket_url.clone() {
+        Some(url) => Ok(url),
+        None => discover(domain.domain()).await,
+    };
+    if !state.connection.is_current(generation) {
+        return;
+    }
+    match url {
+        Ok(url) => {
+            let client_config = config.client_config(domain);
+            open_session(
+                state,
+                generation,
+                &url,
+                client_config,
+                Secret::Anonymous,
+                None,
+            );
+        }
+        Err(e) => {
+            state.connection.phase.set(Phase::LoggedOut);
+            state.connection.login_error.set(Some(UiError::Connect(e)));
         }
     }
 }

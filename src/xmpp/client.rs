@@ -601,7 +601,8 @@ impl Client {
                 now,
             );
         }
-        if jid.to_bare() != self.me.bare {
+        // A guest (a domain alone) learns its address here; anyone else expects their own.
+        if jid.to_bare() != self.me.bare && self.config.account.node().is_some() {
             self.events.push_back(Event::Warning(format!(
                 "the server bound {jid} for {}",
                 self.me.bare

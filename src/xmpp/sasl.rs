@@ -1,5 +1,6 @@
 //! SASL authentication (RFC 6120 §6): SCRAM-SHA-512, SCRAM-SHA-256 and SCRAM-SHA-1 (RFC 5802,
-//! RFC 7677), and PLAIN (RFC 4616) only when the server offers no SCRAM at all.
+//! RFC 7677), PLAIN (RFC 4616) only when the server offers no SCRAM at all, and ANONYMOUS
+//! (RFC 4505) for guests, only when asked for: it is never chosen for an account.
 //!
 //! SCRAM proves the password without sending it and proves the server knows it too: the server's
 //! signature in the final message is verified, and a mismatch fails the login. Channel binding is not
@@ -21,6 +22,7 @@ pub enum Mechanism {
     ScramSha256,
     ScramSha1,
     Plain,
+    Anonymous,
 }
 
 impl Mechanism {
@@ -30,6 +32,7 @@ impl Mechanism {
             Self::ScramSha256 => "SCRAM-SHA-256",
             Self::ScramSha1 => "SCRAM-SHA-1",
             Self::Plain => "PLAIN",
+            Self::Anonymous => "ANONYMOUS",
         }
     }
 
@@ -154,10 +157,12 @@ impl fmt::Debug for ScramKeys {
     }
 }
 
-/// What an exchange proves knowledge of: the password, or SCRAM keys derived from it earlier.
+/// What an exchange proves knowledge of: the password, or SCRAM keys derived from it earlier;
+/// or nothing, for a guest the server gives a temporary address.
 pub enum Secret {
     Password(Zeroizing<String>),
     Scram(ScramKeys),
+    Anonymous,
 }
 
 /// One authentication exchange. Holds the secret only until the client proof is computed;
@@ -215,6 +220,17 @@ impl Authenticator {
         else {
             return Err(SaslError::Protocol("exchange already started"));
         };
+        if self.mechanism == Mechanism::Anonymous || matches!(secret, Secret::Anonymous) {
+            if self.mechanism != Mechanism::Anonymous || !matches!(secret, Secret::Anonymous) {
+                return Err(SaslError::KeysDoNotFit);
+            }
+            // RFC 4505 §2: the trace information is optional; we send none.
+            self.state = State::AwaitingSuccess {
+                server_signature: None,
+                keys: None,
+            };
+            return Ok(Zeroizing::new(String::new()));
+        }
         let username = saslprep(&username, SaslError::InvalidUsername)?;
         if self.mechanism == Mechanism::Plain {
             let Secret::Password(password) = secret else {
@@ -316,7 +332,9 @@ impl Authenticator {
             Mechanism::ScramSha1 => Hash::Sha1,
             Mechanism::ScramSha256 => Hash::Sha256,
             Mechanism::ScramSha512 => Hash::Sha512,
-            Mechanism::Plain => return Err(SaslError::Protocol("PLAIN has no challenge")),
+            Mechanism::Plain | Mechanism::Anonymous => {
+                return Err(SaslError::Protocol("this mechanism has no challenge"))
+            }
         };
         if server_first.starts_with("m=") {
             return Err(SaslError::Protocol("mandatory extension"));
@@ -347,7 +365,7 @@ impl Authenticator {
             Secret::Scram(keys) if keys.salt == salt && keys.iterations == iterations => {
                 keys.salted_password.clone()
             }
-            Secret::Scram(_) => return Err(SaslError::KeysDoNotFit),
+            Secret::Scram(_) | Secret::Anonymous => return Err(SaslError::KeysDoNotFit),
         };
         let client_key = hash.hmac(&salted, b"Client Key");
         let stored_key = hash.digest(&client_key);
@@ -700,5 +718,27 @@ mod tests {
     #[test]
     fn usernames_with_separators_are_escaped() {
         assert_eq!(escape_username("a,b=c"), "a=2Cb=3Dc");
+    }
+
+    #[test]
+    fn anonymous_sends_nothing_and_is_never_chosen_for_an_account() {
+        let mut auth = Authenticator::new(Mechanism::Anonymous, "", Secret::Anonymous, "n".into());
+        assert_eq!(auth.initial_response().unwrap().as_str(), "");
+        assert!(matches!(auth.finish(None), Ok(None)));
+        assert_eq!(
+            Mechanism::choose(&["ANONYMOUS".to_owned()], true),
+            None,
+            "a password login never falls back to a guest address"
+        );
+        let mut mixed = Authenticator::new(Mechanism::Anonymous, "u", pw("p"), "n".into());
+        assert!(matches!(
+            mixed.initial_response(),
+            Err(SaslError::KeysDoNotFit)
+        ));
+        let mut mixed = Authenticator::new(Mechanism::Plain, "u", Secret::Anonymous, "n".into());
+        assert!(matches!(
+            mixed.initial_response(),
+            Err(SaslError::KeysDoNotFit)
+        ));
     }
 }

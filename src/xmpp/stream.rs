@@ -262,6 +262,10 @@ impl Stream {
                 false => return Err(SessionError::Sasl(SaslError::KeysDoNotFit)),
             },
             Secret::Password(_) => Mechanism::choose(offered, self.allow_plain),
+            Secret::Anonymous => offered
+                .iter()
+                .any(|o| o == Mechanism::Anonymous.name())
+                .then_some(Mechanism::Anonymous),
         };
         let Some(mechanism) = mechanism else {
             return Err(SessionError::NoSupportedMechanism {
@@ -271,6 +275,7 @@ impl Stream {
         let secret = match secret {
             Secret::Password(p) => Secret::Password(p.clone()),
             Secret::Scram(keys) => Secret::Scram(keys.clone()),
+            Secret::Anonymous => Secret::Anonymous,
         };
         let mut auth =
             Authenticator::new(mechanism, login.username, secret, self.client_nonce.clone());

@@ -71,6 +71,8 @@ pub struct Connection {
     pub retry_at: RwSignal<Option<Instant>>,
     /// The address last typed, to refill the form (never the password).
     pub last_address: RwSignal<String>,
+    /// A guest's chosen nickname, for the rooms it enters (its address is a random one).
+    pub guest_nick: RwSignal<Option<String>>,
     account: StoredValue<Option<Account>, LocalStorage>,
     /// Which login the live account belongs to: updates of an older one are ignored.
     generation: StoredValue<u64>,
@@ -88,6 +90,7 @@ impl Connection {
             can_reconnect: RwSignal::new(false),
             retry_at: RwSignal::new(None),
             last_address: RwSignal::new(String::new()),
+            guest_nick: RwSignal::new(None),
             account: StoredValue::new_local(None),
             generation: StoredValue::new(0),
         }
@@ -163,7 +166,16 @@ impl Connection {
         }
         self.account.set_value(None);
         self.phase.set(Phase::LoggedOut);
-        self.login_error.set(error.map(UiError::Connect));
+        let guest = self.guest_nick.get_untracked().is_some();
+        self.login_error.set(error.map(|e| match e {
+            // A guest's server without ANONYMOUS: the operator's guest domain is wrong.
+            ConnectError::Session(crate::xmpp::SessionError::NoSupportedMechanism { .. })
+                if guest =>
+            {
+                UiError::GuestUnavailable
+            }
+            e => UiError::Connect(e),
+        }));
         true
     }
 
@@ -202,5 +214,6 @@ impl Connection {
         self.can_reconnect.set(false);
         self.retry_at.set(None);
         self.last_address.set(String::new());
+        self.guest_nick.set(None);
     }
 }

@@ -19,6 +19,9 @@ const TOAST_LIFETIME: Duration = Duration::from_secs(8);
 pub enum UiError {
     Address(AddressError),
     MissingPassword,
+    MissingNick,
+    /// The guest domain's server does not offer anonymous sign-in.
+    GuestUnavailable,
     Config(ConfigError),
     Connect(ConnectError),
     Send(SendError),
@@ -53,6 +56,8 @@ impl UiError {
             Self::Address(AddressError::MissingLocalpart) => "address-missing-localpart",
             Self::Address(AddressError::Invalid(_)) => "address-invalid",
             Self::MissingPassword => "password-missing",
+            Self::MissingNick => "nick-missing",
+            Self::GuestUnavailable => "guest-unavailable",
             Self::Config(_) => "config-invalid",
             Self::Connect(e) => match e {
                 ConnectError::Context(_) => "insecure-page",
@@ -91,6 +96,8 @@ impl UiError {
         match self {
             Self::Address(e) => i18n::describe_address_error(lang, e),
             Self::MissingPassword => i18n::t(lang, Key::MissingPassword).to_owned(),
+            Self::MissingNick => i18n::t(lang, Key::MissingNick).to_owned(),
+            Self::GuestUnavailable => i18n::t(lang, Key::GuestUnavailable).to_owned(),
             Self::Config(e) => i18n::describe_config_error(lang, e),
             Self::Connect(e) => i18n::describe_connect_error(lang, e),
             Self::Send(e) => i18n::describe_send_error(lang, e),

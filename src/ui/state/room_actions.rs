@@ -47,34 +47,37 @@ impl AppState {
                 let listing = self.rooms.listing.get_value();
                 self.later_rooms(service, rest, complete, count_hint, listing);
             }
-            event => match {
-                if matches!(event, RoomEvent::Services(_)) {
-                    self.prefer_configured_service();
+            RoomEvent::Services(services) => {
+                self.prefer_configured_service();
+                self.room_outcome(RoomEvent::Services(services));
+            }
+            event => self.room_outcome(event),
+        }
+    }
+
+    fn room_outcome(&self, event: RoomEvent) {
+        match self.rooms.apply(event) {
+            RoomOutcome::None => {}
+            RoomOutcome::Joined { room, open } => {
+                if open {
+                    self.open_conversation(room);
+                } else {
+                    self.chats.ensure(&room);
                 }
-                self.rooms.apply(event)
-            } {
-                RoomOutcome::None => {}
-                RoomOutcome::Joined { room, open } => {
-                    if open {
-                        self.open_conversation(room);
-                    } else {
-                        self.chats.ensure(&room);
-                    }
+            }
+            RoomOutcome::Close(room) => {
+                self.chats.close(&room);
+                self.rooms.forget(&room);
+            }
+            RoomOutcome::AskDetails => self.ask_details(),
+            RoomOutcome::ServicesKnown => {
+                if self.rooms.browser_open.get_untracked() {
+                    self.open_rooms();
                 }
-                RoomOutcome::Close(room) => {
-                    self.chats.close(&room);
-                    self.rooms.forget(&room);
-                }
-                RoomOutcome::AskDetails => self.ask_details(),
-                RoomOutcome::ServicesKnown => {
-                    if self.rooms.browser_open.get_untracked() {
-                        self.open_rooms();
-                    }
-                }
-                RoomOutcome::Refused(condition) => {
-                    self.notices.push(UiError::RoomRefused { condition })
-                }
-            },
+            }
+            RoomOutcome::Refused(condition) => {
+                self.notices.push(UiError::RoomRefused { condition })
+            }
         }
     }
 
@@ -195,8 +198,11 @@ impl AppState {
         self.join(&room.room, &nick, None, true);
     }
 
-    /// The nick to offer: the account's user name.
+    /// The nick to offer: a guest's chosen one, else the account's user name.
     pub fn default_nick(&self) -> String {
+        if let Some(nick) = self.connection.guest_nick.get_untracked() {
+            return nick;
+        }
         self.connection
             .own_jid
             .get_untracked()

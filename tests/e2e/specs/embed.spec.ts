@@ -38,11 +38,11 @@ test.afterAll(async () => {
 });
 
 /** The host page on `port`, embedding Parley with `query`; config.json allows only 5448. */
-async function host(page: Page, port: number, query: string, baseURL: string): Promise<FrameLocator> {
+async function host(page: Page, port: number, query: string, baseURL: string, extra: Record<string, unknown> = {}): Promise<FrameLocator> {
   await page.context().route(`${baseURL}config.json`, async (route) => {
     const served = await (await route.fetch()).json();
     const embed = { allowed_origins: [`https://localhost:${ALLOWED}`] };
-    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...served, embed }) });
+    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...served, embed, ...extra }) });
   });
   const parley = new URL(query, baseURL).href;
   await page.goto(`https://localhost:${port}/?parley=${encodeURIComponent(parley)}`);
@@ -144,4 +144,44 @@ test('messages of another shape, or from a page that is not allowed, are ignored
   await expect(foreignFrame.locator('html')).toHaveAttribute('data-api-ignored', '1');
   await expect(foreignFrame.locator(tid('chat-view'))).toHaveCount(0);
   expect(await received(foreign)).toEqual([]);
+});
+
+test('a guest without an account enters the embedded room under a nickname and is heard there', async ({ page, baseURL, openPage }) => {
+  const room = `tea@${MUC}`;
+  const frame = await host(page, ALLOWED, `?room=${encodeURIComponent(room)}`, baseURL!, { guest: { domain: 'guest.localhost' } });
+  await frame.locator(tid('guest-nick')).fill('Visitor');
+  await frame.locator(tid('guest-submit')).click();
+  await expect(frame.locator(tid('connection-status'))).toHaveAttribute('data-state', 'online');
+  const view = frame.locator(tid('chat-view', { jid: room, kind: 'groupchat' }));
+  await expect(view.locator(tid('occupant', { nick: 'Visitor' }))).toBeAttached();
+  // The server gave a temporary address on the guest domain.
+  await expect.poll(async () => (await received(page)).find((m) => m.type === 'connected')?.jid).toMatch(/^[^@]+@guest\.localhost$/);
+
+  const member = await openPage();
+  await member.goto('/');
+  await member.locator(tid('login-jid')).fill(users.bob.jid);
+  await member.locator(tid('login-password')).fill(users.bob.password);
+  await member.locator(tid('login-submit')).click();
+  await member.locator(tid('rooms-open')).click();
+  await member.locator(tid('room-join-jid')).fill(room);
+  await member.locator(tid('room-join-submit')).click();
+  const memberView = member.locator(tid('chat-view', { jid: room, kind: 'groupchat' }));
+  await expect(memberView.locator(tid('occupant', { nick: 'Visitor' }))).toBeAttached();
+
+  const text = unique('hello from a guest');
+  await frame.locator(tid('composer-input')).fill(text);
+  await frame.locator(tid('composer-send')).click();
+  await expect(memberView.locator(tid('message', { from: 'Visitor' })).filter({ hasText: text })).toBeVisible();
+});
+
+test('a guest domain whose server offers no guest access says so', async ({ page }) => {
+  await page.route('**/config.json', async (route) => {
+    const served = await (await route.fetch()).json();
+    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...served, guest: { domain: 'localhost' } }) });
+  });
+  await page.goto('/');
+  await page.locator(tid('guest-nick')).fill('Visitor');
+  await page.locator(tid('guest-submit')).click();
+  await expect(page.locator(tid('login-error'))).toHaveAttribute('data-reason', 'guest-unavailable');
+  await expect(page.locator(tid('app-shell'))).toHaveCount(0);
 });
