@@ -119,3 +119,30 @@ for (const locale of ['ru-RU', 'fr-FR']) {
     await page.screenshot({ path: shot(`roster-phone-${locale}.png`) });
   });
 }
+
+test('a branded deployment with guest access and offered rooms, desktop and phone', async ({ page }) => {
+  await page.route('**/config.json', async (route) => {
+    const served = await (await route.fetch()).json();
+    const config = {
+      ...served,
+      branding: { product_name: 'Wonderland Chat', accent_color: '#0b7a55' },
+      guest: { domain: 'guest.localhost' },
+      rooms: [
+        { address: 'lobby@conference.localhost', name: 'Lobby' },
+        { address: 'tea@conference.localhost', name: 'Tea party' },
+      ],
+    };
+    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(config) });
+  });
+  await openLogin(page);
+  await expect(page.locator(tid('guest-form'))).toBeVisible();
+  await page.screenshot({ path: shot('login-branded.png') });
+  await page.setViewportSize(PHONE);
+  await page.screenshot({ path: shot('login-branded-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator(tid('login-jid')).fill(users.carol.jid);
+  await page.locator(tid('login-password')).fill(users.carol.password);
+  await page.locator(tid('login-submit')).click();
+  await expect(page.locator(tid('offered-room'))).toHaveCount(2);
+  await page.screenshot({ path: shot('shell-branded.png') });
+});
