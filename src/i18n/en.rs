@@ -101,6 +101,7 @@ pub(super) fn text(key: Key) -> &'static str {
         ErrDiscoveryNotFound => {
             "Could not find this server's WebSocket address. Enter it under Advanced (wss://…)."
         }
+        ErrDiscoveryBlocked => "The browser could not look up this server's WebSocket address: this site's security settings or the server's do not allow it, or the server cannot be reached. Enter the address under Advanced (wss://…), or ask the site's administrator. Server",
         ErrDiscoveryOnlyInsecure => "This server only offers unencrypted ws:// connections, which Parley refuses.",
         ErrDiscoveryNoWebSocket => "This server does not offer XMPP over WebSocket. Enter an address under Advanced.",
         ErrSendEmpty => "The message is empty.",

@@ -101,6 +101,7 @@ pub(super) fn text(key: Key) -> &'static str {
         ErrDiscoveryNotFound => {
             "Impossible de trouver l’adresse WebSocket de ce serveur. Saisissez-la dans les options avancées (wss://…)."
         }
+        ErrDiscoveryBlocked => "Le navigateur n’a pas pu trouver l’adresse WebSocket de ce serveur : les réglages de sécurité du site ou du serveur l’en empêchent, ou le serveur est injoignable. Saisissez l’adresse dans les options avancées (wss://…) ou contactez l’administrateur du site. Serveur",
         ErrDiscoveryOnlyInsecure => {
             "Ce serveur ne propose que des connexions ws:// non chiffrées, que Parley refuse."
         }

@@ -134,6 +134,7 @@ keys! {
     ConfigColour,
     ConfigOrigin,
     ErrDiscoveryNotFound,
+    ErrDiscoveryBlocked,
     ErrDiscoveryOnlyInsecure,
     ErrDiscoveryNoWebSocket,
     ErrSendEmpty,
@@ -433,6 +434,7 @@ fn describe_field_problem(lang: Lang, problem: &FieldProblem) -> String {
 pub fn describe_discovery_error(lang: Lang, error: &DiscoveryError) -> String {
     match error {
         DiscoveryError::NotFound => t(lang, Key::ErrDiscoveryNotFound).to_owned(),
+        DiscoveryError::Blocked { domain } => with_detail(lang, Key::ErrDiscoveryBlocked, domain),
         DiscoveryError::OnlyInsecure => t(lang, Key::ErrDiscoveryOnlyInsecure).to_owned(),
         DiscoveryError::NoWebSocket => t(lang, Key::ErrDiscoveryNoWebSocket).to_owned(),
     }

@@ -14,6 +14,10 @@ const XRD_NS: &str = "http://docs.oasis-open.org/ns/xri/xrd-1.0";
 pub enum DiscoveryError {
     /// Neither document could be fetched or read.
     NotFound,
+    /// The browser read neither document at all: this page's CSP (`connect-src`) or a missing
+    /// CORS header on the domain blocked it (or the domain is unreachable); the browser does not
+    /// say which.
+    Blocked { domain: String },
     /// The domain only advertises unencrypted `ws://` endpoints.
     OnlyInsecure,
     /// No usable WebSocket link at all.
@@ -25,6 +29,10 @@ impl fmt::Display for DiscoveryError {
         match self {
             Self::NotFound => f.write_str(
                 "could not find this server's WebSocket address; enter it under Advanced (wss://...)",
+            ),
+            Self::Blocked { domain } => write!(
+                f,
+                "the browser could not read https://{domain}/.well-known/host-meta (blocked by this site's security policy or the server's CORS header, or unreachable)"
             ),
             Self::OnlyInsecure => f.write_str(
                 "this server only offers unencrypted ws:// connections, which Parley refuses",

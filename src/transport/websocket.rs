@@ -628,10 +628,18 @@ pub(crate) fn js_error_text(value: &JsValue) -> String {
 /// no credentials). The result has passed the wss policy.
 pub async fn discover(domain: &str) -> Result<String, ConnectError> {
     let mut best = DiscoveryError::NotFound;
+    let mut answered = false;
     for url in host_meta_urls(domain) {
-        let Ok(body) = fetch_text(&url).await else {
-            continue;
+        let body = match fetch_text(&url).await {
+            Ok(body) => body,
+            // The server answered (a 404, say): discovery is not blocked, there is nothing.
+            Err(FetchError::Status(_) | FetchError::TooLarge) => {
+                answered = true;
+                continue;
+            }
+            Err(FetchError::Network) => continue,
         };
+        answered = true;
         match websocket_from_host_meta(&body) {
             Ok(endpoint) => return Ok(endpoint),
             // "Only ws://" explains more than "nothing usable", which explains more than "not found".
@@ -639,6 +647,11 @@ pub async fn discover(domain: &str) -> Result<String, ConnectError> {
             Err(e) if best == DiscoveryError::NotFound => best = e,
             Err(_) => {}
         }
+    }
+    if !answered {
+        best = DiscoveryError::Blocked {
+            domain: domain.to_owned(),
+        };
     }
     Err(ConnectError::Discovery(best))
 }

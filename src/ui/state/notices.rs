@@ -64,6 +64,7 @@ impl UiError {
                 ConnectError::Url(UrlError::Insecure) => "url-insecure",
                 ConnectError::Url(_) => "url-invalid",
                 ConnectError::Discovery(D::NotFound) => "discovery-not-found",
+                ConnectError::Discovery(D::Blocked { .. }) => "discovery-blocked",
                 ConnectError::Discovery(D::OnlyInsecure) => "discovery-only-insecure",
                 ConnectError::Discovery(D::NoWebSocket) => "discovery-no-websocket",
                 ConnectError::Entropy(_) => "no-entropy",

@@ -60,8 +60,9 @@ test('an invalid config.json is shown on the page, and a missing one means defau
   await fillLogin(page, 'erin', users.erin.password);
   await expect(error).toHaveAttribute('data-reason', 'address-missing-domain');
   await fillLogin(page, users.erin.jid, users.erin.password);
-  // A new error, not the last one still showing: discovery found nothing it may fetch...
-  await expect(error).toHaveAttribute('data-reason', 'discovery-not-found');
+  // A new error, not the last one still showing: discovery could read nothing, and says why...
+  await expect(error).toHaveAttribute('data-reason', 'discovery-blocked');
+  await expect(error).toContainText('localhost');
   await expect(page.locator(tid('app-shell'))).toHaveCount(0);
   // ...because the CSP blocked both host-meta documents, as the README explains.
   const blocked = await page.evaluate(() => (window.__parleyCspViolations ?? []).filter((v) => v.includes('/.well-known/host-meta')));
