@@ -1,7 +1,9 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from '../lib/fixtures';
 import { expectOnline, fillLogin, openChatFromRoster, openLogin, tid, users } from '../lib/app';
-import { MUC, openRoomsBrowser, roomView } from '../lib/muc';
+import { MUC, roomView } from '../lib/muc';
+import { HostilePeer } from '../lib/hostile';
+import { registerAccount } from '../lib/xmpp';
 
 // Each config.json field shows its effect. The server's own config.json (endpoint, domain) is
 // fetched and the field under test is added to it, as an operator would edit the file.
@@ -115,4 +117,42 @@ test('an invalid config names the field: a wrong type, an unknown key, an unusab
     await expect(error).toHaveAttribute('data-reason', 'config-invalid');
     await expect(error).toContainText(field);
   }
+});
+
+test('locked_domain: the user name alone signs in, another domain is refused before connecting', async ({ page }) => {
+  await withConfig(page, { locked_domain: 'localhost' });
+  await openLogin(page);
+  await fillLogin(page, 'carol@example.org', users.carol.password);
+  await expect(page.locator(tid('login-error'))).toHaveAttribute('data-reason', 'address-wrong-domain');
+  await fillLogin(page, 'carol', users.carol.password);
+  await expectOnline(page);
+  await expect(page.locator('.own-jid')).toHaveText(users.carol.jid);
+});
+
+test('max_frame_bytes: a larger frame from the server ends the connection and names the limit', async ({ page, problems }) => {
+  // A fresh account: the oversized message stays in its archive, where no other test reads.
+  const name = `frames${Date.now().toString(36)}`;
+  await registerAccount(name, 'frames-pw');
+  await withConfig(page, { max_frame_bytes: 65536 });
+  await loginAs(page, { jid: `${name}@localhost`, password: 'frames-pw' });
+  const bob = await HostilePeer.login('bob', users.bob.password);
+  bob.chat(`${name}@localhost`, 'x'.repeat(70_000));
+  const lost = page.locator(tid('connection-lost'));
+  await expect(lost).toBeVisible();
+  await expect(lost).toContainText('65536');
+  bob.socket.close();
+  // Chromium reports the socket the client closed on purpose.
+  problems.splice(0, problems.length, ...problems.filter((p) => !/WebSocket/.test(p)));
+});
+
+test('embed.enabled: the compact one-pane layout without ?embed=1, at desktop width', async ({ page }) => {
+  await withConfig(page, { embed: { enabled: true } });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await loginAs(page, users.carol);
+  await expect(page.locator(tid('app-shell'))).toHaveClass(/\bembed\b/);
+  // One pane at a time: the list, then the conversation instead of it.
+  await expect(page.locator(tid('roster-filter'))).toBeVisible();
+  await expect(page.locator('.conversation-pane')).toBeHidden();
+  await openChatFromRoster(page, users.alice.jid);
+  await expect(page.locator(tid('roster-filter'))).toBeHidden();
 });

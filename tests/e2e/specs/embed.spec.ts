@@ -8,6 +8,7 @@ import path from 'node:path';
 import { test, expect } from '../lib/fixtures';
 import { openChatFromRoster, send, tid, unique, users } from '../lib/app';
 import { MUC } from '../lib/muc';
+import { HostilePeer } from '../lib/hostile';
 
 // A portal embeds Parley: docs/embed-example.html, served as it is documented, from two other
 // loopback origins. https://localhost:5448 is in config.json's embed.allowed_origins; 5449 may
@@ -42,6 +43,7 @@ async function host(page: Page, port: number, query: string, baseURL: string, ex
   await page.context().route(`${baseURL}config.json`, async (route) => {
     const served = await (await route.fetch()).json();
     const embed = { allowed_origins: [`https://localhost:${ALLOWED}`] };
+    // `extra` may replace `embed` as a whole.
     await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...served, embed, ...extra }) });
   });
   const parley = new URL(query, baseURL).href;
@@ -184,4 +186,14 @@ test('a guest domain whose server offers no guest access says so', async ({ page
   await page.locator(tid('guest-submit')).click();
   await expect(page.locator(tid('login-error'))).toHaveAttribute('data-reason', 'guest-unavailable');
   await expect(page.locator(tid('app-shell'))).toHaveCount(0);
+});
+
+test('with embed.message_bodies the new-message notice carries the text', async ({ page, baseURL }) => {
+  const frame = await host(page, ALLOWED, '?embed=1', baseURL!, { embed: { allowed_origins: [`https://localhost:${ALLOWED}`], message_bodies: true } });
+  await loginInFrame(frame, users.alice);
+  const bob = await HostilePeer.login('bob', users.bob.password);
+  const text = unique('body for the parent');
+  bob.chat(users.alice.jid, text);
+  await expect.poll(async () => (await received(page)).find((m) => m.type === 'message')?.body).toBe(text);
+  bob.socket.close();
 });
