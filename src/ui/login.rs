@@ -79,7 +79,7 @@ pub fn Login() -> impl IntoView {
     let typed_domain = RwSignal::new(state.connection.last_address.get_untracked().contains('@'));
 
     view! {
-        <main class="login-page">
+        <main class="login-page" class:embed=move || state.embed.compact.get()>
             <div class="login-card">
                 <Brand heading=true/>
                 <p class="tagline">{tr(Key::Tagline)}</p>
