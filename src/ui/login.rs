@@ -6,7 +6,7 @@
 //! own value and the NFKC copy are JavaScript strings, which nothing can wipe: the README says so.
 
 use super::state::{AppState, ConfigStatus, Phase, UiError};
-use super::{tr, use_state, Brand, LanguageSelect};
+use super::{tr, use_state, Brand, LanguageSelect, ThemeToggle};
 use crate::config::Config;
 use crate::i18n::Key;
 use crate::transport::websocket::{check_page_context, connect_with, discover};
@@ -178,6 +178,7 @@ pub fn Login() -> impl IntoView {
                 <GuestSignIn/>
                 <KeptAccounts/>
                 <div class="login-footer">
+                    <ThemeToggle/>
                     <LanguageSelect id="login-language"/>
                 </div>
             </div>

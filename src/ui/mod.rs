@@ -26,10 +26,57 @@ use state::{AppState, ConfigStatus, Phase, UiError};
 /// What `localStorage` keeps between visits; never any credential. A remembered device's data
 /// is in IndexedDB ([`state::device`]).
 const LANG_STORAGE_KEY: &str = "parley.lang";
+const THEME_STORAGE_KEY: &str = "parley.theme";
+
+/// Light or dark: the system's (`prefers-color-scheme`) unless the person chose one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::System => "system",
+            Self::Light => "light",
+            Self::Dark => "dark",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [Self::System, Self::Light, Self::Dark]
+            .into_iter()
+            .find(|t| t.as_str() == s)
+    }
+
+    /// The toggle's order: system, light, dark, system...
+    fn next(self) -> Self {
+        match self {
+            Self::System => Self::Light,
+            Self::Light => Self::Dark,
+            Self::Dark => Self::System,
+        }
+    }
+
+    fn label(self) -> Key {
+        match self {
+            Self::System => Key::ThemeSystem,
+            Self::Light => Key::ThemeLight,
+            Self::Dark => Key::ThemeDark,
+        }
+    }
+}
 
 /// Mounts the app on `<body>` and loads `config.json`.
 pub fn mount() {
     let state = AppState::new(initial_lang(&Config::default()), embed::request());
+    state.theme.set(
+        remembered(THEME_STORAGE_KEY)
+            .and_then(|t| Theme::parse(&t))
+            .unwrap_or(Theme::System),
+    );
     mount_to_body(move || {
         provide_context(state);
         view! { <App/> }
@@ -59,6 +106,16 @@ fn App() -> impl IntoView {
         state.tab_visible.set(tab_visible());
     });
     on_cleanup(move || visibility.remove());
+    // The stylesheet reads `data-theme`; without it, `prefers-color-scheme` decides.
+    Effect::new(move |_| {
+        let theme = state.theme.get();
+        if let Some(root) = document().document_element() {
+            let _ = match theme {
+                Theme::System => root.remove_attribute("data-theme"),
+                theme => root.set_attribute("data-theme", theme.as_str()),
+            };
+        }
+    });
     Effect::new(move |_| {
         let code = state.lang.get().code();
         if let Some(root) = document().document_element() {
@@ -158,15 +215,57 @@ pub fn LanguageSelect(id: &'static str) -> impl IntoView {
     }
 }
 
+/// Switches the theme (system, light, dark in turn) and remembers the choice on this device.
+#[component]
+pub fn ThemeToggle() -> impl IntoView {
+    let state = use_state();
+    let theme = state.theme;
+    let on_click = move |_| {
+        let next = theme.get_untracked().next();
+        theme.set(next);
+        remember(THEME_STORAGE_KEY, next.as_str());
+    };
+    let label = move || format!("{}: {}", tr(Key::Theme)(), tr(theme.get().label())());
+    view! {
+        <button
+            type="button"
+            data-testid="theme-toggle"
+            class="icon-button theme-toggle"
+            data-theme=move || theme.get().as_str()
+            title=label
+            aria-label=label
+            on:click=on_click
+        >
+            <span aria-hidden="true">{move || match theme.get() {
+                Theme::System => "◐",
+                Theme::Light => "☀",
+                Theme::Dark => "☾",
+            }}</span>
+        </button>
+    }
+}
+
+/// What this device keeps under `key` in `localStorage`, if storage is there at all.
+fn remembered(key: &str) -> Option<String> {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(key).ok().flatten())
+}
+
+fn remember(key: &str, value: &str) {
+    // Storage can be disabled (private mode, a partitioned frame); the choice then lasts for this visit.
+    if let Ok(Some(storage)) = window().local_storage() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
 /// The remembered choice, else the browser's preference order, else the deployment's default;
 /// always one of the languages `config` offers.
 fn initial_lang(config: &Config) -> Lang {
     let window = window();
-    let remembered = window
-        .local_storage()
-        .ok()
-        .flatten()
-        .and_then(|s| s.get_item(LANG_STORAGE_KEY).ok().flatten())
+    let remembered = remembered(LANG_STORAGE_KEY)
         .and_then(|code| Lang::from_tag(&code))
         .filter(|lang| config.languages.contains(lang));
     remembered.unwrap_or_else(|| {
@@ -185,10 +284,7 @@ fn initial_lang(config: &Config) -> Lang {
 }
 
 fn remember_lang(lang: Lang) {
-    // Storage can be disabled (private mode); the choice then lasts for this visit only.
-    if let Ok(Some(storage)) = window().local_storage() {
-        let _ = storage.set_item(LANG_STORAGE_KEY, lang.code());
-    }
+    remember(LANG_STORAGE_KEY, lang.code());
 }
 
 /// `config.json` beside the page: missing means defaults, invalid is shown on the login form.

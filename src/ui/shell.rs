@@ -10,7 +10,7 @@ use super::list::{row_offset, windowed_list, ListShape};
 use super::room::RoomView;
 use super::rooms::{Invitations, OfferedRooms, RoomBrowser};
 use super::roster::Roster;
-use super::{tr, use_state, Brand, LanguageSelect};
+use super::{tr, use_state, Brand, LanguageSelect, ThemeToggle};
 use crate::i18n::Key;
 use crate::linkify::neutralise_overrides;
 use crate::store::directory::{Section, Summary};
@@ -151,6 +151,7 @@ fn Header() -> impl IntoView {
                         .collect_view()}
                 </select>
                 <LanguageSelect id="shell-language"/>
+                <ThemeToggle/>
                 {move || state.device.remembered.get().then(|| {
                     let forget = state.device.forget_on_logout;
                     view! {

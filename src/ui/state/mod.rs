@@ -48,6 +48,7 @@ pub struct AppState {
     pub notices: Notices,
     pub device: Device,
     pub embed: Embedding,
+    pub theme: RwSignal<crate::ui::Theme>,
     /// The tab is visible (Page Visibility): what is on screen is seen only then.
     pub tab_visible: RwSignal<bool>,
 }
@@ -64,6 +65,7 @@ impl AppState {
             notices: Notices::new(),
             device: Device::new(),
             embed: Embedding::new(embed),
+            theme: RwSignal::new(crate::ui::Theme::System),
             tab_visible: RwSignal::new(true),
         }
     }

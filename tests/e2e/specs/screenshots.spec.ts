@@ -146,3 +146,16 @@ test('a branded deployment with guest access and offered rooms, desktop and phon
   await expect(page.locator(tid('offered-room'))).toHaveCount(2);
   await page.screenshot({ path: shot('shell-branded.png') });
 });
+
+test('dark theme (the system preference): login, chat and room, desktop and phone', async ({ openPage }) => {
+  const page = await openPage({ colorScheme: 'dark' });
+  await openLogin(page);
+  await expect(page.locator(tid('theme-toggle'))).toHaveAttribute('data-theme', 'system');
+  await page.screenshot({ path: shot('dark-login.png') });
+  await login(page, users.alice.jid, users.alice.password);
+  const chat = await openChatFromRoster(page, users.bob.jid);
+  await send(chat, unique('In the dark'));
+  await page.screenshot({ path: shot('dark-chat.png') });
+  await page.setViewportSize(PHONE);
+  await page.screenshot({ path: shot('dark-chat-phone.png') });
+});
