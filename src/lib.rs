@@ -9,6 +9,7 @@ pub mod config;
 pub mod embed;
 pub mod i18n;
 pub mod linkify;
+pub mod route;
 pub mod store;
 pub mod transport;
 pub mod xmpp;

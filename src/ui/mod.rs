@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod embed;
 pub mod list;
 pub mod login;
+pub mod navigation;
 pub mod room;
 pub mod rooms;
 pub mod roster;
@@ -81,6 +82,7 @@ pub fn mount() {
         provide_context(state);
         view! { <App/> }
     });
+    navigation::start(state);
     // After mounting: that is where Leptos sets up the task executor.
     leptos::task::spawn_local(load_config(state));
 }

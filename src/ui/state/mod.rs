@@ -49,6 +49,7 @@ pub struct AppState {
     pub device: Device,
     pub embed: Embedding,
     pub theme: RwSignal<crate::ui::Theme>,
+    pub navigation: crate::ui::navigation::Navigation,
     /// The tab is visible (Page Visibility): what is on screen is seen only then.
     pub tab_visible: RwSignal<bool>,
 }
@@ -66,6 +67,7 @@ impl AppState {
             device: Device::new(),
             embed: Embedding::new(embed),
             theme: RwSignal::new(crate::ui::Theme::System),
+            navigation: crate::ui::navigation::Navigation::new(),
             tab_visible: RwSignal::new(true),
         }
     }
@@ -143,6 +145,7 @@ impl AppState {
                 if online {
                     self.join_configured_rooms();
                     self.open_embedded();
+                    crate::ui::navigation::online(*self);
                 }
             }
             Update::Event(Event::Roster(event)) => {

@@ -1,0 +1,51 @@
+import { test, expect } from '../lib/fixtures';
+import { chatView, fillLogin, login, openChatFromRoster, tid, users } from '../lib/app';
+import { MUC, roomView } from '../lib/muc';
+
+// The open conversation is in the address: Back and Forward move between places, a reload
+// (or a link) opens the same place once signed in.
+
+test('Back and Forward move between conversations and the lists, inside the app', async ({ page }) => {
+  await login(page, users.carol.jid, users.carol.password);
+  await openChatFromRoster(page, users.alice.jid);
+  await expect(page).toHaveURL(/#\/chat\/alice@localhost$/);
+  await openChatFromRoster(page, users.bob.jid);
+  await expect(page).toHaveURL(/#\/chat\/bob@localhost$/);
+
+  await page.goBack();
+  await expect(chatView(page, users.alice.jid)).toBeVisible();
+  await expect(page.locator(tid('app-shell'))).toBeVisible();
+  await page.goForward();
+  await expect(chatView(page, users.bob.jid)).toBeVisible();
+
+  await page.locator(tid('rooms-open')).click();
+  await expect(page).toHaveURL(/#\/rooms$/);
+  await page.goBack();
+  await expect(chatView(page, users.bob.jid)).toBeVisible();
+
+  // A reload signs in again (nothing remembered here) and comes back to the same conversation.
+  await page.reload();
+  await fillLogin(page, users.carol.jid, users.carol.password);
+  await expect(chatView(page, users.bob.jid)).toBeVisible();
+});
+
+test('a link to a conversation opens it after signing in; a room link enters the room', async ({ page }) => {
+  await page.goto(`/#/chat/${users.alice.jid}`);
+  await fillLogin(page, users.carol.jid, users.carol.password);
+  await expect(chatView(page, users.alice.jid)).toBeVisible();
+
+  // (From another page: a new fragment on the same page is a move inside the app, tested above.)
+  const room = `rust@${MUC}`;
+  await page.goto('about:blank');
+  await page.goto(`/#/room/${room}`);
+  await fillLogin(page, users.carol.jid, users.carol.password);
+  await expect(roomView(page, room).locator(tid('occupant', { nick: 'carol' }))).toBeAttached();
+  await expect(page).toHaveURL(/#\/room\/rust@conference\.localhost$/);
+
+  // A broken link opens the app as usual.
+  await page.goto('about:blank');
+  await page.goto('/#/chat/not-an-address');
+  await fillLogin(page, users.carol.jid, users.carol.password);
+  await expect(page.locator(tid('app-shell'))).toBeVisible();
+  await expect(page.locator(tid('chat-view'))).toHaveCount(0);
+});
