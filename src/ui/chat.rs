@@ -468,14 +468,18 @@ pub fn MessageRow(entry: Entry, from: String, peer: String) -> impl IntoView {
 }
 
 /// A message's time as the interface language writes it: the hour and minute for today's
-/// messages, with the day and month for older ones.
+/// messages, with the day and month for older ones, and the year before this one's.
 fn time_label(ms: UnixMillis, lang: Lang) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
-    let today = js_sys::Date::new_0().to_date_string() == date.to_date_string();
+    let now = js_sys::Date::new_0();
+    let today = now.to_date_string() == date.to_date_string();
     let options = js_sys::Object::new();
     let mut fields = vec![("hour", "2-digit"), ("minute", "2-digit")];
     if !today {
         fields.extend([("day", "numeric"), ("month", "short")]);
+    }
+    if now.get_full_year() != date.get_full_year() {
+        fields.push(("year", "numeric"));
     }
     for (key, value) in fields {
         // Setting a property of a fresh plain object cannot fail.

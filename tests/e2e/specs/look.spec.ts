@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from '../lib/fixtures';
-import { openLogin, tid } from '../lib/app';
+import { login, openChatFromRoster, openLogin, tid, unique, users } from '../lib/app';
+import { HostilePeer } from '../lib/hostile';
 
 // Light and dark: the system's preference, unless the person picks one; the pick is remembered.
 const LIGHT_BG = 'rgb(244, 246, 250)';
@@ -30,4 +31,22 @@ test('the theme follows the system until one is chosen, and the choice survives 
   await toggle.click();
   await expect(toggle).toHaveAttribute('data-theme', 'system');
   await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
+});
+
+test('a message from an earlier year shows the year; today only the time', async ({ page }) => {
+  await login(page, users.carol.jid, users.carol.password);
+  const bob = await HostilePeer.login('bob', users.bob.password);
+  const old = unique('from long ago');
+  bob.socket.send(
+    `<message xmlns="jabber:client" to="${users.carol.jid}" type="chat" id="${Date.now()}">` +
+      `<body>${old}</body><delay xmlns="urn:xmpp:delay" stamp="2024-03-01T10:00:00Z"/></message>`,
+  );
+  const now = unique('from today');
+  bob.chat(users.carol.jid, now);
+  const view = await openChatFromRoster(page, users.bob.jid);
+  const timeOf = (text: string) => view.locator(tid('message')).filter({ hasText: text }).locator(tid('message-time'));
+  await expect(timeOf(old)).toContainText('2024');
+  await expect(timeOf(now)).not.toContainText(String(new Date().getFullYear()));
+  await expect(timeOf(now)).toHaveText(/^\d{1,2}:\d{2}/);
+  bob.socket.close();
 });
