@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod linkify;
 pub mod route;
 pub mod store;
+pub mod styling;
 pub mod transport;
 pub mod xmpp;
 

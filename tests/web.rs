@@ -200,13 +200,15 @@ async fn hostile_message_bodies_render_as_text() {
         time.get_attribute("datetime").as_deref(),
         Some("2002-09-10T23:08:25.000Z")
     );
-    // An old message shows its day and month as well as the time (in English here).
+    // An old message shows its day and month as well as the time (in English here), and a
+    // message of an earlier year its year.
     let label = time.text_content().unwrap_or_default();
     assert!(
         label.contains("Sep") && (label.contains("10") || label.contains("11")),
         "{label:?}"
     );
     assert!(label.contains(":08"), "{label:?}");
+    assert!(label.contains("2002"), "{label:?}");
     drop(handle);
 }
 

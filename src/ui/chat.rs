@@ -20,6 +20,7 @@ use crate::linkify::{linkify, neutralise_overrides, Segment};
 use crate::store::directory::Section;
 use crate::store::timeline::{Entry, MessageState, Timeline};
 use crate::store::window::HistoryWindow;
+use crate::styling::{self, LineKind, Node, Style};
 use crate::xmpp::delay::UnixMillis;
 use crate::xmpp::jid::BareJid;
 use crate::xmpp::{Direction, SendError};
@@ -382,6 +383,8 @@ pub fn MessageRow(entry: Entry, from: String, peer: String) -> impl IntoView {
         ..
     } = entry;
     let in_room = nick.is_some();
+    // Who a `/me` action names: the nick in a room, the address in a chat.
+    let actor = &nick.clone().unwrap_or_else(|| from.clone());
     // Mounted alone in tests, without the app around it: then English.
     let lang = use_context::<AppState>().map(|s| s.lang);
     let lang = move || lang.map_or(Lang::En, |l| l.get());
@@ -454,7 +457,7 @@ pub fn MessageRow(entry: Entry, from: String, peer: String) -> impl IntoView {
                 }
             })}
             <div data-testid="message-body" class="message-body" dir="auto">
-                {body_view(&body)}
+                {body_view(&body, actor)}
             </div>
             {note}
             <div class="message-meta">
@@ -509,11 +512,77 @@ pub fn checked_link(written: &str) -> Option<(String, String)> {
     Some((href, text))
 }
 
-/// The body as text nodes, with checked links as anchors (see [`checked_link`]); everything else,
-/// markup included, stays text.
-fn body_view(body: &str) -> impl IntoView {
+/// The body as text nodes, styled as XEP-0393 says (every character kept, the directives shown
+/// quieter and hidden from screen readers), with checked links as anchors (see
+/// [`checked_link`]); everything else, markup included, stays text. A `/me` action (XEP-0245)
+/// shows the sender's name instead.
+fn body_view(body: &str, actor: &str) -> impl IntoView {
     let body = neutralise_overrides(body);
-    linkify(&body)
+    if let Some(action) = styling::me_action(&body) {
+        return view! {
+            <span data-testid="message-me" class="message-me">
+                <bdi>{actor.to_owned()}</bdi> " " {linked(action)}
+            </span>
+        }
+        .into_any();
+    }
+    styling::style(&body)
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let (class, depth) = match line.kind {
+                LineKind::Plain => ("line", None),
+                LineKind::Quote { depth } => ("line styling-quote", Some(depth.min(4))),
+                LineKind::Pre => ("line styling-pre", None),
+            };
+            view! {
+                {(i > 0).then_some("\n")}
+                <span class=class data-depth=depth>
+                    {line.nodes.into_iter().map(node_view).collect_view()}
+                </span>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// One piece of a styled body: text (with its links), a directive (quiet, and not read out by
+/// screen readers), or a span of a style around its pieces.
+fn node_view(node: Node<'_>) -> AnyView {
+    match node {
+        Node::Text(text) => linked(text).into_any(),
+        Node::Directive(d) => {
+            view! { <span class="styling-directive" aria-hidden="true">{d.to_owned()}</span> }
+                .into_any()
+        }
+        // A preformatted span is exactly what was written: no links either.
+        Node::Styled {
+            style: Style::Code,
+            children,
+        } => {
+            let inner = children
+                .into_iter()
+                .map(|child| match child {
+                    Node::Text(text) => text.to_owned().into_any(),
+                    other => node_view(other),
+                })
+                .collect_view();
+            view! { <code>{inner}</code> }.into_any()
+        }
+        Node::Styled { style, children } => {
+            let inner = children.into_iter().map(node_view).collect_view();
+            match style {
+                Style::Strong => view! { <strong>{inner}</strong> }.into_any(),
+                Style::Emphasis => view! { <em>{inner}</em> }.into_any(),
+                _ => view! { <s>{inner}</s> }.into_any(),
+            }
+        }
+    }
+}
+
+/// Text with its checked links as anchors.
+fn linked(text: &str) -> impl IntoView {
+    linkify(text)
         .into_iter()
         .map(|segment| match segment {
             Segment::Text(text) => text.to_owned().into_any(),

@@ -50,3 +50,25 @@ test('a message from an earlier year shows the year; today only the time', async
   await expect(timeOf(now)).toHaveText(/^\d{1,2}:\d{2}/);
   bob.socket.close();
 });
+
+test('message styling (XEP-0393) and /me (XEP-0245) render, still as text', async ({ page }) => {
+  await login(page, users.carol.jid, users.carol.password);
+  const bob = await HostilePeer.login('bob', users.bob.password);
+  const mark = unique('styled');
+  bob.chat(users.carol.jid, `${mark} *bold* _it_ \`co*de*\` ~gone~ 2 * 3 * 4\n> quoted *too*\n\`\`\`\n*raw*\n\`\`\``);
+  bob.chat(users.carol.jid, `/me waves ${mark}`);
+  const view = await openChatFromRoster(page, users.bob.jid);
+  const body = view.locator(tid('message-body')).filter({ hasText: `${mark} ` }).first();
+  await expect(body.locator('strong').first()).toHaveText('*bold*');
+  await expect(body.locator('em')).toHaveText('_it_');
+  await expect(body.locator('code').first()).toHaveText('`co*de*`');
+  await expect(body.locator('code strong')).toHaveCount(0);
+  await expect(body.locator('s')).toHaveText('~gone~');
+  await expect(body.locator('.styling-quote')).toHaveText('> quoted *too*');
+  await expect(body.locator('.styling-quote strong')).toHaveText('*too*');
+  await expect(body.locator('.styling-pre')).toHaveCount(3);
+  // Nothing is lost or added: the text is the text that was sent.
+  await expect(body).toHaveText(`${mark} *bold* _it_ \`co*de*\` ~gone~ 2 * 3 * 4\n> quoted *too*\n\`\`\`\n*raw*\n\`\`\``, { useInnerText: false });
+  await expect(view.locator(tid('message-me')).filter({ hasText: mark })).toHaveText(`${users.bob.jid} waves ${mark}`);
+  bob.socket.close();
+});

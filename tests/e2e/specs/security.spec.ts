@@ -28,15 +28,21 @@ test('every corpus string arrives as literal text in message bodies', async ({ p
         .locator(`${tid('message', { direction: 'in' })} ${tid('message-body')}`)
         .evaluateAll(
           (els, n) =>
-            els.slice(-n).map((el) =>
-              [...el.childNodes]
-                .filter((node) => node instanceof HTMLAnchorElement || (node.nodeType === Node.TEXT_NODE && node.textContent !== ''))
-                .map((node) =>
-                node instanceof HTMLAnchorElement
-                  ? { text: node.textContent ?? '', href: node.getAttribute('href') ?? '' }
-                  : { text: node.textContent ?? '' },
-              ),
-            ),
+            // Text and links in order, through the elements XEP-0393 styling wraps them in.
+            els.slice(-n).map((el) => {
+              const found: { text: string; href?: string }[] = [];
+              const walk = (node: Node) => {
+                if (node instanceof HTMLAnchorElement) {
+                  found.push({ text: node.textContent ?? '', href: node.getAttribute('href') ?? '' });
+                } else if (node.nodeType === Node.TEXT_NODE) {
+                  if (node.textContent) found.push({ text: node.textContent });
+                } else {
+                  node.childNodes.forEach(walk);
+                }
+              };
+              el.childNodes.forEach(walk);
+              return found;
+            }),
           batch.length,
         );
       expect(rendered.map((pieces, i) => mismatch(pieces, asText(batch[i])))).toEqual(batch.map(() => null));
