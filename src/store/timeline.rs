@@ -428,6 +428,13 @@ impl Timeline {
         self.trim();
     }
 
+    /// Whether a message of ours is still waiting for the server (written offline, say).
+    pub fn has_pending(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.direction == Direction::Out && e.state == MessageState::Pending)
+    }
+
     /// Changes the state of our own outgoing message `id`; incoming messages never change.
     /// Returns whether a message was found.
     pub fn mark_own(&mut self, id: &str, state: MessageState) -> bool {

@@ -1,7 +1,8 @@
 //! The open place in the page's address ([`crate::route`]): opening a conversation, a room or
 //! the room browser pushes a history entry, so Back and Forward move between them instead of
 //! leaving the app; Back, Forward or an edited fragment open what the address names. A link's
-//! place (or the place before a reload) waits until the session is online, then opens.
+//! place (or the place before a reload) waits until the session is online, then opens. Leaving
+//! or reloading while a message of ours is still pending asks first.
 
 use super::state::{AppState, Phase};
 use crate::route::Route;
@@ -28,8 +29,19 @@ impl Default for Navigation {
     }
 }
 
-/// Starts following the address; not in an embed that shows one conversation alone.
+/// Guards against leaving with unsent messages, and follows the address (not in an embed that
+/// shows one conversation alone).
 pub fn start(state: AppState) {
+    // Leaving or reloading while a message still waits for the server: the browser asks first.
+    let unsent = window_event_listener(leptos::ev::beforeunload, move |event| {
+        if state.chats.has_pending() {
+            event.prevent_default();
+            // Older browsers ask only when a return value is set.
+            event.set_return_value("");
+        }
+    });
+    std::mem::forget(unsent);
+
     if state.embed.only().is_some() {
         return;
     }

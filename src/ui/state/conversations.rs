@@ -61,6 +61,14 @@ impl Conversations {
         }
     }
 
+    /// Whether any conversation holds a message of ours the server has not confirmed.
+    pub fn has_pending(&self) -> bool {
+        self.timelines.with_value(|all| {
+            all.values()
+                .any(|t| t.try_with_untracked(Timeline::has_pending).unwrap_or(false))
+        })
+    }
+
     /// The timeline of `peer`, if there is a conversation.
     pub fn timeline(&self, peer: &BareJid) -> Option<RwSignal<Timeline>> {
         self.timelines

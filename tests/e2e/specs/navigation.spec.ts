@@ -1,5 +1,6 @@
 import { test, expect } from '../lib/fixtures';
-import { chatView, fillLogin, login, openChatFromRoster, tid, users } from '../lib/app';
+import { chatView, fillLogin, login, loginThrough, openChatFromRoster, send, tid, unique, users } from '../lib/app';
+import { ignoreRelayErrors, PROSODY_WSS_PORT, Relay } from '../lib/relay';
 import { MUC, roomView } from '../lib/muc';
 
 // The open conversation is in the address: Back and Forward move between places, a reload
@@ -48,4 +49,32 @@ test('a link to a conversation opens it after signing in; a room link enters the
   await fillLogin(page, users.carol.jid, users.carol.password);
   await expect(page.locator(tid('app-shell'))).toBeVisible();
   await expect(page.locator(tid('chat-view'))).toHaveCount(0);
+});
+
+test('reloading while a message is still pending asks first; staying keeps it', async ({ page, problems }) => {
+  const relay = await Relay.start(PROSODY_WSS_PORT);
+  try {
+    await loginThrough(page, relay.url, users.carol.jid, users.carol.password);
+    const view = await openChatFromRoster(page, users.alice.jid);
+    relay.cut();
+    await expect(page.locator(tid('connection-status'))).toHaveAttribute('data-state', 'reconnecting');
+    const text = unique('not sent yet');
+    await send(view, text);
+    await expect(view.locator(tid('message'), { hasText: text })).toHaveAttribute('data-state', 'pending');
+
+    const asked = page.waitForEvent('dialog');
+    void page.reload().catch(() => {});
+    const dialog = await asked;
+    expect(dialog.type()).toBe('beforeunload');
+    // The fixture dismisses it (stay on the page) and counts it as a problem; here it is the point.
+    await expect.poll(() => problems.some((p) => p.startsWith('beforeunload dialog'))).toBe(true);
+    problems.splice(0, problems.length, ...problems.filter((p) => !p.startsWith('beforeunload dialog')));
+    await expect(view.locator(tid('message'), { hasText: text })).toHaveAttribute('data-state', 'pending');
+
+    relay.restore();
+    await expect(view.locator(tid('message'), { hasText: text })).toHaveAttribute('data-state', /sent|received|displayed/, { timeout: 30_000 });
+  } finally {
+    await relay.close();
+    ignoreRelayErrors(problems, relay);
+  }
 });
