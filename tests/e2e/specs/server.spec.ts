@@ -7,7 +7,8 @@ import { XmppSocket, attribute, caPath, mechanisms, parseRoster } from '../lib/x
 
 const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' wss:; " +
-  "img-src 'self' https: data: blob:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'";
+  // frame-ancestors: 'self' and the two host pages of embed.spec.ts (server/prosody.cfg.lua).
+  "img-src 'self' https: data: blob:; frame-ancestors 'self' https://localhost:5448 https://localhost:5449; base-uri 'none'; form-action 'self'";
 const WSS = 'wss://localhost:5444/xmpp-websocket';
 
 // The path exactly as given: HTTP clients and browsers would normalise the dots away first.
