@@ -6,6 +6,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # wasm-opt 132 from npm (Debian's binaryen 108 produces a module that crashes at load).
 PATH="$PWD/tests/e2e/node_modules/.bin:$PATH" trunk build --release --offline --locked
 
+# Precompressed copies for web servers that send them as they are (docs/deployment.md); not of
+# config.json, which the operator edits (a stale .br beside it would be served instead).
+find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.schema.json' \) |
+  while read -r file; do
+    brotli -q 11 -f -o "$file.br" "$file"
+    gzip -9 -n -c "$file" >"$file.gz"
+  done
+
 mapfile -t files < <(find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' \) | sort)
 total_raw=0 total_gz=0 total_br=0
 printf '%-48s %10s %10s %10s\n' file raw gzip-9 brotli-11

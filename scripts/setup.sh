@@ -10,7 +10,10 @@ CARGO_FUZZ_VERSION=0.13.2
 NODE_MAJOR_MIN=20
 # ejabberd (Debian 12's 23.01) serves the live test of MUC room listing with RSM paging
 # (server/ejabberd.sh).
-APT_PACKAGES=(prosody lua-unbound ejabberd chromium chromium-driver openssl brotli curl make gcc g++ libc6-dev)
+# nginx (with its brotli_static module) and Caddy serve the bundle in the deployment tests
+# (server/nginx.sh, server/caddy.sh).
+APT_PACKAGES=(prosody lua-unbound ejabberd chromium chromium-driver openssl brotli curl make gcc g++ libc6-dev
+  nginx libnginx-mod-http-brotli-static caddy)
 
 say() { printf 'setup: %s\n' "$*"; }
 fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }
@@ -41,7 +44,7 @@ for package in "${APT_PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   say "apt: installing ${missing[*]}"
-  # The packaged services (prosody, ejabberd) must not start: they would listen on every interface
+  # The packaged services (prosody, ejabberd, nginx, caddy) must not start: they would listen on every interface
   # and on ports of ours (ejabberd's own config takes 5443). Where no policy-rc.d forbids that
   # already, one does for the length of the install.
   policy=/usr/sbin/policy-rc.d
