@@ -6,6 +6,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # wasm-opt 132 from npm (Debian's binaryen 108 produces a module that crashes at load).
 PATH="$PWD/tests/e2e/node_modules/.bin:$PATH" trunk build --release --offline --locked
 
+# Content-hashed names for the assets, so servers can cache them for good.
+scripts/fingerprint.sh dist
+
 # Precompressed copies for web servers that send them as they are (docs/deployment.md); not of
 # config.json, which the operator edits (a stale .br beside it would be served instead).
 find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.schema.json' \) |

@@ -96,11 +96,25 @@ local function host_meta_json(event)
 	return json.encode({ links = { { rel = "urn:xmpp:alt-connections:websocket"; href = websocket_url() } } });
 end
 
+-- app-<16 hex>.js, app_bg-<16 hex>.wasm, parley-<16 hex>.css, boot-<16 hex>.js
+local function is_hashed_asset(path)
+	for _, ext in ipairs({ "js", "wasm", "css" }) do
+		if path:match("%-" .. string.rep("%x", 16) .. "%." .. ext .. "$") then
+			return true;
+		end
+	end
+	return false;
+end
+
 local function static(event)
 	local path = event.request.path;
-	-- Headers first: net.http.files sends the response itself. Output names carry no content hash
-	-- (Trunk.toml: filehash = false), so every file is revalidated.
-	event.response.headers.cache_control = "no-cache";
+	-- Headers first: net.http.files sends the response itself. Assets named with their content's
+	-- hash (scripts/fingerprint.sh) never change; everything else is revalidated.
+	if is_hashed_asset(path) then
+		event.response.headers.cache_control = "public, max-age=31536000, immutable";
+	else
+		event.response.headers.cache_control = "no-cache";
+	end
 	local result = serve_file(event, path);
 	-- A client-side route (no file extension) gets the app itself.
 	if result == 404 and not path:match("%.[^/]*$") then

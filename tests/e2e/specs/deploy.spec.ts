@@ -57,7 +57,16 @@ for (const [name, port] of SERVERS) {
     const config = await request.get(`${SITE}config.json`, options);
     expect(config.headers()['cache-control']).toBe('no-cache');
     expect(await config.json()).toEqual({ default_domain: 'localhost', websocket_url: `wss://localhost:${port}/chat/xmpp-websocket` });
-    const gzip = await request.get(`${SITE}parley.css`, { ...options, headers: { 'accept-encoding': 'gzip' } });
+    // The assets index.html names carry their content's hash and are cached for good.
+    const assets = [...(await index.text()).matchAll(/(?:href|src)="(?:\.\/)?([^"]+-[0-9a-f]{16}\.(?:js|wasm|css))"/g)].map((m) => m[1]);
+    expect(assets.length).toBeGreaterThanOrEqual(4);
+    for (const asset of assets) {
+      const answer = await request.get(`${SITE}${asset}`, options);
+      expect(answer.status(), asset).toBe(200);
+      expect(answer.headers()['cache-control'], asset).toBe('public, max-age=31536000, immutable');
+    }
+    const css = assets.find((a) => a.endsWith('.css'))!;
+    const gzip = await request.get(`${SITE}${css}`, { ...options, headers: { 'accept-encoding': 'gzip' } });
     expect(gzip.headers()['content-encoding']).toBe('gzip');
     expect(gzip.headers()['vary']).toBe('Accept-Encoding');
     const bare = await request.get(`https://localhost:${port}/chat`, options);

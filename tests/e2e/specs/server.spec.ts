@@ -71,6 +71,9 @@ test.describe('HTTP', () => {
       expect(response.status(), file).toBe(200);
       expect(response.headers()['content-type'], file).toBe(types[ext]);
       expectSecurityHeaders(response.headers());
+      // scripts/fingerprint.sh names each asset after its content: cached for good.
+      expect(file, 'a content-hashed name').toMatch(/-[0-9a-f]{16}\.(wasm|js|css)$/);
+      expect(response.headers()['cache-control'], file).toBe('public, max-age=31536000, immutable');
     }
   });
 

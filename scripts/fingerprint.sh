@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Gives the bundle's assets content-hashed names (app-<16 hex>.js, app_bg-….wasm, parley-….css,
+# boot-….js) and rewrites the references to them, so web servers can cache them for a year
+# ("immutable") while index.html and config.json are revalidated. Trunk's own hashing is off
+# (Trunk.toml) because boot.js, a file Trunk copies, must name app.js and the wasm; this does both.
+# Fails if a reference it rewrites is not where it expects it. Usage: scripts/fingerprint.sh <dir>
+set -euo pipefail
+dir=${1:?usage: scripts/fingerprint.sh <dist dir>}
+
+hash_of() { sha256sum "$1" | cut -c1-16; }
+
+# Replaces `from` with `to` in `file`; `from` must occur.
+rewrite() {
+  local file=$1 from=$2 to=$3
+  grep -qF -- "$from" "$file" || { echo "fingerprint: '$from' not found in $file" >&2; exit 1; }
+  FROM="$from" TO="$to" perl -0pi -e 's/\Q$ENV{FROM}\E/$ENV{TO}/g' "$file"
+}
+
+# Renames `name` to its hashed name and prints the new name.
+fingerprint() {
+  local name=$1 stem ext new
+  stem=${name%.*} ext=${name##*.}
+  [ -f "$dir/$name" ] || { echo "fingerprint: no $dir/$name" >&2; exit 1; }
+  new="$stem-$(hash_of "$dir/$name").$ext"
+  mv "$dir/$name" "$dir/$new"
+  echo "$new"
+}
+
+css=$(fingerprint parley.css)
+rewrite "$dir/index.html" 'href="./parley.css"' "href=\"./$css\""
+wasm=$(fingerprint app_bg.wasm)
+rewrite "$dir/index.html" 'href="app_bg.wasm"' "href=\"$wasm\""
+rewrite "$dir/boot.js" "'app_bg.wasm'" "'$wasm'"
+js=$(fingerprint app.js)
+rewrite "$dir/index.html" 'href="app.js"' "href=\"$js\""
+rewrite "$dir/boot.js" "'./app.js'" "'./$js'"
+# Last: boot.js's own name depends on the names inside it.
+boot=$(fingerprint boot.js)
+rewrite "$dir/index.html" 'src="boot.js"' "src=\"$boot\""
+echo "fingerprint: $css $wasm $js $boot"
