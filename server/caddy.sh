@@ -61,15 +61,23 @@ start() {
   HOME="$run/home" XDG_DATA_HOME="$run/home" XDG_CONFIG_HOME="$run/home" \
     caddy run --config "$site" --adapter caddyfile >"$run/caddy.log" 2>&1 </dev/null &
   echo $! >"$run/caddy.pid"
-  for _ in $(seq 1 100); do
-    if curl -sf --cacert "$cert" -o /dev/null "https://localhost:$port/chat/"; then
+  local pid=$! state=
+  # Only kill -0 while waiting: just after the fork /proc/<pid>/cmdline can still be the shell's
+  # (or empty mid-exec), which running_pid would take for a dead caddy. A cold start on a busy
+  # 2-core machine gets 30 s.
+  for _ in $(seq 1 300); do
+    if curl -sf --noproxy '*' --max-time 2 --cacert "$cert" -o /dev/null "https://localhost:$port/chat/"; then
       echo "caddy running, https://localhost:$port/chat/ (log: ${run#"$repo"/}/caddy.log)"
       return
     fi
-    if ! running_pid >/dev/null; then break; fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid" && state="caddy exited" || state="caddy exited with status $?"
+      break
+    fi
     sleep 0.1
   done
-  echo "caddy did not answer on $port; its log:" >&2
+  echo "caddy did not answer on $port (${state:-still running after 30 s, stopped}); its log:" >&2
+  [ -n "$state" ] || kill "$pid" 2>/dev/null || true
   tail -n 20 "$run/caddy.log" >&2
   exit 1
 }

@@ -79,8 +79,8 @@ http {
 CONF
   nginx -t -q -c "$run/nginx.conf" -p "$run"
   nginx -c "$run/nginx.conf" -p "$run"
-  for _ in $(seq 1 50); do
-    if curl -sf --cacert "$cert" -o /dev/null "https://localhost:$port/chat/"; then
+  for _ in $(seq 1 300); do
+    if curl -sf --noproxy '*' --max-time 2 --cacert "$cert" -o /dev/null "https://localhost:$port/chat/"; then
       echo "nginx running, https://localhost:$port/chat/ (log: ${run#"$repo"/}/error.log)"
       return
     fi
