@@ -197,3 +197,17 @@ test('with embed.message_bodies the new-message notice carries the text', async 
   await expect.poll(async () => (await received(page)).find((m) => m.type === 'message')?.body).toBe(text);
   bob.socket.close();
 });
+
+test('an embed with ?chat= shows that conversation alone; the parent can also open a room', async ({ page, baseURL }) => {
+  const frame = await host(page, ALLOWED, `?chat=${encodeURIComponent(users.bob.jid)}`, baseURL!);
+  await loginInFrame(frame, users.alice);
+  await expect(frame.locator(tid('chat-view', { jid: users.bob.jid }))).toBeVisible();
+  await expect(frame.locator(tid('roster-filter'))).toBeHidden();
+  await expect(frame.locator('.chat-header .back')).toBeHidden();
+
+  const room = `rust@${MUC}`;
+  await tell(page, { parley: 1, type: 'open-room', jid: room, nick: 'alice-from-parent' });
+  const view = frame.locator(tid('chat-view', { jid: room, kind: 'groupchat' }));
+  await expect(view).toBeVisible();
+  await expect(view.locator(tid('occupant', { nick: 'alice-from-parent' }))).toBeAttached();
+});
