@@ -1,5 +1,6 @@
 //! English catalog.
 
+use super::plural::{Counted, Plural};
 use super::Key::{self, *};
 
 pub(super) fn text(key: Key) -> &'static str {
@@ -37,7 +38,6 @@ pub(super) fn text(key: Key) -> &'static str {
         FilterContacts => "Filter contacts",
         NoContacts => "Your contact list is empty.",
         NoMatches => "No contact matches.",
-        Unread => "unread",
         Back => "Back",
         PickConversation => "Pick a contact or a conversation to start chatting.",
         NoMessages => "No messages yet. Say hello!",
@@ -174,8 +174,6 @@ pub(super) fn text(key: Key) -> &'static str {
         SortRooms => "Sort",
         SortByName => "By name",
         SortByOccupants => "By occupants",
-        RoomsLoadedSoFar => "rooms so far…",
-        RoomsLoaded => "rooms",
         RoomsFailed => "The service stopped listing rooms; what came so far is shown.",
         NoRooms => "No room matches.",
         NoRoomService => "No room service was found on your server. Type the address of one.",
@@ -229,7 +227,6 @@ pub(super) fn text(key: Key) -> &'static str {
         RoleVisitor => "visitor",
         Invitations => "Invitations",
         OfferedRooms => "Rooms of this site",
-        OccupantsShort => "in the room",
         Bookmarks => "Bookmarks",
         ErrNotLoaded => "Still loading from the server: try again in a moment.",
         PrivateTo => "Private message to",
@@ -237,5 +234,33 @@ pub(super) fn text(key: Key) -> &'static str {
         SendPrivately => "Private message",
         RenameBookmark => "Rename",
         BookmarkName => "Bookmark name",
+        Today => "Today",
+        Yesterday => "Yesterday",
+        QuickSwitch => "Jump to a conversation",
+        QuickSwitchShort => "Jump to…",
+        QuickSwitchPlaceholder => "Name or address",
+        QuickSwitchNothing => "Nothing matches. Try part of a name or an address.",
+        QuickSwitchHelp => "Up and Down to choose, Enter to open, Esc to close.",
+        KindChat => "chat",
+        KindRoom => "room",
+        KindContact => "contact",
+        MessagesLog => "Messages",
+    }
+}
+
+/// Counted phrases; `{n}` is the number. English has one and other.
+pub(super) fn counted(what: Counted, form: Plural) -> &'static str {
+    let one = form == Plural::One;
+    match what {
+        Counted::Rooms if one => "{n} room",
+        Counted::Rooms => "{n} rooms",
+        Counted::RoomsSoFar if one => "{n} room so far…",
+        Counted::RoomsSoFar => "{n} rooms so far…",
+        Counted::Unread if one => "{n} unread message",
+        Counted::Unread => "{n} unread messages",
+        Counted::NewMessages if one => "{n} new message",
+        Counted::NewMessages => "{n} new messages",
+        Counted::Occupants if one => "{n} person in the room",
+        Counted::Occupants => "{n} people in the room",
     }
 }

@@ -1,5 +1,6 @@
 //! French catalog.
 
+use super::plural::{Counted, Plural};
 use super::Key::{self, *};
 
 pub(super) fn text(key: Key) -> &'static str {
@@ -37,7 +38,6 @@ pub(super) fn text(key: Key) -> &'static str {
         FilterContacts => "Filtrer les contacts",
         NoContacts => "Votre liste de contacts est vide.",
         NoMatches => "Aucun contact ne correspond.",
-        Unread => "non lus",
         Back => "Retour",
         PickConversation => "Choisissez un contact ou une discussion pour commencer.",
         NoMessages => "Aucun message pour l’instant. Dites bonjour !",
@@ -178,8 +178,6 @@ pub(super) fn text(key: Key) -> &'static str {
         SortRooms => "Trier",
         SortByName => "Par nom",
         SortByOccupants => "Par participants",
-        RoomsLoadedSoFar => "salons pour l’instant…",
-        RoomsLoaded => "salons",
         RoomsFailed => "Le service a cessé de lister les salons ; ce qui est arrivé est affiché.",
         NoRooms => "Aucun salon ne correspond.",
         NoRoomService => "Aucun service de salons trouvé sur votre serveur. Saisissez-en l’adresse.",
@@ -233,7 +231,6 @@ pub(super) fn text(key: Key) -> &'static str {
         RoleVisitor => "visiteur",
         Invitations => "Invitations",
         OfferedRooms => "Salons de ce site",
-        OccupantsShort => "dans le salon",
         Bookmarks => "Marque-pages",
         ErrNotLoaded => "Chargement depuis le serveur en cours : réessayez dans un instant.",
         PrivateTo => "Message privé à",
@@ -241,5 +238,38 @@ pub(super) fn text(key: Key) -> &'static str {
         SendPrivately => "Message privé",
         RenameBookmark => "Renommer",
         BookmarkName => "Nom du marque-page",
+        Today => "Aujourd’hui",
+        Yesterday => "Hier",
+        QuickSwitch => "Aller à une conversation",
+        QuickSwitchShort => "Aller à…",
+        QuickSwitchPlaceholder => "Nom ou adresse",
+        QuickSwitchNothing => "Aucun résultat. Essayez une partie d’un nom ou d’une adresse.",
+        QuickSwitchHelp => "Haut et Bas pour choisir, Entrée pour ouvrir, Échap pour fermer.",
+        KindChat => "discussion",
+        KindRoom => "salon",
+        KindContact => "contact",
+        MessagesLog => "Messages",
+    }
+}
+
+/// Counted phrases; `{n}` is the number. French counts 0 and 1 as one, and whole millions take
+/// « de » (many).
+pub(super) fn counted(what: Counted, form: Plural) -> &'static str {
+    match (what, form) {
+        (Counted::Rooms, Plural::One) => "{n} salon",
+        (Counted::Rooms, Plural::Many) => "{n} de salons",
+        (Counted::Rooms, Plural::Few | Plural::Other) => "{n} salons",
+        (Counted::RoomsSoFar, Plural::One) => "{n} salon pour l’instant…",
+        (Counted::RoomsSoFar, Plural::Many) => "{n} de salons pour l’instant…",
+        (Counted::RoomsSoFar, Plural::Few | Plural::Other) => "{n} salons pour l’instant…",
+        (Counted::Unread, Plural::One) => "{n} message non lu",
+        (Counted::Unread, Plural::Many) => "{n} de messages non lus",
+        (Counted::Unread, Plural::Few | Plural::Other) => "{n} messages non lus",
+        (Counted::NewMessages, Plural::One) => "{n} nouveau message",
+        (Counted::NewMessages, Plural::Many) => "{n} de nouveaux messages",
+        (Counted::NewMessages, Plural::Few | Plural::Other) => "{n} nouveaux messages",
+        (Counted::Occupants, Plural::One) => "{n} personne dans le salon",
+        (Counted::Occupants, Plural::Many) => "{n} de personnes dans le salon",
+        (Counted::Occupants, Plural::Few | Plural::Other) => "{n} personnes dans le salon",
     }
 }

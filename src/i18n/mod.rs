@@ -10,9 +10,11 @@
 mod en;
 mod fr;
 mod lang;
+mod plural;
 mod ru;
 
 pub use lang::{negotiate, Lang};
+pub use plural::{counted, Counted, Plural};
 
 use crate::config::{ConfigError, FieldProblem};
 use crate::transport::discovery::DiscoveryError;
@@ -76,7 +78,6 @@ keys! {
     FilterContacts,
     NoContacts,
     NoMatches,
-    Unread,
     Back,
     PickConversation,
     NoMessages,
@@ -207,8 +208,6 @@ keys! {
     SortRooms,
     SortByName,
     SortByOccupants,
-    RoomsLoadedSoFar,
-    RoomsLoaded,
     RoomsFailed,
     NoRooms,
     NoRoomService,
@@ -262,7 +261,6 @@ keys! {
     RoleVisitor,
     Invitations,
     OfferedRooms,
-    OccupantsShort,
     Bookmarks,
     ErrNotLoaded,
     PrivateTo,
@@ -270,6 +268,17 @@ keys! {
     SendPrivately,
     RenameBookmark,
     BookmarkName,
+    Today,
+    Yesterday,
+    QuickSwitch,
+    QuickSwitchShort,
+    QuickSwitchPlaceholder,
+    QuickSwitchNothing,
+    QuickSwitchHelp,
+    KindChat,
+    KindRoom,
+    KindContact,
+    MessagesLog,
 }
 
 /// The text of `key` in `lang`.

@@ -1,5 +1,6 @@
 //! Russian catalog.
 
+use super::plural::{Counted, Plural};
 use super::Key::{self, *};
 
 pub(super) fn text(key: Key) -> &'static str {
@@ -37,7 +38,6 @@ pub(super) fn text(key: Key) -> &'static str {
         FilterContacts => "Поиск контактов",
         NoContacts => "Список контактов пуст.",
         NoMatches => "Нет подходящих контактов.",
-        Unread => "непрочитанных",
         Back => "Назад",
         PickConversation => "Выберите контакт или беседу, чтобы начать общение.",
         NoMessages => "Сообщений пока нет. Поздоровайтесь!",
@@ -176,8 +176,6 @@ pub(super) fn text(key: Key) -> &'static str {
         SortRooms => "Сортировка",
         SortByName => "По названию",
         SortByOccupants => "По числу участников",
-        RoomsLoadedSoFar => "комнат пока…",
-        RoomsLoaded => "комнат",
         RoomsFailed => "Сервис перестал отдавать список; показано то, что пришло.",
         NoRooms => "Нет подходящих комнат.",
         NoRoomService => "На вашем сервере не найден сервис комнат. Введите адрес другого.",
@@ -231,7 +229,6 @@ pub(super) fn text(key: Key) -> &'static str {
         RoleVisitor => "гость",
         Invitations => "Приглашения",
         OfferedRooms => "Комнаты этого сайта",
-        OccupantsShort => "в комнате",
         Bookmarks => "Закладки",
         ErrNotLoaded => "Ещё загружается с сервера: попробуйте через минуту.",
         PrivateTo => "Личное сообщение для",
@@ -239,5 +236,37 @@ pub(super) fn text(key: Key) -> &'static str {
         SendPrivately => "Лично",
         RenameBookmark => "Переименовать",
         BookmarkName => "Имя закладки",
+        Today => "Сегодня",
+        Yesterday => "Вчера",
+        QuickSwitch => "Перейти к разговору",
+        QuickSwitchShort => "Перейти…",
+        QuickSwitchPlaceholder => "Имя или адрес",
+        QuickSwitchNothing => "Ничего не найдено. Попробуйте часть имени или адреса.",
+        QuickSwitchHelp => "Стрелки вверх и вниз — выбрать, Enter — открыть, Esc — закрыть.",
+        KindChat => "чат",
+        KindRoom => "комната",
+        KindContact => "контакт",
+        MessagesLog => "Сообщения",
+    }
+}
+
+/// Counted phrases; `{n}` is the number. Whole numbers take one (1, 21), few (2–4, 22) or many
+/// (5–20, 11–14); `Other` is for fractions, which nothing here counts.
+pub(super) fn counted(what: Counted, form: Plural) -> &'static str {
+    match (what, form) {
+        (Counted::Rooms, Plural::One) => "{n} комната",
+        (Counted::Rooms, Plural::Few | Plural::Other) => "{n} комнаты",
+        (Counted::Rooms, Plural::Many) => "{n} комнат",
+        (Counted::RoomsSoFar, Plural::One) => "{n} комната пока…",
+        (Counted::RoomsSoFar, Plural::Few | Plural::Other) => "{n} комнаты пока…",
+        (Counted::RoomsSoFar, Plural::Many) => "{n} комнат пока…",
+        (Counted::Unread, Plural::One) => "{n} непрочитанное сообщение",
+        (Counted::Unread, Plural::Few | Plural::Other) => "{n} непрочитанных сообщения",
+        (Counted::Unread, Plural::Many) => "{n} непрочитанных сообщений",
+        (Counted::NewMessages, Plural::One) => "{n} новое сообщение",
+        (Counted::NewMessages, Plural::Few | Plural::Other) => "{n} новых сообщения",
+        (Counted::NewMessages, Plural::Many) => "{n} новых сообщений",
+        (Counted::Occupants, Plural::Few | Plural::Other) => "{n} человека в комнате",
+        (Counted::Occupants, Plural::One | Plural::Many) => "{n} человек в комнате",
     }
 }

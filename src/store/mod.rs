@@ -3,7 +3,9 @@
 //! per conversation) and feeds them the core's events; they never parse XML.
 //!
 //! - [`timeline`]: one conversation's messages, keyed by local sequence numbers.
+//! - [`grouping`]: day separators and messages grouped by sender.
 //! - [`directory`]: the chat list and the message requests from strangers.
+//! - [`quick_switch`]: what the Ctrl+K switcher finds for what was typed.
 //! - [`roster_view`]: contacts with their presence, sorted and filtered.
 //! - [`requests`]: subscription requests waiting for an answer.
 //! - [`room_list`]: a room service's rooms in the browser, and which details to ask for.
@@ -14,6 +16,8 @@
 
 pub mod device;
 pub mod directory;
+pub mod grouping;
+pub mod quick_switch;
 pub mod requests;
 pub mod room;
 pub mod room_list;

@@ -14,10 +14,11 @@
 
 use super::contacts::ContactActions;
 use super::state::AppState;
-use super::{tr, use_state};
-use crate::i18n::{self, Key, Lang};
+use super::{tr, tr_counted, use_state};
+use crate::i18n::{self, Counted, Key, Lang};
 use crate::linkify::{linkify, neutralise_overrides, Segment};
 use crate::store::directory::Section;
+use crate::store::grouping::{self, Placed};
 use crate::store::timeline::{Entry, MessageState, Timeline};
 use crate::store::window::HistoryWindow;
 use crate::styling::{self, LineKind, Node, Style};
@@ -27,6 +28,7 @@ use crate::xmpp::{Direction, SendError};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsValue;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -194,19 +196,27 @@ pub fn MessageList(
         timeline.with_untracked(Timeline::len),
     ));
     let scroller = NodeRef::<html::Div>::new();
+    let peer_for_news = peer.clone();
     // Distance from the bottom before older messages were added, to keep the view where it was.
     let anchor = StoredValue::new(None::<i32>);
     let sizes = Memo::new(move |_| timeline.with(|t| (t.len(), t.dropped(), t.prepended())));
     // How many of the oldest had been dropped, and older ones put before them, at the last
     // update: a full conversation drops one for each new message, history pages come in at
     // the top, and a window the person is reading must not slide with either.
-    let ends_before = StoredValue::new(timeline.with_untracked(|t| (t.dropped(), t.prepended())));
+    let ends_before =
+        StoredValue::new(timeline.with_untracked(|t| (t.len(), t.dropped(), t.prepended())));
+    // What a screen reader says of new messages: each incoming one once, as "sender: text".
+    let spoken = RwSignal::new(VecDeque::<(u64, String)>::new());
     Effect::new(move |_| {
         let (len, dropped, prepended) = sizes.get();
-        let (dropped_was, prepended_was) = ends_before.get_value();
-        ends_before.set_value((dropped, prepended));
+        let (len_was, dropped_was, prepended_was) = ends_before.get_value();
+        ends_before.set_value((len, dropped, prepended));
         let dropped = dropped - dropped_was.min(dropped);
         let prepended = prepended - prepended_was.min(prepended);
+        let appended = (len + dropped).saturating_sub(len_was + prepended);
+        if appended > 0 {
+            announce(state, spoken, &peer_for_news, timeline, len, appended);
+        }
         let waiting_at_top = window.with_untracked(|w| w.at_oldest() && !w.is_following());
         window.update(|w| w.update(len, dropped, prepended));
         // The person is at the top waiting for the page: show it, keeping the view in place.
@@ -221,9 +231,14 @@ pub fn MessageList(
     });
     let len = Memo::new(move |_| sizes.get().0);
     let load_more = load_older;
+    // Each row knows whether it starts a day and whether it continues the sender's group, from
+    // the message before it (the one above the window included).
     let rows = Memo::new(move |_| {
         let (start, end) = window.get().range();
-        timeline.with(|t| t.slice(start, end))
+        timeline.with(|t| {
+            let before = start.checked_sub(1).and_then(|i| t.slice(i, start).pop());
+            grouping::place(before.as_ref(), t.slice(start, end), local_day)
+        })
     });
     let below = move || window.with(|w| w.below(len.get()));
     let following = move || window.with(HistoryWindow::is_following);
@@ -326,7 +341,17 @@ pub fn MessageList(
 
     view! {
         <div class="messages-wrap">
-            <div class="messages" node_ref=scroller on:scroll=on_scroll>
+            // A log, but not a live one: re-rendered rows (a window that moves, a message whose
+            // state changes) would be read out again. The announcer below speaks instead.
+            <div
+                class="messages"
+                role="log"
+                aria-live="off"
+                aria-label=tr(Key::MessagesLog)
+                tabindex="0"
+                node_ref=scroller
+                on:scroll=on_scroll
+            >
                 <Show when=loading>
                     <p data-testid="history-loading" class="history-note" role="status">{tr(Key::LoadingHistory)}</p>
                 </Show>
@@ -340,37 +365,116 @@ pub fn MessageList(
                     <ul class="message-list" role="list">
                         <For
                             each=move || rows.get()
-                            key=|entry| (entry.seq, entry.state.clone())
+                            key=|placed| (placed.entry.seq, placed.entry.state.clone(), placed.new_day, placed.continued)
                             children={
                                 let peer_text = peer_text.clone();
-                                move |entry| {
+                                move |Placed { entry, new_day, continued }| {
                                     // In a room, the occupant's nick as the room stamped it.
                                     let from = match (&entry.nick, entry.direction) {
                                         (Some(nick), _) => nick.clone(),
                                         (None, Direction::In) => peer_text.clone(),
                                         (None, Direction::Out) => own(),
                                     };
-                                    view! { <MessageRow entry from peer=peer_text.clone()/> }
+                                    view! { <MessageRow entry from peer=peer_text.clone() new_day continued/> }
                                 }
                             }
                         />
                     </ul>
                 </Show>
             </div>
+            <div data-testid="message-announcer" class="visually-hidden" aria-live="polite" aria-relevant="additions">
+                <For each=move || spoken.get() key=|(seq, _)| *seq let:said>
+                    <p>{said.1}</p>
+                </For>
+            </div>
             <Show when=move || { !following() || below() > 0 }>
                 <button data-testid="history-jump-latest" type="button" class="button jump-latest" on:click=jump>
                     {tr(Key::JumpToLatest)}
-                    {move || { (below() > 0).then(|| view! { <span class="badge">{below()}</span> }) }}
+                    {move || {
+                        (below() > 0).then(|| view! {
+                            <span class="badge">
+                                <span aria-hidden="true">{below()}</span>
+                                <span class="visually-hidden">{move || tr_counted(Counted::NewMessages, below() as u64)}</span>
+                            </span>
+                        })
+                    }}
                 </button>
             </Show>
         </div>
     }
 }
 
+/// At most this many announcements stay in the live region (older ones have been read).
+const SPOKEN_KEPT: usize = 3;
+/// More new messages at once than this (a catch-up after reconnecting) are announced as a count.
+const SPOKEN_ONE_BY_ONE: usize = 3;
+/// An announcement reads at most this much of a body.
+const SPOKEN_CHARS: usize = 300;
+
+/// Announces the `appended` newest of `len` messages that are incoming: each with its sender, or
+/// their count when many came at once. Ours are not announced: the person just wrote them.
+fn announce(
+    state: AppState,
+    spoken: RwSignal<VecDeque<(u64, String)>>,
+    peer: &BareJid,
+    timeline: RwSignal<Timeline>,
+    len: usize,
+    appended: usize,
+) {
+    let incoming: Vec<Entry> = timeline.with_untracked(|t| {
+        t.slice(len.saturating_sub(appended), len)
+            .into_iter()
+            .filter(|e| e.direction == Direction::In)
+            .collect()
+    });
+    let Some(last) = incoming.last() else {
+        return;
+    };
+    let lang = state.lang.get_untracked();
+    let texts: Vec<(u64, String)> = if incoming.len() > SPOKEN_ONE_BY_ONE {
+        vec![(
+            last.seq,
+            i18n::counted(lang, Counted::NewMessages, incoming.len() as u64),
+        )]
+    } else {
+        incoming
+            .iter()
+            .map(|e| {
+                let sender = e
+                    .nick
+                    .clone()
+                    .unwrap_or_else(|| state.contacts.roster.with_untracked(|r| r.name_of(peer)));
+                let body: String = e.body.chars().take(SPOKEN_CHARS).collect();
+                let text = match styling::me_action(&body) {
+                    Some(action) => format!("{sender} {action}"),
+                    None => format!("{sender}: {body}"),
+                };
+                (e.seq, neutralise_overrides(&text).into_owned())
+            })
+            .collect()
+    };
+    spoken.update(|s| {
+        s.extend(texts);
+        while s.len() > SPOKEN_KEPT {
+            s.pop_front();
+        }
+    });
+}
+
 /// One message. Public so tests can mount it with hostile bodies. `from` is the sender's bare
 /// JID; `peer` is the other side of the conversation, to whom an error's text is attributed.
 #[component]
-pub fn MessageRow(entry: Entry, from: String, peer: String) -> impl IntoView {
+pub fn MessageRow(
+    entry: Entry,
+    from: String,
+    peer: String,
+    /// The first message of its day on screen: a separator with the date goes above it.
+    #[prop(optional)]
+    new_day: bool,
+    /// Same sender as the message above, soon after: the name is not shown again.
+    #[prop(optional)]
+    continued: bool,
+) -> impl IntoView {
     let Entry {
         id,
         direction,
@@ -447,10 +551,23 @@ pub fn MessageRow(entry: Entry, from: String, peer: String) -> impl IntoView {
             data-mention=in_room.then_some(if mention { "true" } else { "false" })
             data-private=private.then_some("true")
             class:mention=mention
+            class:continued=continued
         >
+            {new_day.then(|| view! {
+                <h3 data-testid="day-separator" class="day-separator">
+                    <span>{move || day_label(time, lang())}</span>
+                </h3>
+            })}
             {nick.map(|nick| {
+                let (on_light, on_dark) = super::room::nick_colours(&nick);
+                // Grouped under the same sender: the name stays for screen readers only.
                 view! {
-                    <span class="message-nick" style:color=super::room::nick_colour(&nick)>
+                    <span
+                        class="message-nick nick-colour"
+                        class:visually-hidden=continued
+                        style:--nick-on-light=on_light
+                        style:--nick-on-dark=on_dark
+                    >
                         <bdi>{neutralise_overrides(&nick).into_owned()}</bdi>
                         {private.then(|| view! { <span class="private-tag">{move || i18n::t(lang(), Key::PrivateMessage)}</span> })}
                     </span>
@@ -489,6 +606,36 @@ fn time_label(ms: UnixMillis, lang: Lang) -> String {
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
     }
     date.to_locale_string(lang.code(), &options).into()
+}
+
+/// The local calendar day of a time, to tell where a day separator goes.
+fn local_day(ms: UnixMillis) -> (u32, u32, u32) {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    (date.get_full_year(), date.get_month(), date.get_date())
+}
+
+/// A day separator's text: "Today", "Yesterday", else the weekday and date as the interface
+/// language writes them, with the year when it is not this one.
+fn day_label(ms: UnixMillis, lang: Lang) -> String {
+    let now = js_sys::Date::now() as UnixMillis;
+    let day = local_day(ms);
+    if day == local_day(now) {
+        return i18n::t(lang, Key::Today).to_owned();
+    }
+    if day == local_day(now - 24 * 60 * 60 * 1000) {
+        return i18n::t(lang, Key::Yesterday).to_owned();
+    }
+    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    let options = js_sys::Object::new();
+    let mut fields = vec![("weekday", "long"), ("day", "numeric"), ("month", "long")];
+    if day.0 != local_day(now).0 {
+        fields.push(("year", "numeric"));
+    }
+    for (key, value) in fields {
+        // Setting a property of a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    date.to_locale_date_string(lang.code(), &options).into()
 }
 
 /// A link as the browser will follow it: `None` if its URL parser refuses it, if the scheme is

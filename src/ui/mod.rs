@@ -11,6 +11,7 @@ pub mod embed;
 pub mod list;
 pub mod login;
 pub mod navigation;
+pub mod quick_switch;
 pub mod room;
 pub mod rooms;
 pub mod roster;
@@ -96,6 +97,11 @@ pub fn use_state() -> AppState {
 pub fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = use_state().lang;
     move || i18n::t(lang.get(), key)
+}
+
+/// `n` things, in the interface language with its plural rules, e.g. "3 unread messages".
+pub fn tr_counted(what: i18n::Counted, n: u64) -> String {
+    i18n::counted(use_state().lang.get(), what, n)
 }
 
 #[component]

@@ -19,9 +19,13 @@ use leptos::prelude::*;
 /// Must match `.occupant` height in the stylesheet.
 const OCCUPANT_ROW_HEIGHT: i32 = 32;
 
-/// A nick's colour (XEP-0392), the same in every client that follows it.
-pub fn nick_colour(nick: &str) -> String {
-    crate::colour::css(nick)
+/// A nick's colours (XEP-0392) for the light and the dark theme, as the custom properties the
+/// stylesheet's `.nick-colour` picks from.
+pub fn nick_colours(nick: &str) -> (String, String) {
+    (
+        crate::colour::css(nick, crate::colour::ON_LIGHT),
+        crate::colour::css(nick, crate::colour::ON_DARK),
+    )
 }
 
 #[component]
@@ -354,6 +358,7 @@ fn OccupantRow(
         Role::Visitor => Some(Key::RoleVisitor),
         _ => None,
     };
+    let (on_light, on_dark) = nick_colours(&nick);
     view! {
         <li
             data-testid="occupant"
@@ -365,7 +370,7 @@ fn OccupantRow(
             title=status.map(|s| neutralise_overrides(&s).into_owned())
         >
             <span class="presence-dot" data-presence=availability.as_str()></span>
-            <bdi class="row-name" style:color=nick_colour(&nick)>{neutralise_overrides(&nick).into_owned()}</bdi>
+            <bdi class="row-name nick-colour" style:--nick-on-light=on_light style:--nick-on-dark=on_dark>{neutralise_overrides(&nick).into_owned()}</bdi>
             {role_key.map(|key| view! { <span class="role-tag">{tr(key)}</span> })}
             {(!own).then(|| {
                 let nick = nick.clone();

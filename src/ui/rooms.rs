@@ -7,8 +7,8 @@
 
 use super::chat::BackButton;
 use super::list::{row_offset, windowed_list, ListShape};
-use super::{tr, use_state};
-use crate::i18n::{self, Key};
+use super::{tr, tr_counted, use_state};
+use crate::i18n::{self, Counted, Key};
 use crate::linkify::neutralise_overrides;
 use crate::store::room_list::{Progress, RoomOrder, RoomRow};
 use crate::xmpp::muc::room::JoinError;
@@ -135,9 +135,10 @@ pub fn RoomBrowser() -> impl IntoView {
                         data-count=move || loaded().to_string()
                         data-complete=move || complete().to_string()
                     >
-                        {move || loaded()}
-                        " "
-                        {move || if complete() { tr(Key::RoomsLoaded)() } else { tr(Key::RoomsLoadedSoFar)() }}
+                        {move || {
+                            let what = if complete() { Counted::Rooms } else { Counted::RoomsSoFar };
+                            tr_counted(what, loaded() as u64)
+                        }}
                     </span>
                 </div>
                 {move || failed().then(|| view! { <p data-testid="rooms-failed" class="muted pad" role="alert">{tr(Key::RoomsFailed)}</p> })}
@@ -185,7 +186,15 @@ fn RoomItem(index: usize, row: RoomRow) -> impl IntoView {
             <button type="button" data-testid="room-item-open" class="row-button room-row" on:click=open>
                 <span class="room-line">
                     <bdi class="row-name">{neutralise_overrides(&name).into_owned()}</bdi>
-                    {occupants.map(|n| view! { <span class="badge muted-badge" title=tr(Key::OccupantsShort)>{n}</span> })}
+                    {occupants.map(|n| {
+                        let words = move || tr_counted(Counted::Occupants, u64::from(n));
+                        view! {
+                            <span class="badge muted-badge" title=words>
+                                <span aria-hidden="true">{n}</span>
+                                <span class="visually-hidden">{words}</span>
+                            </span>
+                        }
+                    })}
                     {info.as_ref().map(features)}
                 </span>
                 <span class="room-line small muted">

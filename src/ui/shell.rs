@@ -7,11 +7,12 @@
 use super::chat::ChatView;
 use super::contacts::SubscriptionRequests;
 use super::list::{row_offset, windowed_list, ListShape};
+use super::quick_switch::{QuickSwitch, QuickSwitchButton};
 use super::room::RoomView;
 use super::rooms::{Invitations, OfferedRooms, RoomBrowser};
 use super::roster::Roster;
-use super::{tr, use_state, Brand, LanguageSelect, ThemeToggle};
-use crate::i18n::Key;
+use super::{tr, tr_counted, use_state, Brand, LanguageSelect, ThemeToggle};
+use crate::i18n::{Counted, Key};
 use crate::linkify::neutralise_overrides;
 use crate::store::directory::{Section, Summary};
 use crate::transport::websocket::now;
@@ -39,6 +40,7 @@ pub fn Shell() -> impl IntoView {
     // An embed showing one conversation has nothing beside it: no lists, no way back to them.
     let only = state.embed.only().is_some();
     let chat_open = move || only || browser.get() || open.with(Option::is_some);
+    let switcher = RwSignal::new(0u64);
     view! {
         <div
             data-testid="app-shell"
@@ -51,8 +53,8 @@ pub fn Shell() -> impl IntoView {
             <ConnectionLost/>
             <div class="panes">
                 <nav class="sidebar" aria-label=tr(Key::Contacts)>
-                    <Show when=move || state.with_config(|c| c.features.room_browser)>
-                        <div class="sidebar-actions">
+                    <div class="sidebar-actions">
+                        <Show when=move || state.with_config(|c| c.features.room_browser)>
                             <button
                                 type="button"
                                 data-testid="rooms-open"
@@ -62,8 +64,9 @@ pub fn Shell() -> impl IntoView {
                             >
                                 {tr(Key::BrowseRooms)}
                             </button>
-                        </div>
-                    </Show>
+                        </Show>
+                        <QuickSwitchButton asked=switcher/>
+                    </div>
                     <OfferedRooms/>
                     <Invitations/>
                     <SubscriptionRequests/>
@@ -89,6 +92,8 @@ pub fn Shell() -> impl IntoView {
                     }}
                 </main>
             </div>
+            // One conversation alone has nothing to switch to.
+            {(!only).then(|| view! { <QuickSwitch asked=switcher/> })}
         </div>
     }
 }
@@ -337,8 +342,10 @@ fn ChatRow(index: usize, summary: Summary) -> impl IntoView {
                     .then(|| {
                         view! {
                             <span class="badge">
-                                {unread}
-                                <span class="visually-hidden">" " {tr(Key::Unread)}</span>
+                                <span aria-hidden="true">{unread}</span>
+                                <span class="visually-hidden">
+                                    {move || tr_counted(Counted::Unread, u64::from(unread))}
+                                </span>
                             </span>
                         }
                     })}

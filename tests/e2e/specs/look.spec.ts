@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from '../lib/fixtures';
-import { login, openChatFromRoster, openLogin, tid, unique, users } from '../lib/app';
+import { login, openChatFromRoster, openLogin, send, tid, unique, users } from '../lib/app';
 import { HostilePeer } from '../lib/hostile';
 
 // Light and dark: the system's preference, unless the person picks one; the pick is remembered.
@@ -72,3 +72,71 @@ test('message styling (XEP-0393) and /me (XEP-0245) render, still as text', asyn
   await expect(view.locator(tid('message-me')).filter({ hasText: mark })).toHaveText(`${users.bob.jid} waves ${mark}`);
   bob.socket.close();
 });
+
+test('days are separated and one sender’s consecutive messages are grouped', async ({ page }) => {
+  await login(page, users.carol.jid, users.carol.password);
+  const bob = await HostilePeer.login('bob', users.bob.password);
+  const old = unique('a spring day');
+  bob.socket.send(
+    `<message xmlns="jabber:client" to="${users.carol.jid}" type="chat" id="${Date.now()}">` +
+      `<body>${old}</body><delay xmlns="urn:xmpp:delay" stamp="2024-03-01T10:00:00Z"/></message>`,
+  );
+  const first = unique('first of two');
+  const second = unique('second of two');
+  bob.chat(users.carol.jid, first);
+  bob.chat(users.carol.jid, second);
+  const view = await openChatFromRoster(page, users.bob.jid);
+  const message = (text: string) => view.locator(tid('message')).filter({ hasText: text });
+  await expect(message(second)).toHaveCount(1);
+  // The old message starts its day (with the year); today's first message starts today.
+  await expect(message(old).locator(tid('day-separator'))).toContainText('2024');
+  await expect(message(first).locator(tid('day-separator'))).toHaveText('Today');
+  await expect(message(second).locator(tid('day-separator'))).toHaveCount(0);
+  await expect(message(second)).toHaveClass(/\bcontinued\b/);
+  // Ours after theirs starts a new group.
+  const mine = unique('my answer');
+  await send(view, mine);
+  await expect(message(mine)).not.toHaveClass(/\bcontinued\b/);
+  bob.socket.close();
+});
+
+test('a screen reader hears each new message once, with its sender, and not our own', async ({ page }) => {
+  await login(page, users.carol.jid, users.carol.password);
+  const view = await openChatFromRoster(page, users.bob.jid);
+  await expect(view.locator('.messages')).toHaveAttribute('role', 'log');
+  const bob = await HostilePeer.login('bob', users.bob.password);
+  const announcer = view.locator(tid('message-announcer'));
+  await expect(announcer).toHaveAttribute('aria-live', 'polite');
+  const hello = unique('hello, can you hear me');
+  bob.chat(users.carol.jid, hello);
+  await expect(announcer.locator('p').filter({ hasText: hello })).toHaveCount(1);
+  await expect(announcer.locator('p').filter({ hasText: hello })).toHaveText(new RegExp(`: ${hello}$`));
+  // Our answer changes state (pending, sent, received) and re-renders: still nothing said of it,
+  // and the earlier announcement is not repeated.
+  const mine = unique('yes');
+  await send(view, mine);
+  await expect(view.locator(tid('message')).filter({ hasText: mine })).not.toHaveAttribute('data-state', 'pending');
+  await expect(announcer).not.toContainText(mine);
+  await expect(announcer.locator('p').filter({ hasText: hello })).toHaveCount(1);
+  bob.socket.close();
+});
+
+// Counted things use the language's plural rules; the browser's own Intl.PluralRules decides
+// which form is right, so the test does not share the app's rules.
+const ROOM_FORMS: Record<string, Record<string, string>> = {
+  'en-GB': { one: 'room', other: 'rooms' },
+  'ru-RU': { one: 'комната', few: 'комнаты', many: 'комнат' },
+  'fr-FR': { one: 'salon', many: 'de salons', other: 'salons' },
+};
+for (const [locale, forms] of Object.entries(ROOM_FORMS)) {
+  test(`the room count uses ${locale}’s plural forms`, async ({ openPage }) => {
+    const page = await openPage({ locale });
+    await login(page, users.alice.jid, users.alice.password);
+    await page.locator(tid('rooms-open')).click();
+    const count = page.locator(tid('rooms-count'));
+    await expect(count).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
+    const n = Number(await count.getAttribute('data-count'));
+    const category = await page.evaluate(([l, k]) => new Intl.PluralRules(l).select(k), [locale, n] as const);
+    await expect(count).toHaveText(`${n} ${forms[category]}`);
+  });
+}

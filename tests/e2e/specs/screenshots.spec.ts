@@ -32,6 +32,14 @@ test('login and chat screenshots, desktop and phone', async ({ page, openPage })
   await page.setViewportSize(PHONE);
   await expect(page.locator(tid('app-shell'))).toBeVisible();
   await page.screenshot({ path: shot('chat-phone.png') });
+
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('b');
+  await expect(page.locator(tid('quick-switch-item')).first()).toBeVisible();
+  await page.screenshot({ path: shot('quick-switch-phone.png') });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: shot('quick-switch.png') });
+  await page.keyboard.press('Escape');
 });
 
 test('a remembered device: the shell after a reload, and the login page after signing out', async ({ page }) => {

@@ -1,0 +1,112 @@
+import type { Page } from '@playwright/test';
+import { test, expect } from '../lib/fixtures';
+import { bodiesWithText, chatView, expectOnline, tid, unique, users } from '../lib/app';
+
+// Everything without a mouse: Tab, typing, Enter, Esc, arrows and Ctrl+K. No click() here.
+
+/** Presses Tab until the element with this test id has focus (as a person tabbing would). */
+async function tabTo(page: Page, testid: string, max = 60): Promise<void> {
+  for (let i = 0; i < max; i += 1) {
+    if ((await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === testid) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${testid} never got focus in ${max} presses of Tab`);
+}
+
+async function focused(page: Page): Promise<string | null | undefined> {
+  return page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+}
+
+test('keyboard only: sign in, jump to a chat with Ctrl+K, send, join a room', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator(tid('login-form'))).toBeVisible();
+  await tabTo(page, 'login-jid');
+  await page.keyboard.type(users.carol.jid);
+  await page.keyboard.press('Tab');
+  expect(await focused(page)).toBe('login-password');
+  await page.keyboard.type(users.carol.password);
+  await page.keyboard.press('Enter');
+  await expectOnline(page);
+
+  // Ctrl+K: the switcher opens with focus in its field; arrows move, Enter opens.
+  await page.keyboard.press('Control+k');
+  const dialog = page.locator(tid('quick-switch'));
+  await expect(dialog).toBeVisible();
+  expect(await focused(page)).toBe('quick-switch-input');
+  await page.keyboard.type('alice');
+  const items = dialog.locator(tid('quick-switch-item'));
+  await expect(items.first()).toHaveAttribute('data-jid', users.alice.jid);
+  await expect(items.first()).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  const view = chatView(page, users.alice.jid);
+  await expect(view).toBeVisible();
+  // Focus went to the composer of what was opened: typing and Enter send.
+  await expect.poll(() => focused(page)).toBe('composer-input');
+  const text = unique('typed, never clicked');
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+  await expect(bodiesWithText(view, text, 'out')).toHaveCount(1);
+  // Shift+Enter makes a new line instead of sending.
+  await page.keyboard.type('two');
+  await page.keyboard.press('Shift+Enter');
+  await page.keyboard.type('lines');
+  await expect(page.locator(tid('composer-input'))).toHaveValue('two\nlines');
+  await page.keyboard.press('Enter');
+  await expect(bodiesWithText(view, 'two\nlines', 'out')).toHaveCount(1);
+
+  // Esc closes the switcher and focus returns where it was.
+  await page.keyboard.press('Control+k');
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  expect(await focused(page)).toBe('composer-input');
+
+  // A room, from the room browser, by Tab and Enter.
+  await tabTo(page, 'rooms-open', 120);
+  await page.keyboard.press('Enter');
+  await expect(page.locator(tid('rooms-browser'))).toBeVisible();
+  await tabTo(page, 'room-join-jid', 120);
+  await page.keyboard.type('lobby@conference.localhost');
+  await page.keyboard.press('Enter');
+  const room = page.locator(tid('chat-view', { kind: 'groupchat' }));
+  await expect(room.locator(tid('occupant'))).not.toHaveCount(0);
+  await tabTo(page, 'composer-input', 120);
+  const hello = unique('hello from the keyboard');
+  await page.keyboard.type(hello);
+  await page.keyboard.press('Enter');
+  await expect(bodiesWithText(room, hello, 'out')).toHaveCount(1);
+  await tabTo(page, 'room-leave', 120);
+  await page.keyboard.press('Enter');
+  await expect(room).toHaveCount(0);
+});
+
+test('the switcher finds rooms and contacts by part of a name or address, and says when nothing matches', async ({ page }) => {
+  await page.goto('/');
+  await tabTo(page, 'login-jid');
+  await page.keyboard.type(users.carol.jid);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(users.carol.password);
+  await page.keyboard.press('Enter');
+  await expectOnline(page);
+
+  await page.keyboard.press('Control+k');
+  const dialog = page.locator(tid('quick-switch'));
+  await page.keyboard.type('localhost');
+  const items = dialog.locator(tid('quick-switch-item'));
+  await expect(items).not.toHaveCount(0);
+  const first = await items.first().getAttribute('data-jid');
+  await page.keyboard.press('ArrowDown');
+  await expect(items.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowUp');
+  await expect(items.first()).toHaveAttribute('aria-selected', 'true');
+  await expect(items.first()).toHaveAttribute('data-jid', first!);
+  await page.keyboard.press('ArrowUp');
+  await expect(items.last()).toHaveAttribute('aria-selected', 'true');
+
+  await page.locator(tid('quick-switch-input')).fill('no such person anywhere');
+  await expect(items).toHaveCount(0);
+  await expect(dialog.locator(tid('quick-switch-empty'))).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
