@@ -14,7 +14,7 @@ mod plural;
 mod ru;
 
 pub use lang::{negotiate, Lang};
-pub use plural::{counted, Counted, Plural};
+pub use plural::{Counted, Plural};
 
 use crate::config::{ConfigError, FieldProblem};
 use crate::transport::discovery::DiscoveryError;
@@ -288,6 +288,17 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         Lang::Ru => ru::text(key),
         Lang::Fr => fr::text(key),
     }
+}
+
+/// `n` things of kind `what`, in `lang`, with the plural form its rules ask for.
+pub fn counted(lang: Lang, what: Counted, n: u64) -> String {
+    let form = Plural::of(lang, n);
+    let phrase = match lang {
+        Lang::En => en::counted(what, form),
+        Lang::Ru => ru::counted(what, form),
+        Lang::Fr => fr::counted(what, form),
+    };
+    phrase.replace("{n}", &n.to_string())
 }
 
 /// A localised sentence followed by a detail that is not translated (a server condition, a URL,

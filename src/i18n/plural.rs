@@ -3,7 +3,8 @@
 //!
 //! Hand-written rather than taken from `icu_plurals`: three languages' integer rules are a few
 //! lines here, while the crate brings CLDR data and its provider machinery into the bundle. A new
-//! language adds its rule to [`Plural::of`] and its phrases to its catalog.
+//! language adds its rule to [`Plural::of`] and its phrases to its catalog; [`super::counted`]
+//! puts them together.
 
 use super::Lang;
 
@@ -71,20 +72,10 @@ impl Counted {
     ];
 }
 
-/// `n` things of kind `what`, in `lang`, with the right plural form.
-pub fn counted(lang: Lang, what: Counted, n: u64) -> String {
-    let form = Plural::of(lang, n);
-    let phrase = match lang {
-        Lang::En => super::en::counted(what, form),
-        Lang::Ru => super::ru::counted(what, form),
-        Lang::Fr => super::fr::counted(what, form),
-    };
-    phrase.replace("{n}", &n.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::counted;
 
     #[test]
     fn russian_has_three_forms_for_whole_numbers() {

@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod embed;
 pub mod list;
 pub mod login;
+pub mod message;
 pub mod navigation;
 pub mod quick_switch;
 pub mod room;

@@ -7,6 +7,7 @@
 
 use super::chat::{BackButton, Composer, ConversationKind, MessageList};
 use super::list::{row_offset, windowed_list, ListShape};
+use super::message::nick_colours;
 use super::{tr, use_state};
 use crate::i18n::{self, Key};
 use crate::linkify::neutralise_overrides;
@@ -18,15 +19,6 @@ use leptos::prelude::*;
 
 /// Must match `.occupant` height in the stylesheet.
 const OCCUPANT_ROW_HEIGHT: i32 = 32;
-
-/// A nick's colours (XEP-0392) for the light and the dark theme, as the custom properties the
-/// stylesheet's `.nick-colour` picks from.
-pub fn nick_colours(nick: &str) -> (String, String) {
-    (
-        crate::colour::css(nick, crate::colour::ON_LIGHT),
-        crate::colour::css(nick, crate::colour::ON_DARK),
-    )
-}
 
 #[component]
 pub fn RoomView(room: BareJid) -> impl IntoView {
