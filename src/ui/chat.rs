@@ -3,7 +3,8 @@
 //!
 //! The history is windowed ([`HistoryWindow`]): at most 150 messages are in the DOM. While the
 //! person is at the bottom the window follows the newest messages, so a flood never piles up rows
-//! or drags the view away; scrolling up pages older ones in (and newer ones out), and "jump to the
+//! or drags the view away; scrolling up pages older ones in (and newer ones out), scrolling down
+//! the reverse, the view staying on what it showed either way, and "jump to the
 //! latest" is always one click away. Rows are keyed by local sequence numbers, never stanza ids;
 //! each row is a [`MessageRow`].
 
@@ -22,6 +23,7 @@ use crate::xmpp::jid::BareJid;
 use crate::xmpp::{Direction, SendError};
 use leptos::html;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -193,6 +195,9 @@ pub fn MessageList(
     let peer_for_news = peer.clone();
     // Distance from the bottom before older messages were added, to keep the view where it was.
     let anchor = StoredValue::new(None::<i32>);
+    // Where the first row that stays was on screen before newer messages came in below and the
+    // oldest left above: without it the view would jump ahead by the rows that left.
+    let kept_row_top = StoredValue::new(None::<f64>);
     let sizes = Memo::new(move |_| timeline.with(|t| (t.len(), t.dropped(), t.prepended())));
     // How many of the oldest had been dropped, and older ones put before them, at the last
     // update: a full conversation drops one for each new message, history pages come in at
@@ -251,6 +256,11 @@ pub fn MessageList(
     // does not go above it is the content changing, not the person scrolling away.
     let pinned_top = StoredValue::new(None::<i32>);
     let on_scroll = move |_| {
+        // The rows moved and the view is not put back yet (scroll events come before the next
+        // frame): this position is not the person's.
+        if kept_row_top.with_value(Option::is_some) {
+            return;
+        }
         let Some(el) = scroller.get_untracked() else {
             return;
         };
@@ -269,9 +279,11 @@ pub fn MessageList(
             });
         } else if from_bottom <= EDGE_SLACK {
             if below > 0 {
-                window.update(|w| {
-                    w.newer(total);
-                });
+                let mut next = window.get_untracked();
+                next.newer(total);
+                let leaving = next.range().0 - start;
+                kept_row_top.set_value((leaving > 0).then(|| row_top(&el, leaving)).flatten());
+                window.set(next);
             } else if !following {
                 window.update(|w| w.set_following(true, total));
             }
@@ -321,6 +333,10 @@ pub fn MessageList(
             };
             if let Some(from_bottom) = anchor.try_update_value(Option::take).flatten() {
                 el.set_scroll_top(el.scroll_height() - from_bottom);
+            } else if let Some(before) = kept_row_top.try_update_value(Option::take).flatten() {
+                if let Some(now) = row_top(&el, 0) {
+                    el.set_scroll_top(el.scroll_top() + (now - before).round() as i32);
+                }
             } else if window.try_with_untracked(HistoryWindow::is_following) == Some(true) {
                 el.set_scroll_top(el.scroll_height());
                 pinned_top.try_set_value(Some(el.scroll_top()));
@@ -396,6 +412,16 @@ pub fn MessageList(
             </Show>
         </div>
     }
+}
+
+/// The top of the list's `index`th row, from the top of the scroller's box.
+fn row_top(scroller: &web_sys::HtmlDivElement, index: usize) -> Option<f64> {
+    let rows = scroller.query_selector_all(".message-list > li").ok()?;
+    let row = rows
+        .item(index as u32)?
+        .dyn_into::<web_sys::Element>()
+        .ok()?;
+    Some(row.get_bounding_client_rect().top() - scroller.get_bounding_client_rect().top())
 }
 
 /// At most this many announcements stay in the live region (older ones have been read).

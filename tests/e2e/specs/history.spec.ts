@@ -39,6 +39,31 @@ test('1,000 archived messages scroll back to the first, each once and in order',
   await expect(view.locator(tid('message')).first()).toHaveAttribute('data-direction', 'out');
   expect(await view.locator(tid('message')).count(), 'the DOM holds a window, not the history').toBeLessThanOrEqual(150);
 
+  // Scrolling down a screen at a time, what was at the bottom of the screen is still on it
+  // after each step, also when newer rows come in below and the oldest leave above.
+  const visible = () =>
+    scroller.evaluate((el, prefix) => {
+      const box = el.getBoundingClientRect();
+      return [...el.querySelectorAll('[data-testid="message-body"]')]
+        .filter((b) => {
+          const r = b.getBoundingClientRect();
+          return r.bottom > box.top && r.top < box.bottom;
+        })
+        .map((b) => Number((b.textContent ?? '').slice(prefix.length + 1)));
+    }, marker);
+  let seen = await visible();
+  for (let i = 0; i < 400 && seen.at(-1) !== TOTAL; i += 1) {
+    await scroller.evaluate((el) => {
+      el.scrollTop += el.clientHeight - 40;
+      el.dispatchEvent(new Event('scroll'));
+    });
+    await page.waitForTimeout(60);
+    const now = await visible();
+    expect(now[0], `a step down from ${seen.join(',')} showed ${now.join(',')}`).toBeLessThanOrEqual(seen.at(-1)! + 1);
+    seen = now;
+  }
+  expect(seen.at(-1)).toBe(TOTAL);
+
   const shown = (await readConversation(page, view)).map((body) => Number(body.slice(marker.length + 1)));
   expect(shown).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
 });
