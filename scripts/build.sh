@@ -11,7 +11,7 @@ scripts/fingerprint.sh dist
 
 # Precompressed copies for web servers that send them as they are (docs/deployment.md); not of
 # config.json, which the operator edits (a stale .br beside it would be served instead).
-find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.schema.json' \) |
+find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.schema.json' -o -name '*.webmanifest' \) |
   while read -r file; do
     brotli -q 11 -f -o "$file.br" "$file"
     gzip -9 -n -c "$file" >"$file.gz"

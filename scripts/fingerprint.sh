@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Gives the bundle's assets content-hashed names (app-<16 hex>.js, app_bg-….wasm, parley-….css,
-# boot-….js) and rewrites the references to them, so web servers can cache them for a year
+# boot-….js) and rewrites the references to them (and the service worker's list of them), so web servers can cache them for a year
 # ("immutable") while index.html and config.json are revalidated. Trunk's own hashing is off
 # (Trunk.toml) because boot.js, a file Trunk copies, must name app.js and the wasm; this does both.
 # Fails if a reference it rewrites is not where it expects it. Usage: scripts/fingerprint.sh <dir>
@@ -37,4 +37,9 @@ rewrite "$dir/boot.js" "'./app.js'" "'./$js'"
 # Last: boot.js's own name depends on the names inside it.
 boot=$(fingerprint boot.js)
 rewrite "$dir/index.html" 'src="boot.js"' "src=\"$boot\""
-echo "fingerprint: $css $wasm $js $boot"
+# The service worker (public/sw.js) keeps exactly this release's shell, under a version named
+# after index.html, which names every hashed file: a new release is a new sw.js.
+rewrite "$dir/sw.js" "const VERSION = 'development';" "const VERSION = '$(hash_of "$dir/index.html")';"
+rewrite "$dir/sw.js" "const SHELL = [];" \
+  "const SHELL = ['./', './config.json', './$js', './$wasm', './$css', './$boot', './favicon.svg', './manifest.webmanifest'];"
+echo "fingerprint: $css $wasm $js $boot sw.js"

@@ -245,6 +245,16 @@ pub(super) fn text(key: Key) -> &'static str {
         KindRoom => "room",
         KindContact => "contact",
         MessagesLog => "Messages",
+        UpdateReady => "A new version of Parley is ready.",
+        UpdateReload => "Reload to update",
+        NotifyMenu => "Notifications",
+        NotifyEnable => "Turn on desktop notifications",
+        NotifyBlocked => "Notifications are blocked for this site in the browser’s settings.",
+        NotifyUnsupported => "This browser cannot show notifications.",
+        NotifyOn => "Desktop notifications",
+        NotifyPrivate => "Hide the message text",
+        NotifySound => "Play a sound",
+        NotifyHiddenBody => "New message",
     }
 }
 

@@ -249,6 +249,16 @@ pub(super) fn text(key: Key) -> &'static str {
         KindRoom => "salon",
         KindContact => "contact",
         MessagesLog => "Messages",
+        UpdateReady => "Une nouvelle version de Parley est prête.",
+        UpdateReload => "Recharger pour mettre à jour",
+        NotifyMenu => "Notifications",
+        NotifyEnable => "Activer les notifications du bureau",
+        NotifyBlocked => "Les notifications de ce site sont bloquées dans les réglages du navigateur.",
+        NotifyUnsupported => "Ce navigateur ne peut pas afficher de notifications.",
+        NotifyOn => "Notifications du bureau",
+        NotifyPrivate => "Masquer le texte des messages",
+        NotifySound => "Jouer un son",
+        NotifyHiddenBody => "Nouveau message",
     }
 }
 

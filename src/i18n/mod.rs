@@ -279,6 +279,16 @@ keys! {
     KindRoom,
     KindContact,
     MessagesLog,
+    UpdateReady,
+    UpdateReload,
+    NotifyMenu,
+    NotifyEnable,
+    NotifyBlocked,
+    NotifyUnsupported,
+    NotifyOn,
+    NotifyPrivate,
+    NotifySound,
+    NotifyHiddenBody,
 }
 
 /// The text of `key` in `lang`.

@@ -247,6 +247,16 @@ pub(super) fn text(key: Key) -> &'static str {
         KindRoom => "комната",
         KindContact => "контакт",
         MessagesLog => "Сообщения",
+        UpdateReady => "Готова новая версия Parley.",
+        UpdateReload => "Перезагрузить и обновить",
+        NotifyMenu => "Уведомления",
+        NotifyEnable => "Включить уведомления на рабочем столе",
+        NotifyBlocked => "Уведомления для этого сайта запрещены в настройках браузера.",
+        NotifyUnsupported => "Этот браузер не умеет показывать уведомления.",
+        NotifyOn => "Уведомления на рабочем столе",
+        NotifyPrivate => "Скрывать текст сообщений",
+        NotifySound => "Звуковой сигнал",
+        NotifyHiddenBody => "Новое сообщение",
     }
 }
 

@@ -5,6 +5,7 @@
 //! untrusted string (names, addresses, bodies, status and server error text) is rendered as a text
 //! node, never as markup, and the page needs no inline script or style (CSP).
 
+pub mod alerts;
 pub mod chat;
 pub mod contacts;
 pub mod embed;
@@ -16,6 +17,7 @@ pub mod quick_switch;
 pub mod room;
 pub mod rooms;
 pub mod roster;
+pub mod service_worker;
 pub mod shell;
 pub mod state;
 
@@ -85,6 +87,8 @@ pub fn mount() {
         view! { <App/> }
     });
     navigation::start(state);
+    service_worker::start(state.installation);
+    alerts::start(state);
     // After mounting: that is where Leptos sets up the task executor.
     leptos::task::spawn_local(load_config(state));
 }
@@ -161,6 +165,7 @@ fn App() -> impl IntoView {
             }
             Phase::LoggedOut | Phase::SigningIn => view! { <login::Login/> }.into_any(),
         }}
+        <service_worker::UpdateReady/>
         <shell::Toasts/>
     }
 }

@@ -4,6 +4,7 @@
 //! another out of reach) and the open conversation. At phone width one pane shows at a time; the
 //! chat header's back button returns to the list.
 
+use super::alerts::AlertsMenu;
 use super::chat::ChatView;
 use super::contacts::SubscriptionRequests;
 use super::list::{row_offset, windowed_list, ListShape};
@@ -66,6 +67,7 @@ pub fn Shell() -> impl IntoView {
                             </button>
                         </Show>
                         <QuickSwitchButton asked=switcher/>
+                        <AlertsMenu/>
                     </div>
                     <OfferedRooms/>
                     <Invitations/>

@@ -19,6 +19,9 @@ export default defineConfig({
   use: {
     baseURL,
     ignoreHTTPSErrors: true,
+    // The service worker would serve the shell from its cache and hide requests from page.route;
+    // only specs/pwa.spec.ts, which tests it, lets it run.
+    serviceWorkers: 'block',
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {

@@ -47,6 +47,9 @@ pub struct Arrival {
     pub from: String,
     pub room: bool,
     pub body: String,
+    /// Addressed to the person: a contact's chat, or a private message or a mention in a room
+    /// (not a stranger's request, not every line of a busy room).
+    pub personal: bool,
 }
 
 impl Conversations {
@@ -188,6 +191,7 @@ impl Conversations {
                     from: peer.to_string(),
                     room: false,
                     body: message_body,
+                    personal: contact,
                 }));
             }
             Activity::Incoming { unread }
@@ -238,6 +242,7 @@ impl Conversations {
             from: message.nick.clone().unwrap_or_default(),
             room: true,
             body: message.body.clone(),
+            personal: message.mention || message.private,
         });
         let added = self
             .timeline_or_new(&room, true)

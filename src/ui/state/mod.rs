@@ -50,6 +50,8 @@ pub struct AppState {
     pub embed: Embedding,
     pub theme: RwSignal<crate::ui::Theme>,
     pub navigation: crate::ui::navigation::Navigation,
+    pub installation: crate::ui::service_worker::Installation,
+    pub alerts: crate::ui::alerts::Alerts,
     /// The tab is visible (Page Visibility): what is on screen is seen only then.
     pub tab_visible: RwSignal<bool>,
 }
@@ -68,6 +70,8 @@ impl AppState {
             embed: Embedding::new(embed),
             theme: RwSignal::new(crate::ui::Theme::System),
             navigation: crate::ui::navigation::Navigation::new(),
+            installation: crate::ui::service_worker::Installation::new(),
+            alerts: crate::ui::alerts::Alerts::new(),
             tab_visible: RwSignal::new(true),
         }
     }

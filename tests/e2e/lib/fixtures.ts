@@ -81,7 +81,7 @@ export const test = base.extend<Fixtures>({
     const contexts: BrowserContext[] = [];
     await use(async (options = {}) => {
       // browser.newContext() does not take the config's `use` options by itself.
-      const context = await browser.newContext({ baseURL, ignoreHTTPSErrors, ...options });
+      const context = await browser.newContext({ baseURL, ignoreHTTPSErrors, serviceWorkers: 'block', ...options });
       contexts.push(context);
       await recordCspViolations(context);
       const page = await context.newPage();

@@ -40,6 +40,9 @@ test('login and chat screenshots, desktop and phone', async ({ page, openPage })
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: shot('quick-switch.png') });
   await page.keyboard.press('Escape');
+  await page.locator(`${tid('notifications-menu')} > summary`).click();
+  await page.screenshot({ path: shot('notifications-menu.png') });
+  await page.keyboard.press('Escape');
 });
 
 test('a remembered device: the shell after a reload, and the login page after signing out', async ({ page }) => {
