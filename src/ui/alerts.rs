@@ -290,36 +290,33 @@ pub fn AlertsMenu() -> impl IntoView {
                         </button>
                     }.into_any(),
                     Permission::Granted => view! {
-                        <label class="check">
-                            <input
-                                type="checkbox"
-                                data-testid="notifications-on"
-                                prop:checked=move || alerts.enabled.get()
-                                on:change=toggle(alerts.enabled, ENABLED_KEY)
-                            />
-                            {tr(Key::NotifyOn)}
-                        </label>
+                        <Choice testid="notifications-on" label=Key::NotifyOn checked=alerts.enabled on_change=Callback::new(toggle(alerts.enabled, ENABLED_KEY))/>
                     }.into_any(),
                 }}
-                <label class="check">
-                    <input
-                        type="checkbox"
-                        data-testid="notifications-private"
-                        prop:checked=move || alerts.private.get()
-                        on:change=toggle(alerts.private, PRIVATE_KEY)
-                    />
-                    {tr(Key::NotifyPrivate)}
-                </label>
-                <label class="check">
-                    <input
-                        type="checkbox"
-                        data-testid="notifications-sound"
-                        prop:checked=move || alerts.sound.get()
-                        on:change=on_sound
-                    />
-                    {tr(Key::NotifySound)}
-                </label>
+                <Choice testid="notifications-private" label=Key::NotifyPrivate checked=alerts.private on_change=Callback::new(toggle(alerts.private, PRIVATE_KEY))/>
+                <Choice testid="notifications-sound" label=Key::NotifySound checked=alerts.sound on_change=Callback::new(on_sound)/>
             </div>
         </details>
+    }
+}
+
+/// One of the menu's checkboxes.
+#[component]
+fn Choice(
+    testid: &'static str,
+    label: Key,
+    checked: RwSignal<bool>,
+    on_change: Callback<leptos::ev::Event>,
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                data-testid=testid
+                prop:checked=move || checked.get()
+                on:change=move |ev| on_change.run(ev)
+            />
+            {tr(label)}
+        </label>
     }
 }

@@ -33,14 +33,19 @@ test('the theme follows the system until one is chosen, and the choice survives 
   await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
 });
 
+/** A chat message to carol stamped (XEP-0203) as written on 1 March 2024. */
+function sendWrittenIn2024(bob: HostilePeer, body: string): void {
+  bob.socket.send(
+    `<message xmlns="jabber:client" to="${users.carol.jid}" type="chat" id="${Date.now()}">` +
+      `<body>${body}</body><delay xmlns="urn:xmpp:delay" stamp="2024-03-01T10:00:00Z"/></message>`,
+  );
+}
+
 test('a message from an earlier year shows the year; today only the time', async ({ page }) => {
   await login(page, users.carol.jid, users.carol.password);
   const bob = await HostilePeer.login('bob', users.bob.password);
   const old = unique('from long ago');
-  bob.socket.send(
-    `<message xmlns="jabber:client" to="${users.carol.jid}" type="chat" id="${Date.now()}">` +
-      `<body>${old}</body><delay xmlns="urn:xmpp:delay" stamp="2024-03-01T10:00:00Z"/></message>`,
-  );
+  sendWrittenIn2024(bob, old);
   const now = unique('from today');
   bob.chat(users.carol.jid, now);
   const view = await openChatFromRoster(page, users.bob.jid);
@@ -77,10 +82,7 @@ test('days are separated and one sender’s consecutive messages are grouped', a
   await login(page, users.carol.jid, users.carol.password);
   const bob = await HostilePeer.login('bob', users.bob.password);
   const old = unique('a spring day');
-  bob.socket.send(
-    `<message xmlns="jabber:client" to="${users.carol.jid}" type="chat" id="${Date.now()}">` +
-      `<body>${old}</body><delay xmlns="urn:xmpp:delay" stamp="2024-03-01T10:00:00Z"/></message>`,
-  );
+  sendWrittenIn2024(bob, old);
   const first = unique('first of two');
   const second = unique('second of two');
   bob.chat(users.carol.jid, first);
@@ -140,3 +142,4 @@ for (const [locale, forms] of Object.entries(ROOM_FORMS)) {
     await expect(count).toHaveText(`${n} ${forms[category]}`);
   });
 }
+
