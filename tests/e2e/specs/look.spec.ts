@@ -143,3 +143,33 @@ for (const [locale, forms] of Object.entries(ROOM_FORMS)) {
   });
 }
 
+/** Controls smaller than `min` px in either direction (inline links in text are exempt, as WCAG
+ * 2.5.8 says; a checkbox counts by its label, which is what a finger hits). */
+async function smallTargets(page: Page, min: number): Promise<string[]> {
+  return page.evaluate((min) => {
+    const targets = [...document.querySelectorAll<HTMLElement>('button, select, input, summary, a[href], [role="option"]')]
+      .filter((el) => !el.closest('.message-body, .visually-hidden, details:not([open]) > :not(summary)'))
+      .map((el) => (el instanceof HTMLInputElement && el.type === 'checkbox' ? (el.labels?.[0] ?? el) : el))
+      .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden');
+    return targets
+      .map((el) => ({ el, r: el.getBoundingClientRect() }))
+      .filter(({ r }) => r.width < min || r.height < min)
+      .map(({ el, r }) => `${el.tagName.toLowerCase()}[${el.getAttribute('data-testid') ?? el.className}] ${Math.round(r.width)}x${Math.round(r.height)}`);
+  }, min);
+}
+
+test('touch targets: at least 44 px on a touch screen, never under 24 px with a mouse', async ({ openPage }) => {
+  const touch = await openPage({ hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } });
+  expect(await touch.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(true);
+  await openLogin(touch);
+  expect(await smallTargets(touch, 44)).toEqual([]);
+  await login(touch, users.carol.jid, users.carol.password);
+  expect(await smallTargets(touch, 44)).toEqual([]);
+  await touch.locator(`${tid('notifications-menu')} > summary`).click();
+  expect(await smallTargets(touch, 44)).toEqual([]);
+
+  const mouse = await openPage({ viewport: { width: 1280, height: 800 } });
+  await login(mouse, users.carol.jid, users.carol.password);
+  await openChatFromRoster(mouse, users.bob.jid);
+  expect(await smallTargets(mouse, 24)).toEqual([]);
+});
