@@ -491,7 +491,12 @@ pub fn Composer(
     #[prop(optional)] private_to: Option<RwSignal<Option<String>>>,
 ) -> impl IntoView {
     let state = use_state();
-    let draft = RwSignal::new(String::new());
+    // What was typed here before switching away comes back.
+    let draft = RwSignal::new(state.chats.draft(&peer));
+    {
+        let peer = peer.clone();
+        Effect::new(move |_| draft.with(|text| state.chats.set_draft(&peer, text)));
+    }
     let input = NodeRef::<html::Textarea>::new();
     // Whether we told the peer we are composing, and the timer that turns it into `paused`.
     // Atomic rather than a stored value: it is read once more as the composer goes away.

@@ -32,6 +32,9 @@ pub struct Conversations {
     pub open: RwSignal<Option<BareJid>>,
     /// The latest message that arrived live from someone else (for the embedding page's notice).
     pub arrived: RwSignal<Option<Arrival>>,
+    /// What was typed and not sent, per conversation, while signed in: in memory only, never
+    /// stored (a draft can be as private as a message).
+    drafts: StoredValue<HashMap<BareJid, String>>,
 }
 
 /// Milliseconds since 1970, as message times count.
@@ -61,6 +64,7 @@ impl Conversations {
             directory: RwSignal::new(Directory::default()),
             open: RwSignal::new(None),
             arrived: RwSignal::new(None),
+            drafts: StoredValue::new(HashMap::new()),
         }
     }
 
@@ -73,6 +77,24 @@ impl Conversations {
     }
 
     /// The timeline of `peer`, if there is a conversation.
+    /// The unsent text of the conversation with `peer`.
+    pub fn draft(&self, peer: &BareJid) -> String {
+        self.drafts
+            .with_value(|d| d.get(peer).cloned())
+            .unwrap_or_default()
+    }
+
+    /// Keeps (or, when empty, forgets) the unsent text of the conversation with `peer`.
+    pub fn set_draft(&self, peer: &BareJid, text: &str) {
+        self.drafts.update_value(|d| {
+            if text.is_empty() {
+                d.remove(peer);
+            } else {
+                d.insert(peer.clone(), text.to_owned());
+            }
+        });
+    }
+
     pub fn timeline(&self, peer: &BareJid) -> Option<RwSignal<Timeline>> {
         self.timelines
             .try_with_value(|t| t.get(peer).copied())
@@ -416,6 +438,7 @@ impl Conversations {
     pub fn reset(&self) {
         self.open.set(None);
         self.directory.set(Directory::default());
+        self.drafts.update_value(HashMap::clear);
         let timelines = self
             .timelines
             .try_update_value(std::mem::take)

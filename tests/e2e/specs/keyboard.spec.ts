@@ -110,3 +110,34 @@ test('the switcher finds rooms and contacts by part of a name or address, and sa
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
 });
+
+test('a draft stays with its conversation while another is open, and the composer grows with it', async ({ page }) => {
+  await page.goto('/');
+  await tabTo(page, 'login-jid');
+  await page.keyboard.type(users.carol.jid);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(users.carol.password);
+  await page.keyboard.press('Enter');
+  await expectOnline(page);
+
+  const input = page.locator(tid('composer-input'));
+  await page.locator(tid('roster-item', { jid: users.bob.jid })).click();
+  await expect(chatView(page, users.bob.jid)).toBeVisible();
+  const oneLine = (await input.boundingBox())!.height;
+  const draft = unique('half a thought');
+  await input.fill(`${draft}\nand a second line\nand a third`);
+  expect((await input.boundingBox())!.height).toBeGreaterThan(oneLine);
+
+  await page.locator(tid('roster-item', { jid: users.alice.jid })).click();
+  await expect(chatView(page, users.alice.jid)).toBeVisible();
+  await expect(input).toHaveValue('');
+  await page.locator(tid('roster-item', { jid: users.bob.jid })).click();
+  await expect(chatView(page, users.bob.jid)).toBeVisible();
+  await expect(input).toHaveValue(`${draft}\nand a second line\nand a third`);
+  // Sent, it is no draft any more.
+  await input.press('Enter');
+  await expect(input).toHaveValue('');
+  await page.locator(tid('roster-item', { jid: users.alice.jid })).click();
+  await page.locator(tid('roster-item', { jid: users.bob.jid })).click();
+  await expect(input).toHaveValue('');
+});
