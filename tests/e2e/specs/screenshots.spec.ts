@@ -3,11 +3,13 @@ import { test, expect } from '../lib/fixtures';
 import { login, openChatFromList, openChatFromRoster, openLogin, send, tid, unique, users } from '../lib/app';
 import type { Page } from '@playwright/test';
 
-// Pictures for people to look at (test-results/screenshots/); only the shell is asserted.
+// Pictures for people to look at (test-results/screenshots/, or docs/screenshots/ through
+// scripts/screenshots.sh); only the shell is asserted.
 const PHONE = { width: 390, height: 844 };
 
 function shot(name: string): string {
-  return path.join(test.info().project.outputDir, 'screenshots', name);
+  const dir = process.env.PARLEY_SCREENSHOTS_DIR ?? path.join(test.info().project.outputDir, 'screenshots');
+  return path.join(dir, name);
 }
 
 test('login and chat screenshots, desktop and phone', async ({ page, openPage }) => {
