@@ -13,6 +13,17 @@ async function tabTo(page: Page, testid: string, max = 60): Promise<void> {
   throw new Error(`${testid} never got focus in ${max} presses of Tab`);
 }
 
+/** Carol signs in with Tab, typing and Enter. */
+async function signInByKeyboard(page: Page): Promise<void> {
+  await page.goto('/');
+  await tabTo(page, 'login-jid');
+  await page.keyboard.type(users.carol.jid);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(users.carol.password);
+  await page.keyboard.press('Enter');
+  await expectOnline(page);
+}
+
 async function focused(page: Page): Promise<string | null | undefined> {
   return page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
 }
@@ -82,13 +93,7 @@ test('keyboard only: sign in, jump to a chat with Ctrl+K, send, join a room', as
 });
 
 test('the switcher finds rooms and contacts by part of a name or address, and says when nothing matches', async ({ page }) => {
-  await page.goto('/');
-  await tabTo(page, 'login-jid');
-  await page.keyboard.type(users.carol.jid);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(users.carol.password);
-  await page.keyboard.press('Enter');
-  await expectOnline(page);
+  await signInByKeyboard(page);
 
   await page.keyboard.press('Control+k');
   const dialog = page.locator(tid('quick-switch'));
@@ -112,13 +117,7 @@ test('the switcher finds rooms and contacts by part of a name or address, and sa
 });
 
 test('a draft stays with its conversation while another is open, and the composer grows with it', async ({ page }) => {
-  await page.goto('/');
-  await tabTo(page, 'login-jid');
-  await page.keyboard.type(users.carol.jid);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(users.carol.password);
-  await page.keyboard.press('Enter');
-  await expectOnline(page);
+  await signInByKeyboard(page);
 
   const input = page.locator(tid('composer-input'));
   await page.locator(tid('roster-item', { jid: users.bob.jid })).click();
