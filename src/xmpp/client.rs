@@ -21,6 +21,7 @@
 //! session's state is dropped then, and the one-to-one messages it never confirmed go first on the
 //! new session. Messages written while offline wait in [`Client::pending`] for the next session.
 
+use super::blocking::Blocking;
 use super::bookmarks::Bookmarks;
 use super::carbons::{self, CarbonDirection, Unwrapped};
 use super::context::{Identity, Instant};
@@ -117,6 +118,7 @@ pub struct Client {
     ping: Ping,
     muc: MucService,
     bookmarks: Bookmarks,
+    blocking: Blocking,
     mam: Mam,
     own_presence: (Availability, Option<String>),
     sm: StreamManagement,
@@ -165,6 +167,7 @@ impl Client {
             ping: Ping::new(config.ping_idle_ms),
             muc: MucService::default(),
             bookmarks: Bookmarks::default(),
+            blocking: Blocking::default(),
             mam: Mam::default(),
             own_presence: (Availability::Available, None),
             sm: StreamManagement::default(),
@@ -320,6 +323,7 @@ impl Client {
                 Owner::Roster(request) => self.roster.unanswered(request, &mut cx!(self, now)),
                 Owner::Muc(request) => self.muc.unanswered(request, &mut cx!(self, now)),
                 Owner::Mam(request) => self.mam.unanswered(&request, &mut cx!(self, now)),
+                Owner::Blocking(request) => self.blocking.unanswered(request, &mut cx!(self, now)),
                 owner => cx!(self, now).warn(&format!("no answer to a request ({owner:?})")),
             }
         }
@@ -516,6 +520,10 @@ impl Client {
         }
     }
 
+    fn sent_by_blocked(&self, from: Option<&super::jid::Jid>) -> bool {
+        self.blocking.blocks_sender(from)
+    }
+
     /// The router: each stanza to the module of its protocol.
     fn route(&mut self, frame: Frame, now: Instant) {
         if matches!(frame, Frame::Iq(_) | Frame::Message(_) | Frame::Presence(_)) {
@@ -526,6 +534,9 @@ impl Client {
                 self.handle_response(iq, now)
             }
             Frame::Iq(iq) => self.handle_request(iq, now),
+            // XEP-0191 §3.2: what a blocked address sends shows nowhere.
+            Frame::Message(m) if self.sent_by_blocked(m.from.as_ref()) => {}
+            Frame::Presence(p) if self.sent_by_blocked(p.from.as_ref()) => {}
             Frame::Message(m) => self.handle_message(m, now),
             Frame::Presence(p) => self.handle_presence(p, now),
             Frame::Sm(sm) => self.handle_sm(sm, now),
@@ -588,6 +599,7 @@ impl Client {
                 self.autojoin(autojoin, now);
             }
             Owner::Mam(request) => self.mam.answered(&request, result, &mut cx),
+            Owner::Blocking(request) => self.blocking.answered(request, result, &mut cx),
         }
         self.maybe_online(now);
     }
@@ -637,6 +649,7 @@ impl Client {
             stream.set_online(&mut cx);
             self.muc.online(&mut cx);
             self.bookmarks.fetch(&mut cx);
+            self.blocking.fetch(&mut cx);
             self.mam.new_session(&mut cx);
             self.send_pending(now);
         }
@@ -659,6 +672,9 @@ impl Client {
                         self.subscriptions.approved_elsewhere(&item.jid, &mut cx);
                     }
                 }
+            }
+            (IqType::Set, Some((ns::BLOCKING, "block" | "unblock"))) => {
+                self.blocking.push(&iq, &mut cx)
             }
             (IqType::Get, Some((ns::PING, "ping"))) => ping::answer(&iq, &mut cx),
             (IqType::Get, Some((ns::DISCO_INFO, "query"))) => disco::answer_info(&iq, &mut cx),
@@ -745,7 +761,13 @@ impl Client {
             Unwrapped::Carbon {
                 direction: CarbonDirection::Received,
                 message,
-            } => message::received(message, &mut cx),
+            } if !self.blocking.blocks_sender(message.from.as_ref()) => {
+                message::received(message, &mut cx)
+            }
+            Unwrapped::Carbon {
+                direction: CarbonDirection::Received,
+                ..
+            } => {}
             Unwrapped::Carbon {
                 direction: CarbonDirection::Sent,
                 message,
@@ -842,6 +864,7 @@ impl Client {
                 Owner::Roster(request) => self.roster.unanswered(request, &mut cx),
                 Owner::Muc(request) => self.muc.unanswered(request, &mut cx),
                 Owner::Mam(request) => self.mam.interrupted(&request, &mut cx),
+                Owner::Blocking(request) => self.blocking.unanswered(request, &mut cx),
                 _ => {}
             }
         }

@@ -1,6 +1,7 @@
 //! What the core tells the application, by domain: the connection, the roster and presence,
 //! one-to-one chat, rooms. Each protocol module emits the events of its own domain.
 
+use super::blocking::BlockingEvent;
 use super::bookmarks::Bookmark;
 use super::error::SessionError;
 use super::jid::{BareJid, FullJid};
@@ -18,6 +19,8 @@ pub enum Event {
     Roster(RosterEvent),
     Chat(ChatEvent),
     Room(RoomEvent),
+    /// XEP-0191: the blocklist and changes to it.
+    Blocking(BlockingEvent),
     /// Something was dropped or ignored; for the log, not for the person.
     Warning(String),
 }

@@ -20,10 +20,12 @@
 //! - [`muc`]: group chat (XEP-0045), with [`disco`] queries (XEP-0030) and [`rsm`] paging
 //!   (XEP-0059); [`bookmarks`]: XEP-0402, or XEP-0048 where it is missing; [`mam`]: a room's
 //!   archive (XEP-0313) on entering it.
+//! - [`blocking`]: XEP-0191, the blocklist, and dropping what a blocked address sends.
 //! - [`carbons`] (XEP-0280), [`forward`] (XEP-0297), [`ping`] (XEP-0199), [`disco`] (XEP-0030).
 //! - [`context`]: what a module works with: the clock, the identity, its borrow of the client.
 //! - [`event`]: what the application hears, by domain.
 
+pub mod blocking;
 pub mod bookmarks;
 pub mod carbons;
 pub mod client;
@@ -55,6 +57,7 @@ pub mod stream_management;
 pub mod subscription;
 pub mod xml;
 
+pub use blocking::BlockingEvent;
 pub use client::{Client, ClientConfig};
 pub use context::{Identity, Instant};
 pub use error::{CloseReason, ReconnectError, SendError, SessionError};

@@ -51,3 +51,5 @@ pub const BOOKMARKS: &str = "urn:xmpp:bookmarks:1";
 /// XEP-0049 private storage, holding XEP-0048 bookmarks where XEP-0402 is missing.
 pub const PRIVATE: &str = "jabber:iq:private";
 pub const BOOKMARKS_LEGACY: &str = "storage:bookmarks";
+/// XEP-0191 blocking command.
+pub const BLOCKING: &str = "urn:xmpp:blocking";

@@ -28,6 +28,7 @@ pub enum Owner {
     Muc(super::muc::MucRequest),
     Bookmarks(super::bookmarks::BookmarksRequest),
     Mam(super::mam::MamRequest),
+    Blocking(super::blocking::BlockingRequest),
 }
 
 impl Owner {

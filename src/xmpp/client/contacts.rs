@@ -4,7 +4,7 @@
 
 use super::super::context::Instant;
 use super::super::error::SendError;
-use super::super::jid::BareJid;
+use super::super::jid::{BareJid, Jid};
 use super::super::presence::Availability;
 use super::super::xml::check_xml_text;
 use super::Client;
@@ -76,5 +76,18 @@ impl Client {
         self.ensure_online()?;
         self.subscriptions
             .answer(jid, approve, &self.roster, &mut cx!(self, now))
+    }
+
+    /// XEP-0191 §3.3, §3.4: blocks or unblocks addresses. The server's push confirms it
+    /// ([`BlockingEvent::List`](super::super::BlockingEvent::List)); a refusal is
+    /// [`BlockingEvent::Failed`](super::super::BlockingEvent::Failed).
+    pub fn set_blocked(
+        &mut self,
+        jids: Vec<Jid>,
+        block: bool,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        self.ensure_online()?;
+        self.blocking.change(jids, block, &mut cx!(self, now))
     }
 }
