@@ -4,7 +4,7 @@
 mod support;
 
 use parley::xmpp::jid::Jid;
-use parley::xmpp::{BlockingEvent, ChatEvent, Event, RosterEvent};
+use parley::xmpp::{Availability, BlockingEvent, ChatEvent, Event, RosterEvent};
 use support::Harness;
 
 fn jid(s: &str) -> Jid {
@@ -119,7 +119,15 @@ fn block_then_unblock_through_the_server() {
         "<iq type='result' id='{}'/>",
         Harness::id_of(block)
     ));
-    assert_eq!(lists(&h.events()), [["bob@localhost"]]);
+    let events = h.events();
+    assert_eq!(lists(&events), [["bob@localhost"]]);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Roster(RosterEvent::Presence(p))
+            if p.jid.as_str() == "bob@localhost" && p.availability == Availability::Unavailable)),
+        "a blocked contact shows offline: {events:?}"
+    );
     assert!(!shows_bob(&bob_says(&mut h, "during")));
 
     h.client

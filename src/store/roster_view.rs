@@ -1,10 +1,12 @@
-//! The contact list as the UI shows it: the roster's items with each contact's presence, sorted
-//! (online first, then by name) and filtered by name or address. The core decides what a contact
-//! is and whose presence counts; this only keeps the picture.
+//! The contact list as the UI shows it: the roster's items with each contact's presence and
+//! groups (RFC 6121 §2.1.2.4), sorted (online first, then by name), filtered by name, address or
+//! group, and laid out under collapsible group headings. The core decides what a contact is and
+//! whose presence counts; this only keeps the picture.
 
 use crate::xmpp::jid::BareJid;
+use crate::xmpp::presence::ResourceStatus;
 use crate::xmpp::{Availability, ContactPresence, RosterItem, Subscription};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Contact {
@@ -17,9 +19,36 @@ pub struct Contact {
     pub presence: Availability,
     /// Untrusted: rendered as text.
     pub status: Option<String>,
-    /// Lower-cased name, computed once: sorting and filtering 5,000 rows must stay cheap.
+    /// Online resources, the chosen one first.
+    pub resources: Vec<ResourceStatus>,
+    /// The roster groups, trimmed, without blanks or repeats. Untrusted: rendered as text.
+    pub groups: Vec<String>,
+    /// Lower-cased name, computed once: sorting and filtering 10,000 rows must stay cheap.
     sort_name: String,
 }
+
+/// One row of the laid-out list: a group heading or a contact under it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RosterRow {
+    /// `name` is empty for the contacts in no group. `count`: its contacts that match the filter.
+    Group {
+        name: String,
+        count: usize,
+        online: usize,
+        collapsed: bool,
+    },
+    Contact(Contact),
+}
+
+/// The list as shown: rows in order, and how many distinct contacts match (a contact in two
+/// groups is one contact on two rows).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RosterLayout {
+    pub rows: Vec<RosterRow>,
+    pub contacts: usize,
+}
+
+type Presence = (Availability, Option<String>, Vec<ResourceStatus>);
 
 #[derive(Debug, Clone, Default)]
 pub struct RosterView {
@@ -47,7 +76,7 @@ impl RosterView {
     pub fn load(&mut self, items: Vec<RosterItem>) {
         let old = std::mem::take(&mut self.contacts);
         for item in items {
-            let presence = old.get(&item.jid).map(|c| (c.presence, c.status.clone()));
+            let presence = old.get(&item.jid).map(Contact::presence_state);
             self.upsert(item, presence);
         }
     }
@@ -58,10 +87,7 @@ impl RosterView {
             self.contacts.remove(&item.jid);
             return;
         }
-        let presence = self
-            .contacts
-            .get(&item.jid)
-            .map(|c| (c.presence, c.status.clone()));
+        let presence = self.contacts.get(&item.jid).map(Contact::presence_state);
         self.upsert(item, presence);
     }
 
@@ -69,6 +95,7 @@ impl RosterView {
         if let Some(contact) = self.contacts.get_mut(&presence.jid) {
             contact.presence = presence.availability;
             contact.status = presence.status;
+            contact.resources = presence.resources;
         }
     }
 
@@ -77,12 +104,21 @@ impl RosterView {
         for contact in self.contacts.values_mut() {
             contact.presence = Availability::Unavailable;
             contact.status = None;
+            contact.resources.clear();
         }
     }
 
-    fn upsert(&mut self, item: RosterItem, presence: Option<(Availability, Option<String>)>) {
+    fn upsert(&mut self, item: RosterItem, presence: Option<Presence>) {
         let name = item.display_name();
-        let (presence, status) = presence.unwrap_or((Availability::Unavailable, None));
+        let (presence, status, resources) =
+            presence.unwrap_or((Availability::Unavailable, None, Vec::new()));
+        let mut groups: Vec<String> = Vec::with_capacity(item.groups.len());
+        for group in &item.groups {
+            let group = group.trim();
+            if !group.is_empty() && !groups.iter().any(|g| g == group) {
+                groups.push(group.to_owned());
+            }
+        }
         self.contacts.insert(
             item.jid.clone(),
             Contact {
@@ -93,31 +129,85 @@ impl RosterView {
                 subscription: item.subscription,
                 presence,
                 status,
+                resources,
+                groups,
             },
         );
     }
 
-    /// Online first, then by name, then by address; filtered by name or address.
+    /// Online first, then by name, then by address; filtered by name, address or group.
     pub fn sorted(&self, filter: &str) -> Vec<Contact> {
         let filter = filter.trim().to_lowercase();
         let mut rows: Vec<Contact> = self
             .contacts
             .values()
-            .filter(|c| {
-                filter.is_empty()
-                    || c.sort_name.contains(&filter)
-                    || c.jid.as_str().contains(&filter)
-            })
+            .filter(|c| c.matches(&filter))
             .cloned()
             .collect();
-        rows.sort_unstable_by(|a, b| {
-            let offline = |c: &Contact| c.presence == Availability::Unavailable;
-            offline(a)
-                .cmp(&offline(b))
-                .then_with(|| a.sort_name.cmp(&b.sort_name))
-                .then_with(|| a.jid.cmp(&b.jid))
-        });
+        rows.sort_unstable_by(Contact::order);
         rows
+    }
+
+    /// The list under group headings: groups by name, the contacts in no group last, each
+    /// group's contacts in [`Self::sorted`] order; a collapsed group keeps its heading only.
+    /// Without any group in the roster there are no headings at all.
+    pub fn layout(&self, filter: &str, collapsed: &HashSet<String>) -> RosterLayout {
+        let contacts = self.sorted(filter);
+        if self.contacts.values().all(|c| c.groups.is_empty()) {
+            return RosterLayout {
+                contacts: contacts.len(),
+                rows: contacts.into_iter().map(RosterRow::Contact).collect(),
+            };
+        }
+        // Keyed by lower-cased name, so "work" and "Work" sort together; "" (no group) apart.
+        let mut groups: BTreeMap<(bool, String, String), Vec<&Contact>> = BTreeMap::new();
+        for contact in &contacts {
+            if contact.groups.is_empty() {
+                groups
+                    .entry((true, String::new(), String::new()))
+                    .or_default()
+                    .push(contact);
+            }
+            for group in &contact.groups {
+                groups
+                    .entry((false, group.to_lowercase(), group.clone()))
+                    .or_default()
+                    .push(contact);
+            }
+        }
+        let mut rows = Vec::with_capacity(contacts.len() + groups.len());
+        for ((_, _, name), members) in groups {
+            let folded = collapsed.contains(&name);
+            rows.push(RosterRow::Group {
+                count: members.len(),
+                online: members
+                    .iter()
+                    .filter(|c| c.presence != Availability::Unavailable)
+                    .count(),
+                collapsed: folded,
+                name,
+            });
+            if !folded {
+                rows.extend(members.into_iter().cloned().map(RosterRow::Contact));
+            }
+        }
+        RosterLayout {
+            rows,
+            contacts: contacts.len(),
+        }
+    }
+
+    /// Every group in the roster, by name (what the group editor suggests).
+    pub fn group_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .contacts
+            .values()
+            .flat_map(|c| c.groups.iter().cloned())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        names.sort_unstable_by_key(|n| n.to_lowercase());
+        names
     }
 
     pub fn presence_of(&self, jid: &BareJid) -> Availability {
@@ -130,6 +220,31 @@ impl RosterView {
         self.contacts
             .get(jid)
             .map_or_else(|| jid.to_string(), |c| c.name.clone())
+    }
+}
+
+impl Contact {
+    fn presence_state(&self) -> Presence {
+        (self.presence, self.status.clone(), self.resources.clone())
+    }
+
+    /// `filter` is trimmed and lower-cased.
+    fn matches(&self, filter: &str) -> bool {
+        filter.is_empty()
+            || self.sort_name.contains(filter)
+            || self.jid.as_str().contains(filter)
+            || self
+                .groups
+                .iter()
+                .any(|g| g.to_lowercase().contains(filter))
+    }
+
+    fn order(a: &Self, b: &Self) -> std::cmp::Ordering {
+        let offline = |c: &Self| c.presence == Availability::Unavailable;
+        offline(a)
+            .cmp(&offline(b))
+            .then_with(|| a.sort_name.cmp(&b.sort_name))
+            .then_with(|| a.jid.cmp(&b.jid))
     }
 }
 
@@ -152,7 +267,83 @@ mod tests {
             jid: BareJid::new(jid).unwrap(),
             availability,
             status: None,
+            resources: Vec::new(),
         }
+    }
+
+    fn grouped(jid: &str, name: &str, groups: &[&str]) -> RosterItem {
+        RosterItem {
+            groups: groups.iter().map(|g| (*g).to_owned()).collect(),
+            ..item(jid, Some(name), Subscription::Both)
+        }
+    }
+
+    fn shape(layout: &RosterLayout) -> Vec<String> {
+        layout
+            .rows
+            .iter()
+            .map(|row| match row {
+                RosterRow::Group {
+                    name,
+                    count,
+                    collapsed,
+                    ..
+                } => {
+                    format!("[{name}] {count}{}", if *collapsed { " +" } else { "" })
+                }
+                RosterRow::Contact(c) => c.name.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn groups_under_headings_with_no_group_last_and_a_contact_in_each_of_its_groups() {
+        let mut r = RosterView::default();
+        r.load(vec![
+            grouped("amy@x", "Amy", &["work", " Friends ", "Friends", ""]),
+            grouped("bob@x", "Bob", &["Friends"]),
+            grouped("cat@x", "Cat", &[]),
+        ]);
+        r.set_presence(presence("bob@x", Availability::Away));
+        assert_eq!(
+            r.get(&BareJid::new("amy@x").unwrap()).unwrap().groups,
+            ["work", "Friends"]
+        );
+        let none = HashSet::new();
+        let layout = r.layout("", &none);
+        assert_eq!(
+            shape(&layout),
+            [
+                "[Friends] 2",
+                "Bob",
+                "Amy",
+                "[work] 1",
+                "Amy",
+                "[] 1",
+                "Cat"
+            ]
+        );
+        assert_eq!(layout.contacts, 3);
+        assert!(matches!(layout.rows[0], RosterRow::Group { online: 1, .. }));
+
+        let folded: HashSet<String> = ["Friends".to_owned()].into();
+        assert_eq!(
+            shape(&r.layout("", &folded)),
+            ["[Friends] 2 +", "[work] 1", "Amy", "[] 1", "Cat"]
+        );
+        // The filter matches a group's name too; the contact still shows in all its groups.
+        assert_eq!(
+            shape(&r.layout("WOR", &none)),
+            ["[Friends] 1", "Amy", "[work] 1", "Amy"]
+        );
+        assert_eq!(r.group_names(), ["Friends", "work"]);
+    }
+
+    #[test]
+    fn without_any_group_there_are_no_headings() {
+        let mut r = RosterView::default();
+        r.load(vec![item("amy@x", Some("Amy"), Subscription::Both)]);
+        assert_eq!(shape(&r.layout("", &HashSet::new())), ["Amy"]);
     }
 
     #[test]

@@ -599,7 +599,12 @@ impl Client {
                 self.autojoin(autojoin, now);
             }
             Owner::Mam(request) => self.mam.answered(&request, result, &mut cx),
-            Owner::Blocking(request) => self.blocking.answered(request, result, &mut cx),
+            Owner::Blocking(request) => {
+                self.blocking.answered(request, result, &mut cx);
+                let blocking = &self.blocking;
+                self.presence
+                    .forget_blocked(|j| blocking.blocks(j), &self.roster, &mut cx);
+            }
         }
         self.maybe_online(now);
     }
@@ -674,7 +679,10 @@ impl Client {
                 }
             }
             (IqType::Set, Some((ns::BLOCKING, "block" | "unblock"))) => {
-                self.blocking.push(&iq, &mut cx)
+                self.blocking.push(&iq, &mut cx);
+                let blocking = &self.blocking;
+                self.presence
+                    .forget_blocked(|j| blocking.blocks(j), &self.roster, &mut cx);
             }
             (IqType::Get, Some((ns::PING, "ping"))) => ping::answer(&iq, &mut cx),
             (IqType::Get, Some((ns::DISCO_INFO, "query"))) => disco::answer_info(&iq, &mut cx),

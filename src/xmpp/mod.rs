@@ -64,7 +64,7 @@ pub use error::{CloseReason, ReconnectError, SendError, SessionError};
 pub use event::{ChatEvent, ConnectionEvent, ConnectionState, Event, RoomEvent, RosterEvent};
 pub use mam::{ArchiveMark, ConversationMark};
 pub use message::{ChatMessage, Direction};
-pub use presence::{Availability, ContactPresence};
+pub use presence::{Availability, ContactPresence, ResourceStatus};
 pub use receipts::Receipt;
 pub use roster::{RosterItem, Subscription};
 pub use sasl::{Mechanism, ScramKeys, Secret};

@@ -65,12 +65,25 @@ impl Availability {
     }
 }
 
-/// A contact's aggregate presence.
+/// A contact's aggregate presence, with each online resource's own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactPresence {
     pub jid: BareJid,
     pub availability: Availability,
     /// Status text of the chosen resource. Untrusted text: render as text.
+    pub status: Option<String>,
+    /// Every online resource, the chosen one first (RFC 6121 §4.7.2.3 order).
+    pub resources: Vec<ResourceStatus>,
+}
+
+/// One online resource of a contact (a phone, a laptop), as a details view lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ResourceStatus {
+    /// Untrusted text: render as text.
+    pub resource: String,
+    pub availability: Availability,
+    pub priority: i8,
+    /// Untrusted text: render as text.
     pub status: Option<String>,
 }
 
@@ -195,31 +208,65 @@ impl PresenceBook {
         }
     }
 
+    /// Forgets the presence of everyone `blocked` says is blocked, reporting contacts offline:
+    /// the server sends nothing from them any more, not even their going offline.
+    pub(crate) fn forget_blocked(
+        &mut self,
+        blocked: impl Fn(&BareJid) -> bool,
+        roster: &Roster,
+        cx: &mut Ctx,
+    ) {
+        let gone: Vec<BareJid> = self
+            .contacts
+            .keys()
+            .filter(|j| blocked(j))
+            .cloned()
+            .collect();
+        for jid in gone {
+            self.contacts.remove(&jid);
+            if roster.contains(&jid) {
+                cx.emit(Event::Roster(RosterEvent::Presence(self.aggregate(&jid))));
+            }
+        }
+    }
+
     pub fn clear(&mut self) {
         self.contacts.clear();
         self.strangers.clear();
         self.stranger_set.clear();
     }
 
-    /// The resource with the highest priority wins; ties go to the more reachable one.
-    /// Negative priorities still count as online (RFC 6121 §4.7.2.3 only affects message routing).
+    /// The resource with the highest priority wins; ties go to the more reachable one, then to
+    /// the name, so the choice is stable. Negative priorities still count as online (RFC 6121
+    /// §4.7.2.3 only affects message routing).
     pub fn aggregate(&self, jid: &BareJid) -> ContactPresence {
-        let best = self.contacts.get(jid).and_then(|resources| {
-            resources
-                .values()
-                .max_by_key(|p| (p.priority, p.availability.rank()))
-        });
-        match best {
-            Some(p) => ContactPresence {
-                jid: jid.clone(),
+        let mut resources: Vec<ResourceStatus> = self
+            .contacts
+            .get(jid)
+            .into_iter()
+            .flatten()
+            .map(|(resource, p)| ResourceStatus {
+                resource: resource.clone(),
                 availability: p.availability,
+                priority: p.priority,
                 status: p.status.clone(),
-            },
-            None => ContactPresence {
-                jid: jid.clone(),
-                availability: Availability::Unavailable,
-                status: None,
-            },
+            })
+            .collect();
+        resources.sort_unstable_by(|a, b| {
+            (b.priority, b.availability.rank())
+                .cmp(&(a.priority, a.availability.rank()))
+                .then_with(|| a.resource.cmp(&b.resource))
+        });
+        let (availability, status) = resources
+            .first()
+            .map_or((Availability::Unavailable, None), |best| {
+                (best.availability, best.status.clone())
+            });
+        ContactPresence {
+            jid: jid.clone(),
+            availability,
+            status,
+            resources,
         }
     }
 }
@@ -244,13 +291,15 @@ mod tests {
         assert_eq!(agg.availability, Availability::Dnd);
         let agg = book.available(&bob, "tablet", Availability::Available, 5, None);
         assert_eq!(agg.availability, Availability::Available);
+        let order: Vec<_> = agg.resources.iter().map(|r| r.resource.as_str()).collect();
+        assert_eq!(order, ["tablet", "laptop", "phone"]);
+        assert_eq!(agg.resources[2].status.as_deref(), Some("on the train"));
         book.unavailable(&bob, Some("tablet"));
         let agg = book.unavailable(&bob, Some("laptop"));
         assert_eq!(agg.availability, Availability::Away);
         assert_eq!(agg.status.as_deref(), Some("on the train"));
-        assert_eq!(
-            book.unavailable(&bob, Some("phone")).availability,
-            Availability::Unavailable
-        );
+        let gone = book.unavailable(&bob, Some("phone"));
+        assert_eq!(gone.availability, Availability::Unavailable);
+        assert!(gone.resources.is_empty());
     }
 }

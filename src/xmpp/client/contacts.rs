@@ -59,6 +59,27 @@ impl Client {
         self.roster.set(jid, name, &groups, &mut cx!(self, now))
     }
 
+    /// RFC 6121 §2.1.2.4, §2.4: puts a contact in exactly `groups` (blank and repeated names
+    /// dropped), keeping its name.
+    pub fn set_contact_groups(
+        &mut self,
+        jid: &BareJid,
+        groups: &[String],
+        now: Instant,
+    ) -> Result<(), SendError> {
+        self.ensure_online()?;
+        let mut kept: Vec<String> = Vec::with_capacity(groups.len());
+        for group in groups {
+            let group = group.trim();
+            if !group.is_empty() && !kept.iter().any(|g| g == group) {
+                kept.push(group.to_owned());
+            }
+        }
+        let name = self.roster.get(jid).and_then(|item| item.name.clone());
+        self.roster
+            .set(jid, name.as_deref(), &kept, &mut cx!(self, now))
+    }
+
     /// RFC 6121 §2.5: removes a contact; the server cancels the subscriptions both ways.
     pub fn remove_contact(&mut self, jid: &BareJid, now: Instant) -> Result<(), SendError> {
         self.ensure_online()?;
