@@ -8,6 +8,7 @@
 //! latest" is always one click away. Rows are keyed by local sequence numbers, never stanza ids;
 //! each row is a [`MessageRow`].
 
+use super::contact_details::{show_key, ContactDetails};
 use super::contacts::ContactActions;
 use super::message::{local_day, MessageRow};
 use super::state::AppState;
@@ -78,16 +79,15 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
     };
     let count = move || timeline.with(Timeline::len).to_string();
     let typing = move || timeline.with(|t| t.typing);
-    let presence_label = move || {
-        let key = match presence.get() {
-            crate::xmpp::Availability::Available => Key::ShowAvailable,
-            crate::xmpp::Availability::Away => Key::ShowAway,
-            crate::xmpp::Availability::Dnd => Key::ShowDnd,
-            crate::xmpp::Availability::Xa => Key::ShowXa,
-            crate::xmpp::Availability::Unavailable => Key::ShowUnavailable,
-        };
-        tr(key)()
+    let presence_label = move || tr(show_key(presence.get()))();
+    let details_open = RwSignal::new(false);
+    let blocked = {
+        let peer = peer.clone();
+        Memo::new(move |_| state.contacts.is_blocked(&peer))
     };
+    let peer_value = StoredValue::new(peer.clone());
+    let unblock = move |_| state.set_blocked(&peer_value.get_value().into(), false);
+    let block_request = move |_| state.set_blocked(&peer_value.get_value().into(), true);
     let accept = {
         let peer = peer.clone();
         move |_| state.chats.accept(&peer)
@@ -127,7 +127,31 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
                         </Show>
                     }
                 }
+                <button
+                    data-testid="contact-details-open"
+                    type="button"
+                    class="button small"
+                    aria-expanded=move || details_open.get().to_string()
+                    aria-controls="contact-details"
+                    on:click=move |_| details_open.update(|o| *o = !*o)
+                >
+                    {tr(Key::Details)}
+                </button>
             </header>
+            {
+                let peer = peer.clone();
+                move || details_open.get().then(|| view! { <ContactDetails peer=peer.clone()/> })
+            }
+            <Show when=move || blocked.get()>
+                <div data-testid="blocked-bar" class="request-bar" role="status">
+                    <p>{tr(Key::BlockedBar)}</p>
+                    <div class="form-actions">
+                        <button data-testid="blocked-unblock" type="button" class="button small" on:click=unblock>
+                            {tr(Key::Unblock)}
+                        </button>
+                    </div>
+                </div>
+            </Show>
             <Show when=move || is_request.get()>
                 <div data-testid="message-request-bar" class="request-bar" role="region" aria-label=tr(Key::MessageRequests)>
                     <p>{tr(Key::MessageRequestExplained)}</p>
@@ -135,6 +159,11 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
                         <button data-testid="message-request-delete" type="button" class="button small" on:click=delete.clone()>
                             {tr(Key::DeleteRequest)}
                         </button>
+                        <Show when=move || state.contacts.blocking_offered.get() && !blocked.get()>
+                            <button data-testid="message-request-block" type="button" class="button small danger" on:click=block_request>
+                                {tr(Key::Block)}
+                            </button>
+                        </Show>
                         <button data-testid="message-request-accept" type="button" class="button small primary" on:click=accept.clone()>
                             {tr(Key::AcceptRequest)}
                         </button>
@@ -154,7 +183,7 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
                     </p>
                 </Show>
             </div>
-            <Composer peer=peer kind=ConversationKind::Chat disabled=Signal::derive(|| false)/>
+            <Composer peer=peer kind=ConversationKind::Chat disabled=blocked.into()/>
         </section>
     }
     .into_any()

@@ -156,6 +156,7 @@ fn RequestRow(index: usize, jid: BareJid) -> impl IntoView {
     let state = use_state();
     let approve = jid.clone();
     let deny = jid.clone();
+    let block = jid.clone();
     view! {
         <li
             data-testid="subscription-request"
@@ -177,6 +178,24 @@ fn RequestRow(index: usize, jid: BareJid) -> impl IntoView {
                 >
                     {tr(Key::Deny)}
                 </button>
+                <Show when=move || state.contacts.blocking_offered.get()>
+                    <button
+                        data-testid="subscription-block"
+                        type="button"
+                        class="button small danger"
+                        on:click={
+                            let block = block.clone();
+                            move |_| {
+                                // Declined first, so the request leaves the list here and on
+                                // our other devices; then nothing more comes from them.
+                                state.answer_request(&block, false);
+                                state.set_blocked(&block.clone().into(), true);
+                            }
+                        }
+                    >
+                        {tr(Key::Block)}
+                    </button>
+                </Show>
                 <button
                     data-testid="subscription-approve"
                     type="button"

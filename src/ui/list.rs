@@ -48,6 +48,25 @@ where
     C: Fn(usize, T) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    counted_windowed_list(shape, total, total, reset, rows, child)
+}
+
+/// [`windowed_list`] whose `data-count` is `count`, not the number of rows: a list with
+/// headings among its rows (the roster's groups) counts what it lists.
+pub fn counted_windowed_list<T, R, C, V>(
+    shape: ListShape,
+    total: Signal<usize>,
+    count: Signal<usize>,
+    reset: Signal<u64>,
+    rows: R,
+    child: C,
+) -> impl IntoView
+where
+    T: Clone + PartialEq + Eq + Hash + Send + Sync + 'static,
+    R: Fn(usize, usize) -> Vec<T> + Send + Sync + 'static,
+    C: Fn(usize, T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
     let scroll_top = RwSignal::new(0);
     let viewport = RwSignal::new(0);
     let scroller = NodeRef::<html::Div>::new();
@@ -99,7 +118,7 @@ where
                 class=format!("windowed {}", shape.class)
                 role="list"
                 aria-labelledby=shape.labelled_by
-                data-count=move || total.get().to_string()
+                data-count=move || count.get().to_string()
                 style:height=move || format!("{}px", total.get() as i32 * row_height)
             >
                 <For

@@ -7,6 +7,7 @@
 
 pub mod alerts;
 pub mod chat;
+pub mod contact_details;
 pub mod contacts;
 pub mod embed;
 pub mod list;

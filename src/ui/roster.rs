@@ -1,13 +1,14 @@
-//! The roster (RFC 6121 contacts) as a windowed list (see [`super::list`]): 5,000 contacts
-//! scroll smoothly with a few dozen rows in the DOM; `data-count` gives the full number.
+//! The roster (RFC 6121 contacts) as a windowed list (see [`super::list`]) under collapsible
+//! group headings: 10,000 contacts scroll smoothly with a few dozen rows in the DOM; `data-count`
+//! gives the number of contacts listed (a contact in two groups counts once).
 
 use super::contacts::AddContact;
-use super::list::{row_offset, windowed_list, ListShape};
+use super::list::{counted_windowed_list, row_offset, ListShape};
 use super::shell::{is_open, OpenChatButton};
 use super::{tr, use_state};
 use crate::i18n::Key;
 use crate::linkify::neutralise_overrides;
-use crate::store::roster_view::Contact;
+use crate::store::roster_view::{Contact, RosterLayout, RosterRow};
 use leptos::prelude::*;
 
 /// Must match `.roster-item` height in the stylesheet.
@@ -26,21 +27,35 @@ pub fn Roster() -> impl IntoView {
     let roster = state.contacts.roster;
     let filter = RwSignal::new(String::new());
     let filter_changes = RwSignal::new(0u64);
-    let sorted = Memo::new(move |_| filter.with(|f| roster.with(|r| r.sorted(f))));
-    let total = Signal::derive(move || sorted.with(Vec::len));
+    let collapsed = state.contacts.collapsed_groups;
+    let layout =
+        Memo::new(move |_| filter.with(|f| collapsed.with(|c| roster.with(|r| r.layout(f, c)))));
+    let total = Signal::derive(move || layout.with(|l| l.rows.len()));
+    let count = Signal::derive(move || layout.with(|l| l.contacts));
 
     let on_filter = move |ev: leptos::ev::Event| {
         filter.set(event_target_value(&ev));
         filter_changes.update(|n| *n += 1);
     };
-    let list = windowed_list(
+    let list = counted_windowed_list(
         SHAPE,
         total,
+        count,
         filter_changes.into(),
         move |first, last| {
-            sorted.with(|rows| rows[first.min(rows.len())..last.min(rows.len())].to_vec())
+            layout.with(|RosterLayout { rows, .. }| {
+                rows[first.min(rows.len())..last.min(rows.len())].to_vec()
+            })
         },
-        move |index, contact| view! { <RosterRow index contact/> },
+        move |index, row| match row {
+            RosterRow::Group {
+                name,
+                count,
+                online,
+                collapsed,
+            } => view! { <GroupHeading index name count online collapsed/> }.into_any(),
+            RosterRow::Contact(contact) => view! { <RosterRow index contact/> }.into_any(),
+        },
     );
 
     view! {
@@ -66,7 +81,7 @@ pub fn Roster() -> impl IntoView {
             </div>
             {list}
             {move || {
-                (total.get() == 0)
+                (count.get() == 0 && total.get() == 0)
                     .then(|| {
                         let key = if roster.with(|r| r.is_empty()) {
                             Key::NoContacts
@@ -80,19 +95,67 @@ pub fn Roster() -> impl IntoView {
     }
 }
 
+/// A group's heading: its name ("No group" for the contacts in none), how many are online of
+/// how many, and a button that folds it.
+#[component]
+fn GroupHeading(
+    index: usize,
+    name: String,
+    count: usize,
+    online: usize,
+    collapsed: bool,
+) -> impl IntoView {
+    let state = use_state();
+    let label = if name.is_empty() {
+        tr(Key::NoGroup)().to_owned()
+    } else {
+        neutralise_overrides(&name).into_owned()
+    };
+    let group = name.clone();
+    view! {
+        <li
+            data-testid="roster-group"
+            class="roster-group"
+            data-group=name
+            data-collapsed=collapsed.to_string()
+            data-count=count.to_string()
+            style:transform=row_offset(index, ROW_HEIGHT)
+        >
+            <button
+                type="button"
+                class="group-button"
+                aria-expanded=(!collapsed).to_string()
+                on:click=move |_| state.contacts.toggle_group(&group)
+            >
+                <span class="group-chevron" aria-hidden="true">{if collapsed { "▸" } else { "▾" }}</span>
+                <bdi class="group-name">{label}</bdi>
+                <span class="group-count">{format!("{online}/{count}")}</span>
+            </button>
+        </li>
+    }
+}
+
 #[component]
 fn RosterRow(index: usize, contact: Contact) -> impl IntoView {
+    let state = use_state();
     let jid = contact.jid.clone();
     let selected = is_open(jid.clone());
     let presence = contact.presence.as_str();
-    let sub = match contact.status {
-        Some(status) => view! {
-            <bdi data-testid="roster-item-status" class="row-sub">
-                {neutralise_overrides(&status).into_owned()}
-            </bdi>
+    let blocked = {
+        let jid = jid.clone();
+        Memo::new(move |_| state.contacts.is_blocked(&jid))
+    };
+    let status = contact
+        .status
+        .map(|s| neutralise_overrides(&s).into_owned());
+    let address = jid.to_string();
+    let sub = move || match (blocked.get(), status.clone()) {
+        (true, _) => view! { <span class="row-sub">{tr(Key::Blocked)}</span> }.into_any(),
+        (false, Some(status)) => view! {
+            <bdi data-testid="roster-item-status" class="row-sub">{status}</bdi>
         }
         .into_any(),
-        None => view! { <bdi class="row-sub">{jid.to_string()}</bdi> }.into_any(),
+        (false, None) => view! { <bdi class="row-sub">{address.clone()}</bdi> }.into_any(),
     };
     view! {
         <li
@@ -102,6 +165,7 @@ fn RosterRow(index: usize, contact: Contact) -> impl IntoView {
             data-jid=jid.to_string()
             data-presence=presence
             data-subscription=contact.subscription.as_str()
+            data-blocked=move || blocked.get().to_string()
             style:transform=row_offset(index, ROW_HEIGHT)
         >
             <OpenChatButton jid=jid.clone() presence=Signal::stored(presence) selected>

@@ -6,6 +6,7 @@
 
 use super::alerts::AlertsMenu;
 use super::chat::ChatView;
+use super::contact_details::Blocklist;
 use super::contacts::SubscriptionRequests;
 use super::list::{row_offset, windowed_list, ListShape};
 use super::quick_switch::{QuickSwitch, QuickSwitchButton};
@@ -75,6 +76,7 @@ pub fn Shell() -> impl IntoView {
                     <Conversations section=Section::Requests/>
                     <Conversations section=Section::Chats/>
                     <Roster/>
+                    <Blocklist/>
                 </nav>
                 <main class="conversation-pane">
                     {move || match (browser.get(), open.get()) {
@@ -119,6 +121,13 @@ fn Header() -> impl IntoView {
         };
         state.set_own_presence(*availability, None);
     };
+    // Sent when the person is done with it (Enter or leaving the field), not on each keystroke.
+    let on_status = move |ev: leptos::ev::Event| {
+        state.set_own_presence(
+            connection.own_show.get_untracked(),
+            Some(event_target_value(&ev)),
+        );
+    };
     view! {
         <header class="topbar">
             <Brand heading=false/>
@@ -157,6 +166,18 @@ fn Header() -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
+                <label for="status-text" class="visually-hidden">{tr(Key::StatusText)}</label>
+                <input
+                    id="status-text"
+                    data-testid="status-text"
+                    class="input status-text"
+                    type="text"
+                    maxlength="200"
+                    autocomplete="off"
+                    placeholder=tr(Key::StatusTextPlaceholder)
+                    prop:value=move || connection.own_status.get()
+                    on:change=on_status
+                />
                 <LanguageSelect id="shell-language"/>
                 <ThemeToggle/>
                 {move || state.device.remembered.get().then(|| {

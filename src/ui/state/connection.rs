@@ -62,6 +62,8 @@ pub struct Connection {
     pub link: RwSignal<LinkState>,
     pub own_jid: RwSignal<Option<BareJid>>,
     pub own_show: RwSignal<Availability>,
+    /// Our status text as sent (empty: none). Kept across reconnects, as the core keeps it.
+    pub own_status: RwSignal<String>,
     pub login_error: RwSignal<Option<UiError>>,
     /// Why the connection was lost while signed in; the shell shows it with a way back.
     pub lost: RwSignal<Option<UiError>>,
@@ -85,6 +87,7 @@ impl Connection {
             link: RwSignal::new(LinkState::Offline),
             own_jid: RwSignal::new(None),
             own_show: RwSignal::new(Availability::Available),
+            own_status: RwSignal::new(String::new()),
             login_error: RwSignal::new(None),
             lost: RwSignal::new(None),
             can_reconnect: RwSignal::new(false),
@@ -209,6 +212,7 @@ impl Connection {
         self.phase.set(Phase::LoggedOut);
         self.own_jid.set(None);
         self.own_show.set(Availability::Available);
+        self.own_status.set(String::new());
         self.login_error.set(None);
         self.lost.set(None);
         self.can_reconnect.set(false);

@@ -1,11 +1,13 @@
-//! Contacts: the roster view with presence, and the subscription requests waiting for an answer.
+//! Contacts: the roster view with presence, the groups folded in the list, the subscription
+//! requests waiting for an answer, and the blocklist (XEP-0191).
 
 use super::notices::{Notices, UiError};
 use crate::store::requests::SubscriptionRequests;
 use crate::store::roster_view::RosterView;
-use crate::xmpp::jid::BareJid;
-use crate::xmpp::RosterEvent;
+use crate::xmpp::jid::{BareJid, Jid};
+use crate::xmpp::{BlockingEvent, RosterEvent};
 use leptos::prelude::*;
+use std::collections::HashSet;
 use std::time::Duration;
 
 /// How long presence changes are collected before the roster repaints.
@@ -15,6 +17,12 @@ const ROSTER_FLUSH: Duration = Duration::from_millis(50);
 pub struct Contacts {
     pub roster: RwSignal<RosterView>,
     pub requests: RwSignal<SubscriptionRequests>,
+    /// Groups the person folded in the list (for this sign-in).
+    pub collapsed_groups: RwSignal<HashSet<String>>,
+    /// Blocked addresses, sorted, as the server last said.
+    pub blocked: RwSignal<Vec<Jid>>,
+    /// The server offers XEP-0191 (unknown until the list is read: assumed not).
+    pub blocking_offered: RwSignal<bool>,
     /// A roster repaint is scheduled (presence floods are coalesced).
     flush_pending: StoredValue<bool>,
 }
@@ -24,6 +32,9 @@ impl Contacts {
         Self {
             roster: RwSignal::new(RosterView::default()),
             requests: RwSignal::new(SubscriptionRequests::default()),
+            collapsed_groups: RwSignal::new(HashSet::new()),
+            blocked: RwSignal::new(Vec::new()),
+            blocking_offered: RwSignal::new(false),
             flush_pending: StoredValue::new(false),
         }
     }
@@ -49,6 +60,39 @@ impl Contacts {
         }
     }
 
+    pub fn apply_blocking(&self, event: BlockingEvent, notices: &Notices) {
+        match event {
+            BlockingEvent::List(list) => {
+                self.blocking_offered.set(true);
+                self.blocked.set(list);
+            }
+            BlockingEvent::Unavailable => self.blocking_offered.set(false),
+            BlockingEvent::Failed { block, error, .. } => notices.push(UiError::BlockFailed {
+                block,
+                condition: error.condition,
+            }),
+        }
+    }
+
+    /// Whether what `jid` sends is blocked: its address or its whole domain is on the list.
+    pub fn is_blocked(&self, jid: &BareJid) -> bool {
+        self.blocked.with(|list| {
+            list.iter().any(|b| {
+                b.resource().is_none()
+                    && (b.as_str() == jid.as_str()
+                        || (b.node().is_none() && b.domain() == jid.domain()))
+            })
+        })
+    }
+
+    pub fn toggle_group(&self, group: &str) {
+        self.collapsed_groups.update(|c| {
+            if !c.remove(group) {
+                c.insert(group.to_owned());
+            }
+        });
+    }
+
     fn schedule_flush(&self) {
         if self.flush_pending.get_value() {
             return;
@@ -69,5 +113,8 @@ impl Contacts {
     pub fn reset(&self) {
         self.roster.set(RosterView::default());
         self.requests.set(SubscriptionRequests::default());
+        self.collapsed_groups.set(HashSet::new());
+        self.blocked.set(Vec::new());
+        self.blocking_offered.set(false);
     }
 }

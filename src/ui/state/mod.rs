@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::embed::{EmbedRequest, Only};
 use crate::i18n::Lang;
 use crate::transport::websocket::{Account, Update};
-use crate::xmpp::jid::BareJid;
+use crate::xmpp::jid::{BareJid, Jid};
 use crate::xmpp::{
     Availability, ConnectionEvent, ConnectionState, Event, RosterEvent, Subscription,
 };
@@ -176,6 +176,9 @@ impl AppState {
                 );
             }
             Update::Event(Event::Room(event)) => self.apply_room(event),
+            Update::Event(Event::Blocking(event)) => {
+                self.contacts.apply_blocking(event, &self.notices)
+            }
             Update::Event(Event::Warning(warning)) => leptos::logging::warn!("parley: {warning}"),
             Update::Retrying { at } => self.connection.retrying(at),
             Update::Disconnected(error) => {
@@ -245,14 +248,40 @@ impl AppState {
     }
 
     /// Our own presence: shown in the header, sent to contacts and rooms.
+    /// `status`: `None` keeps the status text we have; an empty one clears it.
     pub fn set_own_presence(&self, availability: Availability, status: Option<String>) {
-        self.connection.own_show.set(availability);
+        let status = status
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_else(|| self.connection.own_status.get_untracked());
         if let Some(account) = self.account() {
-            if let Err(e) = account
-                .command(|client, now| client.set_presence(availability, status.as_deref(), now))
+            let text = Some(status.as_str()).filter(|s| !s.is_empty());
+            if let Err(e) =
+                account.command(|client, now| client.set_presence(availability, text, now))
             {
-                self.notices.push(UiError::Send(e));
+                return self.notices.push(UiError::Send(e));
             }
+        }
+        self.connection.own_show.set(availability);
+        self.connection.own_status.set(status);
+    }
+
+    /// Puts a contact in exactly these groups (RFC 6121 §2.1.2.4); the roster push shows it.
+    pub fn set_contact_groups(&self, jid: &BareJid, groups: &[String]) -> Result<(), UiError> {
+        let account = self.account().ok_or(UiError::NotOnline)?;
+        account
+            .command(|client, now| client.set_contact_groups(jid, groups, now))
+            .map_err(UiError::Send)
+    }
+
+    /// XEP-0191: blocks or unblocks one address; the server's push updates the blocklist.
+    pub fn set_blocked(&self, jid: &Jid, block: bool) {
+        let Some(account) = self.account() else {
+            return self.notices.push(UiError::NotOnline);
+        };
+        if let Err(e) =
+            account.command(|client, now| client.set_blocked(vec![jid.clone()], block, now))
+        {
+            self.notices.push(UiError::Send(e));
         }
     }
 

@@ -34,6 +34,11 @@ pub enum UiError {
     RosterChangeFailed {
         condition: String,
     },
+    /// The server refused to block (or unblock) an address.
+    BlockFailed {
+        block: bool,
+        condition: String,
+    },
     /// A room refused what we asked in it (a nick, a subject, a message).
     RoomRefused {
         condition: String,
@@ -88,6 +93,7 @@ impl UiError {
             Self::NotOnline => "not-online",
             Self::MessageFailed { .. } => "message-failed",
             Self::RosterChangeFailed { .. } => "roster-change-failed",
+            Self::BlockFailed { .. } => "block-failed",
             Self::RoomRefused { .. } => "room-refused",
             Self::StorageUnavailable => "storage-unavailable",
         }
@@ -112,6 +118,18 @@ impl UiError {
             Self::RosterChangeFailed { condition } => format!(
                 "{} {}",
                 i18n::t(lang, Key::RosterChangeFailed),
+                i18n::describe_delivery_failure(lang, condition)
+            ),
+            Self::BlockFailed { block, condition } => format!(
+                "{} {}",
+                i18n::t(
+                    lang,
+                    if *block {
+                        Key::BlockFailed
+                    } else {
+                        Key::UnblockFailed
+                    }
+                ),
                 i18n::describe_delivery_failure(lang, condition)
             ),
             Self::RoomRefused { condition } => format!(

@@ -1,0 +1,103 @@
+import { test, expect } from '../lib/fixtures';
+import { bodiesWithText, login, openChatFromRoster, rosterItem, send, tid, unique } from '../lib/app';
+import { registerAccount } from '../lib/xmpp';
+import type { Page } from '@playwright/test';
+
+// Two new accounts that become mutual contacts through the UI, each signed in in its own page.
+async function mutualContacts(page: Page, openPage: () => Promise<Page>, label: string) {
+  const suffix = Date.now().toString(36);
+  const ann = { jid: `${label}a${suffix}@localhost`, password: 'ann-pw' };
+  const ben = { jid: `${label}b${suffix}@localhost`, password: 'ben-pw' };
+  for (const a of [ann, ben]) await registerAccount(a.jid.split('@')[0], a.password);
+  await login(page, ann.jid, ann.password);
+  const benPage = await openPage();
+  await login(benPage, ben.jid, ben.password);
+  await page.locator(tid('roster-add')).click();
+  await page.locator(tid('roster-add-jid')).fill(ben.jid);
+  await page.locator(tid('roster-add-name')).fill('Ben');
+  await page.locator(tid('roster-add-submit')).click();
+  await benPage.locator(tid('subscription-request', { jid: ann.jid })).locator(tid('subscription-approve')).click();
+  await expect(rosterItem(page, ben.jid)).toHaveAttribute('data-presence', 'available');
+  await expect(rosterItem(benPage, ann.jid)).toHaveAttribute('data-subscription', 'both');
+  return { ann, ben, benPage };
+}
+
+test('groups: assigning makes one, it folds and unfolds, and a contact can move', async ({ page, openPage }) => {
+  const { ben } = await mutualContacts(page, openPage, 'gr');
+  // No group anywhere yet: no headings.
+  await expect(page.locator(tid('roster-group'))).toHaveCount(0);
+  await openChatFromRoster(page, ben.jid);
+  await page.locator(tid('contact-details-open')).click();
+  const details = page.locator(tid('contact-details', { jid: ben.jid }));
+  await expect(details).toBeVisible();
+  await details.locator(tid('contact-group-input')).fill('Work <team>');
+  await details.locator(tid('contact-group-add')).click();
+
+  const work = page.locator(tid('roster-group', { group: 'Work <team>' }));
+  await expect(work).toHaveAttribute('data-count', '1');
+  await expect(work).toHaveAttribute('data-collapsed', 'false');
+  await expect(details.locator(tid('contact-group', { group: 'Work <team>' }))).toBeVisible();
+  await expect(page.locator(tid('roster'))).toHaveAttribute('data-count', '1');
+
+  await work.getByRole('button').click();
+  await expect(work).toHaveAttribute('data-collapsed', 'true');
+  await expect(rosterItem(page, ben.jid)).toHaveCount(0);
+  await work.getByRole('button').click();
+  await expect(rosterItem(page, ben.jid)).toHaveCount(1);
+
+  // Moved: into "Friends", out of "Work <team>".
+  await details.locator(tid('contact-group-input')).fill('Friends');
+  await details.locator(tid('contact-group-add')).click();
+  await expect(page.locator(tid('roster-group', { group: 'Friends' }))).toHaveAttribute('data-count', '1');
+  await details.locator(tid('contact-group', { group: 'Work <team>' })).locator(tid('contact-group-remove')).click();
+  await expect(work).toHaveCount(0);
+  await expect(page.locator(tid('roster'))).toHaveAttribute('data-count', '1');
+  // The filter matches a group's name.
+  await page.locator(tid('roster-filter')).fill('friend');
+  await expect(rosterItem(page, ben.jid)).toHaveCount(1);
+});
+
+test('own status text is seen by the other side, on the contact and on its device', async ({ page, openPage }) => {
+  const { ben, benPage } = await mutualContacts(page, openPage, 'st');
+  await benPage.locator(tid('status-text')).fill('In a meeting');
+  await benPage.locator(tid('status-text')).press('Enter');
+  await benPage.locator(tid('own-presence')).selectOption('away');
+  const item = rosterItem(page, ben.jid);
+  await expect(item).toHaveAttribute('data-presence', 'away');
+  await expect(item.locator(tid('roster-item-status'))).toHaveText('In a meeting');
+
+  await openChatFromRoster(page, ben.jid);
+  await page.locator(tid('contact-details-open')).click();
+  const resource = page.locator(tid('contact-details')).locator(tid('contact-resource'));
+  await expect(resource).toHaveCount(1);
+  await expect(resource).toHaveAttribute('data-presence', 'away');
+  await expect(resource.locator(tid('contact-resource-status'))).toHaveText('In a meeting');
+
+});
+
+test('blocking hides the address\'s messages and presence; unblocking restores them', async ({ page, openPage }) => {
+  const { ann, ben, benPage } = await mutualContacts(page, openPage, 'bl');
+  const view = await openChatFromRoster(page, ben.jid);
+  await page.locator(tid('contact-details-open')).click();
+  await page.locator(tid('contact-details')).locator(tid('contact-block')).click();
+
+  await expect(page.locator(tid('blocklist-item', { jid: ben.jid }))).toBeVisible();
+  await expect(page.locator(tid('blocked-bar'))).toBeVisible();
+  await expect(page.locator(tid('contact-unblock'))).toBeVisible();
+  const item = rosterItem(page, ben.jid);
+  await expect(item).toHaveAttribute('data-blocked', 'true');
+  await expect(item).toHaveAttribute('data-presence', 'unavailable');
+
+  const benView = await openChatFromRoster(benPage, ann.jid);
+  const during = unique('while blocked');
+  await send(benView, during);
+
+  await page.locator(tid('blocklist-item', { jid: ben.jid })).locator(tid('blocklist-unblock')).click();
+  await expect(page.locator(tid('blocklist'))).toHaveCount(0);
+  await expect(page.locator(tid('blocked-bar'))).toHaveCount(0);
+  await expect(item).toHaveAttribute('data-blocked', 'false');
+  const after = unique('after unblocking');
+  await send(benView, after);
+  await expect(bodiesWithText(view, after, 'in')).toHaveCount(1);
+  await expect(bodiesWithText(view, during, 'in')).toHaveCount(0);
+});
