@@ -13,7 +13,7 @@ use parley::xmpp::jid::BareJid;
 use parley::xmpp::sasl::Secret;
 use parley::xmpp::{
     ChatEvent, Client, ClientConfig, ConnectionEvent, ConnectionState, Event, Instant, RoomEvent,
-    RosterEvent, SessionError,
+    RosterCache, RosterEvent, SessionError,
 };
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
@@ -97,6 +97,7 @@ struct Peer {
     start: std::time::Instant,
     events: Vec<Event>,
     sent: Vec<String>,
+    received: Vec<String>,
 }
 
 impl Peer {
@@ -110,15 +111,28 @@ impl Peer {
     }
 
     async fn sign_in(server: Server, account: &str, secret: Secret) -> Self {
+        Self::sign_in_with(server, account, secret, |_| {}).await
+    }
+
+    /// Signs in after `prepare` had the client before its first frame.
+    async fn sign_in_with(
+        server: Server,
+        account: &str,
+        secret: Secret,
+        prepare: impl FnOnce(&mut Client),
+    ) -> Self {
         let config = ClientConfig::new(BareJid::new(account).unwrap());
         let start = std::time::Instant::now();
-        let session = Client::with_secret(config, secret, Entropy::fresh().unwrap(), Instant(0));
+        let mut session =
+            Client::with_secret(config, secret, Entropy::fresh().unwrap(), Instant(0));
+        prepare(&mut session);
         let mut peer = Self {
             session,
             ws: connect_to(server).await,
             start,
             events: Vec::new(),
             sent: Vec::new(),
+            received: Vec::new(),
         };
         peer.run_until_settled().await;
         peer
@@ -176,6 +190,7 @@ impl Peer {
                 Ok(Some(Ok(WsMessage::Text(text)))) => {
                     let now = self.now();
                     self.session.handle_frame(text.as_str(), now);
+                    self.received.push(text.as_str().to_owned());
                 }
                 Ok(Some(Ok(WsMessage::Close(_)))) | Ok(None) => {
                     let now = self.now();
@@ -351,6 +366,57 @@ async fn a_dropped_socket_reconnects_with_the_kept_scram_keys() {
         carol.events
     );
     assert_eq!(carol.mechanism().as_deref(), Some("SCRAM-SHA-1"));
+}
+
+/// The server's answer to the roster request this peer sent.
+fn roster_answer(peer: &Peer) -> String {
+    let request = peer
+        .sent
+        .iter()
+        .find(|f| f.contains("jabber:iq:roster") && f.contains("type=\"get\""))
+        .expect("a roster request");
+    let id = &request[request.find("id=\"").unwrap() + 4..];
+    let id = &id[..id.find('"').unwrap()];
+    peer.received
+        .iter()
+        .find(|f| f.contains(&format!("id='{id}'")) || f.contains(&format!("id=\"{id}\"")))
+        .expect("an answer to the roster request")
+        .clone()
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs the local Prosody: run scripts/test.sh"]
+async fn prosody_answers_a_cached_roster_version_with_no_items() {
+    let alice = Peer::login("alice@localhost", "wonderland").await;
+    assert_eq!(alice.session.state(), ConnectionState::Online);
+    let version = alice
+        .session
+        .roster()
+        .version()
+        .expect("Prosody versions the roster")
+        .to_owned();
+    let items: Vec<_> = alice.session.roster().items().cloned().collect();
+    assert!(!items.is_empty(), "alice has contacts in the test data");
+    assert!(roster_answer(&alice).contains("<item"));
+
+    let secret = Secret::Password(Zeroizing::new("wonderland".to_owned()));
+    let cache = RosterCache {
+        items: items.clone(),
+        version: version.clone(),
+    };
+    let again = Peer::sign_in_with(PROSODY, "alice@localhost", secret, |c| {
+        c.restore_roster(cache)
+    })
+    .await;
+    assert_eq!(again.session.state(), ConnectionState::Online);
+    let answer = roster_answer(&again);
+    assert!(!answer.contains("<item"), "an unchanged roster is not sent again: {answer}");
+    let loaded = again.events.iter().find_map(|e| match e {
+        Event::Roster(RosterEvent::Loaded(items)) => Some(items.len()),
+        _ => None,
+    });
+    assert_eq!(loaded, Some(items.len()), "the cached roster is the roster");
+    assert_eq!(again.session.roster().version(), Some(version.as_str()));
 }
 
 fn room_events(peer: &Peer) -> impl Iterator<Item = &RoomEvent> {

@@ -1,5 +1,5 @@
 //! What a remembered device keeps of an account ("remember this device", off by default): the
-//! roster, the most recent one-to-one conversations with their latest messages, where the
+//! roster (with its RFC 6121 §2.6 version when it is whole), the most recent one-to-one conversations with their latest messages, where the
 //! archive was read up to (XEP-0313, XEP-0359 ids), the WebSocket endpoint, and while the person
 //! is signed in, SCRAM's salted password (RFC 5802 §3), never the password, so a reload logs in
 //! again. It is plain data in JSON; `ui::state::device` writes it to IndexedDB and reads it back.
@@ -12,8 +12,8 @@ use crate::store::timeline::{Entry, MessageState, Timeline};
 use crate::xmpp::delay::UnixMillis;
 use crate::xmpp::jid::BareJid;
 use crate::xmpp::{
-    ArchiveMark, ChatMessage, ConversationMark, Direction, Mechanism, RosterItem, ScramKeys,
-    Subscription,
+    ArchiveMark, ChatMessage, ConversationMark, Direction, Mechanism, RosterCache, RosterItem,
+    ScramKeys, Subscription,
 };
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -48,6 +48,9 @@ pub struct Snapshot {
     pub archive_newest: Option<String>,
     #[serde(default)]
     pub roster: Vec<StoredContact>,
+    /// The server's version of `roster`, kept only when `roster` is the whole roster.
+    #[serde(default)]
+    pub roster_version: Option<String>,
     #[serde(default)]
     pub conversations: Vec<StoredConversation>,
 }
@@ -133,6 +136,7 @@ impl Snapshot {
             credentials: None,
             archive_newest: None,
             roster: Vec::new(),
+            roster_version: None,
             conversations: Vec::new(),
         }
     }
@@ -170,7 +174,15 @@ impl Snapshot {
         ScramKeys::restore(mechanism, salt, stored.iterations, salted)
     }
 
-    pub fn set_roster<'a>(&mut self, items: impl Iterator<Item = &'a RosterItem>) {
+    /// Keeps the roster, and its version only if all of it fits.
+    pub fn set_roster<'a>(
+        &mut self,
+        items: impl ExactSizeIterator<Item = &'a RosterItem>,
+        version: Option<&str>,
+    ) {
+        self.roster_version = version
+            .filter(|_| items.len() <= MAX_CONTACTS)
+            .map(str::to_owned);
         self.roster = items
             .take(MAX_CONTACTS)
             .map(|item| StoredContact {
@@ -200,6 +212,14 @@ impl Snapshot {
                 })
             })
             .collect()
+    }
+
+    /// The roster with its version, for the server to answer "unchanged"; only when every kept
+    /// contact still reads, since a partial copy under the server's version would stay partial.
+    pub fn roster_cache(&self) -> Option<RosterCache> {
+        let version = self.roster_version.clone()?;
+        let items = self.roster_items();
+        (items.len() == self.roster.len()).then_some(RosterCache { items, version })
     }
 
     /// Adds a conversation (call most recent first; beyond [`MAX_CONVERSATIONS`] none is
@@ -422,5 +442,47 @@ mod tests {
             back.keys().is_none(),
             "PLAIN would mean a password: never kept"
         );
+    }
+
+    fn contact(jid: &str) -> RosterItem {
+        RosterItem {
+            jid: BareJid::new(jid).unwrap(),
+            name: Some("A name".into()),
+            subscription: Subscription::Both,
+            ask_pending: false,
+            groups: vec!["Work".into()],
+        }
+    }
+
+    #[test]
+    fn the_roster_version_is_kept_only_with_the_whole_roster_and_every_contact_reading() {
+        let items = [contact("bob@localhost"), contact("carol@localhost")];
+        let mut snapshot = Snapshot::new(&jid("alice@localhost"), "wss://localhost/ws", 5);
+        snapshot.set_roster(items.iter(), Some("17"));
+        let cache = Snapshot::parse(&snapshot.to_json())
+            .unwrap()
+            .roster_cache()
+            .expect("a whole roster with its version");
+        assert_eq!(cache.version, "17");
+        assert_eq!(cache.items, items.to_vec());
+
+        let many: Vec<RosterItem> = (0..=MAX_CONTACTS)
+            .map(|i| contact(&format!("c{i}@localhost")))
+            .collect();
+        snapshot.set_roster(many.iter(), Some("18"));
+        assert_eq!(snapshot.roster.len(), MAX_CONTACTS);
+        assert!(
+            snapshot.roster_cache().is_none(),
+            "a part is not the version's roster"
+        );
+
+        snapshot.set_roster(items.iter(), Some("19"));
+        snapshot.roster[1].jid = "@@".into();
+        assert!(
+            snapshot.roster_cache().is_none(),
+            "a damaged copy is asked for whole"
+        );
+        snapshot.set_roster(items.iter(), None);
+        assert!(snapshot.roster_cache().is_none());
     }
 }

@@ -5,6 +5,7 @@
 //! is read from the input once and moved into the account, never kept in a signal. The input's
 //! own value and the NFKC copy are JavaScript strings, which nothing can wipe: the README says so.
 
+use super::state::device::DeviceCopy;
 use super::state::{AppState, ConfigStatus, Phase, UiError};
 use super::{tr, use_state, Brand, LanguageSelect, ThemeToggle};
 use crate::config::Config;
@@ -12,7 +13,6 @@ use crate::i18n::Key;
 use crate::transport::websocket::{check_page_context, connect_with, discover};
 use crate::transport::ConnectError;
 use crate::xmpp::jid::{parse_account, BareJid};
-use crate::xmpp::mam::ArchiveMark;
 use crate::xmpp::sasl::Secret;
 use crate::xmpp::ClientConfig;
 use leptos::html;
@@ -288,7 +288,7 @@ async fn sign_in(
         Err(e) => return fail(e),
     };
     // Remembered: the device's copy shows as soon as the shell does.
-    let mark = state.device.login(&state, &account, &url, remember).await;
+    let copy = state.device.login(&state, &account, &url, remember).await;
     if !state.connection.is_current(generation) {
         return;
     }
@@ -299,7 +299,7 @@ async fn sign_in(
         &url,
         client_config,
         Secret::Password(password),
-        mark,
+        copy,
     );
 }
 
@@ -310,14 +310,14 @@ fn open_session(
     url: &str,
     client_config: ClientConfig,
     secret: Secret,
-    mark: Option<ArchiveMark>,
+    copy: Option<DeviceCopy>,
 ) {
     match connect_with(url, client_config, secret, false, move |update| {
         state.apply(generation, update)
     }) {
         Ok(account) => {
-            if let Some(mark) = mark {
-                account.command(|client, _| client.restore_archive(mark));
+            if let Some(copy) = copy {
+                account.command(|client, _| copy.restore(client));
             }
             state.connection.set_account(account)
         }

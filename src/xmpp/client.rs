@@ -39,7 +39,7 @@ use super::ping::{self, Ping};
 use super::presence::{Availability, PresenceBook};
 use super::receipts;
 use super::request::{Owner, Requests, Response, Unmatched};
-use super::roster::{Roster, RosterRequest, Subscription};
+use super::roster::{Roster, RosterCache, RosterRequest, Subscription};
 use super::sasl::{ScramKeys, Secret};
 use super::stanza::{self, build, Frame, FrameError, Iq, IqType, Message, Presence};
 use super::stream::{Login, Step, Stream};
@@ -257,6 +257,12 @@ impl Client {
     /// session is online, so that it catches up from there.
     pub fn restore_archive(&mut self, mark: ArchiveMark) {
         self.mam.restore(mark);
+    }
+
+    /// RFC 6121 §2.6: a remembered device's whole roster and its version; call before the first
+    /// login, so that an unchanged roster is not sent again.
+    pub fn restore_roster(&mut self, cache: RosterCache) {
+        self.roster.restore(cache);
     }
 
     /// The newest id of the account's archive whose messages have been handed on as events.
@@ -585,8 +591,8 @@ impl Client {
                     );
                 }
             }
-            Owner::Roster(RosterRequest::Get) => {
-                self.roster.answered(RosterRequest::Get, result, &mut cx);
+            Owner::Roster(request @ RosterRequest::Get { .. }) => {
+                self.roster.answered(request, result, &mut cx);
                 self.send_own_presence(now);
                 carbons::enable(&mut cx!(self, now));
             }
@@ -632,6 +638,7 @@ impl Client {
         self.me.bare = jid.to_bare();
         self.me.full = Some(jid.clone());
         let offered = self.stream.as_ref().is_some_and(Stream::sm_offered);
+        let versioning = self.stream.as_ref().is_some_and(Stream::roster_ver_offered);
         let mut cx = cx!(self, now);
         cx.emit(Event::Connection(ConnectionEvent::Bound(jid)));
         // XEP-0198 §3: after binding; our count starts with the `<enable/>`.
@@ -640,7 +647,7 @@ impl Client {
             self.sm.asked();
             cx.out.start_counting();
         }
-        self.roster.request(&mut cx);
+        self.roster.request(versioning, &mut cx);
     }
 
     /// The stream is online once it is bound and every login step is answered.

@@ -66,5 +66,5 @@ pub use mam::{ArchiveMark, ConversationMark};
 pub use message::{ChatMessage, Direction};
 pub use presence::{Availability, ContactPresence, ResourceStatus};
 pub use receipts::Receipt;
-pub use roster::{RosterItem, Subscription};
+pub use roster::{RosterCache, RosterItem, Subscription};
 pub use sasl::{Mechanism, ScramKeys, Secret};

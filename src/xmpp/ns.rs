@@ -9,6 +9,8 @@ pub const SASL: &str = "urn:ietf:params:xml:ns:xmpp-sasl";
 pub const BIND: &str = "urn:ietf:params:xml:ns:xmpp-bind";
 pub const SESSION: &str = "urn:ietf:params:xml:ns:xmpp-session";
 pub const ROSTER: &str = "jabber:iq:roster";
+/// RFC 6121 §2.6.1: the stream feature of roster versioning.
+pub const ROSTER_VER: &str = "urn:xmpp:features:rosterver";
 pub const DISCO_INFO: &str = "http://jabber.org/protocol/disco#info";
 pub const PING: &str = "urn:xmpp:ping";
 /// XEP-0198: Stream Management.

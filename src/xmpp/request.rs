@@ -36,7 +36,9 @@ impl Owner {
     pub fn is_login_step(&self) -> bool {
         matches!(
             self,
-            Self::Bind | Self::LegacySession | Self::Roster(super::roster::RosterRequest::Get)
+            Self::Bind
+                | Self::LegacySession
+                | Self::Roster(super::roster::RosterRequest::Get { .. })
         )
     }
 }

@@ -1,6 +1,8 @@
 //! The roster: RFC 6121 §2: retrieval (§2.1.3), pushes (§2.1.6), adding or changing (§2.3, §2.4)
-//! and removing (§2.5) contacts. The core keeps the items, so subscription policy and presence
-//! know who is a contact; the UI gets them as [`RosterEvent`]s.
+//! and removing (§2.5) contacts, and versioning (§2.6): with a version the server knows, an
+//! unchanged roster costs one empty answer instead of every item again, after a reconnect and
+//! (from a remembered device's copy) after a reload. The core keeps the items, so subscription
+//! policy and presence know who is a contact; the UI gets them as [`RosterEvent`]s.
 
 use super::context::Ctx;
 use super::error::SendError;
@@ -74,15 +76,36 @@ impl RosterItem {
 /// What a roster request was for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RosterRequest {
-    Get,
+    /// The roster; `by_version` when asked with a version (§2.6.2), so that an empty answer
+    /// means "unchanged".
+    Get { by_version: bool },
     /// Adding, changing or removing this contact.
     Set(BareJid),
+}
+
+/// The longest version string kept; the RFC leaves it opaque, servers use a counter or a hash.
+pub const MAX_VERSION_CHARS: usize = 256;
+
+/// A roster kept from an earlier session, whole, with the version the server gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterCache {
+    pub items: Vec<RosterItem>,
+    pub version: String,
 }
 
 /// The account's contacts as the server last told us.
 #[derive(Debug, Default)]
 pub struct Roster {
     items: HashMap<BareJid, RosterItem>,
+    /// RFC 6121 §2.6: the version of exactly `items`, if the server gave one.
+    version: Option<String>,
+}
+
+/// A version worth keeping: one XML can carry, of a bounded length.
+fn usable_version(version: Option<&str>) -> Option<String> {
+    version
+        .filter(|v| v.chars().count() <= MAX_VERSION_CHARS && check_xml_text(v).is_ok())
+        .map(str::to_owned)
 }
 
 impl Roster {
@@ -101,16 +124,48 @@ impl Roster {
         self.items.contains_key(jid)
     }
 
-    pub fn items(&self) -> impl Iterator<Item = &RosterItem> {
+    pub fn items(&self) -> impl ExactSizeIterator<Item = &RosterItem> {
         self.items.values()
     }
 
-    /// RFC 6121 §2.1.3: asks for the whole roster; a login step.
-    pub(crate) fn request(&self, cx: &mut Ctx) {
+    /// RFC 6121 §2.6: the version the items are at, for a cache of them.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+
+    /// Takes a cached roster as the starting point, before the first login; a roster the
+    /// server already sent wins.
+    pub(crate) fn restore(&mut self, cache: RosterCache) {
+        if !self.items.is_empty() || self.version.is_some() {
+            return;
+        }
+        let Some(version) = usable_version(Some(&cache.version)) else {
+            return;
+        };
+        self.items = cache
+            .items
+            .into_iter()
+            .filter(|i| i.subscription != Subscription::Remove)
+            .map(|i| (i.jid.clone(), i))
+            .collect();
+        self.version = Some(version);
+    }
+
+    /// RFC 6121 §2.1.3: asks for the roster; a login step. Where the server offers versioning
+    /// (§2.6.1) the request carries the version we hold, or an empty one to start (§2.6.2).
+    pub(crate) fn request(&self, versioning: bool, cx: &mut Ctx) {
+        let query = Element::new("query", ns::ROSTER);
+        let query = if versioning {
+            query.attr("ver", self.version.as_deref().unwrap_or(""))
+        } else {
+            query
+        };
         cx.request(
             IqType::Get,
-            Element::new("query", ns::ROSTER),
-            Owner::Roster(RosterRequest::Get),
+            query,
+            Owner::Roster(RosterRequest::Get {
+                by_version: versioning,
+            }),
         );
     }
 
@@ -123,10 +178,26 @@ impl Roster {
         cx: &mut Ctx,
     ) {
         match (request, result) {
-            (RosterRequest::Get, result) => {
+            (RosterRequest::Get { by_version }, result) => {
                 let items = match result {
-                    Ok(Some(query)) if query.is("query", ns::ROSTER) => parse_query(&query),
-                    Ok(_) => Vec::new(),
+                    Ok(Some(query)) if query.is("query", ns::ROSTER) => {
+                        self.version = if by_version {
+                            usable_version(query.get_attr("ver"))
+                        } else {
+                            None
+                        };
+                        parse_query(&query)
+                    }
+                    // §2.6.3: no items for a version the server knows; pushes bring any change.
+                    Ok(None) if by_version && self.version.is_some() => {
+                        let items = self.items.values().cloned().collect();
+                        cx.emit(Event::Roster(RosterEvent::Loaded(items)));
+                        return;
+                    }
+                    Ok(_) => {
+                        self.version = None;
+                        Vec::new()
+                    }
                     // After a reconnect, a roster we already have beats none at all.
                     Err(_) if !self.items.is_empty() => {
                         cx.warn("the server did not send the roster again; keeping the last one");
@@ -182,6 +253,10 @@ impl Roster {
             return None;
         };
         cx.send(&build::iq(IqType::Result, &iq.id, to.as_deref(), None));
+        // §2.6.3: a push carries the version the roster is at once it is applied.
+        if self.version.is_some() {
+            self.version = usable_version(iq.payload.as_ref().and_then(|q| q.get_attr("ver")));
+        }
         if item.subscription == Subscription::Remove {
             self.items.remove(&item.jid);
         } else {

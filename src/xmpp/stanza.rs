@@ -68,6 +68,8 @@ pub struct StreamFeatures {
     pub session_required: bool,
     /// XEP-0198 stream management is offered.
     pub sm: bool,
+    /// RFC 6121 §2.6: the roster can be asked for by version.
+    pub roster_ver: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,6 +283,7 @@ fn parse_features(el: &Element) -> StreamFeatures {
         bind: el.has_child("bind", ns::BIND),
         session_required,
         sm: el.has_child("sm", ns::SM),
+        roster_ver: el.has_child("ver", ns::ROSTER_VER),
     }
 }
 

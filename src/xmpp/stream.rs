@@ -62,6 +62,8 @@ pub(crate) struct Stream {
     client_nonce: String,
     /// The server offered XEP-0198 with the features we bound under.
     sm_offered: bool,
+    /// RFC 6121 §2.6.1: the server offered roster versioning with the features we bound under.
+    roster_ver_offered: bool,
     /// XEP-0198 §5: the `<resume/>` to send instead of binding, for the session the last
     /// connection left.
     resume: Option<Element>,
@@ -88,6 +90,7 @@ impl Stream {
             allow_plain,
             client_nonce,
             sm_offered: false,
+            roster_ver_offered: false,
             resume,
         };
         stream.restart(cx, false);
@@ -127,6 +130,10 @@ impl Stream {
     /// XEP-0198 can be enabled once bound.
     pub(crate) fn sm_offered(&self) -> bool {
         self.sm_offered
+    }
+
+    pub(crate) fn roster_ver_offered(&self) -> bool {
+        self.roster_ver_offered
     }
 
     pub(crate) fn deadline(&self) -> Option<Instant> {
@@ -369,6 +376,7 @@ impl Stream {
         cx: &mut Ctx,
     ) -> Result<(), SessionError> {
         self.sm_offered = features.sm;
+        self.roster_ver_offered = features.roster_ver;
         if !features.bind {
             return Err(SessionError::Protocol(
                 "the server offers no resource binding".into(),

@@ -80,9 +80,14 @@ impl Harness {
 
     /// From SCRAM's success to the bound resource; returns the roster request the client sent.
     pub fn finish_login(&mut self) -> String {
+        self.finish_login_with(BIND_FEATURES)
+    }
+
+    /// [`Self::finish_login`] with these post-authentication stream features.
+    pub fn finish_login_with(&mut self, features: &str) -> String {
         self.server(&success());
         self.server(OPEN);
-        self.server(BIND_FEATURES);
+        self.server(features);
         let bind = self.sent().pop().unwrap();
         self.server(&bind_result(&Self::id_of(&bind)));
         self.sent().pop().unwrap()

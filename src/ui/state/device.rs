@@ -15,7 +15,7 @@ use crate::store::device::{Snapshot, MAX_CONVERSATIONS};
 use crate::store::directory::Section;
 use crate::transport::websocket::connect_with;
 use crate::xmpp::jid::BareJid;
-use crate::xmpp::{ArchiveMark, Secret};
+use crate::xmpp::{ArchiveMark, Client, RosterCache, Secret};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -89,7 +89,7 @@ impl Device {
             if keep_keys {
                 snapshot.set_keys(client.scram_keys());
             }
-            snapshot.set_roster(client.roster().items());
+            snapshot.set_roster(client.roster().items(), client.roster().version());
             snapshot.archive_newest = client.archive_newest().map(str::to_owned);
             client.scram_keys().is_some()
         });
@@ -131,7 +131,7 @@ impl Device {
         jid: &BareJid,
         endpoint: &str,
         remember: bool,
-    ) -> Option<ArchiveMark> {
+    ) -> Option<DeviceCopy> {
         self.remembered.set(remember);
         self.forget_on_logout.set(false);
         self.endpoint.set_value(endpoint.to_owned());
@@ -191,7 +191,7 @@ impl Device {
         };
         self.remembered.set(true);
         self.endpoint.set_value(snapshot.endpoint.clone());
-        let mark = show(state, &snapshot);
+        let copy = show(state, &snapshot);
         let generation = state.connection.begin_login();
         state.connection.own_jid.set(Some(jid.clone()));
         state.connection.last_address.set(jid.to_string());
@@ -207,7 +207,7 @@ impl Device {
             move |update| sink_state.apply(generation, update),
         ) {
             Ok(account) => {
-                account.command(|client, _| client.restore_archive(mark));
+                account.command(|client, _| copy.restore(client));
                 state.connection.set_account(account);
             }
             Err(e) => {
@@ -300,11 +300,30 @@ async fn stored(jid: &BareJid) -> Result<Option<Snapshot>, indexeddb::StorageErr
         .find(|s| s.account().as_ref() == Some(jid)))
 }
 
-/// Puts a snapshot's roster and conversations on the page; returns the archive mark for the
-/// client.
-fn show(state: &AppState, snapshot: &Snapshot) -> ArchiveMark {
+/// What the client picks up from a remembered device: where the archive was read to, and the
+/// roster with its version when the copy is whole.
+pub struct DeviceCopy {
+    archive: ArchiveMark,
+    roster: Option<RosterCache>,
+}
+
+impl DeviceCopy {
+    /// Call before the first login.
+    pub fn restore(self, client: &mut Client) {
+        client.restore_archive(self.archive);
+        if let Some(roster) = self.roster {
+            client.restore_roster(roster);
+        }
+    }
+}
+
+/// Puts a snapshot's roster and conversations on the page; returns what the client takes.
+fn show(state: &AppState, snapshot: &Snapshot) -> DeviceCopy {
     let items = snapshot.roster_items();
     state.contacts.roster.update(|r| r.load(items));
     state.chats.restore(snapshot.restored());
-    snapshot.archive_mark()
+    DeviceCopy {
+        archive: snapshot.archive_mark(),
+        roster: snapshot.roster_cache(),
+    }
 }

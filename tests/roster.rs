@@ -1,0 +1,216 @@
+//! RFC 6121 §2.6 roster versioning against a scripted server: the version asked for at each
+//! login, an unchanged roster answered with nothing, pushes moving the version on, a cached
+//! roster from an earlier session, and servers that do not version or send versions not worth
+//! keeping.
+
+mod support;
+
+use parley::xmpp::jid::BareJid;
+use parley::xmpp::{Event, RosterCache, RosterEvent, RosterItem, Subscription};
+use support::{challenge, Harness, OPEN, SASL_FEATURES};
+
+const VERSIONED_FEATURES: &str =
+    "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+    <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>\
+    <ver xmlns='urn:xmpp:features:rosterver'/></stream:features>";
+
+fn loaded(events: &[Event]) -> Vec<Vec<String>> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Roster(RosterEvent::Loaded(items)) => {
+                let mut jids: Vec<String> = items.iter().map(|i| i.jid.to_string()).collect();
+                jids.sort();
+                Some(jids)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The `ver` attribute of a roster request, `None` when it has none.
+fn ver_of(request: &str) -> Option<String> {
+    assert!(request.contains("jabber:iq:roster"), "{request}");
+    let start = request.find("ver=\"")? + 5;
+    Some(request[start..].split('"').next()?.to_owned())
+}
+
+/// Logs in on `h` with these features; returns the roster request.
+fn login(h: &mut Harness, features: &str) -> String {
+    h.through_challenge();
+    h.finish_login_with(features)
+}
+
+fn reconnect(h: &mut Harness, features: &str) -> String {
+    let now = h.now;
+    h.client.handle_transport_closed(None, now);
+    h.events();
+    h.client.reconnect(support::entropy(), now, true).unwrap();
+    h.server(OPEN);
+    h.server(SASL_FEATURES);
+    h.server(&challenge());
+    h.finish_login_with(features)
+}
+
+fn item(jid: &str) -> RosterItem {
+    RosterItem {
+        jid: BareJid::new(jid).unwrap(),
+        name: None,
+        subscription: Subscription::Both,
+        ask_pending: false,
+        groups: vec!["Kept".into()],
+    }
+}
+
+#[test]
+fn the_first_login_asks_with_an_empty_version_and_keeps_the_one_answered() {
+    let mut h = Harness::new();
+    let request = login(&mut h, VERSIONED_FEATURES);
+    assert_eq!(ver_of(&request).as_deref(), Some(""));
+    h.server(&format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster' ver='v3'>\
+         <item jid='bob@localhost' subscription='both'/></query></iq>",
+        Harness::id_of(&request)
+    ));
+    assert_eq!(loaded(&h.events()), vec![vec!["bob@localhost".to_owned()]]);
+    assert_eq!(h.client.roster().version(), Some("v3"));
+}
+
+#[test]
+fn after_a_reconnect_an_unchanged_roster_is_an_empty_answer_and_pushes_move_the_version() {
+    let mut h = Harness::new();
+    let request = login(&mut h, VERSIONED_FEATURES);
+    h.server(&format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster' ver='v3'>\
+         <item jid='bob@localhost' subscription='both'/></query></iq>",
+        Harness::id_of(&request)
+    ));
+    h.server(
+        "<iq type='set' id='push1'><query xmlns='jabber:iq:roster' ver='v4'>\
+         <item jid='carol@localhost' subscription='none'/></query></iq>",
+    );
+    assert_eq!(h.client.roster().version(), Some("v4"));
+    h.sent();
+    h.events();
+
+    let request = reconnect(&mut h, VERSIONED_FEATURES);
+    assert_eq!(ver_of(&request).as_deref(), Some("v4"));
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&request)
+    ));
+    assert_eq!(
+        loaded(&h.events()),
+        vec![vec![
+            "bob@localhost".to_owned(),
+            "carol@localhost".to_owned()
+        ]],
+        "the roster we hold is the roster"
+    );
+    // §2.6.3: what changed meanwhile comes as pushes after the empty answer.
+    h.server(
+        "<iq type='set' id='push2'><query xmlns='jabber:iq:roster' ver='v5'>\
+         <item jid='bob@localhost' subscription='remove'/></query></iq>",
+    );
+    assert!(!h
+        .client
+        .roster()
+        .contains(&BareJid::new("bob@localhost").unwrap()));
+    assert_eq!(h.client.roster().version(), Some("v5"));
+}
+
+#[test]
+fn a_cached_roster_is_asked_for_by_its_version_and_shown_when_unchanged() {
+    let mut h = Harness::new();
+    h.client.restore_roster(RosterCache {
+        items: vec![item("dave@localhost"), item("erin@localhost")],
+        version: "41".into(),
+    });
+    let request = login(&mut h, VERSIONED_FEATURES);
+    assert_eq!(ver_of(&request).as_deref(), Some("41"));
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&request)
+    ));
+    assert_eq!(
+        loaded(&h.events()),
+        vec![vec![
+            "dave@localhost".to_owned(),
+            "erin@localhost".to_owned()
+        ]]
+    );
+    let dave = h
+        .client
+        .roster()
+        .get(&BareJid::new("dave@localhost").unwrap())
+        .cloned();
+    assert_eq!(dave.map(|d| d.groups), Some(vec!["Kept".to_owned()]));
+}
+
+#[test]
+fn a_changed_roster_replaces_the_cached_one() {
+    let mut h = Harness::new();
+    h.client.restore_roster(RosterCache {
+        items: vec![item("dave@localhost")],
+        version: "41".into(),
+    });
+    let request = login(&mut h, VERSIONED_FEATURES);
+    h.server(&format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster' ver='42'>\
+         <item jid='bob@localhost' subscription='both'/></query></iq>",
+        Harness::id_of(&request)
+    ));
+    assert_eq!(loaded(&h.events()), vec![vec!["bob@localhost".to_owned()]]);
+    assert!(!h
+        .client
+        .roster()
+        .contains(&BareJid::new("dave@localhost").unwrap()));
+    assert_eq!(h.client.roster().version(), Some("42"));
+}
+
+#[test]
+fn a_server_without_versioning_is_asked_plainly_and_its_answer_replaces_the_cache() {
+    let mut h = Harness::new();
+    h.client.restore_roster(RosterCache {
+        items: vec![item("dave@localhost")],
+        version: "41".into(),
+    });
+    let request = login(&mut h, support::BIND_FEATURES);
+    assert_eq!(ver_of(&request), None);
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&request)
+    ));
+    assert_eq!(loaded(&h.events()), vec![Vec::<String>::new()]);
+    assert_eq!(h.client.roster().version(), None);
+}
+
+#[test]
+fn versions_not_worth_keeping_are_dropped_and_the_next_login_starts_over() {
+    let mut h = Harness::new();
+    let request = login(&mut h, VERSIONED_FEATURES);
+    h.server(&format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster' ver='{}'>\
+         <item jid='bob@localhost' subscription='both'/></query></iq>",
+        Harness::id_of(&request),
+        "x".repeat(10_000)
+    ));
+    assert_eq!(h.client.roster().version(), None, "too long to keep");
+    let request = reconnect(&mut h, VERSIONED_FEATURES);
+    assert_eq!(ver_of(&request).as_deref(), Some(""));
+    // An empty answer to an empty version is not "unchanged": there is nothing to keep.
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&request)
+    ));
+    assert_eq!(loaded(&h.events()), vec![Vec::<String>::new()]);
+
+    // A cached version that XML cannot carry is not used.
+    let mut h = Harness::new();
+    h.client.restore_roster(RosterCache {
+        items: vec![item("dave@localhost")],
+        version: "bad\u{7}".into(),
+    });
+    let request = login(&mut h, VERSIONED_FEATURES);
+    assert_eq!(ver_of(&request).as_deref(), Some(""));
+}
