@@ -22,10 +22,7 @@ use zeroize::Zeroizing;
 mod support;
 
 fn bound_session() -> Client {
-    let mut config = support::config();
-    // A 20,000-item roster is about 2 MiB in one frame, over the 1 MiB default (config.json's
-    // max_frame_bytes raises it for deployments with rosters that large).
-    config.max_frame_bytes = 8 << 20;
+    let config = support::config();
     let mut session = Client::new(
         config,
         Zeroizing::new("pencil".into()),

@@ -29,7 +29,7 @@ pub struct Config {
     pub locked_domain: Option<String>,
     /// The XMPP WebSocket endpoint; wss:// only. Without it the endpoint is discovered.
     pub websocket_url: Option<String>,
-    /// Frames larger than this end the connection (default 1 MiB).
+    /// Frames larger than this end the connection (default 8 MiB).
     pub max_frame_bytes: Option<usize>,
     /// The room service the room browser lists first, instead of the discovered one.
     pub muc_service: Option<BareJid>,

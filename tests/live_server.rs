@@ -410,7 +410,10 @@ async fn prosody_answers_a_cached_roster_version_with_no_items() {
     .await;
     assert_eq!(again.session.state(), ConnectionState::Online);
     let answer = roster_answer(&again);
-    assert!(!answer.contains("<item"), "an unchanged roster is not sent again: {answer}");
+    assert!(
+        !answer.contains("<item"),
+        "an unchanged roster is not sent again: {answer}"
+    );
     let loaded = again.events.iter().find_map(|e| match e {
         Event::Roster(RosterEvent::Loaded(items)) => Some(items.len()),
         _ => None,

@@ -6,7 +6,9 @@
 mod support;
 
 use parley::xmpp::jid::BareJid;
-use parley::xmpp::{Event, RosterCache, RosterEvent, RosterItem, Subscription};
+use parley::xmpp::{
+    ClientConfig, ConnectionState, Event, RosterCache, RosterEvent, RosterItem, Subscription,
+};
 use support::{challenge, Harness, OPEN, SASL_FEATURES};
 
 const VERSIONED_FEATURES: &str =
@@ -213,4 +215,31 @@ fn versions_not_worth_keeping_are_dropped_and_the_next_login_starts_over() {
     });
     let request = login(&mut h, VERSIONED_FEATURES);
     assert_eq!(ver_of(&request).as_deref(), Some(""));
+}
+
+#[test]
+fn a_20000_contact_roster_with_long_names_logs_in_with_the_default_frame_limit() {
+    let mut h = Harness::new();
+    let request = login(&mut h, VERSIONED_FEATURES);
+    let mut frame = format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster' ver='1'>",
+        Harness::id_of(&request)
+    );
+    for i in 0..20_000 {
+        frame.push_str(&format!(
+            "<item jid='firstname.lastname.{i}@chat.example-company.org' \
+             name='Александра Константиновна Преображенская {i}' subscription='both'>\
+             <group>Отдел исследований и разработок</group><group>Друзья и семья</group></item>"
+        ));
+    }
+    frame.push_str("</query></iq>");
+    assert!(
+        frame.len() > 4 << 20,
+        "a large roster: {} bytes",
+        frame.len()
+    );
+    assert!(frame.len() < ClientConfig::DEFAULT_MAX_FRAME_BYTES);
+    h.server(&frame);
+    assert_eq!(h.client.state(), ConnectionState::Online);
+    assert_eq!(h.client.roster().items().len(), 20_000);
 }

@@ -8,8 +8,8 @@ use parley::xmpp::message::ChatState;
 use parley::xmpp::sasl::SaslError;
 use parley::xmpp::stanza::{self, Frame};
 use parley::xmpp::{
-    Availability, ChatEvent, Client, ConnectionEvent, ConnectionState, Direction, Event, Instant,
-    ReconnectError, RosterEvent, SendError, SessionError, Subscription,
+    Availability, ChatEvent, Client, ClientConfig, ConnectionEvent, ConnectionState, Direction,
+    Event, Instant, ReconnectError, RosterEvent, SendError, SessionError, Subscription,
 };
 use zeroize::Zeroizing;
 
@@ -266,13 +266,13 @@ fn oversized_frame_closes_with_a_clear_error() {
     let mut h = Harness::online();
     let huge = format!(
         "<message from='bob@localhost/x' type='chat'><body>{}</body></message>",
-        "x".repeat(1 << 20)
+        "x".repeat(ClientConfig::DEFAULT_MAX_FRAME_BYTES)
     );
     h.server(&huge);
     match h.closed_with() {
         Some(Some(SessionError::FrameTooLarge { size, limit })) => {
             assert!(size > limit);
-            assert_eq!(limit, 1 << 20);
+            assert_eq!(limit, ClientConfig::DEFAULT_MAX_FRAME_BYTES);
         }
         other => panic!("expected FrameTooLarge, got {other:?}"),
     }

@@ -66,7 +66,11 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    pub const DEFAULT_MAX_FRAME_BYTES: usize = 1 << 20;
+    /// 8 MiB: a 20,000-contact roster arrives in one frame, about 2 MiB with short names and
+    /// near 6 MiB with long non-Latin names and two groups each; the limit protects the tab from
+    /// a server gone wrong without refusing such accounts. Message bodies are bounded by the
+    /// server's own stanza limit long before this (Prosody's default is 256 KiB).
+    pub const DEFAULT_MAX_FRAME_BYTES: usize = 8 << 20;
     pub const DEFAULT_TIMEOUT_MS: u64 = 20_000;
     pub const DEFAULT_PING_IDLE_MS: u64 = 60_000;
 
