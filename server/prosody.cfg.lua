@@ -73,6 +73,7 @@ parley_frame_ancestors = "'self' https://localhost:5448 https://localhost:5449"
 local seed_users = { alice = "wonderland"; bob = "builder"; carol = "christmas" }
 local seed_rooms = { lobby = "Lobby"; rust = "Rust"; tea = "Tea room" }
 local bulk_rooms = 200
+local bulk_rosters = {}
 if instance == "test" then
 	-- Clean accounts (no roster) for tests that must start from nothing.
 	seed_users.dave = "dave-pw"
@@ -87,6 +88,8 @@ if instance == "test" then
 	seed_rooms.members = { name = "Members only"; members_only = true }
 	seed_rooms.crowd = "Crowd"
 	bulk_rooms = 2000
+	-- roster.spec's roster at scale.
+	bulk_rosters.roster10k = 10000
 	-- XEP-0198: a dropped session is kept 6 s (Prosody's default is 600), so the delivery test
 	-- can outlast it while messages flow, and a closed test page does not stay online for ten minutes.
 	smacks_hibernation_time = 6
@@ -97,6 +100,9 @@ elseif instance == "bench" then
 	end
 	seed_rooms.crowd = "Crowd"
 	bulk_rooms = 10000
+	-- scripts/bench-roster.sh.
+	bulk_rosters.roster2k = 2000
+	bulk_rosters.roster10k = 10000
 end
 
 VirtualHost "localhost"
@@ -106,6 +112,7 @@ VirtualHost "localhost"
 	-- Mutual contacts (subscription "both") in one group, with display names.
 	parley_seed_contacts = { alice = "Alice"; bob = "Bob"; carol = "Carol" }
 	parley_seed_group = "Friends"
+	parley_seed_bulk_rosters = bulk_rosters
 
 Component "conference.localhost" "muc"
 	modules_enabled = { "muc_mam"; "parley_seed"; "parley_muc_list" }

@@ -8,6 +8,11 @@
 --   parley_seed_contacts = { alice = "Alice", ... }    usernames (and display names) that all have
 --                                                      each other as contacts, subscription "both"
 --   parley_seed_group = "Friends"                      roster group of those contacts
+--   parley_seed_bulk_rosters = { roster10k = 10000 }   accounts (password "roster-pw") whose
+--                                                      rosters hold that many contacts member00001
+--                                                      ... ("Member 00001", in "Team 01".."Team 25",
+--                                                      every tenth also in "Night shift"), both
+--                                                      ways, so each probe at login is answered
 -- On a MUC component:
 --   parley_seed_rooms = { lobby = "Lobby", ... }       public persistent rooms (node = name), or
 --     { secret = { name = "Secret garden", password = "sesame" },
@@ -56,6 +61,49 @@ local function seed_users()
 				module:log("error", "Could not save the roster of %s@%s: %s", username, host, save_err);
 			end
 		end
+	end
+end
+
+-- The members are not accounts (creating 10,000 would hash 10,000 passwords): only their rosters
+-- are stored, which is all Prosody reads to answer a probe. Written straight to the roster store,
+-- once per member, for every bulk account at the same time.
+local function seed_bulk_rosters()
+	local rosters = module:get_option("parley_seed_bulk_rosters", {});
+	local store = module:open_store("roster");
+	local most = 0;
+	for username, count in pairs(rosters) do
+		local ok, err = true, nil;
+		if not usermanager.user_exists(username, host) then
+			ok, err = usermanager.create_user(username, "roster-pw", host);
+		end
+		if not ok then
+			module:log("error", "Could not create %s@%s: %s", username, host, err);
+		else
+			local roster = { [false] = { version = 1 } };
+			for i = 1, count do
+				local groups = { [("Team %02d"):format(i % 25 + 1)] = true };
+				if i % 10 == 0 then groups["Night shift"] = true; end
+				roster[("member%05d@%s"):format(i, host)] =
+					{ subscription = "both"; name = ("Member %05d"):format(i); groups = groups };
+			end
+			local saved, save_err = store:set(username, roster);
+			if not saved then
+				module:log("error", "Could not save the roster of %s@%s: %s", username, host, save_err);
+			end
+			if count > most then most = count; end
+		end
+	end
+	for i = 1, most do
+		local roster = { [false] = { version = 1 } };
+		for username, count in pairs(rosters) do
+			if i <= count then
+				roster[username .. "@" .. host] = { subscription = "both"; groups = {} };
+			end
+		end
+		store:set(("member%05d"):format(i), roster);
+	end
+	if most > 0 then
+		module:log("info", "Bulk rosters: up to %d contacts", most);
 	end
 end
 
@@ -138,6 +186,7 @@ local function seed()
 		module:fire_event("parley-muc-rooms-seeded");
 	else
 		seed_users();
+		seed_bulk_rosters();
 	end
 	module:log("info", "Seed data is in place (%.2f s)", now() - started);
 end

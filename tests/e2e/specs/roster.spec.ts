@@ -101,3 +101,43 @@ test('blocking hides the address\'s messages and presence; unblocking restores t
   await expect(bodiesWithText(view, after, 'in')).toHaveCount(1);
   await expect(bodiesWithText(view, during, 'in')).toHaveCount(0);
 });
+
+// server/prosody.cfg.lua seeds roster10k with 10,000 contacts member00001.. in "Team 01".."Team 25"
+// (every tenth also in "Night shift"); each is offline and answers its probe.
+test('10,000 contacts: all counted, few rendered, filtered, folded and scrolled to the end', async ({ page }) => {
+  test.slow();
+  await login(page, 'roster10k@localhost', 'roster-pw');
+  const roster = page.locator(tid('roster'));
+  await expect(roster).toHaveAttribute('data-count', '10000', { timeout: 30_000 });
+  await expect(page.locator(tid('roster-group'))).not.toHaveCount(0);
+  // Windowed: the DOM holds the visible rows and a margin, not 11,000 of them.
+  const rendered = await page.locator(`${tid('roster-item')}, ${tid('roster-group')}`).count();
+  expect(rendered).toBeGreaterThan(5);
+  expect(rendered).toBeLessThan(120);
+
+  // The last group is Team 25; its last contact by name is Member 09999.
+  const scroller = page.locator('.roster-scroll');
+  await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect(rosterItem(page, 'member09999@localhost')).toBeVisible();
+
+  const filter = page.locator(tid('roster-filter'));
+  await filter.fill('member 04321');
+  await expect(roster).toHaveAttribute('data-count', '1');
+  await expect(rosterItem(page, 'member04321@localhost')).toBeVisible();
+  // The filter matches group names too.
+  await filter.fill('night shift');
+  await expect(roster).toHaveAttribute('data-count', '1000');
+  await filter.fill('team 25');
+  await expect(page.locator(tid('roster-group', { group: 'Team 25' }))).toHaveAttribute('data-count', '400');
+  await filter.fill('');
+  await expect(roster).toHaveAttribute('data-count', '10000');
+
+  // Folding the first group leaves its heading; unfolding brings its contacts back.
+  const night = page.locator(tid('roster-group', { group: 'Night shift' }));
+  await scroller.evaluate((el) => el.scrollTo(0, 0));
+  await night.locator('button').click();
+  await expect(night).toHaveAttribute('data-collapsed', 'true');
+  await expect(rosterItem(page, 'member00010@localhost')).toBeHidden();
+  await night.locator('button').click();
+  await expect(night).toHaveAttribute('data-collapsed', 'false');
+});
