@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Parley's own Prosody instances, side by side, on 127.0.0.1 only:
 #   demo: https://localhost:5443/    test: https://localhost:5444/   (app, config.json and websocket)
-#   bench: https://localhost:5445/   (10,000 rooms and 500 occupant accounts, for scripts/bench-rooms.sh)
+#   bench: https://localhost:5445/   (10,000 rooms, 500 occupant accounts, rosters of 2,000 and 10,000: scripts/bench-rooms.sh, scripts/bench-roster.sh)
 # Data, certificate, log and pid live in .run/<instance>/ (gitignored).
 # Usage: server/prosody.sh start|stop|kill|status|reset <demo|test>
 #   reset: stop and delete the data; kill: die at once, as a crashed server or a dead network does
