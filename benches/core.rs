@@ -9,12 +9,13 @@
 use parley::store::directory::{Activity, Directory};
 use parley::store::room::RoomStatus;
 use parley::store::room_list::{RoomDetails, RoomList, RoomOrder};
+use parley::store::roster_view::RosterView;
 use parley::store::timeline::{Limits, Timeline};
 use parley::store::window::HistoryWindow;
 use parley::xmpp::jid::BareJid;
 use parley::xmpp::xml::parse_frame;
 use parley::xmpp::{ChatEvent, Client, ConnectionState, Event, Instant, RoomEvent};
-use parley::xmpp::{ChatMessage, Direction};
+use parley::xmpp::{ChatMessage, Direction, RosterItem, Subscription};
 use std::time::Instant as Clock;
 use zeroize::Zeroizing;
 
@@ -186,6 +187,7 @@ fn main() {
     }
     report("flood into the stores (1,000 chats)", 10_000, 0, started);
 
+    roster_view();
     rooms(&mut session);
 }
 
@@ -336,6 +338,45 @@ fn rooms(session: &mut Client) {
         "room of 500 with 50 history, into the stores",
         frames.len(),
         bytes,
+        started,
+    );
+}
+
+/// The browser's side of a 10,000-contact login: the roster into the view, laid out under its
+/// 26 groups, then one filter keystroke's layout.
+fn roster_view() {
+    let items: Vec<RosterItem> = (1..=10_000)
+        .map(|i| RosterItem {
+            jid: BareJid::new(&format!("member{i:05}@example.org")).unwrap(),
+            name: Some(format!("Member {i:05}")),
+            subscription: Subscription::Both,
+            ask_pending: false,
+            groups: std::iter::once(format!("Team {:02}", i % 25 + 1))
+                .chain((i % 10 == 0).then(|| "Night shift".to_owned()))
+                .collect(),
+        })
+        .collect();
+    let mut view = RosterView::default();
+    let started = Clock::now();
+    view.load(items);
+    report("10,000 contacts into the roster view", 10_000, 0, started);
+    let collapsed = std::collections::HashSet::new();
+    let started = Clock::now();
+    let layout = view.layout("", &collapsed);
+    assert_eq!(layout.contacts, 10_000);
+    report(
+        "10,000 contacts laid out in 26 groups",
+        layout.rows.len(),
+        0,
+        started,
+    );
+    let started = Clock::now();
+    let layout = view.layout("member 01", &collapsed);
+    assert_eq!(layout.contacts, 1_000);
+    report(
+        "one filter keystroke over 10,000 contacts",
+        layout.rows.len(),
+        0,
         started,
     );
 }
