@@ -248,9 +248,40 @@ impl Contact {
     }
 }
 
+/// Up to two letters for `name`: the first letter of its first two words that start with one,
+/// upper-cased ("Member 00010" is "M"); a name without letters gives its first digit, and one
+/// without either "?".
+pub fn initials(name: &str) -> String {
+    let first = |word: &str| word.chars().find(|c| c.is_alphanumeric());
+    let letters: String = name
+        .split_whitespace()
+        .filter_map(first)
+        .filter(|c| c.is_alphabetic())
+        .take(2)
+        // One character each: "ß" upper-cases to "SS".
+        .filter_map(|c| c.to_uppercase().next())
+        .collect();
+    if !letters.is_empty() {
+        return letters;
+    }
+    first(name).map_or_else(|| "?".to_owned(), String::from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initials_take_the_first_letter_of_two_words() {
+        assert_eq!(initials("Member 00010"), "M");
+        assert_eq!(initials("0042"), "0");
+        assert_eq!(initials("alice@localhost"), "A");
+        assert_eq!(initials("  ёжик в тумане"), "ЁВ");
+        assert_eq!(initials("(Bob) [the builder] more"), "BT");
+        assert_eq!(initials("🦀 ✨"), "?");
+        assert_eq!(initials("ß straße"), "SS");
+        assert_eq!(initials(""), "?");
+    }
 
     fn item(jid: &str, name: Option<&str>, subscription: Subscription) -> RosterItem {
         RosterItem {

@@ -8,6 +8,7 @@
 //! latest" is always one click away. Rows are keyed by local sequence numbers, never stanza ids;
 //! each row is a [`MessageRow`].
 
+use super::avatar::Avatar;
 use super::contact_details::{show_key, ContactDetails};
 use super::contacts::ContactActions;
 use super::message::{local_day, MessageRow};
@@ -108,7 +109,11 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
         >
             <header class="chat-header">
                 <BackButton on_back=Callback::new(move |_| state.chats.open.set(None))/>
-                <span class="presence-dot" data-presence=move || presence.get().as_str()></span>
+                <Avatar
+                    address=peer_text.clone()
+                    name=Signal::derive(name.clone())
+                    presence=Signal::derive(move || presence.get().as_str())
+                />
                 <div class="chat-title">
                     <h2 id="chat-title">
                         <bdi>{name.clone()}</bdi>

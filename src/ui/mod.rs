@@ -6,6 +6,7 @@
 //! node, never as markup, and the page needs no inline script or style (CSP).
 
 pub mod alerts;
+pub mod avatar;
 pub mod chat;
 pub mod contact_details;
 pub mod contacts;

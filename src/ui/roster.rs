@@ -168,7 +168,12 @@ fn RosterRow(index: usize, contact: Contact) -> impl IntoView {
             data-blocked=move || blocked.get().to_string()
             style:transform=row_offset(index, ROW_HEIGHT)
         >
-            <OpenChatButton jid=jid.clone() presence=Signal::stored(presence) selected>
+            <OpenChatButton
+                jid=jid.clone()
+                name=Signal::stored(contact.name.clone())
+                presence=Signal::stored(presence)
+                selected
+            >
                 <span class="row-text">
                     <bdi data-testid="roster-item-name" class="row-name">
                         {neutralise_overrides(&contact.name).into_owned()}

@@ -5,6 +5,7 @@
 //! chat header's back button returns to the list.
 
 use super::alerts::AlertsMenu;
+use super::avatar::Avatar;
 use super::chat::ChatView;
 use super::contact_details::Blocklist;
 use super::contacts::SubscriptionRequests;
@@ -359,7 +360,7 @@ fn ChatRow(index: usize, summary: Summary) -> impl IntoView {
             class:selected=selected
             style:transform=row_offset(index, CHAT_ROW_HEIGHT)
         >
-            <OpenChatButton jid=jid.clone() presence selected>
+            <OpenChatButton jid=jid.clone() name=Signal::derive(name.clone()) presence selected>
                 <bdi class="row-name">{name}</bdi>
                 {(unread > 0)
                     .then(|| {
@@ -384,10 +385,12 @@ pub fn is_open(jid: BareJid) -> Memo<bool> {
 }
 
 /// The button of a contact's or a chat's row: opens the conversation with `jid` (marked current
-/// while it is open), with the presence dot first and the row's own text after it.
+/// while it is open), with its avatar (`name`'s initials) and presence first and the row's own
+/// text after it.
 #[component]
 pub fn OpenChatButton(
     jid: BareJid,
+    name: Signal<String>,
     presence: Signal<&'static str>,
     selected: Memo<bool>,
     children: Children,
@@ -400,7 +403,7 @@ pub fn OpenChatButton(
             on:click=move |_| state.open_conversation(jid.clone())
             aria-current=move || selected.get().then_some("true")
         >
-            <span class="presence-dot" data-presence=presence></span>
+            <Avatar address=jid.to_string() name presence/>
             {children()}
         </button>
     }

@@ -110,6 +110,10 @@ test('10,000 contacts: all counted, few rendered, filtered, folded and scrolled 
   const roster = page.locator(tid('roster'));
   await expect(roster).toHaveAttribute('data-count', '10000', { timeout: 30_000 });
   await expect(page.locator(tid('roster-group'))).not.toHaveCount(0);
+  // Faces: initials until an image is loaded.
+  const avatar = rosterItem(page, 'member00010@localhost').first().locator(tid('avatar'));
+  await expect(avatar).toHaveText('M');
+  await expect(avatar).toHaveAttribute('data-loaded', 'false');
   // Windowed: the DOM holds the visible rows and a margin, not 11,000 of them.
   const rendered = await page.locator(`${tid('roster-item')}, ${tid('roster-group')}`).count();
   expect(rendered).toBeGreaterThan(5);
