@@ -64,6 +64,21 @@ fn item(jid: &str) -> RosterItem {
     }
 }
 
+/// The empty result that means "unchanged" to a request by version (§2.6.3).
+fn answer_empty(h: &mut Harness, request: &str) {
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(request)
+    ));
+}
+
+fn cache(items: Vec<RosterItem>, version: &str) -> RosterCache {
+    RosterCache {
+        items,
+        version: version.into(),
+    }
+}
+
 #[test]
 fn the_first_login_asks_with_an_empty_version_and_keeps_the_one_answered() {
     let mut h = Harness::new();
@@ -97,10 +112,7 @@ fn after_a_reconnect_an_unchanged_roster_is_an_empty_answer_and_pushes_move_the_
 
     let request = reconnect(&mut h, VERSIONED_FEATURES);
     assert_eq!(ver_of(&request).as_deref(), Some("v4"));
-    h.server(&format!(
-        "<iq type='result' id='{}'/>",
-        Harness::id_of(&request)
-    ));
+    answer_empty(&mut h, &request);
     assert_eq!(
         loaded(&h.events()),
         vec![vec![
@@ -124,16 +136,13 @@ fn after_a_reconnect_an_unchanged_roster_is_an_empty_answer_and_pushes_move_the_
 #[test]
 fn a_cached_roster_is_asked_for_by_its_version_and_shown_when_unchanged() {
     let mut h = Harness::new();
-    h.client.restore_roster(RosterCache {
-        items: vec![item("dave@localhost"), item("erin@localhost")],
-        version: "41".into(),
-    });
+    h.client.restore_roster(cache(
+        vec![item("dave@localhost"), item("erin@localhost")],
+        "41",
+    ));
     let request = login(&mut h, VERSIONED_FEATURES);
     assert_eq!(ver_of(&request).as_deref(), Some("41"));
-    h.server(&format!(
-        "<iq type='result' id='{}'/>",
-        Harness::id_of(&request)
-    ));
+    answer_empty(&mut h, &request);
     assert_eq!(
         loaded(&h.events()),
         vec![vec![
@@ -152,10 +161,8 @@ fn a_cached_roster_is_asked_for_by_its_version_and_shown_when_unchanged() {
 #[test]
 fn a_changed_roster_replaces_the_cached_one() {
     let mut h = Harness::new();
-    h.client.restore_roster(RosterCache {
-        items: vec![item("dave@localhost")],
-        version: "41".into(),
-    });
+    h.client
+        .restore_roster(cache(vec![item("dave@localhost")], "41"));
     let request = login(&mut h, VERSIONED_FEATURES);
     h.server(&format!(
         "<iq type='result' id='{}'><query xmlns='jabber:iq:roster' ver='42'>\
@@ -173,16 +180,11 @@ fn a_changed_roster_replaces_the_cached_one() {
 #[test]
 fn a_server_without_versioning_is_asked_plainly_and_its_answer_replaces_the_cache() {
     let mut h = Harness::new();
-    h.client.restore_roster(RosterCache {
-        items: vec![item("dave@localhost")],
-        version: "41".into(),
-    });
+    h.client
+        .restore_roster(cache(vec![item("dave@localhost")], "41"));
     let request = login(&mut h, support::BIND_FEATURES);
     assert_eq!(ver_of(&request), None);
-    h.server(&format!(
-        "<iq type='result' id='{}'/>",
-        Harness::id_of(&request)
-    ));
+    answer_empty(&mut h, &request);
     assert_eq!(loaded(&h.events()), vec![Vec::<String>::new()]);
     assert_eq!(h.client.roster().version(), None);
 }
@@ -201,18 +203,13 @@ fn versions_not_worth_keeping_are_dropped_and_the_next_login_starts_over() {
     let request = reconnect(&mut h, VERSIONED_FEATURES);
     assert_eq!(ver_of(&request).as_deref(), Some(""));
     // An empty answer to an empty version is not "unchanged": there is nothing to keep.
-    h.server(&format!(
-        "<iq type='result' id='{}'/>",
-        Harness::id_of(&request)
-    ));
+    answer_empty(&mut h, &request);
     assert_eq!(loaded(&h.events()), vec![Vec::<String>::new()]);
 
     // A cached version that XML cannot carry is not used.
     let mut h = Harness::new();
-    h.client.restore_roster(RosterCache {
-        items: vec![item("dave@localhost")],
-        version: "bad\u{7}".into(),
-    });
+    h.client
+        .restore_roster(cache(vec![item("dave@localhost")], "bad\u{7}"));
     let request = login(&mut h, VERSIONED_FEATURES);
     assert_eq!(ver_of(&request).as_deref(), Some(""));
 }
