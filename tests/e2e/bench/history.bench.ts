@@ -2,36 +2,19 @@ import { test, expect } from '../lib/fixtures';
 import { seedHistory } from '../lib/archive';
 import { loginThrough, logout, openChatFromRoster, rosterItem, tid } from '../lib/app';
 import { Relay } from '../lib/relay';
+import { figure, instrument, memory, mib } from './measure';
 
 // Figures for never losing a message, in the real app (release build, headless Chromium,
 // scripts/bench-history.sh): 5,000 archived messages loaded into a chat view down to the
 // first, wasm and JS memory afterwards, and the time from a cut link to `online` again.
 
-declare global {
-  interface Window {
-    __wasmMemory?: WebAssembly.Memory;
-  }
-}
-
 const TOTAL = 5_000;
 const PROSODY_WSS_PORT = Number(new URL(process.env.PARLEY_TEST_WSS_URL ?? 'wss://localhost:5444/').port);
-
-function figure(what: string, value: string): void {
-  console.log(`${what.padEnd(52)} ${value}`);
-}
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 test('history and reconnection', async ({ page }) => {
-  // The app's linear memory, caught as the module is instantiated (boot.js keeps no handle).
-  await page.addInitScript(() => {
-    const streaming = WebAssembly.instantiateStreaming;
-    WebAssembly.instantiateStreaming = async (...args) => {
-      const result = await streaming(...args);
-      window.__wasmMemory = result.instance.exports.memory as WebAssembly.Memory;
-      return result;
-    };
-  });
+  await instrument(page);
   let started = Date.now();
   const { reader, writer, marker } = await seedHistory(TOTAL, 50);
   figure(`seed ${TOTAL} archived messages over XMPP`, `${Date.now() - started} ms`);
@@ -64,12 +47,9 @@ test('history and reconnection', async ({ page }) => {
     await expect(view).toHaveAttribute('data-count', String(TOTAL));
     figure('DOM: message rows rendered', String(await view.locator(tid('message')).count()));
 
-    const memory = await page.evaluate(() => ({
-      wasm: window.__wasmMemory?.buffer.byteLength ?? 0,
-      js: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
-    }));
-    figure('wasm linear memory', `${(memory.wasm / 1048576).toFixed(1)} MiB`);
-    figure('JS heap in use', `${(memory.js / 1048576).toFixed(1)} MiB`);
+    const used = await memory(page);
+    figure('wasm linear memory', mib(used.wasm));
+    figure('JS heap in use', mib(used.js));
 
     // A cut link: the socket dies at once, the app resumes the session (XEP-0198).
     const status = page.locator(tid('connection-status'));

@@ -1,32 +1,16 @@
 import { test, expect } from '../lib/fixtures';
 import { login, tid, users } from '../lib/app';
 import { joinBots, MUC, type MucPeer } from '../lib/muc';
+import { figure, instrument, keystrokeLatencies, medianMax, takeLongTasks } from './measure';
 
 // Figures for the room browser and a big room in the real app (release build, headless
 // Chromium): listing 10,000 rooms, filter keystrokes, entering a room of 500 occupants with its
 // history, DOM sizes and main-thread long tasks (over 50 ms, PerformanceObserver 'longtask').
 
-declare global {
-  interface Window {
-    __longTasks?: number[];
-  }
-}
-
-function figure(what: string, value: string): void {
-  console.log(`${what.padEnd(52)} ${value}`);
-}
 
 test('rooms at scale', async ({ page }) => {
-  await page.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasks?.push(entry.duration);
-    }).observe({ type: 'longtask', buffered: true });
-  });
-  const longTasks = async (): Promise<number[]> => {
-    const tasks = await page.evaluate(() => window.__longTasks?.splice(0) ?? []);
-    return tasks.map((t) => Math.round(t));
-  };
+  await instrument(page);
+  const longTasks = () => takeLongTasks(page);
   const domNodes = () => page.evaluate(() => document.getElementsByTagName('*').length);
 
   await login(page, users.alice.jid, users.alice.password);
@@ -48,23 +32,9 @@ test('rooms at scale', async ({ page }) => {
   figure('DOM: elements / room rows rendered', `${await domNodes()} / ${await browser.locator(tid('room-item')).count()}`);
 
   // Each keystroke: from the input event to the next frame painted.
-  const latencies = await page.evaluate(async (text) => {
-    const input = document.querySelector<HTMLInputElement>('[data-testid="rooms-filter"]')!;
-    const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
-    const out: number[] = [];
-    for (let end = 1; end <= text.length; end += 1) {
-      await frame();
-      const start = performance.now();
-      input.value = text.slice(0, end);
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      await frame();
-      out.push(Math.round((performance.now() - start) * 10) / 10);
-    }
-    return out;
-  }, 'bulk room 123');
-  const sorted = [...latencies].sort((a, b) => a - b);
+  const latencies = await keystrokeLatencies(page, 'rooms-filter', 'bulk room 123');
   figure('filter keystroke to next frame (ms), each', JSON.stringify(latencies));
-  figure('filter keystroke: median / max', `${sorted[Math.floor(sorted.length / 2)]} / ${sorted[sorted.length - 1]} ms`);
+  figure('filter keystroke: median / max', medianMax(latencies));
   await expect(browser.locator(tid('room-list'))).toHaveAttribute('data-count', '10');
   figure('long tasks while filtering (ms)', JSON.stringify(await longTasks()));
   await browser.locator(tid('rooms-filter')).fill('');

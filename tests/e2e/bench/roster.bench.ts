@@ -2,6 +2,7 @@ import { test, expect } from '../lib/fixtures';
 import { openLogin, rosterItem, tid } from '../lib/app';
 import { registerAccount } from '../lib/xmpp';
 import { HostilePeer } from '../lib/hostile';
+import { figure, instrument, keystrokeLatencies, medianMax, memory, mib, takeLongTasks } from './measure';
 import type { Page } from '@playwright/test';
 
 // Figures for a large roster in the real app (release build, headless Chromium,
@@ -13,32 +14,13 @@ import type { Page } from '@playwright/test';
 
 declare global {
   interface Window {
-    __longTasks?: number[];
-    __wasmMemory?: WebAssembly.Memory;
     __rowsAdded?: number;
     __rowsChanged?: Set<Element>;
   }
 }
 
-function figure(what: string, value: string): void {
-  console.log(`${what.padEnd(56)} ${value}`);
-}
-
-const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
-
-async function instrument(page: Page): Promise<{ bytesIn: () => number }> {
-  await page.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasks?.push(Math.round(entry.duration));
-    }).observe({ type: 'longtask', buffered: true });
-    const streaming = WebAssembly.instantiateStreaming;
-    WebAssembly.instantiateStreaming = async (...args) => {
-      const result = await streaming(...args);
-      window.__wasmMemory = result.instance.exports.memory as WebAssembly.Memory;
-      return result;
-    };
-  });
+/** Counts the WebSocket bytes the page receives. */
+async function watchBytesIn(page: Page): Promise<{ bytesIn: () => number }> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   let bytes = 0;
@@ -49,13 +31,11 @@ async function instrument(page: Page): Promise<{ bytesIn: () => number }> {
 }
 
 async function state(page: Page) {
-  return page.evaluate(() => ({
-    longTasks: window.__longTasks?.splice(0) ?? [],
+  const dom = await page.evaluate(() => ({
     elements: document.getElementsByTagName('*').length,
     rows: document.querySelectorAll('[data-testid="roster-item"], [data-testid="roster-group"]').length,
-    wasm: window.__wasmMemory?.buffer.byteLength ?? 0,
-    js: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
   }));
+  return { longTasks: await takeLongTasks(page), ...dom, ...(await memory(page)) };
 }
 
 async function report(page: Page, label: string, ms: number, bytes: number): Promise<void> {
@@ -72,7 +52,8 @@ for (const size of [2_000, 10_000]) {
   test(`roster of ${size}`, async ({ openPage }) => {
     const account = size === 2_000 ? 'roster2k' : 'roster10k';
     const page = await openPage({ viewport: { width: 1280, height: 800 } });
-    const net = await instrument(page);
+    await instrument(page);
+    const net = await watchBytesIn(page);
     await openLogin(page);
     await page.locator(tid('login-jid')).fill(`${account}@localhost`);
     await page.locator(tid('login-password')).fill('roster-pw');
@@ -90,22 +71,8 @@ for (const size of [2_000, 10_000]) {
     figure(`${size}: WebSocket bytes in, login and presence`, `${((net.bytesIn() - bytesBefore) / 1024).toFixed(1)} KiB`);
 
     // Each filter keystroke, from the input event to the next frame painted; then scrolling.
-    const latencies = await page.evaluate(async (text) => {
-      const input = document.querySelector<HTMLInputElement>('[data-testid="roster-filter"]')!;
-      const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
-      const out: number[] = [];
-      for (let end = 1; end <= text.length; end += 1) {
-        await frame();
-        const start = performance.now();
-        input.value = text.slice(0, end);
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        await frame();
-        out.push(Math.round(performance.now() - start));
-      }
-      return out;
-    }, 'member 0199');
-    const sorted = [...latencies].sort((a, b) => a - b);
-    figure(`${size}: filter keystroke to next frame, median / max`, `${sorted[Math.floor(sorted.length / 2)]} / ${sorted[sorted.length - 1]} ms`);
+    const latencies = await keystrokeLatencies(page, 'roster-filter', 'member 0199');
+    figure(`${size}: filter keystroke to next frame, median / max`, medianMax(latencies));
     await expect(roster).toHaveAttribute('data-count', '10');
     await page.locator(tid('roster-filter')).fill('');
     await expect(roster).toHaveAttribute('data-count', String(size));
@@ -121,8 +88,7 @@ for (const size of [2_000, 10_000]) {
       }
       return out;
     });
-    const byFrame = [...frames].sort((a, b) => a - b);
-    figure(`${size}: scroll jump to next frame, median / max`, `${byFrame[20]} / ${byFrame[39]} ms`);
+    figure(`${size}: scroll jump to next frame, median / max`, medianMax(frames));
     figure(`${size}: long tasks while filtering and scrolling (ms)`, JSON.stringify((await state(page)).longTasks));
 
     // One contact comes online: how many roster rows were rendered again.

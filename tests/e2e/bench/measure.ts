@@ -1,0 +1,76 @@
+import type { Page } from '@playwright/test';
+
+// What the benchmarks measure the same way: figures printed in one column, main-thread long
+// tasks (over 50 ms, PerformanceObserver 'longtask'), the app's wasm linear memory, and a text
+// field's keystroke-to-next-frame latency.
+
+declare global {
+  interface Window {
+    __longTasks?: number[];
+    __wasmMemory?: WebAssembly.Memory;
+  }
+}
+
+export function figure(what: string, value: string): void {
+  console.log(`${what.padEnd(56)} ${value}`);
+}
+
+/** Records long tasks and catches the wasm memory as the module is instantiated (boot.js keeps
+ * no handle); call before the page loads. */
+export async function instrument(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks?.push(Math.round(entry.duration));
+    }).observe({ type: 'longtask', buffered: true });
+    const streaming = WebAssembly.instantiateStreaming;
+    WebAssembly.instantiateStreaming = async (...args) => {
+      const result = await streaming(...args);
+      window.__wasmMemory = result.instance.exports.memory as WebAssembly.Memory;
+      return result;
+    };
+  });
+}
+
+/** The long tasks since the last call, in ms. */
+export function takeLongTasks(page: Page): Promise<number[]> {
+  return page.evaluate(() => window.__longTasks?.splice(0) ?? []);
+}
+
+/** Bytes of the wasm linear memory and of the JS heap in use. */
+export function memory(page: Page): Promise<{ wasm: number; js: number }> {
+  return page.evaluate(() => ({
+    wasm: window.__wasmMemory?.buffer.byteLength ?? 0,
+    js: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
+  }));
+}
+
+export const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
+
+/** Types `text` into the field with this test id one character at a time; for each, the time
+ * from the input event to the next frame painted, in ms. */
+export function keystrokeLatencies(page: Page, testid: string, text: string): Promise<number[]> {
+  return page.evaluate(
+    async ([testid, text]) => {
+      const input = document.querySelector<HTMLInputElement>(`[data-testid="${testid}"]`)!;
+      const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+      const out: number[] = [];
+      for (let end = 1; end <= text.length; end += 1) {
+        await frame();
+        const start = performance.now();
+        input.value = text.slice(0, end);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await frame();
+        out.push(Math.round((performance.now() - start) * 10) / 10);
+      }
+      return out;
+    },
+    [testid, text] as const,
+  );
+}
+
+/** "median / max ms" of `values`. */
+export function medianMax(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${sorted[Math.floor(sorted.length / 2)]} / ${sorted[sorted.length - 1]} ms`;
+}
