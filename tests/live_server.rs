@@ -12,8 +12,8 @@ use parley::xmpp::entropy::Entropy;
 use parley::xmpp::jid::BareJid;
 use parley::xmpp::sasl::Secret;
 use parley::xmpp::{
-    ChatEvent, Client, ClientConfig, ConnectionEvent, ConnectionState, Event, Instant, RoomEvent,
-    RosterCache, RosterEvent, SessionError,
+    AccountEvent, ChatEvent, Client, ClientConfig, ConnectionEvent, ConnectionState, Event,
+    Instant, RoomEvent, RosterCache, RosterEvent, SessionError,
 };
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
@@ -122,14 +122,18 @@ impl Peer {
         prepare: impl FnOnce(&mut Client),
     ) -> Self {
         let config = ClientConfig::new(BareJid::new(account).unwrap());
-        let start = std::time::Instant::now();
         let mut session =
             Client::with_secret(config, secret, Entropy::fresh().unwrap(), Instant(0));
         prepare(&mut session);
+        Self::start(server, session).await
+    }
+
+    /// Connects a client made some other way (to register, say) and runs it until it settles.
+    async fn start(server: Server, session: Client) -> Self {
         let mut peer = Self {
             session,
             ws: connect_to(server).await,
-            start,
+            start: std::time::Instant::now(),
             events: Vec::new(),
             sent: Vec::new(),
             received: Vec::new(),
@@ -163,10 +167,12 @@ impl Peer {
     async fn flush(&mut self) {
         while let Some(frame) = self.session.poll_transmit() {
             self.sent.push(frame.to_string());
-            self.ws
-                .send(WsMessage::text(frame.as_str()))
-                .await
-                .expect("send a frame");
+            // A server that ended the stream (an account removed) may have reset the socket
+            // before our answering `<close/>`.
+            if self.ws.send(WsMessage::text(frame.as_str())).await.is_err() {
+                let now = self.now();
+                self.session.handle_transport_closed(None, now);
+            }
         }
         self.events
             .extend(std::iter::from_fn(|| self.session.poll_event()));
@@ -525,4 +531,99 @@ async fn prosody_lists_every_room_and_a_room_reflects_our_message() {
     dave.session.leave_room(&room, now);
     dave.run_until(|c| room_events(c).any(|e| matches!(e, RoomEvent::Left { .. })))
         .await;
+}
+
+fn account_config(name: &str) -> ClientConfig {
+    ClientConfig::new(BareJid::new(&format!("{name}@localhost")).unwrap())
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs the local Prosody: run `make test`"]
+async fn prosody_offers_registration_to_a_client_that_asks() {
+    let session = Client::ask_registration(
+        account_config("nobody"),
+        Entropy::fresh().unwrap(),
+        Instant(0),
+    );
+    let peer = Peer::start(PROSODY, session).await;
+    assert!(
+        peer.events
+            .contains(&Event::Account(AccountEvent::RegistrationOffered(true))),
+        "{:#?}",
+        peer.events
+    );
+    assert_eq!(
+        peer.closed_with(),
+        Some(&None),
+        "a clean close after asking"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs the local Prosody: run `make test`"]
+async fn prosody_creates_an_account_changes_its_password_and_removes_it() {
+    let name = format!("core{}", std::process::id());
+    let register = |password: &str| {
+        Client::register(
+            account_config(&name),
+            Zeroizing::new(password.to_owned()),
+            Vec::new(),
+            Entropy::fresh().unwrap(),
+            Instant(0),
+        )
+    };
+    let mut created = Peer::start(PROSODY, register("first-pw")).await;
+    assert_eq!(
+        created.session.state(),
+        ConnectionState::Online,
+        "{:#?}",
+        created.events
+    );
+    assert!(created
+        .events
+        .contains(&Event::Account(AccountEvent::Registered)));
+    assert_eq!(created.mechanism().as_deref(), Some("SCRAM-SHA-1"));
+
+    let again = Peer::start(PROSODY, register("other")).await;
+    assert_eq!(
+        again.closed_with(),
+        Some(&Some(SessionError::Registration(
+            parley::xmpp::RegisterError::Taken
+        )))
+    );
+
+    let now = created.now();
+    created
+        .session
+        .change_password(Zeroizing::new("second-pw".into()), now)
+        .unwrap();
+    created
+        .run_until(|p| {
+            p.events
+                .contains(&Event::Account(AccountEvent::PasswordChanged))
+        })
+        .await;
+    let jid = format!("{name}@localhost");
+    let old = Peer::login(&jid, "first-pw").await;
+    assert_eq!(
+        old.closed_with(),
+        Some(&Some(SessionError::WrongCredentials))
+    );
+    let new = Peer::login(&jid, "second-pw").await;
+    assert_eq!(new.session.state(), ConnectionState::Online);
+
+    let now = created.now();
+    created.session.remove_account(now).unwrap();
+    created
+        .run_until(|p| p.events.contains(&Event::Account(AccountEvent::Removed)))
+        .await;
+    created
+        .run_until(|p| p.session.state() == ConnectionState::Closed)
+        .await;
+    assert!(!created.session.can_reconnect());
+    let gone = Peer::login(&jid, "second-pw").await;
+    assert_eq!(
+        gone.closed_with(),
+        Some(&Some(SessionError::WrongCredentials))
+    );
 }

@@ -24,6 +24,7 @@ use crate::xmpp::entropy::EntropyUnavailable;
 use crate::xmpp::jid::{AddressError, JidError};
 use crate::xmpp::muc::room::JoinError;
 use crate::xmpp::muc::Departure;
+use crate::xmpp::register::RegisterError;
 use crate::xmpp::sasl::SaslError;
 use crate::xmpp::xml::XmlError;
 use crate::xmpp::{CloseReason, SendError, SessionError};
@@ -313,6 +314,32 @@ keys! {
     UnblockFailed,
     StatusText,
     StatusTextPlaceholder,
+    ErrRegisterNotOffered,
+    ErrRegisterTaken,
+    ErrRegisterNotAcceptable,
+    ErrRegisterNotAllowed,
+    ErrRegisterThrottled,
+    ErrRegisterElsewhere,
+    ErrRegisterOther,
+    PasswordNotChanged,
+    AccountNotDeleted,
+    NoAccountYet,
+    CreateAccount,
+    RegisterTitle,
+    RegisterSubmit,
+    Registering,
+    NewPassword,
+    BackToSignIn,
+    RegisterMoreFields,
+    RequiredField,
+    AccountSettings,
+    ChangePassword,
+    PasswordChanged,
+    DeleteAccount,
+    DeleteAccountWarning,
+    DeleteAccountConfirm,
+    AccountDeleted,
+    RegisterWebsite,
 }
 
 /// The text of `key` in `lang`.
@@ -379,6 +406,30 @@ pub fn describe_session_error(lang: Lang, error: &SessionError) -> String {
         ),
         SessionError::NoResponse => t(lang, Key::ErrNoResponse).to_owned(),
         SessionError::SeeOtherUri(uri) => with_detail(lang, Key::ErrRedirect, uri),
+        SessionError::Registration(e) => describe_register_error(lang, e),
+    }
+}
+
+/// XEP-0077 refusals; the server's own words follow where it gave them.
+pub fn describe_register_error(lang: Lang, error: &RegisterError) -> String {
+    let key = match error {
+        RegisterError::NotOffered => Key::ErrRegisterNotOffered,
+        RegisterError::Taken => Key::ErrRegisterTaken,
+        RegisterError::NotAcceptable { .. } => Key::ErrRegisterNotAcceptable,
+        RegisterError::NotAllowed { .. } => Key::ErrRegisterNotAllowed,
+        RegisterError::Throttled => Key::ErrRegisterThrottled,
+        RegisterError::Elsewhere { .. } => Key::ErrRegisterElsewhere,
+        RegisterError::Other { condition, text } => {
+            return with_detail(
+                lang,
+                Key::ErrRegisterOther,
+                &server_detail(condition, text.as_deref()),
+            )
+        }
+    };
+    match error.server_text() {
+        Some(text) => format!("{} ({text})", t(lang, key)),
+        None => t(lang, key).to_owned(),
     }
 }
 

@@ -38,11 +38,12 @@ use super::outbox::Outbox;
 use super::ping::{self, Ping};
 use super::presence::{Availability, PresenceBook};
 use super::receipts;
+use super::register::Registration;
 use super::request::{Owner, Requests, Response, Unmatched};
 use super::roster::{Roster, RosterCache, RosterRequest, Subscription};
 use super::sasl::{ScramKeys, Secret};
 use super::stanza::{self, build, Frame, FrameError, Iq, IqType, Message, Presence};
-use super::stream::{Login, Step, Stream};
+use super::stream::{Login, Purpose, Step, Stream};
 use super::stream_management::{Ledger, StreamManagement, Tracked};
 use super::subscription::{SubscriptionKind, Subscriptions};
 use super::xml::Element;
@@ -102,6 +103,7 @@ macro_rules! cx {
 }
 
 // After the macro, which they use.
+mod account;
 mod contacts;
 mod delivery;
 mod rooms;
@@ -131,6 +133,12 @@ pub struct Client {
     /// One-to-one messages waiting for a session, oldest first: written while offline, or not
     /// confirmed by a session that could not be resumed.
     pending: VecDeque<(Tracked, Zeroizing<String>)>,
+    /// What the next stream is opened for: signing in, or creating the account first.
+    purpose: Purpose,
+    /// XEP-0077: the account being created on this stream.
+    registration: Option<Registration>,
+    /// XEP-0077 §3.3: the password asked for, until the server confirms it.
+    new_password: Option<Zeroizing<String>>,
 }
 
 impl Client {
@@ -151,16 +159,27 @@ impl Client {
         entropy: Entropy,
         now: Instant,
     ) -> Self {
+        let mut client = Self::unconnected(config, Some(secret), Purpose::SignIn, &entropy);
+        client.connect(entropy, now, true);
+        client
+    }
+
+    fn unconnected(
+        config: ClientConfig,
+        secret: Option<Secret>,
+        purpose: Purpose,
+        entropy: &Entropy,
+    ) -> Self {
         let id_prefix: String = entropy.0[18..26]
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        let mut client = Self {
+        Self {
             me: Identity {
                 bare: config.account.clone(),
                 full: None,
             },
-            secret: Some(secret),
+            secret,
             stream: None,
             out: Outbox::new(id_prefix, config.max_outgoing_frame_bytes),
             requests: Requests::default(),
@@ -177,10 +196,11 @@ impl Client {
             sm: StreamManagement::default(),
             parked: None,
             pending: VecDeque::new(),
+            purpose,
+            registration: None,
+            new_password: None,
             config,
-        };
-        client.connect(entropy, now, true);
-        client
+        }
     }
 
     /// Starts a new connection with the kept credentials, after the last one ended. PLAIN is
@@ -516,10 +536,14 @@ impl Client {
             username: self.config.account.node().unwrap_or_default(),
             secret: self.secret.as_ref(),
             resource: self.config.resource.as_deref(),
+            purpose: self.purpose,
         };
         let mut cx = cx!(self, now);
         match stream.handle(frame, &login, &mut cx) {
             Step::Handled => {}
+            Step::Unauthenticated { register_offered } => {
+                self.unauthenticated(register_offered, now)
+            }
             Step::Stanza(frame) => self.route(*frame, now),
             // The password goes with the old secret: from now on the keys log in.
             Step::Authenticated(Some(keys)) => self.secret = Some(Secret::Scram(keys)),
@@ -615,6 +639,7 @@ impl Client {
                 self.presence
                     .forget_blocked(|j| blocking.blocks(j), &self.roster, &mut cx);
             }
+            Owner::Register(request) => return self.register_answered(request, result, now),
         }
         self.maybe_online(now);
     }

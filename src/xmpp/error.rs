@@ -1,6 +1,7 @@
 //! Why a session ended. Each variant's message tells the person what happened and what to do.
 
 use super::outbox::OutboxError;
+use super::register::RegisterError;
 use super::sasl::SaslError;
 use super::xml::XmlError;
 use std::fmt;
@@ -45,6 +46,8 @@ pub enum SessionError {
     /// RFC 7395 §3.6.1: the server asked us to reconnect to another URI. The transport decides
     /// whether that URI is acceptable (wss only).
     SeeOtherUri(String),
+    /// XEP-0077: the account could not be created.
+    Registration(RegisterError),
 }
 
 /// What the server said when it closed the WebSocket. The reason is the server's text.
@@ -64,6 +67,7 @@ impl SessionError {
                 | Self::AuthFailed { .. }
                 | Self::Sasl(_)
                 | Self::NoSupportedMechanism { .. }
+                | Self::Registration(_)
         )
     }
 }
@@ -129,6 +133,7 @@ impl fmt::Display for SessionError {
             }
             Self::NoResponse => f.write_str("the server stopped answering; the connection is lost"),
             Self::SeeOtherUri(uri) => write!(f, "the server redirected to {uri}"),
+            Self::Registration(e) => write!(f, "the account was not created: {e}"),
         }
     }
 }

@@ -10,6 +10,7 @@ use super::muc::room::JoinError;
 use super::muc::{Departure, Invitation, Occupant, RoomInfo, RoomItem, RoomMessage};
 use super::presence::ContactPresence;
 use super::receipts::Receipt;
+use super::register::AccountEvent;
 use super::roster::RosterItem;
 use super::stanza::StanzaError;
 
@@ -21,6 +22,8 @@ pub enum Event {
     Room(RoomEvent),
     /// XEP-0191: the blocklist and changes to it.
     Blocking(BlockingEvent),
+    /// XEP-0077: creating, changing and removing the account.
+    Account(AccountEvent),
     /// Something was dropped or ignored; for the log, not for the person.
     Warning(String),
 }

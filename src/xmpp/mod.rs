@@ -21,6 +21,8 @@
 //!   (XEP-0059); [`bookmarks`]: XEP-0402, or XEP-0048 where it is missing; [`mam`]: a room's
 //!   archive (XEP-0313) on entering it.
 //! - [`blocking`]: XEP-0191, the blocklist, and dropping what a blocked address sends.
+//! - [`register`]: XEP-0077, creating the account before login, its password and its removal,
+//!   with the server's [`data_form`] (XEP-0004).
 //! - [`carbons`] (XEP-0280), [`forward`] (XEP-0297), [`ping`] (XEP-0199), [`disco`] (XEP-0030).
 //! - [`context`]: what a module works with: the clock, the identity, its borrow of the client.
 //! - [`event`]: what the application hears, by domain.
@@ -46,6 +48,7 @@ pub mod outbox;
 pub mod ping;
 pub mod presence;
 pub mod receipts;
+pub mod register;
 pub mod request;
 pub mod roster;
 pub mod rsm;
@@ -66,5 +69,6 @@ pub use mam::{ArchiveMark, ConversationMark};
 pub use message::{ChatMessage, Direction};
 pub use presence::{Availability, ContactPresence, ResourceStatus};
 pub use receipts::Receipt;
+pub use register::{AccountEvent, RegisterError, RegistrationForm};
 pub use roster::{RosterCache, RosterItem, Subscription};
 pub use sasl::{Mechanism, ScramKeys, Secret};

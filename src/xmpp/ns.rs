@@ -55,3 +55,10 @@ pub const PRIVATE: &str = "jabber:iq:private";
 pub const BOOKMARKS_LEGACY: &str = "storage:bookmarks";
 /// XEP-0191 blocking command.
 pub const BLOCKING: &str = "urn:xmpp:blocking";
+/// XEP-0077 in-band registration, and its stream feature.
+pub const REGISTER: &str = "jabber:iq:register";
+pub const REGISTER_FEATURE: &str = "http://jabber.org/features/iq-register";
+/// XEP-0066 out-of-band data: where a server sends people to register instead.
+pub const OOB: &str = "jabber:x:oob";
+/// XEP-0221 media elements in data forms (CAPTCHA images).
+pub const MEDIA: &str = "urn:xmpp:media-element";

@@ -29,6 +29,8 @@ pub enum Owner {
     Bookmarks(super::bookmarks::BookmarksRequest),
     Mam(super::mam::MamRequest),
     Blocking(super::blocking::BlockingRequest),
+    /// XEP-0077.
+    Register(super::register::RegisterRequest),
 }
 
 impl Owner {
@@ -39,6 +41,10 @@ impl Owner {
             Self::Bind
                 | Self::LegacySession
                 | Self::Roster(super::roster::RosterRequest::Get { .. })
+                | Self::Register(
+                    super::register::RegisterRequest::Fields
+                        | super::register::RegisterRequest::Submit
+                )
         )
     }
 }

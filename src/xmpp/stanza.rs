@@ -70,6 +70,8 @@ pub struct StreamFeatures {
     pub sm: bool,
     /// RFC 6121 §2.6: the roster can be asked for by version.
     pub roster_ver: bool,
+    /// XEP-0077 §3: accounts can be created on this stream before login.
+    pub register: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,6 +286,7 @@ fn parse_features(el: &Element) -> StreamFeatures {
         session_required,
         sm: el.has_child("sm", ns::SM),
         roster_ver: el.has_child("ver", ns::ROSTER_VER),
+        register: el.has_child("register", ns::REGISTER_FEATURE),
     }
 }
 

@@ -1,6 +1,8 @@
 //! One connection's stream: RFC 7395 §3.3-§3.6 (open, close), RFC 6120 §4.3 (features), §6 (SASL
 //! and the restart after it), §7 (resource binding) and the RFC 3921 session some servers require;
-//! or, in place of binding, XEP-0198 §5 resumption of the last session.
+//! or, in place of binding, XEP-0198 §5 resumption of the last session. Before SASL, a stream
+//! opened to create an account stops at the features for XEP-0077 registration (see
+//! [`register`](super::register)), then authenticates with the new account.
 //!
 //! A [`Stream`] lives as long as one WebSocket. The account ([`Client`](super::Client)) outlives it:
 //! on a new connection it starts a new stream with the credentials it kept, and everything else
@@ -25,6 +27,9 @@ enum Stage {
     AwaitingFeatures {
         authenticated: bool,
     },
+    /// XEP-0077: the stream is open without authentication, to create an account (or to ask
+    /// whether it can be); SASL follows with these features once the account exists.
+    Registering(StreamFeatures),
     Authenticating(Authenticator),
     /// XEP-0198 §5: `<resume/>` is sent; binding follows if it fails.
     Resuming(StreamFeatures),
@@ -39,6 +44,10 @@ pub(crate) enum Step {
     Handled,
     /// A stanza (or unknown element) of a bound stream, for the account to route.
     Stanza(Box<Frame>),
+    /// The features of a stream opened for registration; whether they offer it.
+    Unauthenticated {
+        register_offered: bool,
+    },
     /// SASL succeeded; SCRAM's keys, to log in again without the password.
     Authenticated(Option<ScramKeys>),
     /// XEP-0198 §5: the last session goes on; the server handled `h` of our stanzas.
@@ -74,6 +83,17 @@ pub(crate) struct Login<'a> {
     pub username: &'a str,
     pub secret: Option<&'a Secret>,
     pub resource: Option<&'a str>,
+    pub purpose: Purpose,
+}
+
+/// What a new stream is opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    SignIn,
+    /// XEP-0077 §3.1: create the account, then sign in with it.
+    Register,
+    /// Only to learn whether the server offers registration, then close.
+    AskRegistration,
 }
 
 impl Stream {
@@ -105,7 +125,7 @@ impl Stream {
             | Stage::AwaitingFeatures {
                 authenticated: false,
             } => ConnectionState::Connecting,
-            Stage::Authenticating(_) => ConnectionState::Authenticating,
+            Stage::Registering(_) | Stage::Authenticating(_) => ConnectionState::Authenticating,
             Stage::AwaitingOpen {
                 authenticated: true,
             }
@@ -144,6 +164,7 @@ impl Stream {
     pub(crate) fn stage_name(&self) -> &'static str {
         match self.stage {
             Stage::AwaitingOpen { .. } | Stage::AwaitingFeatures { .. } => "opening the stream",
+            Stage::Registering(_) => "creating the account",
             Stage::Authenticating(_) => "authentication",
             Stage::Resuming(_) | Stage::Binding => "starting the session",
             Stage::Online => "a request",
@@ -163,6 +184,18 @@ impl Stream {
             (Stage::AwaitingOpen { authenticated }, Frame::Open) => {
                 self.stage = Stage::AwaitingFeatures { authenticated };
                 Step::Handled
+            }
+            (
+                Stage::AwaitingFeatures {
+                    authenticated: false,
+                },
+                Frame::Features(features),
+            ) if login.purpose != Purpose::SignIn => {
+                let register_offered = features.register;
+                // The person may take a while over the server's fields: the request layer
+                // times out what waits for the server.
+                self.set_stage(Stage::Registering(features), None, cx);
+                Step::Unauthenticated { register_offered }
             }
             (Stage::AwaitingFeatures { authenticated }, Frame::Features(features)) => {
                 self.stage = Stage::AwaitingFeatures { authenticated };
@@ -184,7 +217,7 @@ impl Stream {
                 self.handle_resumption(features, sm, login, cx)
             }
             (
-                stage @ (Stage::Binding | Stage::Online),
+                stage @ (Stage::Registering(_) | Stage::Binding | Stage::Online),
                 frame @ (Frame::Iq(_)
                 | Frame::Message(_)
                 | Frame::Presence(_)
@@ -209,6 +242,18 @@ impl Stream {
                 )))
             }
         }
+    }
+
+    /// XEP-0077 §3.1: the account exists now; SASL with the features the stream offered.
+    pub(crate) fn authenticate(&mut self, login: &Login, cx: &mut Ctx) -> Result<(), SessionError> {
+        let Stage::Registering(features) = std::mem::replace(&mut self.stage, Stage::Closing)
+        else {
+            return Err(SessionError::Protocol("no stream to log in on".into()));
+        };
+        self.stage = Stage::AwaitingFeatures {
+            authenticated: false,
+        };
+        self.start_sasl(&features.mechanisms, login, cx)
     }
 
     /// RFC 6120 §7.7: the answer to our bind request.
