@@ -5,6 +5,7 @@
 //! untrusted string (names, addresses, bodies, status and server error text) is rendered as a text
 //! node, never as markup, and the page needs no inline script or style (CSP).
 
+pub mod account;
 pub mod alerts;
 pub mod avatar;
 pub mod chat;
@@ -16,6 +17,7 @@ pub mod login;
 pub mod message;
 pub mod navigation;
 pub mod quick_switch;
+pub mod register;
 pub mod room;
 pub mod rooms;
 pub mod roster;
@@ -159,13 +161,22 @@ fn App() -> impl IntoView {
             }
         }
     });
+    // A memo, so that setting the phase it already has (signed out twice: by the person, then by
+    // the closing connection) does not build the page again under what the person is typing.
+    let page = Memo::new(move |_| {
+        let phase = state.connection.phase.get();
+        (
+            phase,
+            phase == Phase::LoggedOut && state.device.starting.get(),
+        )
+    });
     view! {
-        {move || match state.connection.phase.get() {
-            Phase::Shell => view! { <shell::Shell/> }.into_any(),
-            Phase::LoggedOut if state.device.starting.get() => {
+        {move || match page.get() {
+            (Phase::Shell, _) => view! { <shell::Shell/> }.into_any(),
+            (Phase::LoggedOut, true) => {
                 view! { <main class="login-page" aria-busy="true"></main> }.into_any()
             }
-            Phase::LoggedOut | Phase::SigningIn => view! { <login::Login/> }.into_any(),
+            (Phase::LoggedOut | Phase::SigningIn, _) => view! { <login::Login/> }.into_any(),
         }}
         <service_worker::UpdateReady/>
         <shell::Toasts/>
