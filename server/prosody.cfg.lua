@@ -129,3 +129,5 @@ Component "conference.localhost" "muc"
 -- enter the rooms of conference.localhost (the same server, so no s2s is involved).
 VirtualHost "guest.localhost"
 	authentication = "anonymous"
+	-- Nobody creates accounts here: the login page must hide "Create an account" for it.
+	allow_registration = false

@@ -90,6 +90,8 @@ pub struct Branding {
 pub struct Features {
     pub room_browser: bool,
     pub contact_management: bool,
+    /// XEP-0077: the "Create an account" link, where the server offers registration.
+    pub registration: bool,
 }
 
 impl Default for Features {
@@ -97,6 +99,7 @@ impl Default for Features {
         Self {
             room_browser: true,
             contact_management: true,
+            registration: true,
         }
     }
 }
@@ -255,6 +258,7 @@ struct RawBranding {
 struct RawFeatures {
     room_browser: Option<bool>,
     contact_management: Option<bool>,
+    registration: Option<bool>,
 }
 
 #[derive(Default, Deserialize)]
@@ -321,6 +325,7 @@ impl RawConfig {
                     .features
                     .contact_management
                     .unwrap_or(defaults.contact_management),
+                registration: self.features.registration.unwrap_or(defaults.registration),
             },
             embed,
             guest_domain,

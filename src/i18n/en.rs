@@ -264,6 +264,7 @@ pub(super) fn text(key: Key) -> &'static str {
         DeleteAccountConfirm => "Delete {jid} for good",
         AccountDeleted => "The account was deleted from its server.",
         RegisterWebsite => "Create it on the server's website",
+        CloseDialog => "Close",
         RoomRefused => "The room refused:",
         FeaturePassword => "password",
         FeatureMembersOnly => "members only",

@@ -268,6 +268,7 @@ pub(super) fn text(key: Key) -> &'static str {
         DeleteAccountConfirm => "Supprimer {jid} définitivement",
         AccountDeleted => "Le compte a été supprimé de son serveur.",
         RegisterWebsite => "Créez-le sur le site du serveur",
+        CloseDialog => "Fermer",
         RoomRefused => "Le salon a refusé :",
         FeaturePassword => "mot de passe",
         FeatureMembersOnly => "membres seulement",

@@ -340,6 +340,7 @@ keys! {
     DeleteAccountConfirm,
     AccountDeleted,
     RegisterWebsite,
+    CloseDialog,
 }
 
 /// The text of `key` in `lang`.

@@ -266,6 +266,7 @@ pub(super) fn text(key: Key) -> &'static str {
         DeleteAccountConfirm => "Удалить {jid} навсегда",
         AccountDeleted => "Учётная запись удалена с сервера.",
         RegisterWebsite => "Создайте её на сайте сервера",
+        CloseDialog => "Закрыть",
         RoomRefused => "Комната отказала:",
         FeaturePassword => "пароль",
         FeatureMembersOnly => "только участники",

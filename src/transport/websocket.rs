@@ -41,6 +41,7 @@ use web_sys::{
     AbortController, CloseEvent, EventTarget, MessageEvent, ReadableStreamDefaultReader,
     RequestCredentials, RequestInit, RequestMode, Response, VisibilityState, WebSocket,
 };
+use zeroize::Zeroizing;
 
 /// The WebSocket subprotocol of RFC 7395 §3.1.
 pub const SUBPROTOCOL: &str = "xmpp";
@@ -159,11 +160,41 @@ pub fn connect_with(
     signed_in: bool,
     sink: impl Fn(Update) + 'static,
 ) -> Result<Account, ConnectError> {
+    open_account(url, config, Opening::SignIn(secret), signed_in, sink)
+}
+
+/// What the first connection of a new [`Account`] is for.
+pub enum Opening {
+    SignIn(Secret),
+    /// XEP-0077: create the account with this password (and the person's answers to the
+    /// server's fields), then sign in with it.
+    Register {
+        password: Zeroizing<String>,
+        given: Vec<(String, String)>,
+    },
+    /// Only ask whether the server creates accounts; the stream closes after its features.
+    AskRegistration,
+}
+
+/// [`connect_with`] for any [`Opening`].
+pub fn open_account(
+    url: &str,
+    config: ClientConfig,
+    opening: Opening,
+    signed_in: bool,
+    sink: impl Fn(Update) + 'static,
+) -> Result<Account, ConnectError> {
     check_page_context()?;
     let url = check_websocket_url(url).map_err(ConnectError::Url)?;
     let entropy = Entropy::fresh().map_err(ConnectError::Entropy)?;
     let max_frame_bytes = config.max_frame_bytes;
-    let client = Client::with_secret(config, secret, entropy, now());
+    let client = match opening {
+        Opening::SignIn(secret) => Client::with_secret(config, secret, entropy, now()),
+        Opening::Register { password, given } => {
+            Client::register(config, password, given, entropy, now())
+        }
+        Opening::AskRegistration => Client::ask_registration(config, entropy, now()),
+    };
     let inner = Rc::new(RefCell::new(Inner {
         client,
         link: None,

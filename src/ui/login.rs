@@ -1,17 +1,17 @@
 //! The login page: address, password, an optional WebSocket URL, and the sign-in flow.
 //!
 //! The endpoint comes from the form's Advanced field, else `config.json`, else XEP-0156 discovery;
-//! whichever it is, [`connect_with`] applies the wss-only policy before any socket exists. The password
+//! whichever it is, [`open_account`] applies the wss-only policy before any socket exists. The password
 //! is read from the input once and moved into the account, never kept in a signal. The input's
 //! own value and the NFKC copy are JavaScript strings, which nothing can wipe: the README says so.
 
+use super::register::{RegisterForm, RegisterOpen};
 use super::state::device::DeviceCopy;
 use super::state::{AppState, ConfigStatus, Phase, UiError};
 use super::{tr, use_state, Brand, LanguageSelect, ThemeToggle};
 use crate::config::Config;
 use crate::i18n::Key;
-use crate::transport::websocket::{check_page_context, connect_with, discover};
-use crate::transport::ConnectError;
+use crate::transport::websocket::{check_page_context, discover, open_account, Opening};
 use crate::xmpp::jid::{parse_account, BareJid};
 use crate::xmpp::sasl::Secret;
 use crate::xmpp::ClientConfig;
@@ -43,30 +43,12 @@ pub fn Login() -> impl IntoView {
         ) else {
             return;
         };
-        // SASLprep's NFKC step (RFC 4013 §2.2) is the browser's: see xmpp::saslprep.
-        let password = Zeroizing::new(String::from(
-            js_sys::JsString::from(password.value()).normalize("NFKC"),
-        ));
+        let password = read_password(&password);
         state.connection.last_address.set(jid.value());
         let remember = remember.checked();
         leptos::task::spawn_local(sign_in(state, jid.value(), password, url.value(), remember));
     };
 
-    let config = move || match state.config.get() {
-        ConfigStatus::Ready(config) => config,
-        ConfigStatus::Loading | ConfigStatus::Invalid(_) => Config::default(),
-    };
-    let fixed_domain = move || {
-        let config = config();
-        config.locked_domain.or(config.default_domain)
-    };
-    let placeholder = move || {
-        if fixed_domain().is_some() {
-            tr(Key::AddressPlaceholderUser)()
-        } else {
-            tr(Key::AddressPlaceholderFull)()
-        }
-    };
     let error = move || {
         state
             .connection
@@ -75,46 +57,16 @@ pub fn Login() -> impl IntoView {
             .map(|e| (e.reason(), e.describe(state.lang.get())))
     };
 
-    // Someone typing a full address does not need the default domain shown after it.
-    let typed_domain = RwSignal::new(state.connection.last_address.get_untracked().contains('@'));
-
     view! {
         <main class="login-page" class:embed=move || state.embed.compact.get()>
             <div class="login-card">
                 <Brand heading=true/>
                 <p class="tagline">{tr(Key::Tagline)}</p>
+                <AccountDeleted/>
+                <Show when=move || !state.own_account.registering.get() fallback=RegisterForm>
                 <form data-testid="login-form" class="login-form" novalidate on:submit=on_submit>
                     <h2 class="visually-hidden">{tr(Key::SignInTitle)}</h2>
-                    <div class="field">
-                        <label for="login-jid">{tr(Key::Address)}</label>
-                        <div class="input-with-suffix">
-                            <input
-                                id="login-jid"
-                                data-testid="login-jid"
-                                class="input"
-                                type="text"
-                                autocomplete="username"
-                                autocapitalize="none"
-                                spellcheck="false"
-                                placeholder=placeholder
-                                value=state.connection.last_address.get_untracked()
-                                node_ref=jid_input
-                                on:input=move |ev| typed_domain.set(event_target_value(&ev).contains('@'))
-                            />
-                            {move || {
-                                fixed_domain()
-                                    .filter(|_| !typed_domain.get())
-                                    .map(|domain| {
-                                        view! {
-                                            <span class="suffix" aria-hidden="true">
-                                                "@"
-                                                {domain}
-                                            </span>
-                                        }
-                                    })
-                            }}
-                        </div>
-                    </div>
+                    <AddressField id="login-jid" node_ref=jid_input/>
                     <div class="field">
                         <label for="login-password">{tr(Key::Password)}</label>
                         <input
@@ -175,14 +127,91 @@ pub fn Login() -> impl IntoView {
                         {move || if busy() { tr(Key::SigningIn)() } else { tr(Key::SignIn)() }}
                     </button>
                 </form>
+                <RegisterOpen/>
                 <GuestSignIn/>
                 <KeptAccounts/>
+                </Show>
                 <div class="login-footer">
                     <ThemeToggle/>
                     <LanguageSelect id="login-language"/>
                 </div>
             </div>
         </main>
+    }
+}
+
+/// The address input: the deployment's domain shown after it while the person types a user
+/// name alone.
+#[component]
+pub(super) fn AddressField(id: &'static str, node_ref: NodeRef<html::Input>) -> impl IntoView {
+    let state = use_state();
+    let fixed_domain = move || {
+        state.with_config(|config| {
+            config
+                .locked_domain
+                .clone()
+                .or(config.default_domain.clone())
+        })
+    };
+    let placeholder = move || {
+        if fixed_domain().is_some() {
+            tr(Key::AddressPlaceholderUser)()
+        } else {
+            tr(Key::AddressPlaceholderFull)()
+        }
+    };
+    // Someone typing a full address does not need the default domain shown after it.
+    let typed_domain = RwSignal::new(state.connection.last_address.get_untracked().contains('@'));
+    view! {
+        <div class="field">
+            <label for=id>{tr(Key::Address)}</label>
+            <div class="input-with-suffix">
+                <input
+                    id=id
+                    data-testid=id
+                    class="input"
+                    type="text"
+                    autocomplete="username"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    placeholder=placeholder
+                    value=state.connection.last_address.get_untracked()
+                    node_ref=node_ref
+                    on:input=move |ev| typed_domain.set(event_target_value(&ev).contains('@'))
+                />
+                {move || {
+                    fixed_domain()
+                        .filter(|_| !typed_domain.get())
+                        .map(|domain| {
+                            view! {
+                                <span class="suffix" aria-hidden="true">
+                                    "@"
+                                    {domain}
+                                </span>
+                            }
+                        })
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// The password as typed, through SASLprep's NFKC step (RFC 4013 §2.2), which is the browser's:
+/// see xmpp::saslprep.
+pub(super) fn read_password(input: &web_sys::HtmlInputElement) -> Zeroizing<String> {
+    Zeroizing::new(String::from(
+        js_sys::JsString::from(input.value()).normalize("NFKC"),
+    ))
+}
+
+/// After the server removed the account: said once on the login page.
+#[component]
+fn AccountDeleted() -> impl IntoView {
+    let state = use_state();
+    view! {
+        <Show when=move || state.own_account.removed.get()>
+            <p data-testid="account-deleted" class="form-notice" role="status">{tr(Key::AccountDeleted)}</p>
+        </Show>
     }
 }
 
@@ -235,28 +264,76 @@ async fn sign_in(
     typed_url: String,
     remember: bool,
 ) {
+    let Some(login) = begin(state, &typed_jid, &password, typed_url).await else {
+        return;
+    };
+    login
+        .connect(state, remember, Opening::SignIn(Secret::Password(password)))
+        .await;
+}
+
+/// A login (or registration) whose address and endpoint are known.
+pub(super) struct Begun {
+    pub generation: u64,
+    pub url: String,
+    pub config: Config,
+    pub account: BareJid,
+}
+
+impl Begun {
+    /// Opens the connection. Remembered, the device's copy shows as soon as the shell does;
+    /// otherwise a copy kept earlier goes.
+    pub(super) async fn connect(self, state: AppState, remember: bool, opening: Opening) {
+        let copy = state
+            .device
+            .login(&state, &self.account, &self.url, remember)
+            .await;
+        if !state.connection.is_current(self.generation) {
+            return;
+        }
+        let client_config = self.config.client_config(self.account);
+        open_session(
+            state,
+            self.generation,
+            &self.url,
+            client_config,
+            opening,
+            copy,
+        );
+    }
+}
+
+/// The steps before any socket: the configuration, the address, the password, the page, then
+/// the endpoint (typed, configured or discovered). `None` when one failed; it is in `login-error`.
+pub(super) async fn begin(
+    state: AppState,
+    typed_jid: &str,
+    password: &str,
+    typed_url: String,
+) -> Option<Begun> {
     state.connection.login_error.set(None);
+    state.own_account.removed.set(false);
     let typed_url = typed_url.trim().to_owned();
     let config = match state.config.get_untracked() {
         ConfigStatus::Ready(config) => config,
         // A URL typed under Advanced is a way around a broken config.json; nothing else is.
         ConfigStatus::Invalid(e) if typed_url.is_empty() => {
             state.connection.login_error.set(Some(UiError::Config(e)));
-            return;
+            return None;
         }
         ConfigStatus::Invalid(_) => Config::default(),
         // The submit button is disabled until then; a submit that slips through does nothing.
-        ConfigStatus::Loading => return,
+        ConfigStatus::Loading => return None,
     };
     let account = match parse_account(
-        &typed_jid,
+        typed_jid,
         config.default_domain.as_deref(),
         config.locked_domain.as_deref(),
     ) {
         Ok(account) => account,
         Err(e) => {
             state.connection.login_error.set(Some(UiError::Address(e)));
-            return;
+            return None;
         }
     };
     if password.is_empty() {
@@ -264,11 +341,11 @@ async fn sign_in(
             .connection
             .login_error
             .set(Some(UiError::MissingPassword));
-        return;
+        return None;
     }
     if let Err(e) = check_page_context() {
         state.connection.login_error.set(Some(UiError::Connect(e)));
-        return;
+        return None;
     }
     let generation = state.connection.begin_login();
     state.connection.phase.set(Phase::SigningIn);
@@ -279,28 +356,19 @@ async fn sign_in(
     } else {
         discover(account.domain()).await
     };
-    let fail = |e: ConnectError| {
-        state.connection.phase.set(Phase::LoggedOut);
-        state.connection.login_error.set(Some(UiError::Connect(e)));
-    };
-    let url = match url {
-        Ok(url) => url,
-        Err(e) => return fail(e),
-    };
-    // Remembered: the device's copy shows as soon as the shell does.
-    let copy = state.device.login(&state, &account, &url, remember).await;
-    if !state.connection.is_current(generation) {
-        return;
+    match url {
+        Ok(url) => Some(Begun {
+            generation,
+            url,
+            config,
+            account,
+        }),
+        Err(e) => {
+            state.connection.phase.set(Phase::LoggedOut);
+            state.connection.login_error.set(Some(UiError::Connect(e)));
+            None
+        }
     }
-    let client_config = config.client_config(account);
-    open_session(
-        state,
-        generation,
-        &url,
-        client_config,
-        Secret::Password(password),
-        copy,
-    );
 }
 
 /// Connects a login whose endpoint is known; the account's updates go to `state`.
@@ -309,10 +377,10 @@ fn open_session(
     generation: u64,
     url: &str,
     client_config: ClientConfig,
-    secret: Secret,
+    opening: Opening,
     copy: Option<DeviceCopy>,
 ) {
-    match connect_with(url, client_config, secret, false, move |update| {
+    match open_account(url, client_config, opening, false, move |update| {
         state.apply(generation, update)
     }) {
         Ok(account) => {
@@ -396,7 +464,7 @@ async fn sign_in_as_guest(state: AppState, domain: BareJid, nick: String) {
                 generation,
                 &url,
                 client_config,
-                Secret::Anonymous,
+                Opening::SignIn(Secret::Anonymous),
                 None,
             );
         }

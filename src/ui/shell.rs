@@ -195,6 +195,7 @@ fn Header() -> impl IntoView {
                         </label>
                     }
                 })}
+                {move || state.connection.guest_nick.get().is_none().then(|| view! { <super::account::AccountDialog/> })}
                 <button data-testid="logout" class="button" type="button" on:click=move |_| state.logout()>
                     {tr(Key::Logout)}
                 </button>

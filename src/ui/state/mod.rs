@@ -5,6 +5,7 @@
 //! read their signals and call the methods here for what the person does. The stores themselves
 //! are plain Rust in [`crate::store`], tested natively; this is their Leptos wiring.
 
+pub mod account;
 pub mod connection;
 pub mod contacts;
 pub mod conversations;
@@ -25,6 +26,7 @@ use crate::xmpp::jid::{BareJid, Jid};
 use crate::xmpp::{
     Availability, ConnectionEvent, ConnectionState, Event, RosterEvent, Subscription,
 };
+use account::AccountState;
 use connection::Connection;
 use contacts::Contacts;
 use conversations::Conversations;
@@ -42,6 +44,8 @@ pub struct AppState {
     pub lang: RwSignal<Lang>,
     pub config: RwSignal<ConfigStatus>,
     pub connection: Connection,
+    /// XEP-0077: registration, the password, removal.
+    pub own_account: AccountState,
     pub contacts: Contacts,
     pub chats: Conversations,
     pub rooms: Rooms,
@@ -62,6 +66,7 @@ impl AppState {
             lang: RwSignal::new(lang),
             config: RwSignal::new(ConfigStatus::Loading),
             connection: Connection::new(),
+            own_account: AccountState::new(),
             contacts: Contacts::new(),
             chats: Conversations::new(),
             rooms: Rooms::new(),
@@ -178,6 +183,13 @@ impl AppState {
             Update::Event(Event::Room(event)) => self.apply_room(event),
             Update::Event(Event::Blocking(event)) => {
                 self.contacts.apply_blocking(event, &self.notices)
+            }
+            Update::Event(Event::Account(event)) => {
+                let removed = event == crate::xmpp::AccountEvent::Removed;
+                self.own_account.apply(event);
+                if removed {
+                    return self.account_removed();
+                }
             }
             Update::Event(Event::Warning(warning)) => leptos::logging::warn!("parley: {warning}"),
             Update::Retrying { at } => self.connection.retrying(at),
@@ -337,8 +349,38 @@ impl AppState {
         self.reset();
     }
 
+    /// XEP-0077 §3.2: the server removed the account. Nothing of it stays on this device.
+    fn account_removed(&self) {
+        self.device.forget_on_logout.set(true);
+        self.logout();
+        self.own_account.removed.set(true);
+    }
+
+    /// XEP-0077 §3.3: asks the server for a new password.
+    pub fn change_password(&self, password: zeroize::Zeroizing<String>) -> Result<(), UiError> {
+        let account = self.account().ok_or(UiError::NotOnline)?;
+        account
+            .command(|client, now| client.change_password(password, now))
+            .map_err(UiError::Send)?;
+        self.own_account
+            .password_change
+            .set(account::Request::Pending);
+        Ok(())
+    }
+
+    /// XEP-0077 §3.2: asks the server to remove the account.
+    pub fn remove_account(&self) -> Result<(), UiError> {
+        let account = self.account().ok_or(UiError::NotOnline)?;
+        account
+            .command(|client, now| client.remove_account(now))
+            .map_err(UiError::Send)?;
+        self.own_account.removal.set(account::Request::Pending);
+        Ok(())
+    }
+
     /// Nothing of the last account left on the page.
     pub(crate) fn reset(&self) {
+        self.own_account.reset();
         self.contacts.reset();
         self.chats.reset();
         self.rooms.reset();

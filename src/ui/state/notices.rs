@@ -7,6 +7,7 @@ use crate::i18n::{self, Key, Lang};
 use crate::store::toasts::Toasts;
 use crate::transport::ConnectError;
 use crate::xmpp::jid::AddressError;
+use crate::xmpp::register::RegisterError;
 use crate::xmpp::sasl::SaslError;
 use crate::xmpp::SendError;
 use leptos::prelude::*;
@@ -86,6 +87,15 @@ impl UiError {
                 ConnectError::Session(S::ConnectionLost(_)) => "connection-lost",
                 ConnectError::Session(S::NoResponse) => "no-response",
                 ConnectError::Session(S::Timeout { .. }) => "timeout",
+                ConnectError::Session(S::Registration(e)) => match e {
+                    RegisterError::NotOffered => "register-not-offered",
+                    RegisterError::Taken => "register-taken",
+                    RegisterError::NotAcceptable { .. } => "register-not-acceptable",
+                    RegisterError::NotAllowed { .. } => "register-not-allowed",
+                    RegisterError::Throttled => "register-throttled",
+                    RegisterError::Elsewhere { .. } => "register-elsewhere",
+                    RegisterError::Other { .. } => "register-refused",
+                },
                 ConnectError::Session(_) => "session",
             },
             Self::Send(SendError::TooLong { .. }) => "message-too-long",

@@ -42,10 +42,22 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.locator(tid('login-submit')).click();
     await expect(page.locator(tid('login-error'))).toBeVisible();
     await check(page, 'login error', found);
+    await page.locator(tid('register-open')).click();
+    await page.locator(tid('register-jid')).fill('alice');
+    await page.locator(tid('register-password')).fill('taken anyway');
+    await page.locator(tid('register-submit')).click();
+    await expect(page.locator(tid('register-error'))).toBeVisible();
+    await check(page, 'registration refused', found);
+    await page.locator(tid('register-back')).click();
 
     await login(page, users.carol.jid, users.carol.password);
     await page.setViewportSize(SIZES.desktop);
     await check(page, 'contacts', found);
+    await page.locator(tid('account-open')).click();
+    await page.locator(tid('account-delete')).click();
+    await expect(page.locator(tid('account-delete-confirm'))).toBeVisible();
+    await check(page, 'account', found);
+    await page.locator(tid('account-close')).click();
 
     await page.setViewportSize(SIZES.desktop);
     const chat = await openChatFromRoster(page, users.alice.jid);

@@ -1,0 +1,135 @@
+import type { Page } from '@playwright/test';
+import { test, expect } from '../lib/fixtures';
+import { bodiesWithText, expectOnline, fillLogin, login, logout, openChatFromList, openLogin, rosterItem, send, tid, unique, users } from '../lib/app';
+import { registerAccount } from '../lib/xmpp';
+
+// The account itself (XEP-0077) against the local Prosody: created from the login page, its
+// password changed, and deleted, each checked the way a person would: by signing in afterwards.
+
+function fresh(label: string): { user: string; jid: string } {
+  const user = `${label}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+  return { user, jid: `${user}@localhost` };
+}
+
+async function openRegistration(page: Page): Promise<void> {
+  await openLogin(page);
+  await page.locator(tid('register-open')).click();
+  await expect(page.locator(tid('register-form'))).toBeVisible();
+  await expect(page.locator(tid('login-form'))).toHaveCount(0);
+}
+
+async function submitRegistration(page: Page, user: string, password: string): Promise<void> {
+  await page.locator(tid('register-jid')).fill(user);
+  await page.locator(tid('register-password')).fill(password);
+  await page.locator(tid('register-submit')).click();
+}
+
+async function openAccount(page: Page): Promise<void> {
+  await page.locator(tid('account-open')).click();
+  await expect(page.locator(tid('account-dialog'))).toBeVisible();
+}
+
+test('an account created from the login page signs in at once, chats, and signs in again later', async ({ page, openPage }) => {
+  const account = fresh('new');
+  await openRegistration(page);
+  // The test server offers registration: the form is the whole flow, a user name alone completes
+  // to the configured domain.
+  await submitRegistration(page, account.user, 'first secret');
+  await expectOnline(page);
+  await expect(page.locator('.topbar .own-jid')).toHaveText(account.jid);
+  await expect(page.locator(tid('roster'))).toHaveAttribute('data-count', '0');
+
+  // It is a real account: alice accepts it as a contact and they talk.
+  const alice = await openPage();
+  await login(alice, users.alice.jid, users.alice.password);
+  await page.locator(tid('roster-add')).click();
+  await page.locator(tid('roster-add-jid')).fill(users.alice.jid);
+  await page.locator(tid('roster-add-submit')).click();
+  const request = alice.locator(tid('subscription-request', { jid: account.jid }));
+  await request.locator(tid('subscription-approve')).click();
+  await expect(rosterItem(page, users.alice.jid)).toHaveAttribute('data-subscription', 'both');
+  const hello = unique('hello from a brand-new account');
+  await send(page.locator(tid('chat-view', { jid: users.alice.jid })), hello);
+  const view = await openChatFromList(alice, account.jid);
+  await expect(bodiesWithText(view, hello, 'in')).toHaveCount(1);
+
+  await logout(page);
+  await fillLogin(page, account.jid, 'first secret');
+  await expectOnline(page);
+  await expect(rosterItem(page, users.alice.jid)).toHaveCount(1);
+});
+
+test('a taken user name or an empty password is refused in the form, which stays filled', async ({ page }) => {
+  await openRegistration(page);
+  await submitRegistration(page, 'alice', 'anything');
+  const error = page.locator(tid('register-error'));
+  await expect(error).toHaveAttribute('data-reason', 'register-taken');
+  await expect(error).toBeVisible();
+  await expect(page.locator(tid('register-jid'))).toHaveValue('alice');
+  await expect(page.locator(tid('register-submit'))).toBeEnabled();
+
+  await page.locator(tid('register-password')).fill('');
+  await page.locator(tid('register-submit')).click();
+  await expect(error).toHaveAttribute('data-reason', 'password-missing');
+
+  // Back to signing in, and the error goes with the form.
+  await page.locator(tid('register-back')).click();
+  await expect(page.locator(tid('login-form'))).toBeVisible();
+  await expect(page.locator(tid('login-error'))).toHaveCount(0);
+});
+
+test('a server that does not create accounts shows no way to create one', async ({ page }) => {
+  // guest.localhost is served by the same Prosody with registration off.
+  await page.route('**/config.json', async (route) => {
+    const served = await (await route.fetch()).json();
+    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...served, default_domain: 'guest.localhost' }) });
+  });
+  const asked = page.waitForEvent('websocket');
+  await openLogin(page);
+  // The page asked that server (one short connection) and hides the link.
+  await (await asked).waitForEvent('close');
+  await expect(page.locator(tid('register-open'))).toHaveCount(0);
+  await page.unroute('**/config.json');
+  await page.reload();
+  await expect(page.locator(tid('register-open'))).toBeVisible();
+});
+
+test('a changed password is the one that signs in; the old one is refused', async ({ page }) => {
+  const account = fresh('pw');
+  await registerAccount(account.user, 'old-password');
+  await login(page, account.jid, 'old-password');
+  await openAccount(page);
+  await page.locator(tid('password-new')).fill('new-password');
+  await page.locator(tid('password-change-submit')).click();
+  await expect(page.locator(tid('password-change-status'))).toHaveAttribute('data-state', 'done');
+  await expect(page.locator(tid('password-new'))).toHaveValue('');
+  await page.locator(tid('account-close')).click();
+  await expect(page.locator(tid('account-dialog'))).toBeHidden();
+
+  await logout(page);
+  await fillLogin(page, account.jid, 'old-password');
+  await expect(page.locator(tid('login-error'))).toHaveAttribute('data-reason', 'wrong-credentials');
+  await fillLogin(page, account.jid, 'new-password');
+  await expectOnline(page);
+});
+
+test('deleting the account asks first, naming it, then the account is gone', async ({ page }) => {
+  const account = fresh('del');
+  await registerAccount(account.user, 'del-pw');
+  await login(page, account.jid, 'del-pw');
+  await openAccount(page);
+  await page.locator(tid('account-delete')).click();
+  const confirm = page.locator(tid('account-delete-confirm'));
+  await expect(confirm).toContainText(account.jid);
+  // Cancelling changes nothing.
+  await page.locator(tid('account-delete-cancel')).click();
+  await expect(confirm).toHaveCount(0);
+  await page.locator(tid('account-delete')).click();
+  await confirm.click();
+
+  await expect(page.locator(tid('login-form'))).toBeVisible();
+  await expect(page.locator(tid('account-deleted'))).toBeVisible();
+  await fillLogin(page, account.jid, 'del-pw');
+  await expect(page.locator(tid('login-error'))).toHaveAttribute('data-reason', 'wrong-credentials');
+  await expect(page.locator(tid('account-deleted'))).toHaveCount(0);
+});
