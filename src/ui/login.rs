@@ -63,7 +63,10 @@ pub fn Login() -> impl IntoView {
                 <Brand heading=true/>
                 <p class="tagline">{tr(Key::Tagline)}</p>
                 <AccountDeleted/>
-                <Show when=move || !state.own_account.registering.get() fallback=RegisterForm>
+                // The sign-in form stays mounted (hidden) while registering, so going back finds it
+                // as it was; the registration form is built once per opening, untracked.
+                {move || state.own_account.registering.get().then(|| untrack(|| view! { <RegisterForm/> }))}
+                <div class="sign-in" hidden=move || state.own_account.registering.get()>
                 <form data-testid="login-form" class="login-form" novalidate on:submit=on_submit>
                     <h2 class="visually-hidden">{tr(Key::SignInTitle)}</h2>
                     <AddressField id="login-jid" node_ref=jid_input/>
@@ -130,7 +133,7 @@ pub fn Login() -> impl IntoView {
                 <RegisterOpen/>
                 <GuestSignIn/>
                 <KeptAccounts/>
-                </Show>
+                </div>
                 <div class="login-footer">
                     <ThemeToggle/>
                     <LanguageSelect id="login-language"/>

@@ -113,6 +113,15 @@ pub fn tr_counted(what: i18n::Counted, n: u64) -> String {
     i18n::counted(use_state().lang.get(), what, n)
 }
 
+/// Which page is up.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Shell,
+    /// A remembered device is being read before the login form can show.
+    Starting,
+    Login,
+}
+
 #[component]
 fn App() -> impl IntoView {
     let state = use_state();
@@ -161,22 +170,24 @@ fn App() -> impl IntoView {
             }
         }
     });
-    // A memo, so that setting the phase it already has (signed out twice: by the person, then by
-    // the closing connection) does not build the page again under what the person is typing.
-    let page = Memo::new(move |_| {
-        let phase = state.connection.phase.get();
-        (
-            phase,
-            phase == Phase::LoggedOut && state.device.starting.get(),
-        )
+    // A memo of the page, not the phase: a sign-in attempt (LoggedOut, SigningIn, LoggedOut
+    // again) and a phase set to what it already was keep the same login page, with what the
+    // person typed and opened in it.
+    let page = Memo::new(move |_| match state.connection.phase.get() {
+        Phase::Shell => Page::Shell,
+        Phase::LoggedOut if state.device.starting.get() => Page::Starting,
+        Phase::LoggedOut | Phase::SigningIn => Page::Login,
     });
     view! {
-        {move || match page.get() {
-            (Phase::Shell, _) => view! { <shell::Shell/> }.into_any(),
-            (Phase::LoggedOut, true) => {
-                view! { <main class="login-page" aria-busy="true"></main> }.into_any()
-            }
-            (Phase::LoggedOut | Phase::SigningIn, _) => view! { <login::Login/> }.into_any(),
+        // Built untracked: only a change of page builds the page again, never a signal that
+        // building it happened to read.
+        {move || {
+            let page = page.get();
+            untrack(move || match page {
+                Page::Shell => view! { <shell::Shell/> }.into_any(),
+                Page::Starting => view! { <main class="login-page" aria-busy="true"></main> }.into_any(),
+                Page::Login => view! { <login::Login/> }.into_any(),
+            })
         }}
         <service_worker::UpdateReady/>
         <shell::Toasts/>
