@@ -69,7 +69,13 @@ fn whole_login_with_scram_sha1() {
         Harness::id_of(&roster)
     ));
     let sent = h.sent();
-    assert_eq!(sent[0], "<presence xmlns=\"jabber:client\"/>");
+    // Available, with our XEP-0115 capabilities.
+    assert!(
+        sent[0].starts_with(
+            "<presence xmlns=\"jabber:client\"><c xmlns=\"http://jabber.org/protocol/caps\""
+        ),
+        "{sent:?}"
+    );
     assert!(
         sent[1].contains("<enable xmlns=\"urn:xmpp:carbons:2\"/>"),
         "carbons are enabled: {sent:?}"

@@ -21,8 +21,10 @@
 //! session's state is dropped then, and the one-to-one messages it never confirmed go first on the
 //! new session. Messages written while offline wait in [`Client::pending`] for the next session.
 
+use super::avatar::Avatars;
 use super::blocking::Blocking;
 use super::bookmarks::Bookmarks;
+use super::caps;
 use super::carbons::{self, CarbonDirection, Unwrapped};
 use super::context::{Identity, Instant};
 use super::disco;
@@ -106,6 +108,7 @@ macro_rules! cx {
 mod account;
 mod contacts;
 mod delivery;
+mod profile;
 mod rooms;
 
 pub struct Client {
@@ -125,6 +128,7 @@ pub struct Client {
     muc: MucService,
     bookmarks: Bookmarks,
     blocking: Blocking,
+    avatars: Avatars,
     mam: Mam,
     own_presence: (Availability, Option<String>),
     sm: StreamManagement,
@@ -191,6 +195,7 @@ impl Client {
             muc: MucService::default(),
             bookmarks: Bookmarks::default(),
             blocking: Blocking::default(),
+            avatars: Avatars::default(),
             mam: Mam::default(),
             own_presence: (Availability::Available, None),
             sm: StreamManagement::default(),
@@ -354,6 +359,9 @@ impl Client {
                 Owner::Muc(request) => self.muc.unanswered(request, &mut cx!(self, now)),
                 Owner::Mam(request) => self.mam.unanswered(&request, &mut cx!(self, now)),
                 Owner::Blocking(request) => self.blocking.unanswered(request, &mut cx!(self, now)),
+                Owner::Avatar(request) => {
+                    self.avatars.unanswered(request, false, &mut cx!(self, now))
+                }
                 owner => cx!(self, now).warn(&format!("no answer to a request ({owner:?})")),
             }
         }
@@ -639,6 +647,11 @@ impl Client {
                 self.presence
                     .forget_blocked(|j| blocking.blocks(j), &self.roster, &mut cx);
             }
+            Owner::Avatar(request) => {
+                if self.avatars.answered(request, result, &mut cx) {
+                    self.send_own_presence(now);
+                }
+            }
             Owner::Register(request) => return self.register_answered(request, result, now),
         }
         self.maybe_online(now);
@@ -745,6 +758,11 @@ impl Client {
         let Some(p) = p else {
             return;
         };
+        if let Some(from) = p.from.as_ref().map(|j| j.to_bare()) {
+            if self.roster.contains(&from) || cx.me.bare() == &from {
+                self.avatars.presence(from, &p, &mut cx);
+            }
+        }
         match p.kind.as_deref() {
             None | Some("unavailable") | Some("error") => {
                 self.presence.handle(p, &self.roster, &mut cx)
@@ -780,6 +798,20 @@ impl Client {
                     mam::Purpose::Tip => {}
                 },
                 Err(why) => cx.warn(why),
+            }
+            return;
+        }
+        // XEP-0163 §4.3: PEP notifications, from a contact or from our own account.
+        let own = self.avatars.own_hash().map(|h| h.map(str::to_owned));
+        let roster = &self.roster;
+        let me = &self.me.bare;
+        let allowed = |j: &BareJid| roster.contains(j) || me == j;
+        if self
+            .avatars
+            .notification(m.from.as_ref(), &m.element, allowed, &mut cx)
+        {
+            if self.avatars.own_hash().map(|h| h.map(str::to_owned)) != own {
+                self.send_own_presence(now);
             }
             return;
         }
@@ -836,7 +868,16 @@ impl Client {
         if let Some(status) = status {
             presence = presence.text_child("status", ns::CLIENT, status);
         }
-        cx!(self, now).send(&presence);
+        // XEP-0153 §3.1: our photo's hash for clients that read only that (empty: none).
+        if let Some(own) = self.avatars.own_hash() {
+            let photo = Element::new("photo", ns::VCARD_UPDATE);
+            let photo = match own {
+                Some(hash) => photo.text(hash),
+                None => photo,
+            };
+            presence = presence.child(Element::new("x", ns::VCARD_UPDATE).child(photo));
+        }
+        cx!(self, now).send(&presence.child(caps::element()));
     }
 
     fn handle_close(&mut self, see_other_uri: Option<String>, now: Instant) {
@@ -909,6 +950,7 @@ impl Client {
                 Owner::Muc(request) => self.muc.unanswered(request, &mut cx),
                 Owner::Mam(request) => self.mam.interrupted(&request, &mut cx),
                 Owner::Blocking(request) => self.blocking.unanswered(request, &mut cx),
+                Owner::Avatar(request) => self.avatars.unanswered(request, true, &mut cx),
                 _ => {}
             }
         }

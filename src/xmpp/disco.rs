@@ -21,8 +21,19 @@ pub const MAX_FEATURES: usize = 512;
 /// Characters kept of a name, a description or a form value.
 pub const MAX_TEXT_CHARS: usize = 1_000;
 
-/// What this client implements, as disco#info features.
-const FEATURES: [&str; 4] = [ns::DISCO_INFO, ns::PING, ns::CHATSTATES, ns::SID];
+/// What this client implements, as disco#info features; `+notify` (XEP-0163 §4.3) asks PEP
+/// services to send us avatars and nicknames as they change, so nothing is polled.
+pub(crate) const FEATURES: [&str; 7] = [
+    ns::DISCO_INFO,
+    ns::PING,
+    ns::CHATSTATES,
+    ns::SID,
+    ns::CAPS,
+    "urn:xmpp:avatar:metadata+notify",
+    "http://jabber.org/protocol/nick+notify",
+];
+/// Who we are: `(category, type, name)` of our one identity.
+pub(crate) const IDENTITY: (&str, &str, &str) = ("client", "web", "Parley");
 
 pub(crate) fn answer_info(iq: &Iq, cx: &mut Ctx) {
     let to = iq.from.as_ref().map(|j| j.to_string());
@@ -30,9 +41,9 @@ pub(crate) fn answer_info(iq: &Iq, cx: &mut Ctx) {
         .attr_opt("node", iq.payload.as_ref().and_then(|r| r.get_attr("node")))
         .child(
             Element::new("identity", ns::DISCO_INFO)
-                .attr("category", "client")
-                .attr("type", "web")
-                .attr("name", "Parley"),
+                .attr("category", IDENTITY.0)
+                .attr("type", IDENTITY.1)
+                .attr("name", IDENTITY.2),
         );
     let query = FEATURES.into_iter().fold(query, |q, var| {
         q.child(Element::new("feature", ns::DISCO_INFO).attr("var", var))

@@ -1,6 +1,7 @@
 //! What the core tells the application, by domain: the connection, the roster and presence,
 //! one-to-one chat, rooms. Each protocol module emits the events of its own domain.
 
+use super::avatar::AvatarEvent;
 use super::blocking::BlockingEvent;
 use super::bookmarks::Bookmark;
 use super::error::SessionError;
@@ -22,6 +23,8 @@ pub enum Event {
     Room(RoomEvent),
     /// XEP-0191: the blocklist and changes to it.
     Blocking(BlockingEvent),
+    /// XEP-0084, XEP-0153: who shows which face, and the images asked for.
+    Avatar(AvatarEvent),
     /// XEP-0077: creating, changing and removing the account.
     Account(AccountEvent),
     /// Something was dropped or ignored; for the log, not for the person.

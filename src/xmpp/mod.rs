@@ -27,8 +27,10 @@
 //! - [`context`]: what a module works with: the clock, the identity, its borrow of the client.
 //! - [`event`]: what the application hears, by domain.
 
+pub mod avatar;
 pub mod blocking;
 pub mod bookmarks;
+pub mod caps;
 pub mod carbons;
 pub mod client;
 pub mod context;
@@ -60,6 +62,7 @@ pub mod stream_management;
 pub mod subscription;
 pub mod xml;
 
+pub use avatar::{AvatarEvent, PublishError, Refusal};
 pub use blocking::BlockingEvent;
 pub use client::{Client, ClientConfig};
 pub use context::{Identity, Instant};

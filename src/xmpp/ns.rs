@@ -62,3 +62,13 @@ pub const REGISTER_FEATURE: &str = "http://jabber.org/features/iq-register";
 pub const OOB: &str = "jabber:x:oob";
 /// XEP-0221 media elements in data forms (CAPTCHA images).
 pub const MEDIA: &str = "urn:xmpp:media-element";
+/// XEP-0115 Entity Capabilities.
+pub const CAPS: &str = "http://jabber.org/protocol/caps";
+/// XEP-0084 User Avatar: the image, and what describes it.
+pub const AVATAR_DATA: &str = "urn:xmpp:avatar:data";
+pub const AVATAR_METADATA: &str = "urn:xmpp:avatar:metadata";
+/// XEP-0054 vcard-temp, and the XEP-0153 avatar hash in presence.
+pub const VCARD: &str = "vcard-temp";
+pub const VCARD_UPDATE: &str = "vcard-temp:x:update";
+/// XEP-0172 User Nickname.
+pub const NICK: &str = "http://jabber.org/protocol/nick";

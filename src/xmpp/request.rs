@@ -29,6 +29,8 @@ pub enum Owner {
     Bookmarks(super::bookmarks::BookmarksRequest),
     Mam(super::mam::MamRequest),
     Blocking(super::blocking::BlockingRequest),
+    /// XEP-0084 and XEP-0153.
+    Avatar(super::avatar::AvatarRequest),
     /// XEP-0077.
     Register(super::register::RegisterRequest),
 }

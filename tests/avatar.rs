@@ -1,0 +1,279 @@
+//! XEP-0115 caps, XEP-0084 avatars and XEP-0153 vCard hashes against a scripted server: what we
+//! advertise, who may tell us about a face, what is fetched and when, and the checks on the bytes.
+
+mod support;
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+use parley::xmpp::avatar::{hash_of, MAX_AVATAR_BYTES};
+use parley::xmpp::jid::BareJid;
+use parley::xmpp::{AvatarEvent, Event, Refusal};
+use support::Harness;
+
+/// The smallest PNG anyone would send: the signature and an IHDR.
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+fn bob() -> BareJid {
+    BareJid::new("bob@localhost").unwrap()
+}
+
+fn avatar_events(events: Vec<Event>) -> Vec<AvatarEvent> {
+    events
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Avatar(a) => Some(a),
+            _ => None,
+        })
+        .collect()
+}
+
+fn metadata_from(h: &mut Harness, from: &str, info: &str) {
+    h.server(&format!(
+        "<message from='{from}' to='user@localhost/web' type='headline'>\
+         <event xmlns='http://jabber.org/protocol/pubsub#event'>\
+         <items node='urn:xmpp:avatar:metadata'><item id='x'>\
+         <metadata xmlns='urn:xmpp:avatar:metadata'>{info}</metadata></item></items></event></message>"
+    ));
+}
+
+fn png_info(hash: &str, bytes: usize) -> String {
+    format!("<info id='{hash}' bytes='{bytes}' type='image/png' width='1' height='1'/>")
+}
+
+/// The data request the client sent, and its id.
+fn data_request(h: &mut Harness) -> String {
+    let sent = h.sent();
+    let request = sent
+        .iter()
+        .find(|f| f.contains("urn:xmpp:avatar:data"))
+        .expect("the image is asked for")
+        .clone();
+    assert!(request.contains("to=\"bob@localhost\""), "{request}");
+    Harness::id_of(&request)
+}
+
+fn answer_data(h: &mut Harness, id: &str, hash: &str, bytes: &[u8]) {
+    h.server(&format!(
+        "<iq type='result' id='{id}' from='bob@localhost'><pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+         <items node='urn:xmpp:avatar:data'><item id='{hash}'>\
+         <data xmlns='urn:xmpp:avatar:data'>{}</data></item></items></pubsub></iq>",
+        BASE64.encode(bytes)
+    ));
+}
+
+#[test]
+fn own_presence_advertises_caps_and_disco_answers_its_node() {
+    let (mut h, roster) = Harness::bound();
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&roster)
+    ));
+    let sent = h.sent();
+    let presence = sent.iter().find(|f| f.starts_with("<presence")).unwrap();
+    assert!(
+        presence.contains("<c xmlns=\"http://jabber.org/protocol/caps\""),
+        "{presence}"
+    );
+    let ver = parley::xmpp::caps::own_ver();
+    assert!(presence.contains(&ver), "{presence}");
+    // The server's PEP asks what the hash stands for (XEP-0115 §6.2).
+    let node = format!("{}#{ver}", parley::xmpp::caps::NODE);
+    h.server(&format!(
+        "<iq type='get' id='d1' from='localhost' to='user@localhost/web'>\
+         <query xmlns='http://jabber.org/protocol/disco#info' node='{node}'/></iq>"
+    ));
+    let answer = h.sent().pop().unwrap();
+    assert!(answer.contains(&node), "{answer}");
+    assert!(
+        answer.contains("urn:xmpp:avatar:metadata+notify"),
+        "{answer}"
+    );
+}
+
+#[test]
+fn contact_avatar_is_announced_then_fetched_checked_and_loaded() {
+    let mut h = Harness::online();
+    let hash = hash_of(PNG);
+    metadata_from(&mut h, "bob@localhost", &png_info(&hash, PNG.len()));
+    assert_eq!(
+        avatar_events(h.events()),
+        vec![AvatarEvent::Changed {
+            jid: bob(),
+            hash: Some(hash.clone())
+        }]
+    );
+    // Nothing is fetched until the application asks (the face came into view).
+    assert!(h.sent().is_empty());
+    assert!(h.client.fetch_avatar(&bob(), h.now));
+    let id = data_request(&mut h);
+    // Asked once while it is coming.
+    assert!(!h.client.fetch_avatar(&bob(), h.now));
+    answer_data(&mut h, &id, &hash, PNG);
+    assert_eq!(
+        avatar_events(h.events()),
+        vec![AvatarEvent::Loaded {
+            jid: bob(),
+            hash,
+            mime: "image/png",
+            bytes: PNG.to_vec()
+        }]
+    );
+}
+
+#[test]
+fn avatars_from_strangers_are_ignored() {
+    let mut h = Harness::online();
+    metadata_from(&mut h, "mallory@evil.example", &png_info(&hash_of(PNG), 10));
+    assert!(avatar_events(h.events()).is_empty());
+    assert!(!h
+        .client
+        .fetch_avatar(&BareJid::new("mallory@evil.example").unwrap(), h.now));
+}
+
+#[test]
+fn empty_metadata_means_no_avatar() {
+    let mut h = Harness::online();
+    metadata_from(&mut h, "bob@localhost", &png_info(&hash_of(PNG), 10));
+    metadata_from(&mut h, "bob@localhost", "");
+    assert_eq!(
+        avatar_events(h.events()).pop(),
+        Some(AvatarEvent::Changed {
+            jid: bob(),
+            hash: None
+        })
+    );
+    assert!(!h.client.fetch_avatar(&bob(), h.now));
+}
+
+#[test]
+fn an_image_announced_as_50_mb_is_refused_without_asking() {
+    let mut h = Harness::online();
+    let hash = hash_of(PNG);
+    metadata_from(&mut h, "bob@localhost", &png_info(&hash, 50 << 20));
+    h.events();
+    assert!(!h.client.fetch_avatar(&bob(), h.now));
+    assert!(h.sent().is_empty());
+    assert_eq!(
+        avatar_events(h.events()),
+        vec![AvatarEvent::Refused {
+            jid: bob(),
+            hash,
+            reason: Refusal::TooLarge
+        }]
+    );
+}
+
+fn refusal_for(announced: &str, sent: &[u8]) -> Refusal {
+    let mut h = Harness::online();
+    metadata_from(&mut h, "bob@localhost", &png_info(announced, 10));
+    h.events();
+    assert!(h.client.fetch_avatar(&bob(), h.now));
+    let id = data_request(&mut h);
+    answer_data(&mut h, &id, announced, sent);
+    match avatar_events(h.events()).pop() {
+        Some(AvatarEvent::Refused { reason, .. }) => reason,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn bytes_that_are_not_an_image_are_refused() {
+    let svg = b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>";
+    assert_eq!(refusal_for(&hash_of(svg), svg), Refusal::NotAnImage);
+}
+
+#[test]
+fn bytes_that_do_not_match_their_hash_are_refused() {
+    assert_eq!(refusal_for(&hash_of(b"other"), PNG), Refusal::WrongHash);
+}
+
+#[test]
+fn an_image_larger_than_announced_is_refused() {
+    let mut big = PNG.to_vec();
+    big.resize(MAX_AVATAR_BYTES + 1, 0);
+    assert_eq!(refusal_for(&hash_of(&big), &big), Refusal::TooLarge);
+}
+
+#[test]
+fn an_answer_from_someone_else_is_not_taken() {
+    let mut h = Harness::online();
+    let hash = hash_of(PNG);
+    metadata_from(&mut h, "bob@localhost", &png_info(&hash, PNG.len()));
+    h.events();
+    h.client.fetch_avatar(&bob(), h.now);
+    let id = data_request(&mut h);
+    h.server(&format!(
+        "<iq type='result' id='{id}' from='carol@localhost'><pubsub xmlns='http://jabber.org/protocol/pubsub'/></iq>"
+    ));
+    assert!(avatar_events(h.events()).is_empty());
+}
+
+#[test]
+fn a_vcard_photo_hash_in_presence_is_fetched_from_the_vcard() {
+    let mut h = Harness::online();
+    let hash = hash_of(PNG);
+    h.server(&format!(
+        "<presence from='bob@localhost/old'><x xmlns='vcard-temp:x:update'><photo>{hash}</photo></x></presence>"
+    ));
+    assert!(avatar_events(h.events()).contains(&AvatarEvent::Changed {
+        jid: bob(),
+        hash: Some(hash.clone())
+    }));
+    assert!(h.client.fetch_avatar(&bob(), h.now));
+    let request = h.sent().pop().unwrap();
+    assert!(request.contains("<vCard xmlns=\"vcard-temp\""), "{request}");
+    h.server(&format!(
+        "<iq type='result' id='{}' from='bob@localhost'><vCard xmlns='vcard-temp'>\
+         <PHOTO><TYPE>image/png</TYPE><BINVAL>\n{}\n</BINVAL></PHOTO></vCard></iq>",
+        Harness::id_of(&request),
+        BASE64.encode(PNG)
+    ));
+    assert!(matches!(
+        avatar_events(h.events()).pop(),
+        Some(AvatarEvent::Loaded {
+            mime: "image/png",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn publishing_sends_data_then_metadata_then_the_hash_in_presence() {
+    let mut h = Harness::online();
+    assert!(h
+        .client
+        .publish_avatar(b"not an image", 1, 1, h.now)
+        .is_err());
+    h.client.publish_avatar(PNG, 1, 1, h.now).unwrap();
+    let hash = hash_of(PNG);
+    let data = h.sent().pop().unwrap();
+    assert!(
+        data.contains("<publish node=\"urn:xmpp:avatar:data\""),
+        "{data}"
+    );
+    assert!(data.contains(&BASE64.encode(PNG)), "{data}");
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&data)
+    ));
+    let metadata = h.sent().pop().unwrap();
+    assert!(
+        metadata.contains("<publish node=\"urn:xmpp:avatar:metadata\""),
+        "{metadata}"
+    );
+    assert!(metadata.contains(&format!("id=\"{hash}\"")), "{metadata}");
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&metadata)
+    ));
+    assert_eq!(
+        avatar_events(h.events()),
+        vec![AvatarEvent::Published { hash: hash.clone() }]
+    );
+    let presence = h.sent().pop().unwrap();
+    assert!(
+        presence.contains(&format!("<photo>{hash}</photo>")),
+        "{presence}"
+    );
+}
