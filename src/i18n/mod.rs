@@ -341,6 +341,13 @@ keys! {
     AccountDeleted,
     RegisterWebsite,
     CloseDialog,
+    ProfilePicture,
+    ChoosePicture,
+    PictureHint,
+    PictureSaving,
+    PictureSaved,
+    PictureNotImage,
+    PictureNotSaved,
 }
 
 /// The text of `key` in `lang`.

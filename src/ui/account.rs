@@ -1,4 +1,4 @@
-//! The signed-in account (XEP-0077): a new password (§3.3) and deleting the account (§3.2),
+//! The signed-in account: the profile picture ([`profile`](super::profile)), and (XEP-0077) a new password (§3.3) and deleting the account (§3.2),
 //! in a modal `<dialog>` opened from the header. Deleting asks first, naming the account; once
 //! the server confirms, the session ends and nothing of the account stays on this device.
 
@@ -58,6 +58,7 @@ pub fn AccountDialog() -> impl IntoView {
         >
             <h2 id="account-title">{tr(Key::AccountSettings)}</h2>
             <p><bdi class="account-address">{own}</bdi></p>
+            <super::profile::ProfilePicture/>
             <PasswordChange/>
             <AccountRemoval own/>
             <div class="dialog-actions">

@@ -16,6 +16,7 @@ pub mod list;
 pub mod login;
 pub mod message;
 pub mod navigation;
+pub mod profile;
 pub mod quick_switch;
 pub mod register;
 pub mod room;

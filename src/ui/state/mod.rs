@@ -6,6 +6,7 @@
 //! are plain Rust in [`crate::store`], tested natively; this is their Leptos wiring.
 
 pub mod account;
+pub mod avatars;
 pub mod connection;
 pub mod contacts;
 pub mod conversations;
@@ -27,6 +28,7 @@ use crate::xmpp::{
     Availability, ConnectionEvent, ConnectionState, Event, RosterEvent, Subscription,
 };
 use account::AccountState;
+use avatars::Avatars;
 use connection::Connection;
 use contacts::Contacts;
 use conversations::Conversations;
@@ -47,6 +49,8 @@ pub struct AppState {
     /// XEP-0077: registration, the password, removal.
     pub own_account: AccountState,
     pub contacts: Contacts,
+    /// XEP-0084, XEP-0153: faces, and our own avatar's upload.
+    pub avatars: Avatars,
     pub chats: Conversations,
     pub rooms: Rooms,
     pub notices: Notices,
@@ -68,6 +72,7 @@ impl AppState {
             connection: Connection::new(),
             own_account: AccountState::new(),
             contacts: Contacts::new(),
+            avatars: Avatars::new(),
             chats: Conversations::new(),
             rooms: Rooms::new(),
             notices: Notices::new(),
@@ -184,6 +189,7 @@ impl AppState {
             Update::Event(Event::Blocking(event)) => {
                 self.contacts.apply_blocking(event, &self.notices)
             }
+            Update::Event(Event::Avatar(event)) => self.avatars.apply(event),
             Update::Event(Event::Account(event)) => {
                 let removed = event == crate::xmpp::AccountEvent::Removed;
                 self.own_account.apply(event);
@@ -382,6 +388,7 @@ impl AppState {
     pub(crate) fn reset(&self) {
         self.own_account.reset();
         self.contacts.reset();
+        self.avatars.reset();
         self.chats.reset();
         self.rooms.reset();
         self.embed.opened.set_value(false);

@@ -8,7 +8,7 @@ import { parseRoster, registerAccount } from './xmpp';
 
 export type Account = { user: string; password: string; jid: string };
 
-async function freshAccount(label: string): Promise<Account> {
+export async function freshAccount(label: string): Promise<Account> {
   const user = unique(label).replace(/\W/g, '');
   const password = `${label}-pw`;
   await registerAccount(user, password);
@@ -16,7 +16,7 @@ async function freshAccount(label: string): Promise<Account> {
 }
 
 /** RFC 6121 §3: subscribed both ways. */
-async function makeContacts(a: HostilePeer, b: HostilePeer): Promise<void> {
+export async function makeContacts(a: HostilePeer, b: HostilePeer): Promise<void> {
   a.socket.send(`<presence xmlns="jabber:client" to="${b.bare}" type="subscribe"/>`);
   await b.socket.next(/type=["']subscribe["']/, 10_000);
   b.socket.send(`<presence xmlns="jabber:client" to="${a.bare}" type="subscribed"/>`);

@@ -1,0 +1,147 @@
+//! Our own profile picture (XEP-0084 publish): the person chooses an image, the browser decodes
+//! it, and a centred square of it is drawn at [`SIZE`] pixels on a canvas and sent as PNG, so
+//! what goes to the server is small and is a PNG whatever was chosen (XEP-0084 §4.1 asks every
+//! publisher for one).
+
+use super::avatar::Avatar;
+use super::state::avatars::{Upload, UploadError};
+use super::{tr, use_state};
+use crate::i18n::{self, Key};
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// The side of the square sent, in pixels (XEP-0084 §7: between 32 and 96 is shown everywhere;
+/// 128 stays sharp on high-density screens at about 20 KB).
+pub const SIZE: u32 = 128;
+/// A chosen file larger than this is not decoded: no camera photo comes near it.
+const MAX_SOURCE_BYTES: f64 = 40.0 * 1024.0 * 1024.0;
+
+#[component]
+pub fn ProfilePicture() -> impl IntoView {
+    let state = use_state();
+    let upload = state.avatars.upload;
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        upload.set(Upload::Pending);
+        leptos::task::spawn_local(async move {
+            let Some(png) = square_png(&file).await else {
+                upload.try_set(Upload::Failed(UploadError::NotAnImage));
+                return;
+            };
+            let Some(account) = state.account() else {
+                upload.try_set(Upload::Failed(UploadError::NotOnline));
+                return;
+            };
+            let side = SIZE as u16;
+            if let Err(e) =
+                account.command(|client, now| client.publish_avatar(&png, side, side, now))
+            {
+                upload.try_set(Upload::Failed(e.into()));
+            }
+        });
+    };
+    let status = move || {
+        let lang = state.lang.get();
+        match upload.get() {
+            Upload::Idle => None,
+            Upload::Pending => Some(i18n::t(lang, Key::PictureSaving).to_owned()),
+            Upload::Done => Some(i18n::t(lang, Key::PictureSaved).to_owned()),
+            Upload::Failed(UploadError::NotAnImage) => {
+                Some(i18n::t(lang, Key::PictureNotImage).to_owned())
+            }
+            Upload::Failed(UploadError::NotOnline) => {
+                Some(i18n::t(lang, Key::ErrSendNotOnline).to_owned())
+            }
+            Upload::Failed(UploadError::Refused(condition)) => Some(format!(
+                "{} {condition}",
+                i18n::t(lang, Key::PictureNotSaved)
+            )),
+        }
+    };
+    let own = move || {
+        state
+            .connection
+            .own_jid
+            .get()
+            .map(|j| j.to_string())
+            .unwrap_or_default()
+    };
+    let name = Signal::derive(move || own().split('@').next().unwrap_or_default().to_owned());
+    let presence = Signal::derive(move || state.connection.own_show.get().as_str());
+    view! {
+        <section class="account-section profile-picture" aria-labelledby="profile-picture-title">
+            <h3 id="profile-picture-title">{tr(Key::ProfilePicture)}</h3>
+            <div class="profile-picture-row">
+                {move || {
+                    let address = own();
+                    (!address.is_empty()).then(|| view! { <Avatar address name presence/> })
+                }}
+                <input
+                    id="avatar-upload"
+                    data-testid="avatar-upload"
+                    class="visually-hidden"
+                    type="file"
+                    accept="image/png,image/jpeg,image/gif,image/webp"
+                    on:change=on_change
+                />
+                <label class="button" for="avatar-upload">{tr(Key::ChoosePicture)}</label>
+            </div>
+            <p class="hint">{tr(Key::PictureHint)}</p>
+            <p data-testid="avatar-upload-status" class="hint" role="status" data-state=move || upload.get().as_str()>
+                {status}
+            </p>
+        </section>
+    }
+}
+
+/// The centred square of `file`, decoded by the browser and drawn at [`SIZE`], as PNG bytes;
+/// `None` when it is not an image the browser can decode.
+async fn square_png(file: &web_sys::File) -> Option<Vec<u8>> {
+    if file.size() > MAX_SOURCE_BYTES {
+        return None;
+    }
+    let decoding = window().create_image_bitmap_with_blob(file).ok()?;
+    let bitmap: web_sys::ImageBitmap = JsFuture::from(decoding).await.ok()?.dyn_into().ok()?;
+    let (width, height) = (bitmap.width(), bitmap.height());
+    let side = width.min(height);
+    if side == 0 {
+        return None;
+    }
+    let canvas: web_sys::HtmlCanvasElement =
+        document().create_element("canvas").ok()?.dyn_into().ok()?;
+    canvas.set_width(SIZE);
+    canvas.set_height(SIZE);
+    let context: web_sys::CanvasRenderingContext2d =
+        canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    let size = f64::from(SIZE);
+    context
+        .draw_image_with_image_bitmap_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+            &bitmap,
+            f64::from((width - side) / 2),
+            f64::from((height - side) / 2),
+            f64::from(side),
+            f64::from(side),
+            0.0,
+            0.0,
+            size,
+            size,
+        )
+        .ok()?;
+    bitmap.close();
+    let url = canvas.to_data_url_with_type("image/png").ok()?;
+    BASE64
+        .decode(url.strip_prefix("data:image/png;base64,")?)
+        .ok()
+}

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type { Page } from '@playwright/test';
+import { test, expect } from '../lib/fixtures';
+import { chatView, login, openChatFromList, bodiesWithText, rosterItem, tid, unique } from '../lib/app';
+import { freshAccount, makeContacts } from '../lib/archive';
+import { HostilePeer } from '../lib/hostile';
+
+// Faces (XEP-0084) against the local Prosody: a picture one person uploads from the account
+// dialog is what their contact sees in the roster, on a later sign-in too (PEP sends the last
+// one on our caps' +notify); and a contact's avatar that is not an image, or claims to be huge,
+// leaves the initials and a working client. Fresh accounts: seeded ones' rosters are counted
+// elsewhere.
+
+function sha1(bytes: Buffer): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
+/** Publishes `bytes` as `peer`'s avatar data, and metadata saying it weighs `claimed` bytes. */
+async function publishAvatar(peer: HostilePeer, bytes: Buffer, claimed: number): Promise<void> {
+  const id = sha1(bytes);
+  const publish = async (node: string, payload: string) => {
+    const iqId = unique('pub').replace(/\W/g, '');
+    const reply = await peer.socket.iq(
+      iqId,
+      `<iq xmlns="jabber:client" type="set" id="${iqId}"><pubsub xmlns="http://jabber.org/protocol/pubsub">` +
+        `<publish node="${node}"><item id="${id}">${payload}</item></publish></pubsub></iq>`,
+    );
+    if (!/type=["']result["']/.test(reply)) throw new Error(`publishing ${node} failed: ${reply}`);
+  };
+  await publish('urn:xmpp:avatar:data', `<data xmlns="urn:xmpp:avatar:data">${bytes.toString('base64')}</data>`);
+  await publish(
+    'urn:xmpp:avatar:metadata',
+    `<metadata xmlns="urn:xmpp:avatar:metadata"><info id="${id}" bytes="${claimed}" type="image/png" width="64" height="64"/></metadata>`,
+  );
+}
+
+function refusal(page: Page, reason: string) {
+  return page.waitForEvent('console', {
+    predicate: (msg) => msg.text().includes('is not shown') && msg.text().includes(reason),
+    timeout: 15_000,
+  });
+}
+
+test('a picture bob uploads is the face alice sees, decoded, square, and again on her next sign-in', async ({ page, openPage }) => {
+  const reader = await freshAccount('face');
+  const painter = await freshAccount('painter');
+  const [a, b] = [await HostilePeer.login(reader.user, reader.password), await HostilePeer.login(painter.user, painter.password)];
+  await makeContacts(a, b);
+  a.socket.close();
+  b.socket.close();
+
+  await login(page, reader.jid, reader.password);
+  const other = await openPage();
+  await login(other, painter.jid, painter.password);
+  const face = rosterItem(page, painter.jid).locator(tid('avatar'));
+  await expect(face).toHaveAttribute('data-loaded', 'false');
+  await expect(face).toHaveText(/^\p{Lu}/u);
+
+  // A real picture, wider than tall: a screenshot of the page.
+  const picture = await other.screenshot({ clip: { x: 0, y: 0, width: 320, height: 200 } });
+  await other.locator(tid('account-open')).click();
+  const dialog = other.locator(tid('account-dialog'));
+  await dialog.locator(tid('avatar-upload')).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: picture });
+  await expect(dialog.locator(tid('avatar-upload-status'))).toHaveAttribute('data-state', 'done');
+  await expect(dialog.locator(tid('avatar'))).toHaveAttribute('data-loaded', 'true');
+
+  await expect(face).toHaveAttribute('data-loaded', 'true');
+  const size = await face.locator('img').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+  expect(size).toEqual([128, 128]);
+  expect(await face.locator('img').getAttribute('src')).toMatch(/^blob:/);
+
+  // Another sign-in of hers learns it from the server's last item, unasked.
+  const later = await openPage();
+  await login(later, reader.jid, reader.password);
+  await expect(rosterItem(later, painter.jid).locator(tid('avatar'))).toHaveAttribute('data-loaded', 'true');
+});
+
+test('an avatar that is not an image, or claims 50 MB, is refused: the initials stay and the client works', async ({ page }) => {
+  const reader = await freshAccount('victim');
+  const mallory = await freshAccount('mallory');
+  const a = await HostilePeer.login(reader.user, reader.password);
+  const m = await HostilePeer.login(mallory.user, mallory.password);
+  await makeContacts(a, m);
+  a.socket.close();
+  // Markup dressed as an avatar, hashed correctly so only the content check can stop it.
+  const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="64" height="64"/></svg>`);
+  await publishAvatar(m, svg, svg.length);
+
+  const notAnImage = refusal(page, 'not an image');
+  await login(page, reader.jid, reader.password);
+  await notAnImage;
+  const face = rosterItem(page, mallory.jid).locator(tid('avatar'));
+  await expect(face).toHaveAttribute('data-loaded', 'false');
+  await expect(face.locator('img')).toHaveCount(0);
+  await expect(face).toHaveText(/^\p{Lu}/u);
+
+  const tooLarge = refusal(page, 'too large');
+  await publishAvatar(m, Buffer.from('small bytes, large claim'), 50 * 1024 * 1024);
+  await tooLarge;
+  await expect(face).toHaveAttribute('data-loaded', 'false');
+
+  // The tab still works: a message from the same contact shows.
+  const hello = unique('still here');
+  m.chat(reader.jid, hello);
+  const view = await openChatFromList(page, mallory.jid);
+  await expect(bodiesWithText(view, hello, 'in')).toHaveCount(1);
+  await expect(chatView(page, mallory.jid).locator(tid('avatar'))).toHaveAttribute('data-loaded', 'false');
+  m.socket.close();
+});
