@@ -10,7 +10,7 @@ const MAX_FIELDS: usize = 64;
 /// Options of one list field beyond this are ignored.
 const MAX_OPTIONS: usize = 256;
 /// Labels, instructions and values are cut to this many characters.
-const MAX_TEXT: usize = 1024;
+pub(crate) const MAX_TEXT: usize = 1024;
 
 /// `<x type='submit'>` with `FORM_TYPE` and one value per field.
 pub fn submit(form_type: &str, fields: &[(&str, &str)]) -> Element {
@@ -92,16 +92,19 @@ pub struct Form {
     pub fields: Vec<Field>,
 }
 
+/// `text` trimmed and cut to [`MAX_TEXT`] characters; nothing when blank.
+pub(crate) fn trimmed_text(text: &str) -> Option<String> {
+    let text: String = text.trim().chars().take(MAX_TEXT).collect();
+    (!text.is_empty()).then_some(text)
+}
+
 impl Form {
     /// Reads `<x xmlns='jabber:x:data'>`; anything else, or a form of another type, is `None`.
     pub fn parse(x: &Element) -> Option<Self> {
         if !x.is("x", ns::DATA) || x.get_attr("type").is_some_and(|t| t != "form") {
             return None;
         }
-        let text = |el: &Element| -> Option<String> {
-            let text: String = el.text_content().trim().chars().take(MAX_TEXT).collect();
-            (!text.is_empty()).then_some(text)
-        };
+        let text = |el: &Element| trimmed_text(&el.text_content());
         let mut form = Self {
             title: x.get_child("title", ns::DATA).and_then(text),
             ..Self::default()
@@ -121,10 +124,7 @@ impl Form {
                 form.fields.push(Field {
                     var,
                     kind,
-                    label: el
-                        .get_attr("label")
-                        .map(|l| l.trim().chars().take(MAX_TEXT).collect::<String>())
-                        .filter(|l| !l.is_empty()),
+                    label: el.get_attr("label").and_then(trimmed_text),
                     description: el.get_child("desc", ns::DATA).and_then(text),
                     required: el.has_child("required", ns::DATA),
                     values: named("value")

@@ -9,7 +9,7 @@
 //! page's address.
 
 use super::context::Ctx;
-use super::data_form::{Field, FieldKind, Form};
+use super::data_form::{trimmed_text, Field, FieldKind, Form, MAX_TEXT};
 use super::event::Event;
 use super::ns;
 use super::request::Owner;
@@ -19,8 +19,6 @@ use std::fmt;
 
 /// Legacy fields (§3.1, §14.1) beyond this many are ignored.
 const MAX_LEGACY_FIELDS: usize = 32;
-/// Server text is cut to this many characters.
-const MAX_TEXT: usize = 1024;
 
 /// The fields Parley fills itself.
 const USERNAME: &str = "username";
@@ -156,10 +154,7 @@ impl RegistrationForm {
             .take(MAX_LEGACY_FIELDS)
             .map(|e| e.name.clone())
             .collect();
-        let text = |el: &Element| -> Option<String> {
-            let text: String = el.text_content().trim().chars().take(MAX_TEXT).collect();
-            (!text.is_empty()).then_some(text)
-        };
+        let text = |el: &Element| trimmed_text(&el.text_content());
         Self {
             instructions: query
                 .get_child("instructions", ns::REGISTER)
