@@ -1,5 +1,6 @@
-//! XEP-0115 caps, XEP-0084 avatars and XEP-0153 vCard hashes against a scripted server: what we
-//! advertise, who may tell us about a face, what is fetched and when, and the checks on the bytes.
+//! XEP-0115 caps, XEP-0084 avatars, XEP-0153 vCard hashes and XEP-0172 nicknames against a
+//! scripted server: what we advertise, who may tell us about a face or a name, what is fetched
+//! and when, and the checks on the bytes.
 
 mod support;
 
@@ -7,7 +8,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use parley::xmpp::avatar::{hash_of, MAX_AVATAR_BYTES};
 use parley::xmpp::jid::BareJid;
-use parley::xmpp::{AvatarEvent, Event, Refusal};
+use parley::xmpp::{AvatarEvent, Event, NickEvent, Refusal};
 use support::Harness;
 
 /// The smallest PNG anyone would send: the signature and an IHDR.
@@ -276,4 +277,63 @@ fn publishing_sends_data_then_metadata_then_the_hash_in_presence() {
         presence.contains(&format!("<photo>{hash}</photo>")),
         "{presence}"
     );
+}
+
+fn nick_from(h: &mut Harness, from: &str, nick: &str) -> Vec<NickEvent> {
+    h.server(&format!(
+        "<message from='{from}' to='user@localhost/web' type='headline'>\
+         <event xmlns='http://jabber.org/protocol/pubsub#event'>\
+         <items node='http://jabber.org/protocol/nick'><item id='current'>\
+         <nick xmlns='http://jabber.org/protocol/nick'>{nick}</nick></item></items></event></message>"
+    ));
+    h.events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Nick(n) => Some(n),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_contacts_nickname_is_taken_trimmed_and_cut_a_strangers_is_not() {
+    let mut h = Harness::online();
+    assert_eq!(
+        nick_from(&mut h, "bob@localhost", "  Robert  "),
+        vec![NickEvent::Changed {
+            jid: bob(),
+            nick: Some("Robert".into())
+        }]
+    );
+    let long = "x".repeat(500);
+    match nick_from(&mut h, "bob@localhost", &long).pop() {
+        Some(NickEvent::Changed { nick: Some(n), .. }) => assert_eq!(n.chars().count(), 64),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        nick_from(&mut h, "bob@localhost", " "),
+        vec![NickEvent::Changed {
+            jid: bob(),
+            nick: None
+        }]
+    );
+    assert!(nick_from(&mut h, "mallory@evil.example", "Bob").is_empty());
+}
+
+#[test]
+fn our_nickname_is_published_to_our_pep_node() {
+    let mut h = Harness::online();
+    h.client.set_nickname(Some(" Me & you "), h.now).unwrap();
+    let publish = h.sent().pop().unwrap();
+    assert!(
+        publish.contains("<publish node=\"http://jabber.org/protocol/nick\">"),
+        "{publish}"
+    );
+    assert!(publish.contains(">Me &amp; you</nick>"), "{publish}");
+    assert!(!publish.contains(" to="), "our own PEP service: {publish}");
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&publish)
+    ));
+    assert!(h.events().contains(&Event::Nick(NickEvent::Published)));
 }

@@ -348,6 +348,23 @@ keys! {
     PictureSaved,
     PictureNotImage,
     PictureNotSaved,
+    NicknameHint,
+    SaveNickname,
+    NicknameSaved,
+    NicknameNotSaved,
+    VCardHeading,
+    VCardFullName,
+    VCardOrg,
+    VCardTitle,
+    VCardEmail,
+    VCardPhone,
+    VCardUrl,
+    VCardBirthday,
+    VCardLocality,
+    VCardCountry,
+    VCardAbout,
+    VCardEmpty,
+    VCardLoading,
 }
 
 /// The text of `key` in `lang`.

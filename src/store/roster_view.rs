@@ -11,10 +11,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Contact {
     pub jid: BareJid,
-    /// The roster name, else the address. Untrusted: rendered as text.
+    /// The roster name, else the contact's own nickname (XEP-0172), else the address.
+    /// Untrusted: rendered as text.
     pub name: String,
     /// The roster name itself, if any (what a rename starts from).
     pub roster_name: Option<String>,
+    /// The name the contact gave themselves (XEP-0172). Untrusted: rendered as text.
+    pub nick: Option<String>,
     pub subscription: Subscription,
     pub presence: Availability,
     /// Untrusted: rendered as text.
@@ -53,6 +56,8 @@ type Presence = (Availability, Option<String>, Vec<ResourceStatus>);
 #[derive(Debug, Clone, Default)]
 pub struct RosterView {
     contacts: HashMap<BareJid, Contact>,
+    /// XEP-0172 nicknames by address, kept apart from the roster so a roster reload keeps them.
+    nicks: HashMap<BareJid, String>,
 }
 
 impl RosterView {
@@ -99,6 +104,23 @@ impl RosterView {
         }
     }
 
+    /// XEP-0172: `jid` calls themselves `nick`; it names them where the roster does not.
+    pub fn set_nick(&mut self, jid: &BareJid, nick: Option<String>) {
+        match nick {
+            Some(nick) => {
+                self.nicks.insert(jid.clone(), nick);
+            }
+            None => {
+                self.nicks.remove(jid);
+            }
+        }
+        if let Some(contact) = self.contacts.get_mut(jid) {
+            contact.nick = self.nicks.get(jid).cloned();
+            contact.name = name_for(jid, contact.roster_name.as_deref(), contact.nick.as_deref());
+            contact.sort_name = contact.name.to_lowercase();
+        }
+    }
+
     /// The connection ended: nobody's presence is known.
     pub fn clear_presence(&mut self) {
         for contact in self.contacts.values_mut() {
@@ -109,7 +131,8 @@ impl RosterView {
     }
 
     fn upsert(&mut self, item: RosterItem, presence: Option<Presence>) {
-        let name = item.display_name();
+        let nick = self.nicks.get(&item.jid).cloned();
+        let name = name_for(&item.jid, item.name.as_deref(), nick.as_deref());
         let (presence, status, resources) =
             presence.unwrap_or((Availability::Unavailable, None, Vec::new()));
         let mut groups: Vec<String> = Vec::with_capacity(item.groups.len());
@@ -126,6 +149,7 @@ impl RosterView {
                 sort_name: name.to_lowercase(),
                 name,
                 roster_name: item.name,
+                nick,
                 subscription: item.subscription,
                 presence,
                 status,
@@ -246,6 +270,14 @@ impl Contact {
             .then_with(|| a.sort_name.cmp(&b.sort_name))
             .then_with(|| a.jid.cmp(&b.jid))
     }
+}
+
+/// §5 of XEP-0172: the name the person chose for a contact wins over the contact's own.
+fn name_for(jid: &BareJid, roster_name: Option<&str>, nick: Option<&str>) -> String {
+    roster_name
+        .filter(|n| !n.trim().is_empty())
+        .or(nick)
+        .map_or_else(|| jid.to_string(), str::to_owned)
 }
 
 /// Up to two letters for `name`: the first letter of its first two words that start with one,
@@ -375,6 +407,25 @@ mod tests {
         let mut r = RosterView::default();
         r.load(vec![item("amy@x", Some("Amy"), Subscription::Both)]);
         assert_eq!(shape(&r.layout("", &HashSet::new())), ["Amy"]);
+    }
+
+    #[test]
+    fn a_nickname_names_a_contact_the_roster_does_not() {
+        let mut r = RosterView::default();
+        let amy = BareJid::new("amy@x").unwrap();
+        r.set_nick(&amy, Some("Amy A.".into()));
+        r.load(vec![
+            item("amy@x", None, Subscription::Both),
+            item("bob@x", Some("Bobby"), Subscription::Both),
+        ]);
+        assert_eq!(r.name_of(&amy), "Amy A.");
+        assert_eq!(r.sorted("amy a").len(), 1);
+        let bob = BareJid::new("bob@x").unwrap();
+        r.set_nick(&bob, Some("Robert".into()));
+        assert_eq!(r.name_of(&bob), "Bobby");
+        assert_eq!(r.get(&bob).unwrap().nick.as_deref(), Some("Robert"));
+        r.set_nick(&amy, None);
+        assert_eq!(r.name_of(&amy), "amy@x");
     }
 
     #[test]

@@ -59,6 +59,7 @@ pub fn AccountDialog() -> impl IntoView {
             <h2 id="account-title">{tr(Key::AccountSettings)}</h2>
             <p><bdi class="account-address">{own}</bdi></p>
             <super::profile::ProfilePicture/>
+            <super::profile::Nickname/>
             <PasswordChange/>
             <AccountRemoval own/>
             <div class="dialog-actions">

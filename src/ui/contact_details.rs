@@ -1,4 +1,5 @@
-//! A contact's details, opened from the conversation's header: the address, who sees whose
+//! A contact's details, opened from the conversation's header: the address, the nickname they
+//! gave themselves (XEP-0172), their vCard (XEP-0054, read when the details open), who sees whose
 //! status (RFC 6121 §3 subscription states), each online resource with its own show and status
 //! text (§4.7), the groups the contact is in with a way to change them (§2.1.2.4), and blocking
 //! (XEP-0191). Also the blocklist, a windowed list of its own in the sidebar. Every untrusted
@@ -6,10 +7,10 @@
 
 use super::list::{row_offset, windowed_list, ListShape};
 use super::{tr, use_state};
-use crate::i18n::Key;
+use crate::i18n::{self, Key};
 use crate::linkify::neutralise_overrides;
 use crate::xmpp::jid::{BareJid, Jid};
-use crate::xmpp::{Availability, ResourceStatus, Subscription};
+use crate::xmpp::{Availability, ResourceStatus, Subscription, VCardField};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -23,6 +24,22 @@ pub fn show_key(availability: Availability) -> Key {
         Availability::Dnd => Key::ShowDnd,
         Availability::Xa => Key::ShowXa,
         Availability::Unavailable => Key::ShowUnavailable,
+    }
+}
+
+fn vcard_key(field: VCardField) -> Key {
+    match field {
+        VCardField::FullName => Key::VCardFullName,
+        VCardField::Nickname => Key::Nickname,
+        VCardField::Organisation => Key::VCardOrg,
+        VCardField::Title => Key::VCardTitle,
+        VCardField::Email => Key::VCardEmail,
+        VCardField::Phone => Key::VCardPhone,
+        VCardField::Url => Key::VCardUrl,
+        VCardField::Birthday => Key::VCardBirthday,
+        VCardField::Locality => Key::VCardLocality,
+        VCardField::Country => Key::VCardCountry,
+        VCardField::Description => Key::VCardAbout,
     }
 }
 
@@ -55,6 +72,39 @@ pub fn ContactDetails(peer: BareJid) -> impl IntoView {
             }
         })
     };
+    // XEP-0172: the name they gave themselves, even where the roster names them otherwise.
+    let nick = move || {
+        contact.get().and_then(|c| c.nick).map(|nick| {
+            view! {
+                <dt>{tr(Key::Nickname)}</dt>
+                <dd data-testid="contact-nick"><bdi>{neutralise_overrides(&nick).into_owned()}</bdi></dd>
+            }
+        })
+    };
+    state.fetch_vcard(&peer.get_value());
+    let vcard = move || {
+        let lang = state.lang.get();
+        let loaded = state.contacts.vcard.with(|v| {
+            v.as_ref()
+                .filter(|(jid, _)| peer.with_value(|p| p == jid))
+                .map(|(_, f)| f.clone())
+        });
+        match loaded {
+            None => view! { <p class="muted" data-testid="contact-vcard" data-state="loading">{i18n::t(lang, Key::VCardLoading)}</p> }.into_any(),
+            Some(None) => view! { <p class="muted" data-testid="contact-vcard" data-state="unavailable">{i18n::t(lang, Key::VCardEmpty)}</p> }.into_any(),
+            Some(Some(fields)) if fields.is_empty() => view! { <p class="muted" data-testid="contact-vcard" data-state="empty">{i18n::t(lang, Key::VCardEmpty)}</p> }.into_any(),
+            Some(Some(fields)) => view! {
+                <dl class="details-list" data-testid="contact-vcard" data-state="loaded">
+                    {fields.into_iter().map(|(field, value)| view! {
+                        <dt>{i18n::t(lang, vcard_key(field))}</dt>
+                        <dd data-testid="contact-vcard-field" data-field=field.as_str()>
+                            <bdi>{neutralise_overrides(&value).into_owned()}</bdi>
+                        </dd>
+                    }).collect_view()}
+                </dl>
+            }.into_any(),
+        }
+    };
     let resources = move || {
         let resources = contact.get().map(|c| c.resources).unwrap_or_default();
         if resources.is_empty() {
@@ -83,8 +133,11 @@ pub fn ContactDetails(peer: BareJid) -> impl IntoView {
             <dl class="details-list">
                 <dt>{tr(Key::ContactAddress)}</dt>
                 <dd><bdi>{peer.get_value().to_string()}</bdi></dd>
+                {nick}
                 {sharing}
             </dl>
+            <h3 class="details-heading">{tr(Key::VCardHeading)}</h3>
+            {vcard}
             <h3 class="details-heading">{tr(Key::Devices)}</h3>
             {resources}
             <Show when=move || manage() && contact.with(Option::is_some)>

@@ -4,7 +4,7 @@
 //! publisher for one).
 
 use super::avatar::Avatar;
-use super::state::avatars::{Upload, UploadError};
+use super::state::avatars::{PublishFailure, Publishing};
 use super::{tr, use_state};
 use crate::i18n::{self, Key};
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -34,37 +34,37 @@ pub fn ProfilePicture() -> impl IntoView {
             return;
         };
         input.set_value("");
-        upload.set(Upload::Pending);
+        upload.set(Publishing::Pending);
         leptos::task::spawn_local(async move {
             let Some(png) = square_png(&file).await else {
-                upload.try_set(Upload::Failed(UploadError::NotAnImage));
+                upload.try_set(Publishing::Failed(PublishFailure::NotAnImage));
                 return;
             };
             let Some(account) = state.account() else {
-                upload.try_set(Upload::Failed(UploadError::NotOnline));
+                upload.try_set(Publishing::Failed(PublishFailure::NotOnline));
                 return;
             };
             let side = SIZE as u16;
             if let Err(e) =
                 account.command(|client, now| client.publish_avatar(&png, side, side, now))
             {
-                upload.try_set(Upload::Failed(e.into()));
+                upload.try_set(Publishing::Failed(e.into()));
             }
         });
     };
     let status = move || {
         let lang = state.lang.get();
         match upload.get() {
-            Upload::Idle => None,
-            Upload::Pending => Some(i18n::t(lang, Key::PictureSaving).to_owned()),
-            Upload::Done => Some(i18n::t(lang, Key::PictureSaved).to_owned()),
-            Upload::Failed(UploadError::NotAnImage) => {
+            Publishing::Idle => None,
+            Publishing::Pending => Some(i18n::t(lang, Key::PictureSaving).to_owned()),
+            Publishing::Done => Some(i18n::t(lang, Key::PictureSaved).to_owned()),
+            Publishing::Failed(PublishFailure::NotAnImage) => {
                 Some(i18n::t(lang, Key::PictureNotImage).to_owned())
             }
-            Upload::Failed(UploadError::NotOnline) => {
+            Publishing::Failed(PublishFailure::NotOnline) => {
                 Some(i18n::t(lang, Key::ErrSendNotOnline).to_owned())
             }
-            Upload::Failed(UploadError::Refused(condition)) => Some(format!(
+            Publishing::Failed(PublishFailure::Refused(condition)) => Some(format!(
                 "{} {condition}",
                 i18n::t(lang, Key::PictureNotSaved)
             )),
@@ -144,4 +144,62 @@ async fn square_png(file: &web_sys::File) -> Option<Vec<u8>> {
     BASE64
         .decode(url.strip_prefix("data:image/png;base64,")?)
         .ok()
+}
+
+/// XEP-0172: the nickname we give ourselves.
+#[component]
+pub fn Nickname() -> impl IntoView {
+    let state = use_state();
+    let change = state.own_account.nick_change;
+    let input = NodeRef::<leptos::html::Input>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(field) = input.get() {
+            state.set_nickname(&field.value());
+        }
+    };
+    let status = move || {
+        let lang = state.lang.get();
+        match change.get() {
+            Publishing::Done => Some(i18n::t(lang, Key::NicknameSaved).to_owned()),
+            Publishing::Failed(PublishFailure::NotOnline) => {
+                Some(i18n::t(lang, Key::ErrSendNotOnline).to_owned())
+            }
+            Publishing::Failed(PublishFailure::Refused(why)) => {
+                Some(format!("{} {why}", i18n::t(lang, Key::NicknameNotSaved)))
+            }
+            Publishing::Failed(PublishFailure::NotAnImage)
+            | Publishing::Idle
+            | Publishing::Pending => None,
+        }
+    };
+    view! {
+        <form data-testid="nickname-form" class="account-section" novalidate on:submit=on_submit>
+            <div class="field">
+                <label for="nickname">{tr(Key::Nickname)}</label>
+                <input
+                    id="nickname"
+                    data-testid="nickname"
+                    class="input"
+                    type="text"
+                    maxlength="64"
+                    autocomplete="nickname"
+                    node_ref=input
+                    prop:value=move || state.own_account.nick.get().unwrap_or_default()
+                />
+            </div>
+            <p class="hint">{tr(Key::NicknameHint)}</p>
+            <p data-testid="nickname-status" class="hint" role="status" data-state=move || change.get().as_str()>
+                {status}
+            </p>
+            <button
+                type="submit"
+                data-testid="nickname-submit"
+                class="button"
+                disabled=move || change.get() == Publishing::Pending
+            >
+                {tr(Key::SaveNickname)}
+            </button>
+        </form>
+    }
 }

@@ -11,9 +11,10 @@
 //! [`Stream`]: when a WebSocket dies only the stream goes, and [`Client::reconnect`] starts another.
 //! Once a stream is bound the client is a router: each stanza goes to the module of its protocol
 //! (RFC 6121 roster, presence and subscriptions, XEP-0280 carbons, XEP-0199 ping, XEP-0030 disco,
-//! one-to-one chat, XEP-0045 rooms), and every request that expects an answer goes through
-//! [`Requests`]. What the application asks of rooms is in [`rooms`], of contacts and our presence
-//! in [`contacts`]; the messages waiting for a session and the parked session are in [`delivery`].
+//! one-to-one chat, XEP-0045 rooms, XEP-0084 avatars and XEP-0172 nicknames from PEP), and every
+//! request that expects an answer goes through [`Requests`]. What the application asks of rooms
+//! is in [`rooms`], of contacts and our presence in [`contacts`], of faces, names and vCards in
+//! [`profile`]; the messages waiting for a session and the parked session are in [`delivery`].
 //!
 //! XEP-0198 stream management makes a dropped connection a pause: the session is parked with what
 //! the server did not acknowledge, the next connection resumes it and resends that, and presence,
@@ -35,6 +36,7 @@ use super::jid::{BareJid, FullJid};
 use super::mam::{self, ArchiveMark, Mam};
 use super::message::{self, ChatMessage, Direction};
 use super::muc::MucService;
+use super::nick;
 use super::ns;
 use super::outbox::Outbox;
 use super::ping::{self, Ping};
@@ -44,10 +46,11 @@ use super::register::Registration;
 use super::request::{Owner, Requests, Response, Unmatched};
 use super::roster::{Roster, RosterCache, RosterRequest, Subscription};
 use super::sasl::{ScramKeys, Secret};
-use super::stanza::{self, build, Frame, FrameError, Iq, IqType, Message, Presence};
+use super::stanza::{self, build, Frame, FrameError, Iq, IqType, Message, Presence, StanzaError};
 use super::stream::{Login, Purpose, Step, Stream};
 use super::stream_management::{Ledger, StreamManagement, Tracked};
 use super::subscription::{SubscriptionKind, Subscriptions};
+use super::vcard;
 use super::xml::Element;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -362,6 +365,10 @@ impl Client {
                 Owner::Avatar(request) => {
                     self.avatars.unanswered(request, false, &mut cx!(self, now))
                 }
+                Owner::Nick => nick::answered(Err(StanzaError::undefined()), &mut cx!(self, now)),
+                Owner::VCard(jid) => {
+                    vcard::answered(jid, Err(StanzaError::undefined()), &mut cx!(self, now))
+                }
                 owner => cx!(self, now).warn(&format!("no answer to a request ({owner:?})")),
             }
         }
@@ -652,6 +659,8 @@ impl Client {
                     self.send_own_presence(now);
                 }
             }
+            Owner::Nick => nick::answered(result, &mut cx),
+            Owner::VCard(jid) => vcard::answered(jid, result, &mut cx),
             Owner::Register(request) => return self.register_answered(request, result, now),
         }
         self.maybe_online(now);
@@ -815,6 +824,9 @@ impl Client {
             }
             return;
         }
+        if nick::notification(m.from.as_ref(), &m.element, allowed, &mut cx) {
+            return;
+        }
         let Some(m) = self.muc.message(m, &mut cx) else {
             return;
         };
@@ -951,6 +963,8 @@ impl Client {
                 Owner::Mam(request) => self.mam.interrupted(&request, &mut cx),
                 Owner::Blocking(request) => self.blocking.unanswered(request, &mut cx),
                 Owner::Avatar(request) => self.avatars.unanswered(request, true, &mut cx),
+                Owner::Nick => nick::answered(Err(StanzaError::undefined()), &mut cx),
+                Owner::VCard(jid) => vcard::answered(jid, Err(StanzaError::undefined()), &mut cx),
                 _ => {}
             }
         }

@@ -9,11 +9,13 @@ use super::jid::{BareJid, FullJid};
 use super::message::{ChatMessage, ChatState};
 use super::muc::room::JoinError;
 use super::muc::{Departure, Invitation, Occupant, RoomInfo, RoomItem, RoomMessage};
+use super::nick::NickEvent;
 use super::presence::ContactPresence;
 use super::receipts::Receipt;
 use super::register::AccountEvent;
 use super::roster::RosterItem;
 use super::stanza::StanzaError;
+use super::vcard::VCardEvent;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -25,6 +27,10 @@ pub enum Event {
     Blocking(BlockingEvent),
     /// XEP-0084, XEP-0153: who shows which face, and the images asked for.
     Avatar(AvatarEvent),
+    /// XEP-0172: the names people give themselves.
+    Nick(NickEvent),
+    /// XEP-0054: a contact's details.
+    VCard(VCardEvent),
     /// XEP-0077: creating, changing and removing the account.
     Account(AccountEvent),
     /// Something was dropped or ignored; for the log, not for the person.

@@ -31,6 +31,10 @@ pub enum Owner {
     Blocking(super::blocking::BlockingRequest),
     /// XEP-0084 and XEP-0153.
     Avatar(super::avatar::AvatarRequest),
+    /// XEP-0054: a contact's vCard, for their details.
+    VCard(super::jid::BareJid),
+    /// XEP-0172: publishing our nickname.
+    Nick,
     /// XEP-0077.
     Register(super::register::RegisterRequest),
 }

@@ -38,6 +38,9 @@ pub struct AccountState {
     pub fields: RwSignal<Option<RegistrationForm>>,
     pub password_change: RwSignal<Request>,
     pub removal: RwSignal<Request>,
+    /// XEP-0172: the nickname we gave ourselves, as our server last said.
+    pub nick: RwSignal<Option<String>>,
+    pub nick_change: RwSignal<super::avatars::Publishing>,
     /// The account was removed: the login page says so once.
     pub removed: RwSignal<bool>,
     /// The connection that asks whether registration is offered, kept until it closes.
@@ -52,6 +55,8 @@ impl AccountState {
             fields: RwSignal::new(None),
             password_change: RwSignal::new(Request::Idle),
             removal: RwSignal::new(Request::Idle),
+            nick: RwSignal::new(None),
+            nick_change: RwSignal::new(super::avatars::Publishing::Idle),
             removed: RwSignal::new(false),
             asking: StoredValue::new_local(None),
         }
@@ -103,5 +108,7 @@ impl AccountState {
         self.fields.set(None);
         self.password_change.set(Request::Idle);
         self.removal.set(Request::Idle);
+        self.nick.set(None);
+        self.nick_change.set(super::avatars::Publishing::Idle);
     }
 }

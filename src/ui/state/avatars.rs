@@ -20,18 +20,18 @@ pub struct Face {
     pub url: Option<String>,
 }
 
-/// Where our own avatar's upload stands.
+/// Where publishing a part of our own profile (the avatar, the nickname) stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Upload {
+pub enum Publishing {
     #[default]
     Idle,
-    /// Reading, resizing and sending.
+    /// Being sent (an image is read and resized first).
     Pending,
     Done,
-    Failed(UploadError),
+    Failed(PublishFailure),
 }
 
-impl Upload {
+impl Publishing {
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Idle => "idle",
@@ -43,7 +43,7 @@ impl Upload {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UploadError {
+pub enum PublishFailure {
     /// The browser could not decode the file as an image.
     NotAnImage,
     NotOnline,
@@ -51,7 +51,7 @@ pub enum UploadError {
     Refused(String),
 }
 
-impl From<PublishError> for UploadError {
+impl From<PublishError> for PublishFailure {
     fn from(e: PublishError) -> Self {
         match e {
             PublishError::NotOnline => Self::NotOnline,
@@ -67,7 +67,7 @@ pub struct Avatars {
     urls: StoredValue<HashMap<String, String>>,
     /// Hashes asked for and not answered yet, or refused: not asked again this sign-in.
     asked: StoredValue<HashSet<String>>,
-    pub upload: RwSignal<Upload>,
+    pub upload: RwSignal<Publishing>,
 }
 
 impl Avatars {
@@ -76,7 +76,7 @@ impl Avatars {
             faces: StoredValue::new(HashMap::new()),
             urls: StoredValue::new(HashMap::new()),
             asked: StoredValue::new(HashSet::new()),
-            upload: RwSignal::new(Upload::Idle),
+            upload: RwSignal::new(Publishing::Idle),
         }
     }
 
@@ -148,10 +148,10 @@ impl Avatars {
             AvatarEvent::Refused { jid, reason, .. } => {
                 leptos::logging::warn!("parley: the avatar of {jid} is not shown: {reason}");
             }
-            AvatarEvent::Published { .. } => self.upload.set(Upload::Done),
+            AvatarEvent::Published { .. } => self.upload.set(Publishing::Done),
             AvatarEvent::PublishFailed(error) => {
                 self.upload
-                    .set(Upload::Failed(UploadError::Refused(error.condition)));
+                    .set(Publishing::Failed(PublishFailure::Refused(error.condition)));
             }
         }
     }
@@ -171,7 +171,7 @@ impl Avatars {
             faces.clear();
         });
         self.asked.update_value(HashSet::clear);
-        self.upload.set(Upload::Idle);
+        self.upload.set(Publishing::Idle);
     }
 }
 

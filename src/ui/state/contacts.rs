@@ -1,17 +1,20 @@
 //! Contacts: the roster view with presence, the groups folded in the list, the subscription
-//! requests waiting for an answer, and the blocklist (XEP-0191).
+//! requests waiting for an answer, the blocklist (XEP-0191), and the open contact's vCard.
 
 use super::notices::{Notices, UiError};
 use crate::store::requests::SubscriptionRequests;
 use crate::store::roster_view::RosterView;
 use crate::xmpp::jid::{BareJid, Jid};
-use crate::xmpp::{BlockingEvent, RosterEvent};
+use crate::xmpp::{BlockingEvent, RosterEvent, VCardEvent, VCardField};
 use leptos::prelude::*;
 use std::collections::HashSet;
 use std::time::Duration;
 
 /// How long presence changes are collected before the roster repaints.
 const ROSTER_FLUSH: Duration = Duration::from_millis(50);
+
+/// A vCard's fields as the core read them, in order.
+pub type VCardFields = Vec<(VCardField, String)>;
 
 #[derive(Clone, Copy)]
 pub struct Contacts {
@@ -23,6 +26,9 @@ pub struct Contacts {
     pub blocked: RwSignal<Vec<Jid>>,
     /// The server offers XEP-0191 (unknown until the list is read: assumed not).
     pub blocking_offered: RwSignal<bool>,
+    /// XEP-0054: the vCard of the contact whose details are open, once read (`None` inside:
+    /// the server would not say).
+    pub vcard: RwSignal<Option<(BareJid, Option<VCardFields>)>>,
     /// A roster repaint is scheduled (presence floods are coalesced).
     flush_pending: StoredValue<bool>,
 }
@@ -35,12 +41,20 @@ impl Contacts {
             collapsed_groups: RwSignal::new(HashSet::new()),
             blocked: RwSignal::new(Vec::new()),
             blocking_offered: RwSignal::new(false),
+            vcard: RwSignal::new(None),
             flush_pending: StoredValue::new(false),
         }
     }
 
     pub fn is_contact(&self, jid: &BareJid) -> bool {
         self.roster.with_untracked(|r| r.contains(jid))
+    }
+
+    /// XEP-0172: nicknames come in a flood at login (one per contact who has one), so they
+    /// are applied as presence is, in one repaint.
+    pub fn set_nick(&self, jid: &BareJid, nick: Option<String>) {
+        self.roster.update_untracked(|r| r.set_nick(jid, nick));
+        self.schedule_flush();
     }
 
     pub fn apply(&self, event: RosterEvent, notices: &Notices) {
@@ -116,5 +130,13 @@ impl Contacts {
         self.collapsed_groups.set(HashSet::new());
         self.blocked.set(Vec::new());
         self.blocking_offered.set(false);
+        self.vcard.set(None);
+    }
+
+    pub fn apply_vcard(&self, event: VCardEvent) {
+        match event {
+            VCardEvent::Loaded { jid, fields } => self.vcard.set(Some((jid, Some(fields)))),
+            VCardEvent::Unavailable { jid, .. } => self.vcard.set(Some((jid, None))),
+        }
     }
 }

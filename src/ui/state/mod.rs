@@ -190,6 +190,8 @@ impl AppState {
                 self.contacts.apply_blocking(event, &self.notices)
             }
             Update::Event(Event::Avatar(event)) => self.avatars.apply(event),
+            Update::Event(Event::Nick(event)) => self.apply_nick(event),
+            Update::Event(Event::VCard(event)) => self.contacts.apply_vcard(event),
             Update::Event(Event::Account(event)) => {
                 let removed = event == crate::xmpp::AccountEvent::Removed;
                 self.own_account.apply(event);
@@ -360,6 +362,53 @@ impl AppState {
         self.device.forget_on_logout.set(true);
         self.logout();
         self.own_account.removed.set(true);
+    }
+
+    /// XEP-0172: a contact's nickname names them in the list; ours shows in the profile.
+    fn apply_nick(&self, event: crate::xmpp::NickEvent) {
+        use crate::xmpp::NickEvent;
+        use avatars::{PublishFailure, Publishing};
+        match event {
+            NickEvent::Changed { jid, nick } => {
+                if self.connection.own_jid.get_untracked().as_ref() == Some(&jid) {
+                    self.own_account.nick.set(nick.clone());
+                }
+                self.contacts.set_nick(&jid, nick);
+            }
+            NickEvent::Published => self.own_account.nick_change.set(Publishing::Done),
+            NickEvent::PublishFailed(error) => self
+                .own_account
+                .nick_change
+                .set(Publishing::Failed(PublishFailure::Refused(error.condition))),
+        }
+    }
+
+    /// XEP-0054: reads `jid`'s vCard for their details (what was shown of another goes).
+    pub fn fetch_vcard(&self, jid: &BareJid) {
+        self.contacts.vcard.set(None);
+        if let Some(account) = self.account() {
+            if let Err(e) = account.command(|client, now| client.fetch_vcard(jid, now)) {
+                leptos::logging::warn!("parley: the profile of {jid} was not asked for: {e}");
+            }
+        }
+    }
+
+    /// XEP-0172 §4.5: publishes our nickname (blank clears it).
+    pub fn set_nickname(&self, nick: &str) {
+        use avatars::{PublishFailure, Publishing};
+        let change = self.own_account.nick_change;
+        let Some(account) = self.account() else {
+            return change.set(Publishing::Failed(PublishFailure::NotOnline));
+        };
+        change.set(Publishing::Pending);
+        let nick = Some(nick.trim()).filter(|n| !n.is_empty());
+        if let Err(e) = account.command(|client, now| client.set_nickname(nick, now)) {
+            let failure = match e {
+                crate::xmpp::SendError::NotOnline => PublishFailure::NotOnline,
+                other => PublishFailure::Refused(other.to_string()),
+            };
+            change.set(Publishing::Failed(failure));
+        }
     }
 
     /// XEP-0077 §3.3: asks the server for a new password.

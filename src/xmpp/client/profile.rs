@@ -1,9 +1,13 @@
-//! What the application asks of faces: XEP-0084 avatars (with XEP-0153 where a contact has only
-//! that); the protocol is in [`avatar`](super::super::avatar).
+//! What the application asks of faces and names: XEP-0084 avatars (with XEP-0153 where a contact
+//! has only that), XEP-0172 nicknames and XEP-0054 vCards; the protocol is in
+//! [`avatar`](super::super::avatar), [`nick`](super::super::nick) and [`vcard`](super::super::vcard).
 
 use super::super::avatar::PublishError;
 use super::super::context::Instant;
+use super::super::error::SendError;
 use super::super::jid::BareJid;
+use super::super::nick;
+use super::super::vcard;
 use super::Client;
 
 impl Client {
@@ -27,5 +31,19 @@ impl Client {
         self.ensure_online().map_err(|_| PublishError::NotOnline)?;
         self.avatars
             .publish(image, width, height, &mut cx!(self, now))
+    }
+
+    /// XEP-0172 §4.5: publishes our nickname (`None` or blank clears it);
+    /// [`NickEvent::Published`](super::super::NickEvent::Published) confirms it.
+    pub fn set_nickname(&mut self, nick: Option<&str>, now: Instant) -> Result<(), SendError> {
+        self.ensure_online()?;
+        nick::publish(nick, &mut cx!(self, now))
+    }
+
+    /// XEP-0054 §3.1: asks for `jid`'s vCard; it comes as
+    /// [`VCardEvent`](super::super::VCardEvent).
+    pub fn fetch_vcard(&mut self, jid: &BareJid, now: Instant) -> Result<(), SendError> {
+        self.ensure_online()?;
+        vcard::fetch(jid, &mut cx!(self, now))
     }
 }

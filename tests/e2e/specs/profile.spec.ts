@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { test, expect } from '../lib/fixtures';
-import { chatView, login, openChatFromList, bodiesWithText, rosterItem, tid, unique } from '../lib/app';
+import { chatView, login, logout, openChatFromList, openChatFromRoster, bodiesWithText, rosterItem, tid, unique } from '../lib/app';
 import { freshAccount, makeContacts } from '../lib/archive';
-import { HostilePeer } from '../lib/hostile';
+import { HostilePeer, asText, esc, expectNothingRan, sendableCorpus, INJECTED } from '../lib/hostile';
 
-// Faces (XEP-0084) against the local Prosody: a picture one person uploads from the account
-// dialog is what their contact sees in the roster, on a later sign-in too (PEP sends the last
-// one on our caps' +notify); and a contact's avatar that is not an image, or claims to be huge,
-// leaves the initials and a working client. Fresh accounts: seeded ones' rosters are counted
-// elsewhere.
+// Names and faces (XEP-0084, XEP-0172, XEP-0054) against the local Prosody: a picture one person
+// uploads from the account dialog is what their contact sees in the roster, on a later sign-in
+// too (PEP sends the last one on our caps' +notify); a contact's avatar that is not an image, or
+// claims to be huge, leaves the initials and a working client; a nickname names a contact the
+// person has not named, but not over a name they chose; and the security corpus as nicknames
+// and vCard fields shows as text. Fresh accounts: seeded ones' rosters are counted elsewhere.
 
 function sha1(bytes: Buffer): string {
   return createHash('sha1').update(bytes).digest('hex');
@@ -105,5 +106,97 @@ test('an avatar that is not an image, or claims 50 MB, is refused: the initials 
   const view = await openChatFromList(page, mallory.jid);
   await expect(bodiesWithText(view, hello, 'in')).toHaveCount(1);
   await expect(chatView(page, mallory.jid).locator(tid('avatar'))).toHaveAttribute('data-loaded', 'false');
+  m.socket.close();
+});
+
+test('a nickname bob sets names him for alice, who has not named him, but not over a name she gave him', async ({ page, openPage }) => {
+  const reader = await freshAccount('namer');
+  const named = await freshAccount('nicked');
+  const [a, b] = [await HostilePeer.login(reader.user, reader.password), await HostilePeer.login(named.user, named.password)];
+  await makeContacts(a, b);
+  a.socket.close();
+  b.socket.close();
+  await login(page, reader.jid, reader.password);
+  const name = rosterItem(page, named.jid).locator(tid('roster-item-name'));
+  await expect(name).toHaveText(named.jid);
+
+  const other = await openPage();
+  await login(other, named.jid, named.password);
+  await other.locator(tid('account-open')).click();
+  const dialog = other.locator(tid('account-dialog'));
+  await dialog.locator(tid('nickname')).fill('  Bobby Tables  ');
+  await dialog.locator(tid('nickname-submit')).click();
+  await expect(dialog.locator(tid('nickname-status'))).toHaveAttribute('data-state', 'done');
+  await expect(name).toHaveText('Bobby Tables');
+  // The filter finds him by it.
+  await page.locator(tid('roster-filter')).fill('tables');
+  await expect(page.locator(tid('roster-item'))).toHaveCount(1);
+  await page.locator(tid('roster-filter')).fill('');
+
+  // A name she gives him wins.
+  const view = await openChatFromRoster(page, named.jid);
+  await view.locator(tid('roster-rename')).click();
+  await view.locator(tid('roster-rename-input')).fill('My neighbour');
+  await view.locator(tid('roster-rename-submit')).click();
+  await expect(name).toHaveText('My neighbour');
+  await view.locator(tid('contact-details-open')).click();
+  await expect(page.locator(tid('contact-nick'))).toHaveText('Bobby Tables');
+
+  // His own dialog shows what the server keeps, on his next sign-in too.
+  await dialog.locator(tid('account-close')).click();
+  await logout(other);
+  await login(other, named.jid, named.password);
+  await other.locator(tid('account-open')).click();
+  await expect(other.locator(tid('nickname'))).toHaveValue('Bobby Tables');
+});
+
+/** What the core keeps of untrusted text: trimmed of Unicode white space, cut to `max` characters. */
+function kept(s: string, max: number): string {
+  const trimmed = s.replace(/\r\n?/g, '\n').replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');
+  return asText([...trimmed].slice(0, max).join(''));
+}
+
+async function setVCard(peer: HostilePeer, inner: string): Promise<void> {
+  const iqId = unique('vc').replace(/\W/g, '');
+  const reply = await peer.socket.iq(iqId, `<iq xmlns="jabber:client" type="set" id="${iqId}"><vCard xmlns="vcard-temp">${inner}</vCard></iq>`);
+  if (!/type=["']result["']/.test(reply)) throw new Error(`vCard refused: ${reply}`);
+}
+
+test('the corpus as nicknames and as vCard fields shows as text, and nothing runs', async ({ page }) => {
+  test.setTimeout(180_000);
+  const reader = await freshAccount('reader');
+  const mallory = await freshAccount('mallory');
+  const a = await HostilePeer.login(reader.user, reader.password);
+  const m = await HostilePeer.login(mallory.user, mallory.password);
+  await makeContacts(a, m);
+  a.socket.close();
+  await login(page, reader.jid, reader.password);
+  const name = rosterItem(page, mallory.jid).locator(tid('roster-item-name'));
+  const strings = sendableCorpus().filter((s) => kept(s, 64) !== '');
+
+  for (const s of strings) {
+    const iqId = unique('nick').replace(/\W/g, '');
+    m.socket.send(
+      `<iq xmlns="jabber:client" type="set" id="${iqId}"><pubsub xmlns="http://jabber.org/protocol/pubsub">` +
+        `<publish node="http://jabber.org/protocol/nick"><item><nick xmlns="http://jabber.org/protocol/nick">${esc(s)}</nick></item></publish></pubsub></iq>`,
+    );
+    await expect.poll(() => name.evaluate((el) => el.textContent), { message: JSON.stringify(s) }).toBe(kept(s, 64));
+    expect(await name.locator(INJECTED).count()).toBe(0);
+  }
+
+  const view = await openChatFromRoster(page, mallory.jid);
+  const toggle = view.locator(tid('contact-details-open'));
+  for (let i = 0; i < strings.length; i += 20) {
+    const batch = strings.slice(i, i + 20);
+    await setVCard(m, batch.map((s) => `<EMAIL><INTERNET/><USERID>${esc(s)}</USERID></EMAIL>`).join(''));
+    await toggle.click();
+    const card = page.locator(tid('contact-vcard'));
+    await expect(card).toHaveAttribute('data-state', 'loaded');
+    const shown = await card.locator(`${tid('contact-vcard-field')}[data-field="email"]`).evaluateAll((els) => els.map((e) => e.textContent));
+    expect(shown).toEqual(batch.map((s) => kept(s, 1000)));
+    expect(await card.locator(INJECTED).count()).toBe(0);
+    await toggle.click();
+  }
+  await expectNothingRan(page);
   m.socket.close();
 });
