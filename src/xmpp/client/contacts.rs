@@ -6,7 +6,8 @@ use super::super::context::Instant;
 use super::super::error::SendError;
 use super::super::jid::{BareJid, Jid};
 use super::super::presence::Availability;
-use super::super::xml::check_xml_text;
+use super::super::xml::{check_xml_text, Element};
+use super::super::{caps, ns};
 use super::Client;
 
 impl Client {
@@ -110,5 +111,30 @@ impl Client {
     ) -> Result<(), SendError> {
         self.ensure_online()?;
         self.blocking.change(jids, block, &mut cx!(self, now))
+    }
+
+    pub(super) fn send_own_presence(&mut self, now: Instant) {
+        let (availability, status) = self.own_presence.clone();
+        let mut presence = Element::new("presence", ns::CLIENT);
+        if availability == Availability::Unavailable {
+            // RFC 6121 §4.5: connected but unavailable; the server stops routing chats to us.
+            presence = presence.attr("type", "unavailable");
+        }
+        if let Some(show) = availability.show_value() {
+            presence = presence.text_child("show", ns::CLIENT, show);
+        }
+        if let Some(status) = status {
+            presence = presence.text_child("status", ns::CLIENT, status);
+        }
+        // XEP-0153 §3.1: our photo's hash for clients that read only that (empty: none).
+        if let Some(own) = self.avatars.own_hash() {
+            let photo = Element::new("photo", ns::VCARD_UPDATE);
+            let photo = match own {
+                Some(hash) => photo.text(hash),
+                None => photo,
+            };
+            presence = presence.child(Element::new("x", ns::VCARD_UPDATE).child(photo));
+        }
+        cx!(self, now).send(&presence.child(caps::element()));
     }
 }
