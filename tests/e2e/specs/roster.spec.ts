@@ -1,17 +1,20 @@
 import { test, expect } from '../lib/fixtures';
-import { bodiesWithText, login, openChatFromRoster, rosterItem, send, tid, unique } from '../lib/app';
+import { bodiesWithText, login, loginThrough, openChatFromRoster, rosterItem, send, tid, unique } from '../lib/app';
+import { ignoreRelayErrors, PROSODY_WSS_PORT, Relay } from '../lib/relay';
 import { registerAccount } from '../lib/xmpp';
 import type { Page } from '@playwright/test';
 
 // Two new accounts that become mutual contacts through the UI, each signed in in its own page.
-async function mutualContacts(page: Page, openPage: () => Promise<Page>, label: string) {
+// `benUrl` signs ben in through that address (a relay the test can cut) instead of the default.
+async function mutualContacts(page: Page, openPage: () => Promise<Page>, label: string, benUrl?: string) {
   const suffix = Date.now().toString(36);
   const ann = { jid: `${label}a${suffix}@localhost`, password: 'ann-pw' };
   const ben = { jid: `${label}b${suffix}@localhost`, password: 'ben-pw' };
   for (const a of [ann, ben]) await registerAccount(a.jid.split('@')[0], a.password);
   await login(page, ann.jid, ann.password);
   const benPage = await openPage();
-  await login(benPage, ben.jid, ben.password);
+  if (benUrl) await loginThrough(benPage, benUrl, ben.jid, ben.password);
+  else await login(benPage, ben.jid, ben.password);
   await page.locator(tid('roster-add')).click();
   await page.locator(tid('roster-add-jid')).fill(ben.jid);
   await page.locator(tid('roster-add-name')).fill('Ben');
@@ -57,8 +60,21 @@ test('groups: assigning makes one, it folds and unfolds, and a contact can move'
   await expect(rosterItem(page, ben.jid)).toHaveCount(1);
 });
 
-test('own status text is seen by the other side, on the contact and on its device', async ({ page, openPage }) => {
-  const { ben, benPage } = await mutualContacts(page, openPage, 'st');
+/** server/prosody.cfg.lua: the test instance keeps a dropped session this long. */
+const RESUME_WINDOW_MS = 6_000;
+
+test('own status text is seen by the other side, on the contact and on its device, and kept after a reconnect', async ({ page, openPage, problems }) => {
+  const relay = await Relay.start(PROSODY_WSS_PORT);
+  try {
+    await ownStatusAcrossReconnect(page, openPage, relay);
+  } finally {
+    await relay.close();
+    ignoreRelayErrors(problems, relay);
+  }
+});
+
+async function ownStatusAcrossReconnect(page: Page, openPage: () => Promise<Page>, relay: Relay) {
+  const { ben, benPage } = await mutualContacts(page, openPage, 'st', relay.url);
   await benPage.locator(tid('status-text')).fill('In a meeting');
   await benPage.locator(tid('status-text')).press('Enter');
   await benPage.locator(tid('own-presence')).selectOption('away');
@@ -73,7 +89,18 @@ test('own status text is seen by the other side, on the contact and on its devic
   await expect(resource).toHaveAttribute('data-presence', 'away');
   await expect(resource.locator(tid('contact-resource-status'))).toHaveText('In a meeting');
 
-});
+  // Ben's link drops for longer than the server keeps his session: ann sees him leave, and when
+  // his new session starts he is away with the same words, without touching anything.
+  relay.cut();
+  await new Promise((resolve) => setTimeout(resolve, RESUME_WINDOW_MS + 2_000));
+  await expect(item).toHaveAttribute('data-presence', 'unavailable', { timeout: 20_000 });
+  relay.restore();
+  await expect(benPage.locator(tid('connection-status'))).toHaveAttribute('data-state', 'online', { timeout: 60_000 });
+  await expect(item).toHaveAttribute('data-presence', 'away');
+  await expect(item.locator(tid('roster-item-status'))).toHaveText('In a meeting');
+  await expect(benPage.locator(tid('status-text'))).toHaveValue('In a meeting');
+  await expect(benPage.locator(tid('own-presence'))).toHaveValue('away');
+}
 
 test('blocking hides the address\'s messages and presence; unblocking restores them', async ({ page, openPage }) => {
   const { ann, ben, benPage } = await mutualContacts(page, openPage, 'bl');
