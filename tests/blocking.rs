@@ -144,6 +144,42 @@ fn block_then_unblock_through_the_server() {
 }
 
 #[test]
+fn an_unblocked_contact_gets_our_presence_again_and_is_asked_for_theirs() {
+    let (mut h, _) = online_with_blocklist(Some("<item jid='bob@localhost'/>"));
+    h.client
+        .set_presence(Availability::Away, Some("lunch"), h.now)
+        .unwrap();
+    h.sent();
+    h.client
+        .set_blocked(vec![jid("bob@localhost")], false, h.now)
+        .unwrap();
+    let unblock = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&unblock)
+    ));
+    let sent = h.sent();
+    let presence: Vec<&String> = sent
+        .iter()
+        .filter(|f| f.starts_with("<presence") && f.contains("to=\"bob@localhost\""))
+        .collect();
+    assert_eq!(presence.len(), 2, "{sent:?}");
+    assert!(
+        presence[0].contains("<show>away</show>") && presence[0].contains("<status>lunch</status>"),
+        "ours, as broadcast: {}",
+        presence[0]
+    );
+    assert!(presence[1].contains("type=\"probe\""), "{}", presence[1]);
+
+    // Still blocked, or a block: nothing is sent to them.
+    h.server(
+        "<iq type='set' id='push1' from='user@localhost'><block xmlns='urn:xmpp:blocking'>\
+         <item jid='bob@localhost'/></block></iq>",
+    );
+    assert!(!h.sent().iter().any(|f| f.starts_with("<presence")));
+}
+
+#[test]
 fn an_unblock_with_no_address_is_refused_rather_than_unblocking_everyone() {
     let (mut h, _) = online_with_blocklist(Some("<item jid='bob@localhost'/>"));
     assert!(h.client.set_blocked(Vec::new(), false, h.now).is_err());

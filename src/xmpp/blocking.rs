@@ -75,6 +75,10 @@ impl Blocking {
             || domain_resource.is_some_and(|j| self.blocked.contains(&j))
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.blocked.is_empty()
+    }
+
     /// [`Self::blocks`] for a stanza's `from`; one without (from our server) never is.
     pub fn blocks_sender(&self, from: Option<&Jid>) -> bool {
         from.is_some_and(|f| self.blocks(f))

@@ -490,10 +490,9 @@ impl Client {
             }
             Owner::Mam(request) => self.mam.answered(&request, result, &mut cx),
             Owner::Blocking(request) => {
+                let before = contacts::blocked_contacts(&self.blocking, &self.roster);
                 self.blocking.answered(request, result, &mut cx);
-                let blocking = &self.blocking;
-                self.presence
-                    .forget_blocked(|j| blocking.blocks(j), &self.roster, &mut cx);
+                self.blocklist_changed(before, now);
             }
             Owner::Avatar(request) => {
                 if self.avatars.answered(request, result, &mut cx) {
@@ -578,10 +577,9 @@ impl Client {
                 }
             }
             (IqType::Set, Some((ns::BLOCKING, "block" | "unblock"))) => {
+                let before = contacts::blocked_contacts(&self.blocking, &self.roster);
                 self.blocking.push(&iq, &mut cx);
-                let blocking = &self.blocking;
-                self.presence
-                    .forget_blocked(|j| blocking.blocks(j), &self.roster, &mut cx);
+                self.blocklist_changed(before, now);
             }
             (IqType::Get, Some((ns::PING, "ping"))) => ping::answer(&iq, &mut cx),
             (IqType::Get, Some((ns::DISCO_INFO, "query"))) => disco::answer_info(&iq, &mut cx),

@@ -2,10 +2,12 @@
 //! §2-§4); the protocol is in [`roster`](super::super::roster),
 //! [`subscription`](super::super::subscription) and [`presence`](super::super::presence).
 
+use super::super::blocking::Blocking;
 use super::super::context::Instant;
 use super::super::error::SendError;
 use super::super::jid::{BareJid, Jid};
 use super::super::presence::Availability;
+use super::super::roster::Roster;
 use super::super::xml::{check_xml_text, Element};
 use super::super::{caps, ns};
 use super::Client;
@@ -114,6 +116,42 @@ impl Client {
     }
 
     pub(super) fn send_own_presence(&mut self, now: Instant) {
+        let presence = self.own_presence_stanza();
+        cx!(self, now).send(&presence);
+    }
+
+    /// After the blocklist changed: what a blocked contact showed is forgotten, and presence
+    /// flows again both ways with a contact it no longer covers. XEP-0191 §3.4 leaves that to
+    /// the server, and Prosody 0.12 sends neither side anything, so the contact would look
+    /// offline until its next change: our presence goes to them if they are subscribed to it,
+    /// and a probe asks for theirs if we are subscribed to it (XEP-0318 §3 gives the case).
+    pub(super) fn blocklist_changed(&mut self, before: Vec<BareJid>, now: Instant) {
+        let mut cx = cx!(self, now);
+        let blocking = &self.blocking;
+        self.presence
+            .forget_blocked(|j| blocking.blocks(j), &self.roster, &mut cx);
+        let available = self.own_presence.0 != Availability::Unavailable;
+        let presence = self.own_presence_stanza();
+        let mut cx = cx!(self, now);
+        for jid in before.iter().filter(|j| !self.blocking.blocks(j)) {
+            let Some(item) = self.roster.get(jid) else {
+                continue;
+            };
+            if available && self.roster.shares_presence_with(jid) {
+                cx.send(&presence.clone().attr("to", jid.as_str()));
+            }
+            if item.subscription.is_following() {
+                cx.send(
+                    &Element::new("presence", ns::CLIENT)
+                        .attr("to", jid.as_str())
+                        .attr("type", "probe"),
+                );
+            }
+        }
+    }
+
+    /// RFC 6121 §4.2: our show, status, photo hash and capabilities, as broadcast.
+    fn own_presence_stanza(&self) -> Element {
         let (availability, status) = self.own_presence.clone();
         let mut presence = Element::new("presence", ns::CLIENT);
         if availability == Availability::Unavailable {
@@ -135,6 +173,19 @@ impl Client {
             };
             presence = presence.child(Element::new("x", ns::VCARD_UPDATE).child(photo));
         }
-        cx!(self, now).send(&presence.child(caps::element()));
+        presence.child(caps::element())
     }
+}
+
+/// Roster contacts the blocklist covers; kept across a change to find who it unblocked.
+pub(super) fn blocked_contacts(blocking: &Blocking, roster: &Roster) -> Vec<BareJid> {
+    if blocking.is_empty() {
+        return Vec::new();
+    }
+    roster
+        .items()
+        .map(|item| &item.jid)
+        .filter(|jid| blocking.blocks(jid))
+        .cloned()
+        .collect()
 }

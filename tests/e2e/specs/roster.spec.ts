@@ -114,6 +114,7 @@ test('blocking hides the address\'s messages and presence; unblocking restores t
   const item = rosterItem(page, ben.jid);
   await expect(item).toHaveAttribute('data-blocked', 'true');
   await expect(item).toHaveAttribute('data-presence', 'unavailable');
+  await expect(rosterItem(benPage, ann.jid)).toHaveAttribute('data-presence', 'unavailable');
 
   const benView = await openChatFromRoster(benPage, ann.jid);
   const during = unique('while blocked');
@@ -123,6 +124,9 @@ test('blocking hides the address\'s messages and presence; unblocking restores t
   await expect(page.locator(tid('blocklist'))).toHaveCount(0);
   await expect(page.locator(tid('blocked-bar'))).toHaveCount(0);
   await expect(item).toHaveAttribute('data-blocked', 'false');
+  // Presence flows again both ways without either side changing it.
+  await expect(item).toHaveAttribute('data-presence', 'available');
+  await expect(rosterItem(benPage, ann.jid)).toHaveAttribute('data-presence', 'available');
   const after = unique('after unblocking');
   await send(benView, after);
   await expect(bodiesWithText(view, after, 'in')).toHaveCount(1);
