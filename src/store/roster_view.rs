@@ -1,8 +1,11 @@
 //! The contact list as the UI shows it: the roster's items with each contact's presence and
 //! groups (RFC 6121 §2.1.2.4), sorted (online first, then by name), filtered by name, address or
-//! group, and laid out under collapsible group headings. The core decides what a contact is and
-//! whose presence counts; this only keeps the picture.
+//! group, and laid out under collapsible group headings; a contact whose address reads like
+//! another's, or mixes scripts, is flagged (UTS #39, see
+//! [`confusables`](crate::xmpp::confusables)). The core decides what a contact is and whose
+//! presence counts; this only keeps the picture.
 
+use crate::xmpp::confusables::{KnownAddresses, Lookalike};
 use crate::xmpp::jid::BareJid;
 use crate::xmpp::presence::ResourceStatus;
 use crate::xmpp::{Availability, ContactPresence, RosterItem, Subscription};
@@ -26,11 +29,16 @@ pub struct Contact {
     pub resources: Vec<ResourceStatus>,
     /// The roster groups, trimmed, without blanks or repeats. Untrusted: rendered as text.
     pub groups: Vec<String>,
+    /// The address could pass for another contact's, or mixes scripts.
+    pub lookalike: Option<Lookalike>,
     /// Lower-cased name, computed once: sorting and filtering 10,000 rows must stay cheap.
     sort_name: String,
 }
 
 /// One row of the laid-out list: a group heading or a contact under it.
+// Headings are a few dozen rows among thousands of contacts: boxing contacts would cost an
+// allocation each to shrink the rare heading.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RosterRow {
     /// `name` is empty for the contacts in no group. `count`: its contacts that match the filter.
@@ -58,6 +66,8 @@ pub struct RosterView {
     contacts: HashMap<BareJid, Contact>,
     /// XEP-0172 nicknames by address, kept apart from the roster so a roster reload keeps them.
     nicks: HashMap<BareJid, String>,
+    /// The contacts' addresses by skeleton.
+    known: KnownAddresses,
 }
 
 impl RosterView {
@@ -80,20 +90,43 @@ impl RosterView {
     /// The whole roster at login; presence already known is kept.
     pub fn load(&mut self, items: Vec<RosterItem>) {
         let old = std::mem::take(&mut self.contacts);
+        self.known.clear();
         for item in items {
+            self.known.insert(&item.jid);
             let presence = old.get(&item.jid).map(Contact::presence_state);
             self.upsert(item, presence);
+        }
+        let known = &self.known;
+        for contact in self.contacts.values_mut() {
+            contact.lookalike = known.judge(&contact.jid);
         }
     }
 
     /// A roster push: added, changed, or (`Subscription::Remove`) removed.
     pub fn push(&mut self, item: RosterItem) {
+        let jid = item.jid.clone();
         if item.subscription == Subscription::Remove {
-            self.contacts.remove(&item.jid);
-            return;
+            self.contacts.remove(&jid);
+            self.known.remove(&jid);
+        } else {
+            let presence = self.contacts.get(&jid).map(Contact::presence_state);
+            self.known.insert(&jid);
+            self.upsert(item, presence);
         }
-        let presence = self.contacts.get(&item.jid).map(Contact::presence_state);
-        self.upsert(item, presence);
+        // Whoever reads like it is judged again: a look-alike arrived or left.
+        let mut judged: Vec<BareJid> = self.known.resembled_by(&jid).to_vec();
+        judged.push(jid);
+        for jid in judged {
+            let lookalike = self.known.judge(&jid);
+            if let Some(contact) = self.contacts.get_mut(&jid) {
+                contact.lookalike = lookalike;
+            }
+        }
+    }
+
+    /// Why an address (a contact's or a stranger's) should not be trusted at a glance.
+    pub fn lookalike_of(&self, jid: &BareJid) -> Option<Lookalike> {
+        self.known.judge(jid)
     }
 
     pub fn set_presence(&mut self, presence: ContactPresence) {
@@ -155,6 +188,7 @@ impl RosterView {
                 status,
                 resources,
                 groups,
+                lookalike: None,
             },
         );
     }
@@ -357,6 +391,44 @@ mod tests {
                 RosterRow::Contact(c) => c.name.clone(),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_contact_that_reads_like_another_is_flagged_both_ways_until_one_goes() {
+        let fake = "\u{430}my@x";
+        let mut r = RosterView::default();
+        r.load(vec![item("amy@x", None, Subscription::Both)]);
+        let amy = BareJid::new("amy@x").unwrap();
+        let fake_jid = BareJid::new(fake).unwrap();
+        assert_eq!(r.get(&amy).unwrap().lookalike, None);
+        assert_eq!(
+            r.lookalike_of(&fake_jid),
+            Some(Lookalike::Resembles(amy.clone()))
+        );
+
+        r.push(item(fake, None, Subscription::None));
+        assert_eq!(
+            r.get(&fake_jid).unwrap().lookalike,
+            Some(Lookalike::Resembles(amy.clone()))
+        );
+        assert_eq!(
+            r.get(&amy).unwrap().lookalike,
+            Some(Lookalike::Resembles(fake_jid.clone()))
+        );
+
+        r.push(item("amy@x", None, Subscription::Remove));
+        assert_eq!(
+            r.get(&fake_jid).unwrap().lookalike,
+            Some(Lookalike::MixedScripts)
+        );
+        r.load(vec![
+            item("amy@x", None, Subscription::Both),
+            item(fake, None, Subscription::Both),
+        ]);
+        assert_eq!(
+            r.get(&amy).unwrap().lookalike,
+            Some(Lookalike::Resembles(fake_jid))
+        );
     }
 
     #[test]

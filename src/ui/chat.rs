@@ -11,6 +11,7 @@
 use super::avatar::Avatar;
 use super::contact_details::{show_key, ContactDetails};
 use super::contacts::ContactActions;
+use super::lookalike::LookalikeWarning;
 use super::message::{local_day, MessageRow};
 use super::state::AppState;
 use super::{tr, tr_counted, use_state};
@@ -86,6 +87,10 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
         let peer = peer.clone();
         Memo::new(move |_| state.contacts.is_blocked(&peer))
     };
+    let lookalike = {
+        let peer = peer.clone();
+        Memo::new(move |_| roster.with(|r| r.lookalike_of(&peer)))
+    };
     let peer_value = StoredValue::new(peer.clone());
     let unblock = move |_| state.set_blocked(&peer_value.get_value().into(), false);
     let block_request = move |_| state.set_blocked(&peer_value.get_value().into(), true);
@@ -147,6 +152,11 @@ pub fn ChatView(peer: BareJid) -> impl IntoView {
                 let peer = peer.clone();
                 move || details_open.get().then(|| view! { <ContactDetails peer=peer.clone()/> })
             }
+            {move || lookalike.get().map(|lookalike| view! {
+                <div class="request-bar lookalike-bar" role="note">
+                    <p><LookalikeWarning lookalike explain=true/></p>
+                </div>
+            })}
             <Show when=move || blocked.get()>
                 <div data-testid="blocked-bar" class="request-bar" role="status">
                     <p>{tr(Key::BlockedBar)}</p>

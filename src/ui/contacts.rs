@@ -3,6 +3,7 @@
 //! (§2.4) and removing (§2.5) a contact from its conversation's header.
 
 use super::list::{row_offset, windowed_list, ListShape};
+use super::lookalike::LookalikeWarning;
 use super::state::UiError;
 use super::{tr, use_state};
 use crate::i18n::Key;
@@ -11,7 +12,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 /// Must match `.request` height in the stylesheet.
-const REQUEST_HEIGHT: i32 = 84;
+const REQUEST_HEIGHT: i32 = 104;
 
 /// The "add contact" button and, when open, its form.
 #[component]
@@ -169,6 +170,14 @@ fn RequestRow(index: usize, jid: BareJid) -> impl IntoView {
                 " "
                 {tr(Key::SubscriptionRequestText)}
             </p>
+            {
+                let jid = jid.clone();
+                move || {
+                    state.contacts.roster.with(|r| r.lookalike_of(&jid)).map(|lookalike| {
+                        view! { <p class="request-warning"><LookalikeWarning lookalike/></p> }
+                    })
+                }
+            }
             <div class="form-actions">
                 <button
                     data-testid="subscription-deny"

@@ -14,6 +14,7 @@ pub mod contacts;
 pub mod embed;
 pub mod list;
 pub mod login;
+pub mod lookalike;
 pub mod message;
 pub mod navigation;
 pub mod profile;

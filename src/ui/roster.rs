@@ -4,11 +4,13 @@
 
 use super::contacts::AddContact;
 use super::list::{counted_windowed_list, row_offset, ListShape};
+use super::lookalike::LookalikeWarning;
 use super::shell::{is_open, OpenChatButton};
 use super::{tr, use_state};
 use crate::i18n::Key;
 use crate::linkify::neutralise_overrides;
 use crate::store::roster_view::{Contact, RosterLayout, RosterRow};
+use crate::xmpp::confusables::Lookalike;
 use leptos::prelude::*;
 
 /// Must match `.roster-item` height in the stylesheet.
@@ -149,13 +151,24 @@ fn RosterRow(index: usize, contact: Contact) -> impl IntoView {
         .status
         .map(|s| neutralise_overrides(&s).into_owned());
     let address = jid.to_string();
-    let sub = move || match (blocked.get(), status.clone()) {
-        (true, _) => view! { <span class="row-sub">{tr(Key::Blocked)}</span> }.into_any(),
-        (false, Some(status)) => view! {
+    let lookalike = contact.lookalike.clone();
+    let flagged = match &lookalike {
+        Some(Lookalike::Resembles(_)) => "resembles",
+        Some(Lookalike::MixedScripts) => "mixed",
+        None => "false",
+    };
+    let sub = move || match (blocked.get(), lookalike.clone(), status.clone()) {
+        (true, _, _) => view! { <span class="row-sub">{tr(Key::Blocked)}</span> }.into_any(),
+        // The address is what a look-alike fakes: the row says so where the status would be.
+        (false, Some(lookalike), _) => view! {
+            <span class="row-sub"><LookalikeWarning lookalike/></span>
+        }
+        .into_any(),
+        (false, None, Some(status)) => view! {
             <bdi data-testid="roster-item-status" class="row-sub">{status}</bdi>
         }
         .into_any(),
-        (false, None) => view! { <bdi class="row-sub">{address.clone()}</bdi> }.into_any(),
+        (false, None, None) => view! { <bdi class="row-sub">{address.clone()}</bdi> }.into_any(),
     };
     view! {
         <li
@@ -166,6 +179,7 @@ fn RosterRow(index: usize, contact: Contact) -> impl IntoView {
             data-presence=presence
             data-subscription=contact.subscription.as_str()
             data-blocked=move || blocked.get().to_string()
+            data-lookalike=flagged
             style:transform=row_offset(index, ROW_HEIGHT)
         >
             <OpenChatButton

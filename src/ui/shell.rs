@@ -10,6 +10,7 @@ use super::chat::ChatView;
 use super::contact_details::Blocklist;
 use super::contacts::SubscriptionRequests;
 use super::list::{row_offset, windowed_list, ListShape};
+use super::lookalike::LookalikeWarning;
 use super::quick_switch::{QuickSwitch, QuickSwitchButton};
 use super::room::RoomView;
 use super::rooms::{Invitations, OfferedRooms, RoomBrowser};
@@ -346,6 +347,14 @@ fn ChatRow(index: usize, summary: Summary) -> impl IntoView {
             }
         })
     };
+    let lookalike = {
+        let jid = jid.clone();
+        Memo::new(move |_| {
+            (!is_room)
+                .then(|| roster.with(|r| r.lookalike_of(&jid)))
+                .flatten()
+        })
+    };
     let selected = is_open(jid.clone());
     let testid = match summary.section {
         Section::Chats => "chat-list-item",
@@ -363,6 +372,7 @@ fn ChatRow(index: usize, summary: Summary) -> impl IntoView {
         >
             <OpenChatButton jid=jid.clone() name=Signal::derive(name.clone()) presence selected>
                 <bdi class="row-name">{name}</bdi>
+                {move || lookalike.get().map(|lookalike| view! { <LookalikeWarning lookalike compact=true/> })}
                 {(unread > 0)
                     .then(|| {
                         view! {

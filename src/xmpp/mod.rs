@@ -33,6 +33,7 @@ pub mod bookmarks;
 pub mod caps;
 pub mod carbons;
 pub mod client;
+pub mod confusables;
 pub mod context;
 pub mod data_form;
 pub mod delay;

@@ -1,6 +1,7 @@
 import { test, expect } from '../lib/fixtures';
 import { bodiesWithText, login, loginThrough, openChatFromRoster, rosterItem, send, tid, unique } from '../lib/app';
 import { ignoreRelayErrors, PROSODY_WSS_PORT, Relay } from '../lib/relay';
+import { HostilePeer } from '../lib/hostile';
 import { registerAccount } from '../lib/xmpp';
 import type { Page } from '@playwright/test';
 
@@ -131,6 +132,35 @@ test('blocking hides the address\'s messages and presence; unblocking restores t
   await send(benView, after);
   await expect(bodiesWithText(view, after, 'in')).toHaveCount(1);
   await expect(bodiesWithText(view, during, 'in')).toHaveCount(0);
+});
+
+test('an address that reads like a contact\'s is flagged in its request, in the roster and in its conversation', async ({ page, openPage }) => {
+  const { ann, ben } = await mutualContacts(page, openPage, 'lo');
+  await expect(rosterItem(page, ben.jid)).toHaveAttribute('data-lookalike', 'false');
+  // ben's address with its "o" in Cyrillic (U+043E): the same to the eye, another account.
+  const fakeUser = ben.jid.split('@')[0].replace('o', '\u043e');
+  const fake = `${fakeUser}@localhost`;
+  await registerAccount(fakeUser, 'fake-pw');
+  const impostor = await HostilePeer.login(fakeUser, 'fake-pw');
+  try {
+    impostor.socket.send(`<presence xmlns="jabber:client" to="${ann.jid}" type="subscribe"/>`);
+    const request = page.locator(tid('subscription-request', { jid: fake }));
+    const warning = request.locator(tid('lookalike-warning'));
+    await expect(warning).toHaveAttribute('data-resembles', ben.jid);
+    await expect(warning).toContainText(`Looks like your contact Ben (${ben.jid})`);
+
+    await request.locator(tid('subscription-approve')).click();
+    const fakeRow = rosterItem(page, fake);
+    await expect(fakeRow).toHaveAttribute('data-lookalike', 'resembles');
+    await expect(fakeRow.locator(tid('lookalike-warning'))).toHaveAttribute('data-resembles', ben.jid);
+    // Either could be the imitation: the real one says what it can be taken for too.
+    await expect(rosterItem(page, ben.jid).locator(tid('lookalike-warning'))).toHaveAttribute('data-resembles', fake);
+
+    const view = await openChatFromRoster(page, fake);
+    await expect(view.locator(tid('lookalike-warning'))).toContainText('Check the address letter by letter');
+  } finally {
+    impostor.socket.close();
+  }
 });
 
 // server/prosody.cfg.lua seeds roster10k with 10,000 contacts member00001.. in "Team 01".."Team 25"
