@@ -44,7 +44,7 @@ def rust_char(c: str) -> str:
 
 
 def rust_str(s: str) -> str:
-    return '"' + "".join(c if c.isalnum() else f"\\u{{{ord(c):x}}}" for c in s) + '"'
+    return '"' + "".join(c if c.isascii() and c.isalnum() else f"\\u{{{ord(c):x}}}" for c in s) + '"'
 
 
 def main() -> None:
@@ -60,7 +60,16 @@ def main() -> None:
         "//! §4; © Unicode, Inc., Unicode License v3): the sources that can stand in a prepared",
         "//! address, each with its lower-cased ASCII prototype. Do not edit.",
         "",
-        f"/// {len(kept)} mappings, sorted by source for a binary search.",
+        "/// Every ASCII character's prototype (itself, lower-cased, for most): the common case",
+        "/// without a search.",
+        "pub(super) const ASCII: [&str; 128] = [",
+    ]
+    mapped = dict(kept)
+    lines += [f"    {rust_str(mapped.get(chr(i), chr(i).lower()))}," for i in range(128)]
+    lines += [
+        "];",
+        "",
+        f"/// {len(kept)} mappings, sorted by source for a binary search (the ASCII ones too).",
         "pub(super) const PROTOTYPES: &[(char, &str)] = &[",
     ]
     lines += [f"    ({rust_char(s)}, {rust_str(p)})," for s, p in kept]

@@ -96,9 +96,10 @@ impl RosterView {
             let presence = old.get(&item.jid).map(Contact::presence_state);
             self.upsert(item, presence);
         }
-        let known = &self.known;
-        for contact in self.contacts.values_mut() {
-            contact.lookalike = known.judge(&contact.jid);
+        for (jid, lookalike) in self.known.judge_all() {
+            if let Some(contact) = self.contacts.get_mut(&jid) {
+                contact.lookalike = Some(lookalike);
+            }
         }
     }
 
@@ -114,8 +115,10 @@ impl RosterView {
             self.upsert(item, presence);
         }
         // Whoever reads like it is judged again: a look-alike arrived or left.
-        let mut judged: Vec<BareJid> = self.known.resembled_by(&jid).to_vec();
-        judged.push(jid);
+        let mut judged = self.known.resembled_by(&jid);
+        if !judged.contains(&jid) {
+            judged.push(jid);
+        }
         for jid in judged {
             let lookalike = self.known.judge(&jid);
             if let Some(contact) = self.contacts.get_mut(&jid) {

@@ -16,6 +16,8 @@
 mod table;
 
 use super::jid::BareJid;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Why an address should not be trusted at a glance.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -30,21 +32,48 @@ pub enum Lookalike {
 /// compared without case). Equal skeletons: the strings can pass for each other.
 pub fn skeleton(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    prototypes(s, |piece| out.push_str(piece));
+    out
+}
+
+/// The skeleton's pieces in order, without building it: a 20,000-contact roster is judged at
+/// every login.
+fn prototypes(s: &str, mut piece: impl FnMut(&str)) {
+    let mut buf = [0u8; 4];
     for c in s.chars() {
+        if c.is_ascii() {
+            piece(table::ASCII[c as usize]);
+            continue;
+        }
         match table::PROTOTYPES.binary_search_by_key(&c, |&(source, _)| source) {
-            Ok(i) => out.push_str(table::PROTOTYPES[i].1),
-            Err(_) => out.extend(c.to_lowercase()),
+            Ok(i) => piece(table::PROTOTYPES[i].1),
+            Err(_) => c
+                .to_lowercase()
+                .for_each(|l| piece(l.encode_utf8(&mut buf))),
         }
     }
-    out
+}
+
+/// A 64-bit FNV-1a hash of the skeleton. Equal skeletons always collide; unequal ones almost
+/// never, and when they do, the only harm is a flag on an address that does not deserve it.
+fn skeleton_key(s: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    prototypes(s, |piece| {
+        for byte in piece.bytes() {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    });
+    hash
 }
 
 /// §5.2: some label (the local part, or one of the domain's) uses scripts that no single
 /// writing system combines. Common characters (digits, punctuation) and marks go with any.
 pub fn mixes_scripts(address: &str) -> bool {
-    address
-        .split(['@', '.', '/'])
-        .any(|label| !highly_restrictive(label))
+    // ASCII is Latin and Common only; most addresses are.
+    !address.is_ascii()
+        && address
+            .split(['@', '.', '/'])
+            .any(|label| !highly_restrictive(label))
 }
 
 fn highly_restrictive(label: &str) -> bool {
@@ -129,43 +158,118 @@ fn script_of(c: char) -> Script {
 /// Addresses the person knows, by skeleton: what a new address may be imitating.
 #[derive(Debug, Clone, Default)]
 pub struct KnownAddresses {
-    by_skeleton: std::collections::HashMap<String, Vec<BareJid>>,
+    /// The first address with each skeleton; nearly every skeleton has one.
+    first: HashMap<u64, BareJid, KeyIsHash>,
+    /// The others with the same skeleton, in the order they came.
+    more: HashMap<u64, Vec<BareJid>, KeyIsHash>,
+}
+
+/// The keys are hashes already: hashing them again would be work for nothing.
+type KeyIsHash = BuildHasherDefault<Identity>;
+
+#[derive(Debug, Default)]
+struct Identity(u64);
+
+impl Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 << 8) | u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl KnownAddresses {
     pub fn insert(&mut self, jid: &BareJid) {
-        let known = self.by_skeleton.entry(skeleton(jid.as_str())).or_default();
-        if !known.contains(jid) {
-            known.push(jid.clone());
-        }
-    }
-
-    pub fn remove(&mut self, jid: &BareJid) {
-        let key = skeleton(jid.as_str());
-        if let Some(known) = self.by_skeleton.get_mut(&key) {
-            known.retain(|k| k != jid);
-            if known.is_empty() {
-                self.by_skeleton.remove(&key);
+        let key = skeleton_key(jid.as_str());
+        match self.first.get(&key) {
+            None => {
+                self.first.insert(key, jid.clone());
+            }
+            Some(first) if first == jid => {}
+            Some(_) => {
+                let more = self.more.entry(key).or_default();
+                if !more.contains(jid) {
+                    more.push(jid.clone());
+                }
             }
         }
     }
 
-    pub fn clear(&mut self) {
-        self.by_skeleton.clear();
+    pub fn remove(&mut self, jid: &BareJid) {
+        let key = skeleton_key(jid.as_str());
+        if self.first.get(&key) == Some(jid) {
+            match self.more.get_mut(&key) {
+                Some(more) if !more.is_empty() => {
+                    let next = more.remove(0);
+                    self.first.insert(key, next);
+                }
+                _ => {
+                    self.first.remove(&key);
+                }
+            }
+        } else if let Some(more) = self.more.get_mut(&key) {
+            more.retain(|k| k != jid);
+        }
+        if self.more.get(&key).is_some_and(Vec::is_empty) {
+            self.more.remove(&key);
+        }
     }
 
-    /// The other known addresses `jid` reads like (itself excluded), in the order they came.
-    pub fn resembled_by(&self, jid: &BareJid) -> &[BareJid] {
-        self.by_skeleton
-            .get(&skeleton(jid.as_str()))
-            .map_or(&[], Vec::as_slice)
+    pub fn clear(&mut self) {
+        self.first.clear();
+        self.more.clear();
+    }
+
+    /// The known addresses that read like `jid` (itself included, if known), in the order
+    /// they came.
+    pub fn resembled_by(&self, jid: &BareJid) -> Vec<BareJid> {
+        let key = skeleton_key(jid.as_str());
+        self.first
+            .get(&key)
+            .into_iter()
+            .chain(self.more.get(&key).into_iter().flatten())
+            .cloned()
+            .collect()
+    }
+
+    /// [`Self::judge`] for every known address at once, each skeleton computed once (what a
+    /// roster load needs): the flagged ones only.
+    pub fn judge_all(&self) -> Vec<(BareJid, Lookalike)> {
+        let mut flagged = Vec::new();
+        for (key, first) in &self.first {
+            match self
+                .more
+                .get(key)
+                .and_then(|more| more.first().map(|m| (more, m)))
+            {
+                Some((more, second)) => {
+                    flagged.push((first.clone(), Lookalike::Resembles(second.clone())));
+                    for other in more {
+                        flagged.push((other.clone(), Lookalike::Resembles(first.clone())));
+                    }
+                }
+                None if mixes_scripts(first.as_str()) => {
+                    flagged.push((first.clone(), Lookalike::MixedScripts));
+                }
+                None => {}
+            }
+        }
+        flagged
     }
 
     /// Whether `jid` should be flagged, and why: reading like another known address comes
     /// first, as it names what is imitated.
     pub fn judge(&self, jid: &BareJid) -> Option<Lookalike> {
-        if let Some(other) = self.resembled_by(jid).iter().find(|k| *k != jid) {
-            return Some(Lookalike::Resembles(other.clone()));
+        if let Some(other) = self.resembled_by(jid).into_iter().find(|k| k != jid) {
+            return Some(Lookalike::Resembles(other));
         }
         mixes_scripts(jid.as_str()).then_some(Lookalike::MixedScripts)
     }
@@ -236,6 +340,15 @@ mod tests {
         assert_eq!(
             known.judge(&jid("alice@localhost")),
             Some(Lookalike::Resembles(fake.clone()))
+        );
+        let mut all = known.judge_all();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            all,
+            [
+                (jid("alice@localhost"), Lookalike::Resembles(fake.clone())),
+                (fake.clone(), Lookalike::Resembles(jid("alice@localhost"))),
+            ]
         );
         known.remove(&fake);
         assert_eq!(known.judge(&jid("alice@localhost")), None);
