@@ -737,13 +737,14 @@ fn subscription_requests_are_reported_once_and_declining_sends_only_the_answer()
     let requests: Vec<_> = h
         .events()
         .into_iter()
-        .filter(|e| matches!(e, Event::Roster(RosterEvent::SubscriptionRequest(_))))
+        .filter(|e| matches!(e, Event::Roster(RosterEvent::SubscriptionRequest { .. })))
         .collect();
     assert_eq!(
         requests,
-        vec![Event::Roster(RosterEvent::SubscriptionRequest(
-            dave.clone()
-        ))]
+        vec![Event::Roster(RosterEvent::SubscriptionRequest {
+            jid: dave.clone(),
+            nick: None
+        })]
     );
     h.client.answer_subscription(&dave, false, h.now).unwrap();
     assert_eq!(
@@ -776,7 +777,7 @@ fn accepting_a_stranger_also_adds_them_and_asks_back() {
     assert!(!h
         .events()
         .iter()
-        .any(|e| matches!(e, Event::Roster(RosterEvent::SubscriptionRequest(_)))));
+        .any(|e| matches!(e, Event::Roster(RosterEvent::SubscriptionRequest { .. }))));
 }
 
 #[test]
@@ -788,14 +789,61 @@ fn a_contact_we_follow_is_still_asked_about_and_keeps_its_item() {
     h.server("<presence from='carol@localhost' type='subscribe'/>");
     assert!(h
         .events()
-        .contains(&Event::Roster(RosterEvent::SubscriptionRequest(
-            carol.clone()
-        ))));
+        .contains(&Event::Roster(RosterEvent::SubscriptionRequest {
+            jid: carol.clone(),
+            nick: None
+        })));
     h.client.answer_subscription(&carol, true, h.now).unwrap();
     assert_eq!(
         h.sent(),
         vec!["<presence xmlns=\"jabber:client\" to=\"carol@localhost\" type=\"subscribed\"/>"],
         "no roster set (name and groups stay) and no request: we already follow her"
+    );
+}
+
+#[test]
+fn requests_carry_nicknames_both_ways() {
+    let mut h = Harness::online();
+    // XEP-0172 §4.1: theirs comes with their request, trimmed; the address stays the address.
+    h.server(
+        "<presence from='dave@localhost' type='subscribe'>\
+         <nick xmlns='http://jabber.org/protocol/nick'>  Dave &lt;3 </nick></presence>",
+    );
+    assert!(h
+        .events()
+        .contains(&Event::Roster(RosterEvent::SubscriptionRequest {
+            jid: BareJid::new("dave@localhost").unwrap(),
+            nick: Some("Dave <3".into())
+        })));
+
+    // No nickname of ours known: the request goes without one.
+    let erin = BareJid::new("erin@localhost").unwrap();
+    h.client.add_contact(&erin, None, h.now).unwrap();
+    let sent = h.sent();
+    assert!(
+        sent.iter()
+            .any(|f| f.contains("type=\"subscribe\"") && !f.contains("nick")),
+        "{sent:?}"
+    );
+
+    // Once ours is published, it goes with the next request, escaped.
+    h.client.set_nickname(Some("Me & co"), h.now).unwrap();
+    let publish = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&publish)
+    ));
+    h.events();
+    let fay = BareJid::new("fay@localhost").unwrap();
+    h.client.add_contact(&fay, None, h.now).unwrap();
+    let sent = h.sent();
+    let request = sent
+        .iter()
+        .find(|f| f.contains("type=\"subscribe\""))
+        .expect("a subscription request");
+    assert!(
+        request.contains("<nick xmlns=\"http://jabber.org/protocol/nick\">Me &amp; co</nick>"),
+        "{request}"
     );
 }
 
@@ -810,7 +858,7 @@ fn subscription_requests_are_bounded() {
     let reported = h
         .events()
         .iter()
-        .filter(|e| matches!(e, Event::Roster(RosterEvent::SubscriptionRequest(_))))
+        .filter(|e| matches!(e, Event::Roster(RosterEvent::SubscriptionRequest { .. })))
         .count();
     assert_eq!(reported, parley::xmpp::subscription::MAX_PENDING);
 }

@@ -7,6 +7,7 @@ use super::lookalike::LookalikeWarning;
 use super::state::UiError;
 use super::{tr, use_state};
 use crate::i18n::Key;
+use crate::linkify::neutralise_overrides;
 use crate::xmpp::jid::BareJid;
 use leptos::html;
 use leptos::prelude::*;
@@ -145,15 +146,16 @@ pub fn SubscriptionRequests() -> impl IntoView {
                     total,
                     Signal::derive(|| 0),
                     move |first, last| requests.with(|r| r.rows(first, last)),
-                    move |index, jid| view! { <RequestRow index jid/> },
+                    move |index, (jid, nick)| view! { <RequestRow index jid nick/> },
                 )}
             </section>
         </Show>
     }
 }
 
+/// `nick`: what they call themselves (XEP-0172 §4.1), shown beside the address, never instead.
 #[component]
-fn RequestRow(index: usize, jid: BareJid) -> impl IntoView {
+fn RequestRow(index: usize, jid: BareJid, nick: Option<String>) -> impl IntoView {
     let state = use_state();
     let approve = jid.clone();
     let deny = jid.clone();
@@ -166,7 +168,18 @@ fn RequestRow(index: usize, jid: BareJid) -> impl IntoView {
             style:transform=row_offset(index, REQUEST_HEIGHT)
         >
             <p class="request-text">
-                <bdi class="request-jid">{jid.to_string()}</bdi>
+                {match nick {
+                    Some(nick) => view! {
+                        <bdi data-testid="subscription-request-nick" class="request-nick">
+                            {neutralise_overrides(&nick).into_owned()}
+                        </bdi>
+                        " ("
+                        <bdi class="request-jid">{jid.to_string()}</bdi>
+                        ")"
+                    }
+                    .into_any(),
+                    None => view! { <bdi class="request-jid">{jid.to_string()}</bdi> }.into_any(),
+                }}
                 " "
                 {tr(Key::SubscriptionRequestText)}
             </p>

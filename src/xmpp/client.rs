@@ -36,7 +36,7 @@ use super::jid::{BareJid, FullJid};
 use super::mam::{self, ArchiveMark, Mam};
 use super::message::{self, ChatMessage, Direction};
 use super::muc::MucService;
-use super::nick;
+use super::nick::{self, Nicknames};
 use super::ns;
 use super::outbox::Outbox;
 use super::ping::{self, Ping};
@@ -130,6 +130,7 @@ pub struct Client {
     bookmarks: Bookmarks,
     blocking: Blocking,
     avatars: Avatars,
+    nicknames: Nicknames,
     mam: Mam,
     own_presence: (Availability, Option<String>),
     sm: StreamManagement,
@@ -197,6 +198,7 @@ impl Client {
             bookmarks: Bookmarks::default(),
             blocking: Blocking::default(),
             avatars: Avatars::default(),
+            nicknames: Nicknames::default(),
             mam: Mam::default(),
             own_presence: (Availability::Available, None),
             sm: StreamManagement::default(),
@@ -499,7 +501,7 @@ impl Client {
                     self.send_own_presence(now);
                 }
             }
-            Owner::Nick => nick::answered(result, &mut cx),
+            Owner::Nick => self.nicknames.answered(result, &mut cx),
             Owner::VCard(jid) => vcard::answered(jid, result, &mut cx),
             Owner::Register(request) => return self.register_answered(request, result, now),
         }
@@ -617,7 +619,9 @@ impl Client {
             }
             Some(kind) => {
                 if let (Some(kind), Some(from)) = (SubscriptionKind::parse(kind), p.from.as_ref()) {
-                    self.subscriptions.handle(from.to_bare(), kind, &mut cx);
+                    let nick = nick::in_presence(&p.element);
+                    self.subscriptions
+                        .handle(from.to_bare(), kind, nick, &mut cx);
                 }
             }
         }
@@ -663,7 +667,10 @@ impl Client {
             }
             return;
         }
-        if nick::notification(m.from.as_ref(), &m.element, allowed, &mut cx) {
+        if self
+            .nicknames
+            .notification(m.from.as_ref(), &m.element, allowed, &mut cx)
+        {
             return;
         }
         let Some(m) = self.muc.message(m, &mut cx) else {

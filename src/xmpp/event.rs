@@ -70,7 +70,9 @@ pub enum RosterEvent {
     /// The connection ended: every contact's presence is unknown again.
     PresenceCleared,
     /// RFC 6121 §3.1.3: `jid` asks to see our presence. Answer with `Client::answer_subscription`.
-    SubscriptionRequest(BareJid),
+    /// `nick`: the name they gave with it (XEP-0172 §4.1), trimmed and cut; untrusted, and
+    /// never a reason to trust the address.
+    SubscriptionRequest { jid: BareJid, nick: Option<String> },
     /// A request is no longer pending: answered (here or by the policy) or withdrawn.
     SubscriptionRequestClosed(BareJid),
     /// The server refused to add, change or remove a contact.

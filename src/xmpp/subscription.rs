@@ -61,10 +61,17 @@ impl SubscriptionKind {
 
 impl Subscriptions {
     /// A subscription presence from `from` (RFC 6121 §3.1.3, §3.2.3, §3.3.3).
-    pub(crate) fn handle(&mut self, from: BareJid, kind: SubscriptionKind, cx: &mut Ctx) {
+    /// `nick`: the name the sender gave with it (XEP-0172 §4.1), untrusted.
+    pub(crate) fn handle(
+        &mut self,
+        from: BareJid,
+        kind: SubscriptionKind,
+        nick: Option<String>,
+        cx: &mut Ctx,
+    ) {
         match kind {
             SubscriptionKind::Subscribe if self.asked.remove(&from) => {
-                send(cx, &from, SubscriptionKind::Subscribed);
+                send(cx, &from, SubscriptionKind::Subscribed, None);
             }
             SubscriptionKind::Subscribe => {
                 if self.pending_set.contains(&from) {
@@ -76,7 +83,10 @@ impl Subscriptions {
                 }
                 self.pending.push(from.clone());
                 self.pending_set.insert(from.clone());
-                cx.emit(Event::Roster(RosterEvent::SubscriptionRequest(from)));
+                cx.emit(Event::Roster(RosterEvent::SubscriptionRequest {
+                    jid: from,
+                    nick,
+                }));
             }
             // They withdrew their request (RFC 6121 §3.3.3).
             SubscriptionKind::Unsubscribe => self.close(&from, cx),
@@ -86,9 +96,10 @@ impl Subscriptions {
     }
 
     /// We asked to follow `jid` (adding a contact): their request back will be accepted.
-    pub(crate) fn asked(&mut self, jid: &BareJid, cx: &mut Ctx) {
+    /// `nick` is ours, for them to see who asks (XEP-0172 §4.1).
+    pub(crate) fn asked(&mut self, jid: &BareJid, nick: Option<Element>, cx: &mut Ctx) {
         self.asked.insert(jid.clone());
-        send(cx, jid, SubscriptionKind::Subscribe);
+        send(cx, jid, SubscriptionKind::Subscribe, nick);
     }
 
     /// RFC 6121 §3.1.4, §3.1.5: the person's answer. Approving someone we do not follow also
@@ -98,6 +109,7 @@ impl Subscriptions {
         jid: &BareJid,
         approve: bool,
         roster: &Roster,
+        nick: Option<Element>,
         cx: &mut Ctx,
     ) -> Result<(), SendError> {
         let kind = if approve {
@@ -105,7 +117,7 @@ impl Subscriptions {
         } else {
             SubscriptionKind::Unsubscribed
         };
-        send(cx, jid, kind);
+        send(cx, jid, kind, None);
         self.close(jid, cx);
         if !approve {
             return Ok(());
@@ -113,12 +125,12 @@ impl Subscriptions {
         match roster.get(jid) {
             Some(item) if item.subscription.is_following() => Ok(()),
             Some(_) => {
-                self.asked(jid, cx);
+                self.asked(jid, nick, cx);
                 Ok(())
             }
             None => {
                 roster.set(jid, None, &[], cx)?;
-                self.asked(jid, cx);
+                self.asked(jid, nick, cx);
                 Ok(())
             }
         }
@@ -139,10 +151,12 @@ impl Subscriptions {
     }
 }
 
-fn send(cx: &mut Ctx, to: &BareJid, kind: SubscriptionKind) {
-    cx.send(
-        &Element::new("presence", ns::CLIENT)
-            .attr("to", to.as_str())
-            .attr("type", kind.as_str()),
-    );
+fn send(cx: &mut Ctx, to: &BareJid, kind: SubscriptionKind, with: Option<Element>) {
+    let presence = Element::new("presence", ns::CLIENT)
+        .attr("to", to.as_str())
+        .attr("type", kind.as_str());
+    cx.send(&match with {
+        Some(child) => presence.child(child),
+        None => presence,
+    });
 }

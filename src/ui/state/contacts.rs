@@ -66,7 +66,9 @@ impl Contacts {
                 self.schedule_flush();
             }
             RosterEvent::PresenceCleared => self.roster.update(RosterView::clear_presence),
-            RosterEvent::SubscriptionRequest(jid) => self.requests.update(|r| r.add(jid)),
+            RosterEvent::SubscriptionRequest { jid, nick } => {
+                self.requests.update(|r| r.add(jid, nick))
+            }
             RosterEvent::SubscriptionRequestClosed(jid) => self.requests.update(|r| r.remove(&jid)),
             RosterEvent::ChangeFailed { error, .. } => notices.push(UiError::RosterChangeFailed {
                 condition: error.condition,

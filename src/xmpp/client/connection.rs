@@ -12,8 +12,8 @@ use super::super::request::Owner;
 use super::super::stanza::{build, StanzaError};
 use super::super::stream::Stream;
 use super::super::stream_management::Ledger;
+use super::super::vcard;
 use super::super::xml::Element;
-use super::super::{nick, vcard};
 use super::Client;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -113,7 +113,9 @@ impl Client {
                 Owner::Avatar(request) => {
                     self.avatars.unanswered(request, false, &mut cx!(self, now))
                 }
-                Owner::Nick => nick::answered(Err(StanzaError::undefined()), &mut cx!(self, now)),
+                Owner::Nick => self
+                    .nicknames
+                    .answered(Err(StanzaError::undefined()), &mut cx!(self, now)),
                 Owner::VCard(jid) => {
                     vcard::answered(jid, Err(StanzaError::undefined()), &mut cx!(self, now))
                 }
@@ -247,7 +249,9 @@ impl Client {
                 Owner::Mam(request) => self.mam.interrupted(&request, &mut cx),
                 Owner::Blocking(request) => self.blocking.unanswered(request, &mut cx),
                 Owner::Avatar(request) => self.avatars.unanswered(request, true, &mut cx),
-                Owner::Nick => nick::answered(Err(StanzaError::undefined()), &mut cx),
+                Owner::Nick => self
+                    .nicknames
+                    .answered(Err(StanzaError::undefined()), &mut cx),
                 Owner::VCard(jid) => vcard::answered(jid, Err(StanzaError::undefined()), &mut cx),
                 _ => {}
             }

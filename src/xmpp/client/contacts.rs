@@ -42,7 +42,8 @@ impl Client {
         self.ensure_online()?;
         let mut cx = cx!(self, now);
         self.roster.set(jid, name, &[], &mut cx)?;
-        self.subscriptions.asked(jid, &mut cx);
+        let nick = self.nicknames.in_request();
+        self.subscriptions.asked(jid, nick, &mut cx);
         Ok(())
     }
 
@@ -98,8 +99,13 @@ impl Client {
         now: Instant,
     ) -> Result<(), SendError> {
         self.ensure_online()?;
-        self.subscriptions
-            .answer(jid, approve, &self.roster, &mut cx!(self, now))
+        self.subscriptions.answer(
+            jid,
+            approve,
+            &self.roster,
+            self.nicknames.in_request(),
+            &mut cx!(self, now),
+        )
     }
 
     /// XEP-0191 §3.3, §3.4: blocks or unblocks addresses. The server's push confirms it

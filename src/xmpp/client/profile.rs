@@ -6,7 +6,6 @@ use super::super::avatar::PublishError;
 use super::super::context::Instant;
 use super::super::error::SendError;
 use super::super::jid::BareJid;
-use super::super::nick;
 use super::super::vcard;
 use super::Client;
 
@@ -37,7 +36,7 @@ impl Client {
     /// [`NickEvent::Published`](super::super::NickEvent::Published) confirms it.
     pub fn set_nickname(&mut self, nick: Option<&str>, now: Instant) -> Result<(), SendError> {
         self.ensure_online()?;
-        nick::publish(nick, &mut cx!(self, now))
+        self.nicknames.publish(nick, &mut cx!(self, now))
     }
 
     /// XEP-0054 §3.1: asks for `jid`'s vCard; it comes as

@@ -1,7 +1,8 @@
 import { test, expect } from '../lib/fixtures';
 import { bodiesWithText, login, loginThrough, openChatFromRoster, rosterItem, send, tid, unique } from '../lib/app';
 import { ignoreRelayErrors, PROSODY_WSS_PORT, Relay } from '../lib/relay';
-import { HostilePeer } from '../lib/hostile';
+import { freshAccount } from '../lib/archive';
+import { expectNothingRan, HostilePeer, INJECTED } from '../lib/hostile';
 import { registerAccount } from '../lib/xmpp';
 import type { Page } from '@playwright/test';
 
@@ -132,6 +133,30 @@ test('blocking hides the address\'s messages and presence; unblocking restores t
   await send(benView, after);
   await expect(bodiesWithText(view, after, 'in')).toHaveCount(1);
   await expect(bodiesWithText(view, during, 'in')).toHaveCount(0);
+});
+
+test('a request says who asks by the nickname they gave, beside their address, as text', async ({ page, openPage }) => {
+  const ann = await freshAccount('nka');
+  const ben = await freshAccount('nkb');
+  const nick = 'Ann <img src=x onerror="window.__pwned=1">';
+  await login(page, ann.jid, ann.password);
+  await page.locator(tid('account-open')).click();
+  const dialog = page.locator(tid('account-dialog'));
+  await dialog.locator(tid('nickname')).fill(nick);
+  await dialog.locator(tid('nickname-submit')).click();
+  await expect(dialog.locator(tid('nickname-status'))).toHaveAttribute('data-state', 'done');
+  await dialog.locator(tid('account-close')).click();
+
+  const benPage = await openPage();
+  await login(benPage, ben.jid, ben.password);
+  await page.locator(tid('roster-add')).click();
+  await page.locator(tid('roster-add-jid')).fill(ben.jid);
+  await page.locator(tid('roster-add-submit')).click();
+  const request = benPage.locator(tid('subscription-request', { jid: ann.jid }));
+  await expect(request.locator(tid('subscription-request-nick'))).toHaveText(nick);
+  await expect(request).toContainText(`${nick} (${ann.jid})`);
+  expect(await request.locator(tid('subscription-request-nick')).locator(INJECTED).count()).toBe(0);
+  await expectNothingRan(benPage);
 });
 
 test('an address that reads like a contact\'s is flagged in its request, in the roster and in its conversation', async ({ page, openPage }) => {
