@@ -1,6 +1,6 @@
-//! XEP-0115 caps, XEP-0084 avatars, XEP-0153 vCard hashes and XEP-0172 nicknames against a
-//! scripted server: what we advertise, who may tell us about a face or a name, what is fetched
-//! and when, and the checks on the bytes.
+//! XEP-0115 caps, XEP-0084 avatars, XEP-0153 vCard hashes, XEP-0172 nicknames and XEP-0054
+//! vCards against a scripted server: what we advertise, who may tell us about a face or a name,
+//! what is fetched and when, the checks on the bytes, and our own vCard edited in place.
 
 mod support;
 
@@ -8,7 +8,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use parley::xmpp::avatar::{hash_of, MAX_AVATAR_BYTES};
 use parley::xmpp::jid::BareJid;
-use parley::xmpp::{AvatarEvent, Event, NickEvent, Refusal};
+use parley::xmpp::{AvatarEvent, Event, NickEvent, Refusal, VCardEvent, VCardField};
 use support::Harness;
 
 /// The smallest PNG anyone would send: the signature and an IHDR.
@@ -336,4 +336,138 @@ fn our_nickname_is_published_to_our_pep_node() {
         Harness::id_of(&publish)
     ));
     assert!(h.events().contains(&Event::Nick(NickEvent::Published)));
+}
+
+fn vcard_events(events: Vec<Event>) -> Vec<VCardEvent> {
+    events
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::VCard(v) => Some(v),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_contacts_vcard_is_read_in_order_or_said_to_be_unavailable() {
+    let mut h = Harness::online();
+    h.client.fetch_vcard(&bob(), h.now).unwrap();
+    let request = h.sent().pop().unwrap();
+    assert!(
+        request.contains("to=\"bob@localhost\"")
+            && request.contains("<vCard xmlns=\"vcard-temp\"/>"),
+        "{request}"
+    );
+    h.server(&format!(
+        "<iq type='result' id='{}' from='bob@localhost'><vCard xmlns='vcard-temp'>\
+         <DESC>Builds things</DESC><EMAIL><INTERNET/><USERID> bob@example.org </USERID></EMAIL>\
+         <FN>Bob the Builder</FN><PHOTO><BINVAL>AAAA</BINVAL></PHOTO></vCard></iq>",
+        Harness::id_of(&request)
+    ));
+    assert_eq!(
+        vcard_events(h.events()),
+        [VCardEvent::Loaded {
+            jid: bob(),
+            fields: vec![
+                (VCardField::FullName, "Bob the Builder".into()),
+                (VCardField::Email, "bob@example.org".into()),
+                (VCardField::Description, "Builds things".into()),
+            ]
+        }]
+    );
+
+    h.client.fetch_vcard(&bob(), h.now).unwrap();
+    let request = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='error' id='{}' from='bob@localhost'><error type='cancel'>\
+         <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+        Harness::id_of(&request)
+    ));
+    assert!(matches!(
+        vcard_events(h.events()).as_slice(),
+        [VCardEvent::Unavailable { jid, error }] if *jid == bob() && error.condition == "item-not-found"
+    ));
+}
+
+#[test]
+fn our_vcard_is_edited_in_place_keeping_the_photo_and_what_is_not_edited() {
+    let mut h = Harness::online();
+    h.client
+        .save_own_vcard(
+            vec![
+                (VCardField::FullName, "  Ann <Example>  ".into()),
+                (VCardField::Email, "ann@new.example".into()),
+                (VCardField::Locality, "Lyon".into()),
+                (VCardField::Title, String::new()),
+            ],
+            h.now,
+        )
+        .unwrap();
+    let read = h.sent().pop().unwrap();
+    assert!(
+        read.contains("type=\"get\"") && !read.contains(" to="),
+        "{read}"
+    );
+    h.server(&format!(
+        "<iq type='result' id='{}'><vCard xmlns='vcard-temp'>\
+         <FN>Ann</FN><TITLE>Boss</TITLE>\
+         <EMAIL><WORK/><INTERNET/><USERID>ann@old.example</USERID></EMAIL>\
+         <EMAIL><HOME/><INTERNET/><USERID>ann@home.example</USERID></EMAIL>\
+         <PHOTO><TYPE>image/png</TYPE><BINVAL>AAAA</BINVAL></PHOTO></vCard></iq>",
+        Harness::id_of(&read)
+    ));
+    let write = h.sent().pop().unwrap();
+    assert!(write.contains("type=\"set\""), "{write}");
+    for kept in [
+        "<FN>Ann &lt;Example&gt;</FN>",
+        "<EMAIL><WORK/><INTERNET/><USERID>ann@new.example</USERID></EMAIL>",
+        "<EMAIL><HOME/><INTERNET/><USERID>ann@home.example</USERID></EMAIL>",
+        "<PHOTO><TYPE>image/png</TYPE><BINVAL>AAAA</BINVAL></PHOTO>",
+        "<ADR><LOCALITY>Lyon</LOCALITY></ADR>",
+    ] {
+        assert!(write.contains(kept), "{kept} in {write}");
+    }
+    assert!(
+        !write.contains("TITLE") && !write.contains("old.example"),
+        "{write}"
+    );
+    h.server(&format!(
+        "<iq type='result' id='{}'/>",
+        Harness::id_of(&write)
+    ));
+    assert_eq!(vcard_events(h.events()), [VCardEvent::Saved]);
+}
+
+#[test]
+fn a_first_vcard_is_made_and_a_refusal_is_reported() {
+    let mut h = Harness::online();
+    h.client
+        .save_own_vcard(vec![(VCardField::Phone, "+33 1 23".into())], h.now)
+        .unwrap();
+    let read = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='error' id='{}'><error type='cancel'>\
+         <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+        Harness::id_of(&read)
+    ));
+    let write = h.sent().pop().unwrap();
+    assert!(
+        write.contains(
+            "<vCard xmlns=\"vcard-temp\"><TEL><VOICE/><NUMBER>+33 1 23</NUMBER></TEL></vCard>"
+        ),
+        "{write}"
+    );
+    h.server(&format!(
+        "<iq type='error' id='{}'><error type='modify'>\
+         <not-acceptable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+        Harness::id_of(&write)
+    ));
+    assert!(matches!(
+        vcard_events(h.events()).as_slice(),
+        [VCardEvent::SaveFailed(e)] if e.condition == "not-acceptable"
+    ));
+    assert!(h
+        .client
+        .save_own_vcard(vec![(VCardField::FullName, "bell \u{7}".into())], h.now)
+        .is_err());
 }

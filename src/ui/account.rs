@@ -23,6 +23,8 @@ pub fn AccountDialog() -> impl IntoView {
         );
         state.own_account.password_change.set(Request::Idle);
         state.own_account.removal.set(Request::Idle);
+        state.own_account.vcard_change.set(Default::default());
+        state.fetch_own_vcard();
         if let Some(dialog) = dialog.get_untracked() {
             let _ = dialog.show_modal();
         }
@@ -60,6 +62,7 @@ pub fn AccountDialog() -> impl IntoView {
             <p><bdi class="account-address">{own}</bdi></p>
             <super::profile::ProfilePicture/>
             <super::profile::Nickname/>
+            <super::profile::OwnVCard/>
             <PasswordChange/>
             <AccountRemoval own/>
             <div class="dialog-actions">

@@ -27,7 +27,7 @@ pub fn show_key(availability: Availability) -> Key {
     }
 }
 
-fn vcard_key(field: VCardField) -> Key {
+pub(super) fn vcard_key(field: VCardField) -> Key {
     match field {
         VCardField::FullName => Key::VCardFullName,
         VCardField::Nickname => Key::Nickname,

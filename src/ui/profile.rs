@@ -1,12 +1,15 @@
 //! Our own profile picture (XEP-0084 publish): the person chooses an image, the browser decodes
 //! it, and a centred square of it is drawn at [`SIZE`] pixels on a canvas and sent as PNG, so
 //! what goes to the server is small and is a PNG whatever was chosen (XEP-0084 §4.1 asks every
-//! publisher for one).
+//! publisher for one). Also the nickname (XEP-0172) and the vCard fields contacts read in our
+//! details (XEP-0054).
 
 use super::avatar::Avatar;
 use super::state::avatars::{PublishFailure, Publishing};
 use super::{tr, use_state};
 use crate::i18n::{self, Key};
+use crate::xmpp::vcard::EDITABLE;
+use crate::xmpp::VCardField;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use leptos::prelude::*;
@@ -199,6 +202,148 @@ pub fn Nickname() -> impl IntoView {
                 disabled=move || change.get() == Publishing::Pending
             >
                 {tr(Key::SaveNickname)}
+            </button>
+        </form>
+    }
+}
+
+/// XEP-0054: the vCard fields contacts read in our details. The form fills in once our vCard is
+/// read (saving is off until then, so blanks never overwrite what is stored), and only the
+/// fields the person changed are sent: what another client wrote meanwhile stays.
+#[component]
+pub fn OwnVCard() -> impl IntoView {
+    let state = use_state();
+    let stored = state.own_account.vcard;
+    let change = state.own_account.vcard_change;
+    let values: Vec<(VCardField, RwSignal<String>)> = EDITABLE
+        .iter()
+        .map(|field| (*field, RwSignal::new(String::new())))
+        .collect();
+    let first_of = move |field: VCardField| {
+        stored.with(|v| {
+            v.as_ref()
+                .and_then(|fields| fields.iter().find(|(f, _)| *f == field))
+                .map(|(_, value)| value.clone())
+                .unwrap_or_default()
+        })
+    };
+    {
+        let values = values.clone();
+        Effect::new(move |_| {
+            if stored.with(Option::is_some) {
+                for (field, value) in &values {
+                    value.set(first_of(*field));
+                }
+            }
+        });
+    }
+    let on_submit = {
+        let values = values.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let changed: Vec<(VCardField, String)> = values
+                .iter()
+                .map(|(field, value)| (*field, value.get_untracked().trim().to_owned()))
+                .filter(|(field, value)| *value != first_of(*field).trim())
+                .collect();
+            if changed.is_empty() {
+                return change.set(Publishing::Done);
+            }
+            state.save_own_vcard(changed);
+        }
+    };
+    let status = move || {
+        let lang = state.lang.get();
+        match change.get() {
+            Publishing::Done => Some(i18n::t(lang, Key::OwnVCardSaved).to_owned()),
+            Publishing::Failed(PublishFailure::NotOnline) => {
+                Some(i18n::t(lang, Key::ErrSendNotOnline).to_owned())
+            }
+            Publishing::Failed(PublishFailure::Refused(why)) => {
+                Some(format!("{} {why}", i18n::t(lang, Key::OwnVCardNotSaved)))
+            }
+            Publishing::Failed(PublishFailure::NotAnImage)
+            | Publishing::Idle
+            | Publishing::Pending => None,
+        }
+    };
+    let inputs = values
+        .into_iter()
+        .map(|(field, value)| {
+            let id = format!("own-vcard-{}", field.as_str());
+            let label = tr(super::contact_details::vcard_key(field));
+            let kind = match field {
+                VCardField::Email => "email",
+                VCardField::Phone => "tel",
+                VCardField::Url => "url",
+                _ => "text",
+            };
+            let autocomplete = match field {
+                VCardField::FullName => "name",
+                VCardField::Organisation => "organization",
+                VCardField::Title => "organization-title",
+                VCardField::Email => "email",
+                VCardField::Phone => "tel",
+                VCardField::Url => "url",
+                VCardField::Birthday => "bday",
+                VCardField::Locality => "address-level2",
+                VCardField::Country => "country-name",
+                _ => "off",
+            };
+            let control = if field == VCardField::Description {
+                view! {
+                    <textarea
+                        id=id.clone()
+                        data-testid="own-vcard-field"
+                        data-field=field.as_str()
+                        class="input"
+                        rows="3"
+                        maxlength="1000"
+                        prop:value=move || value.get()
+                        on:input=move |ev| value.set(event_target_value(&ev))
+                    ></textarea>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <input
+                        id=id.clone()
+                        data-testid="own-vcard-field"
+                        data-field=field.as_str()
+                        class="input"
+                        type=kind
+                        maxlength="1000"
+                        autocomplete=autocomplete
+                        placeholder=(field == VCardField::Birthday).then_some("YYYY-MM-DD")
+                        prop:value=move || value.get()
+                        on:input=move |ev| value.set(event_target_value(&ev))
+                    />
+                }
+                .into_any()
+            };
+            view! {
+                <div class="field">
+                    <label for=id>{label}</label>
+                    {control}
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <form data-testid="own-vcard" class="account-section" novalidate on:submit=on_submit>
+            <h3>{tr(Key::OwnVCardTitle)}</h3>
+            <p class="hint">{tr(Key::OwnVCardHint)}</p>
+            {inputs}
+            <p data-testid="own-vcard-status" class="hint" role="status" data-state=move || change.get().as_str()>
+                {status}
+            </p>
+            <button
+                type="submit"
+                data-testid="own-vcard-submit"
+                class="button"
+                disabled=move || stored.with(Option::is_none) || change.get() == Publishing::Pending
+            >
+                {tr(Key::SaveOwnVCard)}
             </button>
         </form>
     }

@@ -503,6 +503,7 @@ impl Client {
             }
             Owner::Nick => self.nicknames.answered(result, &mut cx),
             Owner::VCard(jid) => vcard::answered(jid, result, &mut cx),
+            Owner::VCardEdit(edit) => vcard::edit_answered(edit, result, &mut cx),
             Owner::Register(request) => return self.register_answered(request, result, now),
         }
         self.maybe_online(now);

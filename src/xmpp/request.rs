@@ -33,6 +33,8 @@ pub enum Owner {
     Avatar(super::avatar::AvatarRequest),
     /// XEP-0054: a contact's vCard, for their details.
     VCard(super::jid::BareJid),
+    /// XEP-0054 §3.2: editing our own vCard.
+    VCardEdit(super::vcard::VCardEdit),
     /// XEP-0172: publishing our nickname.
     Nick,
     /// XEP-0077.

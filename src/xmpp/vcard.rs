@@ -5,6 +5,11 @@
 //!
 //! Every field is untrusted text: at most [`MAX_FIELDS`] are read, each trimmed and cut to
 //! [`MAX_FIELD_CHARS`], and the photo is left to [`avatar`](super::avatar).
+//!
+//! Our own vCard is edited in place (§3.2 replaces the whole vCard with what is sent): it is read
+//! first, the fields the person edits are changed in it (the first email, phone and address
+//! only, keeping their type flags), and everything else goes back as it was, the photo that
+//! XEP-0153 clients show above all.
 
 use super::context::Ctx;
 use super::error::SendError;
@@ -13,7 +18,7 @@ use super::jid::{BareJid, Jid};
 use super::ns;
 use super::request::Owner;
 use super::stanza::{IqType, StanzaError};
-use super::xml::Element;
+use super::xml::{check_xml_text, Element, Node};
 
 /// Fields read from one vCard.
 pub const MAX_FIELDS: usize = 24;
@@ -64,6 +69,32 @@ pub enum VCardEvent {
     },
     /// `jid`'s server would not say (no such vCard, not allowed, no answer).
     Unavailable { jid: BareJid, error: StanzaError },
+    /// Our own vCard is stored as edited.
+    Saved,
+    /// Our server would not store it (or read it first).
+    SaveFailed(StanzaError),
+}
+
+/// The fields the person edits in their own vCard, in the order they are shown.
+pub const EDITABLE: &[VCardField] = &[
+    VCardField::FullName,
+    VCardField::Organisation,
+    VCardField::Title,
+    VCardField::Email,
+    VCardField::Phone,
+    VCardField::Url,
+    VCardField::Birthday,
+    VCardField::Locality,
+    VCardField::Country,
+    VCardField::Description,
+];
+
+/// Editing our own vCard: read, then written back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VCardEdit {
+    /// Reading it, to change these fields in it (a blank value removes the field).
+    Reading(Vec<(VCardField, String)>),
+    Writing,
 }
 
 /// §3.1: asks for `jid`'s vCard.
@@ -89,6 +120,132 @@ pub(crate) fn answered(jid: BareJid, result: Result<Option<Element>, StanzaError
         },
         Err(error) => VCardEvent::Unavailable { jid, error },
     }));
+}
+
+/// §3.2: changes `fields` in our own vCard; [`VCardEvent::Saved`] or
+/// [`VCardEvent::SaveFailed`] says how it went.
+pub(crate) fn edit(fields: Vec<(VCardField, String)>, cx: &mut Ctx) -> Result<(), SendError> {
+    let fields: Vec<(VCardField, String)> = fields
+        .into_iter()
+        .map(|(field, value)| (field, value.trim().chars().take(MAX_FIELD_CHARS).collect()))
+        .collect();
+    for (_, value) in &fields {
+        check_xml_text(value).map_err(SendError::InvalidText)?;
+    }
+    cx.try_request(
+        IqType::Get,
+        None,
+        Element::new("vCard", ns::VCARD),
+        Owner::VCardEdit(VCardEdit::Reading(fields)),
+    )?;
+    Ok(())
+}
+
+pub(crate) fn edit_answered(
+    edit: VCardEdit,
+    result: Result<Option<Element>, StanzaError>,
+    cx: &mut Ctx,
+) {
+    match (edit, result) {
+        (VCardEdit::Reading(fields), result) => {
+            let current = match result {
+                Ok(vcard) => vcard.filter(|v| v.is("vCard", ns::VCARD)),
+                // None stored yet.
+                Err(e) if e.condition == "item-not-found" => None,
+                Err(e) => return cx.emit(Event::VCard(VCardEvent::SaveFailed(e))),
+            };
+            let vcard = changed(
+                current.unwrap_or_else(|| Element::new("vCard", ns::VCARD)),
+                &fields,
+            );
+            if let Err(e) = cx.try_request(
+                IqType::Set,
+                None,
+                vcard,
+                Owner::VCardEdit(VCardEdit::Writing),
+            ) {
+                cx.warn(&format!("our vCard was not sent: {e:?}"));
+                cx.emit(Event::VCard(VCardEvent::SaveFailed(
+                    StanzaError::undefined(),
+                )));
+            }
+        }
+        (VCardEdit::Writing, Ok(_)) => cx.emit(Event::VCard(VCardEvent::Saved)),
+        (VCardEdit::Writing, Err(e)) => cx.emit(Event::VCard(VCardEvent::SaveFailed(e))),
+    }
+}
+
+/// Where a field lives in a vCard: the element, inside the first of a container if any.
+fn path(field: VCardField) -> (&'static str, Option<&'static str>) {
+    match field {
+        VCardField::FullName => ("FN", None),
+        VCardField::Nickname => ("NICKNAME", None),
+        VCardField::Organisation => ("ORG", Some("ORGNAME")),
+        VCardField::Title => ("TITLE", None),
+        VCardField::Email => ("EMAIL", Some("USERID")),
+        VCardField::Phone => ("TEL", Some("NUMBER")),
+        VCardField::Url => ("URL", None),
+        VCardField::Birthday => ("BDAY", None),
+        VCardField::Locality => ("ADR", Some("LOCALITY")),
+        VCardField::Country => ("ADR", Some("CTRY")),
+        VCardField::Description => ("DESC", None),
+    }
+}
+
+/// `vcard` with `fields` set (blank: removed), everything else kept.
+pub fn changed(mut vcard: Element, fields: &[(VCardField, String)]) -> Element {
+    for (field, value) in fields {
+        let (outer, inner) = path(*field);
+        let position = vcard
+            .children
+            .iter()
+            .position(|n| matches!(n, Node::Element(e) if e.is(outer, ns::VCARD)));
+        let text = |name: &str| Element::new(name, ns::VCARD).text(value.as_str());
+        match (inner, position) {
+            (None, Some(i)) if value.is_empty() => {
+                vcard.children.remove(i);
+            }
+            (None, Some(i)) => vcard.children[i] = Node::Element(text(outer)),
+            (None, None) if value.is_empty() => {}
+            (None, None) => vcard.children.push(Node::Element(text(outer))),
+            (Some(_), None) if value.is_empty() => {}
+            (Some(inner), None) => {
+                let mut container = Element::new(outer, ns::VCARD);
+                // XEP-0054's schema wants a kind in an email and a phone.
+                match field {
+                    VCardField::Email => {
+                        container = container.child(Element::new("INTERNET", ns::VCARD))
+                    }
+                    VCardField::Phone => {
+                        container = container.child(Element::new("VOICE", ns::VCARD))
+                    }
+                    _ => {}
+                }
+                vcard
+                    .children
+                    .push(Node::Element(container.child(text(inner))));
+            }
+            (Some(inner), Some(i)) => {
+                let Node::Element(container) = &mut vcard.children[i] else {
+                    continue;
+                };
+                container
+                    .children
+                    .retain(|n| !matches!(n, Node::Element(e) if e.is(inner, ns::VCARD)));
+                if !value.is_empty() {
+                    container.children.push(Node::Element(text(inner)));
+                }
+                // Only kind flags (empty elements) left: the container says nothing any more.
+                let says_something = container
+                    .elements()
+                    .any(|e| !e.text_content().trim().is_empty());
+                if !says_something {
+                    vcard.children.remove(i);
+                }
+            }
+        }
+    }
+    vcard
 }
 
 fn child<'a>(el: &'a Element, name: &str) -> Option<&'a Element> {

@@ -41,6 +41,9 @@ pub struct AccountState {
     /// XEP-0172: the nickname we gave ourselves, as our server last said.
     pub nick: RwSignal<Option<String>>,
     pub nick_change: RwSignal<super::avatars::Publishing>,
+    /// XEP-0054: our own vCard's fields as last read (`None`: not read yet this sign-in).
+    pub vcard: RwSignal<Option<super::contacts::VCardFields>>,
+    pub vcard_change: RwSignal<super::avatars::Publishing>,
     /// The account was removed: the login page says so once.
     pub removed: RwSignal<bool>,
     /// The connection that asks whether registration is offered, kept until it closes.
@@ -57,6 +60,8 @@ impl AccountState {
             removal: RwSignal::new(Request::Idle),
             nick: RwSignal::new(None),
             nick_change: RwSignal::new(super::avatars::Publishing::Idle),
+            vcard: RwSignal::new(None),
+            vcard_change: RwSignal::new(super::avatars::Publishing::Idle),
             removed: RwSignal::new(false),
             asking: StoredValue::new_local(None),
         }
@@ -110,5 +115,7 @@ impl AccountState {
         self.removal.set(Request::Idle);
         self.nick.set(None);
         self.nick_change.set(super::avatars::Publishing::Idle);
+        self.vcard.set(None);
+        self.vcard_change.set(super::avatars::Publishing::Idle);
     }
 }

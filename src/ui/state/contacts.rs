@@ -139,6 +139,7 @@ impl Contacts {
         match event {
             VCardEvent::Loaded { jid, fields } => self.vcard.set(Some((jid, Some(fields)))),
             VCardEvent::Unavailable { jid, .. } => self.vcard.set(Some((jid, None))),
+            VCardEvent::Saved | VCardEvent::SaveFailed(_) => {}
         }
     }
 }

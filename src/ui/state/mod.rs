@@ -191,7 +191,7 @@ impl AppState {
             }
             Update::Event(Event::Avatar(event)) => self.avatars.apply(event),
             Update::Event(Event::Nick(event)) => self.apply_nick(event),
-            Update::Event(Event::VCard(event)) => self.contacts.apply_vcard(event),
+            Update::Event(Event::VCard(event)) => self.apply_vcard(event),
             Update::Event(Event::Account(event)) => {
                 let removed = event == crate::xmpp::AccountEvent::Removed;
                 self.own_account.apply(event);
@@ -380,6 +380,56 @@ impl AppState {
                 .own_account
                 .nick_change
                 .set(Publishing::Failed(PublishFailure::Refused(error.condition))),
+        }
+    }
+
+    /// XEP-0054: ours goes to the account dialog, a contact's to their details.
+    fn apply_vcard(&self, event: crate::xmpp::VCardEvent) {
+        use crate::xmpp::VCardEvent;
+        use avatars::{PublishFailure, Publishing};
+        let own = |jid: &BareJid| self.connection.own_jid.get_untracked().as_ref() == Some(jid);
+        match event {
+            VCardEvent::Loaded { jid, fields } if own(&jid) => {
+                self.own_account.vcard.set(Some(fields))
+            }
+            // Nothing stored yet, or nothing the server will say: an empty form to fill.
+            VCardEvent::Unavailable { jid, .. } if own(&jid) => {
+                self.own_account.vcard.set(Some(Vec::new()))
+            }
+            VCardEvent::Saved => self.own_account.vcard_change.set(Publishing::Done),
+            VCardEvent::SaveFailed(error) => self
+                .own_account
+                .vcard_change
+                .set(Publishing::Failed(PublishFailure::Refused(error.condition))),
+            other => self.contacts.apply_vcard(other),
+        }
+    }
+
+    /// XEP-0054 §3.2: changes these fields of our own vCard (blank removes one).
+    pub fn save_own_vcard(&self, fields: Vec<(crate::xmpp::VCardField, String)>) {
+        use avatars::{PublishFailure, Publishing};
+        let change = self.own_account.vcard_change;
+        let Some(account) = self.account() else {
+            return change.set(Publishing::Failed(PublishFailure::NotOnline));
+        };
+        change.set(Publishing::Pending);
+        if let Err(e) = account.command(|client, now| client.save_own_vcard(fields, now)) {
+            let failure = match e {
+                crate::xmpp::SendError::NotOnline => PublishFailure::NotOnline,
+                other => PublishFailure::Refused(other.to_string()),
+            };
+            change.set(Publishing::Failed(failure));
+        }
+    }
+
+    /// XEP-0054: reads our own vCard, for the account dialog.
+    pub fn fetch_own_vcard(&self) {
+        let (Some(account), Some(own)) = (self.account(), self.connection.own_jid.get_untracked())
+        else {
+            return;
+        };
+        if let Err(e) = account.command(|client, now| client.fetch_vcard(&own, now)) {
+            leptos::logging::warn!("parley: our own profile was not asked for: {e}");
         }
     }
 

@@ -119,6 +119,9 @@ impl Client {
                 Owner::VCard(jid) => {
                     vcard::answered(jid, Err(StanzaError::undefined()), &mut cx!(self, now))
                 }
+                Owner::VCardEdit(edit) => {
+                    vcard::edit_answered(edit, Err(StanzaError::undefined()), &mut cx!(self, now))
+                }
                 owner => cx!(self, now).warn(&format!("no answer to a request ({owner:?})")),
             }
         }
@@ -253,6 +256,9 @@ impl Client {
                     .nicknames
                     .answered(Err(StanzaError::undefined()), &mut cx),
                 Owner::VCard(jid) => vcard::answered(jid, Err(StanzaError::undefined()), &mut cx),
+                Owner::VCardEdit(edit) => {
+                    vcard::edit_answered(edit, Err(StanzaError::undefined()), &mut cx)
+                }
                 _ => {}
             }
         }

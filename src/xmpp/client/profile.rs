@@ -6,7 +6,7 @@ use super::super::avatar::PublishError;
 use super::super::context::Instant;
 use super::super::error::SendError;
 use super::super::jid::BareJid;
-use super::super::vcard;
+use super::super::vcard::{self, VCardField};
 use super::Client;
 
 impl Client {
@@ -37,6 +37,17 @@ impl Client {
     pub fn set_nickname(&mut self, nick: Option<&str>, now: Instant) -> Result<(), SendError> {
         self.ensure_online()?;
         self.nicknames.publish(nick, &mut cx!(self, now))
+    }
+
+    /// XEP-0054 §3.2: changes these fields of our own vCard (a blank value removes one),
+    /// keeping the rest of it; [`VCardEvent::Saved`](super::super::VCardEvent::Saved) confirms it.
+    pub fn save_own_vcard(
+        &mut self,
+        fields: Vec<(VCardField, String)>,
+        now: Instant,
+    ) -> Result<(), SendError> {
+        self.ensure_online()?;
+        vcard::edit(fields, &mut cx!(self, now))
     }
 
     /// XEP-0054 §3.1: asks for `jid`'s vCard; it comes as

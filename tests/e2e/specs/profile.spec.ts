@@ -150,6 +150,50 @@ test('a nickname bob sets names him for alice, who has not named him, but not ov
   await expect(other.locator(tid('nickname'))).toHaveValue('Bobby Tables');
 });
 
+test('the details bob writes about himself are what alice reads in his details, and his form keeps them', async ({ page, openPage }) => {
+  const reader = await freshAccount('vcreader');
+  const writer = await freshAccount('vcwriter');
+  const [a, b] = [await HostilePeer.login(reader.user, reader.password), await HostilePeer.login(writer.user, writer.password)];
+  await makeContacts(a, b);
+  // Something another client stored, which the form does not edit: it must survive.
+  await setVCard(b, '<NICKNAME>kept</NICKNAME><TITLE>Old title</TITLE>');
+  a.socket.close();
+  b.socket.close();
+
+  const other = await openPage();
+  await login(other, writer.jid, writer.password);
+  await other.locator(tid('account-open')).click();
+  const form = other.locator(tid('own-vcard'));
+  const field = (name: string) => form.locator(`${tid('own-vcard-field')}[data-field="${name}"]`);
+  await expect(field('title')).toHaveValue('Old title');
+  await field('fn').fill('Bob <Builder>');
+  await field('email').fill('bob@example.org');
+  await field('locality').fill('Lyon');
+  await field('title').fill('');
+  await form.locator(tid('own-vcard-submit')).click();
+  await expect(form.locator(tid('own-vcard-status'))).toHaveAttribute('data-state', 'done');
+
+  await login(page, reader.jid, reader.password);
+  const view = await openChatFromRoster(page, writer.jid);
+  await view.locator(tid('contact-details-open')).click();
+  const card = page.locator(tid('contact-vcard'));
+  await expect(card).toHaveAttribute('data-state', 'loaded');
+  const shown = (name: string) => card.locator(`${tid('contact-vcard-field')}[data-field="${name}"]`);
+  await expect(shown('fn')).toHaveText('Bob <Builder>');
+  await expect(shown('email')).toHaveText('bob@example.org');
+  await expect(shown('locality')).toHaveText('Lyon');
+  await expect(shown('nickname')).toHaveText('kept');
+  await expect(shown('title')).toHaveCount(0);
+
+  // His next sign-in reads what the server keeps.
+  await other.locator(tid('account-close')).click();
+  await logout(other);
+  await login(other, writer.jid, writer.password);
+  await other.locator(tid('account-open')).click();
+  await expect(field('fn')).toHaveValue('Bob <Builder>');
+  await expect(field('locality')).toHaveValue('Lyon');
+});
+
 /** What the core keeps of untrusted text: trimmed of Unicode white space, cut to `max` characters. */
 function kept(s: string, max: number): string {
   const trimmed = s.replace(/\r\n?/g, '\n').replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');
