@@ -140,14 +140,26 @@ export class HostilePeer {
   }
 
   /** Sets the name of a roster item of our own account (the server pushes it to every resource). */
-  async renameContact(jid: string, name: string): Promise<void> {
+  async renameContact(jid: string, name: string, groups: string[] = ['Friends']): Promise<void> {
     const iqId = id('r');
+    const inner = groups.map((g) => `<group>${esc(g)}</group>`).join('');
     const reply = await this.socket.iq(
       iqId,
       `<iq xmlns="jabber:client" type="set" id="${iqId}"><query xmlns="jabber:iq:roster">` +
-        `<item jid="${esc(jid)}" name="${esc(name)}"><group>Friends</group></item></query></iq>`,
+        `<item jid="${esc(jid)}" name="${esc(name)}">${inner}</item></query></iq>`,
     );
     if (!/type=["']result["']/.test(reply)) throw new Error(`roster set refused: ${reply}`);
+  }
+
+  /** XEP-0191 for our own account: blocks (or unblocks) these addresses; resolves to whether the server took them. */
+  async setBlocked(jids: string[], block: boolean): Promise<boolean> {
+    const iqId = id('b');
+    const items = jids.map((j) => `<item jid="${esc(j)}"/>`).join('');
+    const reply = await this.socket.iq(
+      iqId,
+      `<iq xmlns="jabber:client" type="set" id="${iqId}"><${block ? 'block' : 'unblock'} xmlns="urn:xmpp:blocking">${items}</${block ? 'block' : 'unblock'}></iq>`,
+    );
+    return /type=["']result["']/.test(reply);
   }
 
   /** The full JID of a contact's resource, from the presence the server relays to us. */

@@ -1,5 +1,6 @@
 import { test, expect } from '../lib/fixtures';
 import { bodiesWithText, chatView, login, logout, openChatFromList, openChatFromRoster, rosterItem, send, tid, unique, users } from '../lib/app';
+import { registerAccount } from '../lib/xmpp';
 import { asAttribute, asText, expectNothingRan, expectOnlySafeLinks, HostilePeer, INJECTED, mismatch, sendableCorpus } from '../lib/hostile';
 
 // The security suite: the shared hostile-string corpus through every field the app renders from
@@ -73,6 +74,64 @@ test('every corpus string shows literally as a contact name', async ({ page }) =
   } finally {
     await aliceElsewhere.renameContact(users.bob.jid, 'Bob');
     aliceElsewhere.close();
+  }
+});
+
+test('every corpus string shows literally as a group name', async ({ page }) => {
+  test.setTimeout(240_000);
+  await login(page, users.alice.jid, users.alice.password);
+  const aliceElsewhere = await HostilePeer.login('alice', users.alice.password);
+  // What the list keeps of a group: trimmed of Unicode white space; a blank one is no group.
+  const shown = (s: string) => asText(s).replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');
+  try {
+    for (const group of sendable.filter((s) => shown(s) !== '')) {
+      await aliceElsewhere.renameContact(users.bob.jid, 'Bob', [group]);
+      await expect
+        .poll(() => page.locator(`${tid('roster-group')} .group-name`).evaluateAll((els) => els.map((e) => e.textContent)), {
+          message: group.slice(0, 80),
+        })
+        .toContain(shown(group));
+      await expect(page.locator(`${tid('roster-group')} .group-name :is(${INJECTED})`)).toHaveCount(0);
+    }
+    await expectNothingRan(page);
+  } finally {
+    await aliceElsewhere.renameContact(users.bob.jid, 'Bob');
+    aliceElsewhere.close();
+  }
+});
+
+test('every corpus string the server takes in a blocked address shows as text in the blocklist', async ({ page }) => {
+  test.setTimeout(240_000);
+  const user = unique('blk').replace(/\W/g, '');
+  await registerAccount(user, 'blk-pw');
+  await login(page, `${user}@localhost`, 'blk-pw');
+  // Another client of the same account blocks full addresses whose resource is a corpus string
+  // (any text may be a resource); the server pushes each block to the app.
+  const elsewhere = await HostilePeer.login(user, 'blk-pw');
+  const list = page.locator(tid('blocklist'));
+  let shownCount = 0;
+  try {
+    for (let start = 0; start < sendable.length; start += 8) {
+      const taken: string[] = [];
+      for (const s of sendable.slice(start, start + 8)) {
+        const jid = `mallory@localhost/${s}`;
+        if (await elsewhere.setBlocked([jid], true)) taken.push(jid);
+      }
+      if (taken.length === 0) continue;
+      await expect(list).toHaveAttribute('data-count', String(taken.length));
+      const names = await list.locator(`${tid('blocklist-item')} .row-name`).evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) expect(name.startsWith('mallory@localhost/')).toBe(true);
+      await expect(list.locator(`.row-name :is(${INJECTED})`)).toHaveCount(0);
+      await expectNothingRan(page);
+      shownCount += taken.length;
+      expect(await elsewhere.setBlocked(taken, false)).toBe(true);
+      await expect(list).toHaveCount(0);
+    }
+    // The server took a good share of the corpus: the test saw something.
+    expect(shownCount).toBeGreaterThan(sendable.length / 2);
+  } finally {
+    elsewhere.close();
   }
 });
 
