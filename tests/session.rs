@@ -848,6 +848,54 @@ fn requests_carry_nicknames_both_ways() {
 }
 
 #[test]
+fn a_server_that_keeps_pre_approvals_gets_one_for_a_contact_we_add() {
+    // RFC 6121 §3.4: offered with the features we bind under.
+    let mut h = Harness::new();
+    h.through_challenge();
+    let roster = h.finish_login_with(
+        "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>\
+         <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>\
+         <sub xmlns='urn:xmpp:features:pre-approval'/></stream:features>",
+    );
+    h.server(&format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster'>\
+         <item jid='bob@localhost' subscription='from'/></query></iq>",
+        Harness::id_of(&roster)
+    ));
+    for request in h.sent().into_iter().filter(|f| f.starts_with("<iq")) {
+        h.server(&format!(
+            "<iq type='result' id='{}'/>",
+            Harness::id_of(&request)
+        ));
+    }
+    let dave = BareJid::new("dave@localhost").unwrap();
+    h.client.add_contact(&dave, None, h.now).unwrap();
+    let sent = h.sent();
+    assert!(
+        sent.iter()
+            .any(|f| f.contains("to=\"dave@localhost\" type=\"subscribe\"")),
+        "{sent:?}"
+    );
+    assert!(
+        sent.iter()
+            .any(|f| f.contains("to=\"dave@localhost\" type=\"subscribed\"")),
+        "pre-approved: {sent:?}"
+    );
+    // bob already sees us: nothing to approve.
+    let bob = BareJid::new("bob@localhost").unwrap();
+    h.client.add_contact(&bob, Some("Bob"), h.now).unwrap();
+    assert!(!h.sent().iter().any(|f| f.contains("type=\"subscribed\"")));
+}
+
+#[test]
+fn without_pre_approval_adding_a_contact_approves_nothing_yet() {
+    let mut h = Harness::online();
+    let dave = BareJid::new("dave@localhost").unwrap();
+    h.client.add_contact(&dave, None, h.now).unwrap();
+    assert!(!h.sent().iter().any(|f| f.contains("type=\"subscribed\"")));
+}
+
+#[test]
 fn subscription_requests_are_bounded() {
     let mut h = Harness::online();
     for i in 0..1_200 {

@@ -11,6 +11,8 @@ pub const SESSION: &str = "urn:ietf:params:xml:ns:xmpp-session";
 pub const ROSTER: &str = "jabber:iq:roster";
 /// RFC 6121 §2.6.1: the stream feature of roster versioning.
 pub const ROSTER_VER: &str = "urn:xmpp:features:rosterver";
+/// RFC 6121 §3.4: subscription pre-approval.
+pub const PRE_APPROVAL: &str = "urn:xmpp:features:pre-approval";
 pub const DISCO_INFO: &str = "http://jabber.org/protocol/disco#info";
 pub const PING: &str = "urn:xmpp:ping";
 /// XEP-0198: Stream Management.

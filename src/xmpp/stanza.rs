@@ -70,6 +70,8 @@ pub struct StreamFeatures {
     pub sm: bool,
     /// RFC 6121 §2.6: the roster can be asked for by version.
     pub roster_ver: bool,
+    /// RFC 6121 §3.4: subscription requests can be approved before they arrive.
+    pub pre_approval: bool,
     /// XEP-0077 §3: accounts can be created on this stream before login.
     pub register: bool,
 }
@@ -286,6 +288,7 @@ fn parse_features(el: &Element) -> StreamFeatures {
         session_required,
         sm: el.has_child("sm", ns::SM),
         roster_ver: el.has_child("ver", ns::ROSTER_VER),
+        pre_approval: el.has_child("sub", ns::PRE_APPROVAL),
         register: el.has_child("register", ns::REGISTER_FEATURE),
     }
 }

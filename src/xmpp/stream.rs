@@ -73,6 +73,8 @@ pub(crate) struct Stream {
     sm_offered: bool,
     /// RFC 6121 §2.6.1: the server offered roster versioning with the features we bound under.
     roster_ver_offered: bool,
+    /// RFC 6121 §3.4: the server offered pre-approval with the features we bound under.
+    pre_approval_offered: bool,
     /// XEP-0198 §5: the `<resume/>` to send instead of binding, for the session the last
     /// connection left.
     resume: Option<Element>,
@@ -111,6 +113,7 @@ impl Stream {
             client_nonce,
             sm_offered: false,
             roster_ver_offered: false,
+            pre_approval_offered: false,
             resume,
         };
         stream.restart(cx, false);
@@ -154,6 +157,10 @@ impl Stream {
 
     pub(crate) fn roster_ver_offered(&self) -> bool {
         self.roster_ver_offered
+    }
+
+    pub(crate) fn pre_approval_offered(&self) -> bool {
+        self.pre_approval_offered
     }
 
     pub(crate) fn deadline(&self) -> Option<Instant> {
@@ -422,6 +429,7 @@ impl Stream {
     ) -> Result<(), SessionError> {
         self.sm_offered = features.sm;
         self.roster_ver_offered = features.roster_ver;
+        self.pre_approval_offered = features.pre_approval;
         if !features.bind {
             return Err(SessionError::Protocol(
                 "the server offers no resource binding".into(),

@@ -102,6 +102,12 @@ impl Subscriptions {
         send(cx, jid, SubscriptionKind::Subscribe, nick);
     }
 
+    /// RFC 6121 §3.4: approves `jid`'s request before it comes, so the server answers it even
+    /// when no client of ours is online (the in-session acceptance of [`Self::asked`] cannot).
+    pub(crate) fn pre_approve(&mut self, jid: &BareJid, cx: &mut Ctx) {
+        send(cx, jid, SubscriptionKind::Subscribed, None);
+    }
+
     /// RFC 6121 §3.1.4, §3.1.5: the person's answer. Approving someone we do not follow also
     /// asks to follow them; a contact already in the roster keeps its name and groups.
     pub(crate) fn answer(

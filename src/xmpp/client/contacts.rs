@@ -8,6 +8,7 @@ use super::super::error::SendError;
 use super::super::jid::{BareJid, Jid};
 use super::super::presence::Availability;
 use super::super::roster::Roster;
+use super::super::stream::Stream;
 use super::super::xml::{check_xml_text, Element};
 use super::super::{caps, ns};
 use super::Client;
@@ -44,6 +45,15 @@ impl Client {
         self.roster.set(jid, name, &[], &mut cx)?;
         let nick = self.nicknames.in_request();
         self.subscriptions.asked(jid, nick, &mut cx);
+        // Adding someone is wanting them to see us too: where the server keeps a pre-approval,
+        // their request back is approved even if it comes while we are away.
+        let pre_approval = self
+            .stream
+            .as_ref()
+            .is_some_and(Stream::pre_approval_offered);
+        if pre_approval && !self.roster.shares_presence_with(jid) {
+            self.subscriptions.pre_approve(jid, &mut cx);
+        }
         Ok(())
     }
 
