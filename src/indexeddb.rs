@@ -1,7 +1,10 @@
-//! The remembered devices' database in IndexedDB: one database (`parley`), one object store
-//! (`accounts`) whose records are a [`Snapshot`]'s JSON, keyed by the account's bare address.
-//! Nothing else of Parley's is stored here, and forgetting the last account deletes the database
-//! itself, so a forgotten device holds no Parley database at all.
+//! The remembered devices' database in IndexedDB: one database (`parley`) with two object
+//! stores: `accounts`, whose records are a [`Snapshot`]'s JSON keyed by the account's bare
+//! address, and `avatars`, the face each contact last showed (`[hash, type, bytes]`) keyed by
+//! the account and the contact's address, so a reload shows faces before any connection.
+//! Nothing else of Parley's is stored here; forgetting an account deletes both kinds of its
+//! records, and forgetting the last one deletes the database itself, so a forgotten device
+//! holds no Parley database at all.
 //!
 //! Written on web-sys rather than a crate for a measured reason: with the `idb` crate (and the
 //! tokio channels it pulls into the wasm) the release bundle was 382.5 KB with brotli, with these
@@ -17,8 +20,11 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{EventTarget, IdbDatabase, IdbFactory, IdbOpenDbRequest, IdbTransactionMode};
 
 const DATABASE: &str = "parley";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const ACCOUNTS: &str = "accounts";
+const AVATARS: &str = "avatars";
+/// Faces kept per account: the rows someone scrolled past, not a whole 20,000-contact roster.
+pub const MAX_AVATARS: u32 = 500;
 
 /// IndexedDB could not be used: a private window, storage partitioned or refused in an iframe,
 /// a full disk. The client goes on without it.
@@ -120,13 +126,15 @@ async fn exists(factory: &IdbFactory) -> Result<bool, StorageError> {
 
 async fn open(factory: &IdbFactory) -> Result<IdbDatabase, StorageError> {
     let request: IdbOpenDbRequest = factory.open_with_u32(DATABASE, VERSION).map_err(failed)?;
-    // Version 1 has one store; nothing older exists to migrate.
+    // Version 2 adds the avatars beside version 1's accounts: whatever is missing is made.
     let upgrade = {
         let request = request.clone();
         Handler::new(move |_| {
             if let Ok(database) = request.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
-                if !database.object_store_names().contains(ACCOUNTS) {
-                    let _ = database.create_object_store(ACCOUNTS);
+                for store in [ACCOUNTS, AVATARS] {
+                    if !database.object_store_names().contains(store) {
+                        let _ = database.create_object_store(store);
+                    }
                 }
             }
         })
@@ -189,11 +197,16 @@ pub async fn forget(account: &str) -> Result<(), StorageError> {
     let database = open(&factory).await?;
     let left = async {
         let transaction = database
-            .transaction_with_str_and_mode(ACCOUNTS, IdbTransactionMode::Readwrite)
+            .transaction_with_str_sequence_and_mode(&both(), IdbTransactionMode::Readwrite)
             .map_err(failed)?;
         let complete = Outcome::of(&transaction, "complete");
         let store = transaction.object_store(ACCOUNTS).map_err(failed)?;
         store.delete(&JsValue::from_str(account)).map_err(failed)?;
+        transaction
+            .object_store(AVATARS)
+            .map_err(failed)?
+            .delete(&faces_of(account)?)
+            .map_err(failed)?;
         let count = store.count().map_err(failed)?;
         complete.wait("deleting").await?;
         Ok::<_, StorageError>(count.result().map_err(failed)?.as_f64().unwrap_or(1.0))
@@ -207,4 +220,117 @@ pub async fn forget(account: &str) -> Result<(), StorageError> {
             .await?;
     }
     Ok(())
+}
+
+fn both() -> JsValue {
+    Array::of2(&ACCOUNTS.into(), &AVATARS.into()).into()
+}
+
+/// The key of `contact`'s face for `account`; the separator cannot be in an address.
+fn face_key(account: &str, contact: &str) -> JsValue {
+    JsValue::from_str(&format!("{account}\n{contact}"))
+}
+
+/// Every face key of `account` (keys compare by UTF-16 code unit: U+FFFF is above any that can
+/// follow the separator in an address).
+fn faces_of(account: &str) -> Result<JsValue, StorageError> {
+    web_sys::IdbKeyRange::bound(
+        &JsValue::from_str(&format!("{account}\n")),
+        &JsValue::from_str(&format!("{account}\n\u{ffff}")),
+    )
+    .map(JsValue::from)
+    .map_err(failed)
+}
+
+/// One face as kept: the contact, the image's hash and type, and its bytes.
+pub struct StoredFace {
+    pub contact: String,
+    pub hash: String,
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Keeps `face` as `account`'s contact's, unless [`MAX_AVATARS`] are kept already (a new
+/// face of a contact kept already replaces theirs).
+pub async fn save_face(account: &str, face: StoredFace) -> Result<(), StorageError> {
+    let database = open(&factory()?).await?;
+    let result = async {
+        let transaction = database
+            .transaction_with_str_and_mode(AVATARS, IdbTransactionMode::Readwrite)
+            .map_err(failed)?;
+        let complete = Outcome::of(&transaction, "complete");
+        let store = transaction.object_store(AVATARS).map_err(failed)?;
+        let key = face_key(account, &face.contact);
+        let count = store.count_with_key(&faces_of(account)?).map_err(failed)?;
+        Outcome::of(&count, "success").wait("counting").await?;
+        let kept = count.result().map_err(failed)?.as_f64().unwrap_or(0.0);
+        let existing = store.count_with_key(&key).map_err(failed)?;
+        Outcome::of(&existing, "success").wait("counting").await?;
+        let replaces = existing.result().map_err(failed)?.as_f64().unwrap_or(0.0) > 0.0;
+        if kept < f64::from(MAX_AVATARS) || replaces {
+            let value = Array::of3(
+                &JsValue::from_str(&face.hash),
+                &JsValue::from_str(&face.mime),
+                &js_sys::Uint8Array::from(face.bytes.as_slice()),
+            );
+            store.put_with_key(&value, &key).map_err(failed)?;
+        }
+        complete.wait("writing").await
+    }
+    .await;
+    database.close();
+    result
+}
+
+/// `account`'s contact shows no face any more.
+pub async fn forget_face(account: &str, contact: &str) -> Result<(), StorageError> {
+    let database = open(&factory()?).await?;
+    let result = async {
+        let transaction = database
+            .transaction_with_str_and_mode(AVATARS, IdbTransactionMode::Readwrite)
+            .map_err(failed)?;
+        let complete = Outcome::of(&transaction, "complete");
+        transaction
+            .object_store(AVATARS)
+            .map_err(failed)?
+            .delete(&face_key(account, contact))
+            .map_err(failed)?;
+        complete.wait("deleting").await
+    }
+    .await;
+    database.close();
+    result
+}
+
+/// Every face kept of `account`'s contacts; a record that does not read is skipped.
+pub async fn load_faces(account: &str) -> Result<Vec<StoredFace>, StorageError> {
+    let database = open(&factory()?).await?;
+    let result = async {
+        let transaction = database.transaction_with_str(AVATARS).map_err(failed)?;
+        let store = transaction.object_store(AVATARS).map_err(failed)?;
+        let range = faces_of(account)?;
+        let keys = store.get_all_keys_with_key(&range).map_err(failed)?;
+        let values = store.get_all_with_key(&range).map_err(failed)?;
+        Outcome::of(&values, "success").wait("reading").await?;
+        let keys = Array::from(&keys.result().map_err(failed)?);
+        let values = Array::from(&values.result().map_err(failed)?);
+        let prefix = format!("{account}\n");
+        Ok(keys
+            .iter()
+            .zip(values.iter())
+            .filter_map(|(key, value)| {
+                let contact = key.as_string()?.strip_prefix(&prefix)?.to_owned();
+                let value = Array::from(&value);
+                Some(StoredFace {
+                    contact,
+                    hash: value.get(0).as_string()?,
+                    mime: value.get(1).as_string()?,
+                    bytes: value.get(2).dyn_into::<js_sys::Uint8Array>().ok()?.to_vec(),
+                })
+            })
+            .collect())
+    }
+    .await;
+    database.close();
+    result
 }

@@ -156,6 +156,45 @@ impl Avatars {
         }
     }
 
+    /// Faces a remembered device kept: shown at once, each checked to be what it says (its bytes
+    /// hash to its id and read as an image). A face the connection already announced otherwise
+    /// is left alone; an announced one that matches gets its image without a fetch.
+    pub fn restore(&self, faces: Vec<crate::indexeddb::StoredFace>) {
+        use crate::xmpp::avatar::{hash_of, image_type};
+        for stored in faces {
+            let Ok(jid) = BareJid::new(&stored.contact) else {
+                continue;
+            };
+            let Some(mime) = image_type(&stored.bytes) else {
+                continue;
+            };
+            if hash_of(&stored.bytes) != stored.hash {
+                continue;
+            }
+            let url = match self.urls.with_value(|u| u.get(&stored.hash).cloned()) {
+                Some(url) => url,
+                None => {
+                    let Some(url) = blob_url(&stored.bytes, mime) else {
+                        continue;
+                    };
+                    self.urls
+                        .update_value(|u| drop(u.insert(stored.hash.clone(), url.clone())));
+                    url
+                }
+            };
+            let face = self.face(&jid);
+            let fits = face.with_untracked(|f| {
+                f.url.is_none() && f.hash.as_ref().is_none_or(|h| *h == stored.hash)
+            });
+            if fits {
+                face.set(Face {
+                    hash: Some(stored.hash),
+                    url: Some(url),
+                });
+            }
+        }
+    }
+
     /// Signed out: the images go with the session.
     pub(super) fn reset(&self) {
         self.urls.update_value(|urls| {

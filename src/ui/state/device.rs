@@ -123,6 +123,59 @@ impl Device {
         });
     }
 
+    /// A remembered device keeps the face each contact shows, so the next start shows it
+    /// before any connection; a contact who shows none any more has theirs forgotten.
+    pub fn avatar_seen(&self, state: &AppState, event: &crate::xmpp::AvatarEvent) {
+        use crate::xmpp::AvatarEvent;
+        if !self.remembered.get_untracked() {
+            return;
+        }
+        let Some(own) = state.connection.own_jid.get_untracked() else {
+            return;
+        };
+        let (device, state) = (*self, *state);
+        match event {
+            AvatarEvent::Loaded {
+                jid,
+                hash,
+                mime,
+                bytes,
+            } => {
+                let face = indexeddb::StoredFace {
+                    contact: jid.to_string(),
+                    hash: hash.clone(),
+                    mime: (*mime).to_owned(),
+                    bytes: bytes.clone(),
+                };
+                leptos::task::spawn_local(async move {
+                    if let Err(e) = indexeddb::save_face(own.as_str(), face).await {
+                        device.unavailable(&state, e);
+                    }
+                });
+            }
+            AvatarEvent::Changed { jid, hash: None } => {
+                let contact = jid.to_string();
+                leptos::task::spawn_local(async move {
+                    if let Err(e) = indexeddb::forget_face(own.as_str(), &contact).await {
+                        device.unavailable(&state, e);
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// The faces kept of `jid`'s contacts go on the page (after its roster).
+    fn show_faces(state: &AppState, jid: &BareJid) {
+        let (avatars, account) = (state.avatars, jid.to_string());
+        leptos::task::spawn_local(async move {
+            match indexeddb::load_faces(&account).await {
+                Ok(faces) => avatars.restore(faces),
+                Err(e) => leptos::logging::warn!("parley: IndexedDB: {}", e.0),
+            }
+        });
+    }
+
     /// A login is starting. Remembered: the device's copy of the account is shown now and
     /// the archive mark returned for the client; not remembered: a copy kept earlier goes.
     pub async fn login(
@@ -146,7 +199,11 @@ impl Device {
             return None;
         }
         match stored(jid).await {
-            Ok(snapshot) => Some(show(state, &snapshot?)),
+            Ok(snapshot) => {
+                let copy = show(state, &snapshot?);
+                Self::show_faces(state, jid);
+                Some(copy)
+            }
             Err(e) => {
                 self.unavailable(state, e);
                 None
@@ -192,6 +249,7 @@ impl Device {
         self.remembered.set(true);
         self.endpoint.set_value(snapshot.endpoint.clone());
         let copy = show(state, &snapshot);
+        Self::show_faces(state, &jid);
         let generation = state.connection.begin_login();
         state.connection.own_jid.set(Some(jid.clone()));
         state.connection.last_address.set(jid.to_string());

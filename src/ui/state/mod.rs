@@ -189,7 +189,10 @@ impl AppState {
             Update::Event(Event::Blocking(event)) => {
                 self.contacts.apply_blocking(event, &self.notices)
             }
-            Update::Event(Event::Avatar(event)) => self.avatars.apply(event),
+            Update::Event(Event::Avatar(event)) => {
+                self.device.avatar_seen(self, &event);
+                self.avatars.apply(event)
+            }
             Update::Event(Event::Nick(event)) => self.apply_nick(event),
             Update::Event(Event::VCard(event)) => self.apply_vcard(event),
             Update::Event(Event::Account(event)) => {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { test, expect } from '../lib/fixtures';
-import { chatView, login, logout, openChatFromList, openChatFromRoster, bodiesWithText, rosterItem, tid, unique } from '../lib/app';
+import { chatView, fillLogin, login, logout, openChatFromList, openChatFromRoster, openLogin, bodiesWithText, rosterItem, tid, unique } from '../lib/app';
+import { ignoreRelayErrors, PROSODY_WSS_PORT, Relay } from '../lib/relay';
 import { freshAccount, makeContacts } from '../lib/archive';
 import { HostilePeer, asText, esc, expectNothingRan, sendableCorpus, INJECTED } from '../lib/hostile';
 
@@ -74,6 +75,81 @@ test('a picture bob uploads is the face alice sees, decoded, square, and again o
   const later = await openPage();
   await login(later, reader.jid, reader.password);
   await expect(rosterItem(later, painter.jid).locator(tid('avatar'))).toHaveAttribute('data-loaded', 'true');
+});
+
+test('a remembered device shows contacts\' faces after a reload, before it is online', async ({ page, problems }) => {
+  const reader = await freshAccount('kept');
+  const painter = await freshAccount('keptface');
+  const [a, b] = [await HostilePeer.login(reader.user, reader.password), await HostilePeer.login(painter.user, painter.password)];
+  await makeContacts(a, b);
+  a.socket.close();
+  await openLogin(page);
+  const picture = await page.screenshot({ clip: { x: 0, y: 0, width: 64, height: 64 } });
+  await publishAvatar(b, picture, picture.length);
+  b.socket.close();
+
+  const relay = await Relay.start(PROSODY_WSS_PORT);
+  try {
+    await page.locator(`details:has(${tid('login-ws-url')}) > summary`).click();
+    await page.locator(tid('login-ws-url')).fill(relay.url);
+    await page.locator(tid('login-remember')).check();
+    await fillLogin(page, reader.jid, reader.password);
+    const face = rosterItem(page, painter.jid).locator(tid('avatar'));
+    await expect(face).toHaveAttribute('data-loaded', 'true');
+    // Kept on the device as its bytes, by account and contact.
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            new Promise<number>((resolve) => {
+              const open = indexedDB.open('parley');
+              open.onsuccess = () => {
+                const count = open.result.transaction('avatars').objectStore('avatars').count();
+                count.onsuccess = () => {
+                  open.result.close();
+                  resolve(count.result);
+                };
+              };
+              open.onerror = () => resolve(-1);
+            }),
+        ),
+      )
+      .toBe(1);
+    // And the account itself, signed in, written a moment after the login.
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            (key) =>
+              new Promise<boolean>((resolve) => {
+                const open = indexedDB.open('parley');
+                open.onsuccess = () => {
+                  const get = open.result.transaction('accounts').objectStore('accounts').get(key);
+                  get.onsuccess = () => {
+                    open.result.close();
+                    resolve(typeof get.result === 'string' && get.result.includes('salted_password'));
+                  };
+                };
+                open.onerror = () => resolve(false);
+              }),
+            reader.jid,
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+
+    relay.cut();
+    await page.reload();
+    await expect(page.locator(tid('app-shell'))).toBeVisible();
+    await expect(page.locator(tid('connection-status'))).not.toHaveAttribute('data-state', 'online');
+    await expect(face).toHaveAttribute('data-loaded', 'true');
+    expect(await face.locator('img').getAttribute('src')).toMatch(/^blob:/);
+    const size = await face.locator('img').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+    expect(size).toEqual([64, 64]);
+  } finally {
+    await relay.close();
+    ignoreRelayErrors(problems, relay);
+  }
 });
 
 test('an avatar that is not an image, or claims 50 MB, is refused: the initials stay and the client works', async ({ page }) => {
