@@ -8,7 +8,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use parley::xmpp::avatar::{hash_of, MAX_AVATAR_BYTES};
 use parley::xmpp::jid::BareJid;
-use parley::xmpp::{AvatarEvent, Event, NickEvent, Refusal, VCardEvent, VCardField};
+use parley::xmpp::{AvatarEvent, CapsEvent, Event, NickEvent, Refusal, VCardEvent, VCardField};
 use support::Harness;
 
 /// The smallest PNG anyone would send: the signature and an IHDR.
@@ -470,4 +470,82 @@ fn a_first_vcard_is_made_and_a_refusal_is_reported() {
         .client
         .save_own_vcard(vec![(VCardField::FullName, "bell \u{7}".into())], h.now)
         .is_err());
+}
+
+fn clients(events: Vec<Event>) -> Vec<(String, Option<String>)> {
+    events
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Caps(CapsEvent::Client { jid, client }) => Some((jid.to_string(), client)),
+            _ => None,
+        })
+        .collect()
+}
+
+const EXODUS: &str = "<query xmlns='http://jabber.org/protocol/disco#info' \
+     node='http://code.google.com/p/exodus#QgayPKawpkPSDYmwT/WM94uAlu0='>\
+     <identity category='client' name='Exodus 0.9.1' type='pc'/>\
+     <feature var='http://jabber.org/protocol/caps'/>\
+     <feature var='http://jabber.org/protocol/disco#info'/>\
+     <feature var='http://jabber.org/protocol/disco#items'/>\
+     <feature var='http://jabber.org/protocol/muc'/></query>";
+
+fn caps_presence(from: &str, ver: &str) -> String {
+    format!(
+        "<presence from='{from}'><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' \
+         node='http://code.google.com/p/exodus' ver='{ver}'/></presence>"
+    )
+}
+
+#[test]
+fn a_contacts_capabilities_are_asked_once_per_version_and_kept_only_if_they_verify() {
+    let mut h = Harness::online();
+    let ver = "QgayPKawpkPSDYmwT/WM94uAlu0=";
+    h.server(&caps_presence("bob@localhost/phone", ver));
+    let query = h
+        .sent()
+        .into_iter()
+        .find(|f| f.contains("disco#info"))
+        .expect("the version is asked about");
+    assert!(
+        query.contains("to=\"bob@localhost/phone\"")
+            && query.contains(&format!("node=\"http://code.google.com/p/exodus#{ver}\"")),
+        "{query}"
+    );
+    h.server(&format!(
+        "<iq type='result' id='{}' from='bob@localhost/phone'>{EXODUS}</iq>",
+        Harness::id_of(&query)
+    ));
+    assert_eq!(
+        clients(h.events()),
+        [("bob@localhost/phone".into(), Some("Exodus 0.9.1".into()))]
+    );
+
+    // Another resource with the same version: known, not asked.
+    h.server(&caps_presence("bob@localhost/laptop", ver));
+    assert!(!h.sent().iter().any(|f| f.contains("disco#info")));
+    assert_eq!(
+        clients(h.events()),
+        [("bob@localhost/laptop".into(), Some("Exodus 0.9.1".into()))]
+    );
+
+    // An answer that does not hash to its version is not kept, and not asked again.
+    h.server(&caps_presence("bob@localhost/tablet", "forged="));
+    let query = h
+        .sent()
+        .into_iter()
+        .find(|f| f.contains("disco#info"))
+        .unwrap();
+    h.server(&format!(
+        "<iq type='result' id='{}' from='bob@localhost/tablet'>{EXODUS}</iq>",
+        Harness::id_of(&query)
+    ));
+    assert!(clients(h.events()).is_empty());
+    h.server("<presence from='bob@localhost/tablet' type='unavailable'/>");
+    h.server(&caps_presence("bob@localhost/tablet", "forged="));
+    assert!(!h.sent().iter().any(|f| f.contains("disco#info")));
+
+    // A stranger's presence asks nothing.
+    h.server(&caps_presence("mallory@evil.example/x", "other="));
+    assert!(!h.sent().iter().any(|f| f.contains("disco#info")));
 }

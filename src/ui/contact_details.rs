@@ -112,7 +112,11 @@ pub fn ContactDetails(peer: BareJid) -> impl IntoView {
         }
         view! {
             <ul data-testid="contact-resources" class="contact-resources" role="list">
-                {resources.into_iter().map(|r| view! { <ResourceRow resource=r/> }).collect_view()}
+                {resources.into_iter().map(|r| {
+                    let full = peer.with_value(|p| format!("{p}/{}", r.resource));
+                    let client = state.contacts.clients.with(|c| c.get(&full).cloned());
+                    view! { <ResourceRow resource=r client/> }
+                }).collect_view()}
             </ul>
         }
         .into_any()
@@ -168,7 +172,8 @@ pub fn ContactDetails(peer: BareJid) -> impl IntoView {
 }
 
 #[component]
-fn ResourceRow(resource: ResourceStatus) -> impl IntoView {
+/// `client`: the software it runs (XEP-0115), where known.
+fn ResourceRow(resource: ResourceStatus, client: Option<String>) -> impl IntoView {
     let name = if resource.resource.is_empty() {
         None
     } else {
@@ -193,6 +198,12 @@ fn ResourceRow(resource: ResourceStatus) -> impl IntoView {
                     }}
                     " · "
                     <span class="resource-show">{tr(show_key(resource.availability))}</span>
+                    {client.map(|c| view! {
+                        " · "
+                        <bdi data-testid="contact-resource-client" class="resource-client">
+                            {neutralise_overrides(&c).into_owned()}
+                        </bdi>
+                    })}
                 </span>
                 {status.map(|s| view! {
                     <bdi data-testid="contact-resource-status" class="resource-status">{s}</bdi>

@@ -26,6 +26,7 @@
 use super::avatar::Avatars;
 use super::blocking::Blocking;
 use super::bookmarks::Bookmarks;
+use super::caps::CapsCache;
 use super::carbons::{self, CarbonDirection, Unwrapped};
 use super::context::{Identity, Instant};
 use super::disco;
@@ -131,6 +132,7 @@ pub struct Client {
     blocking: Blocking,
     avatars: Avatars,
     nicknames: Nicknames,
+    caps: CapsCache,
     mam: Mam,
     own_presence: (Availability, Option<String>),
     sm: StreamManagement,
@@ -199,6 +201,7 @@ impl Client {
             blocking: Blocking::default(),
             avatars: Avatars::default(),
             nicknames: Nicknames::default(),
+            caps: CapsCache::default(),
             mam: Mam::default(),
             own_presence: (Availability::Available, None),
             sm: StreamManagement::default(),
@@ -502,6 +505,7 @@ impl Client {
                 }
             }
             Owner::Nick => self.nicknames.answered(result, &mut cx),
+            Owner::Caps(request) => self.caps.answered(request, result, &mut cx),
             Owner::VCard(jid) => vcard::answered(jid, result, &mut cx),
             Owner::VCardEdit(edit) => vcard::edit_answered(edit, result, &mut cx),
             Owner::Register(request) => return self.register_answered(request, result, now),
@@ -611,7 +615,13 @@ impl Client {
         };
         if let Some(from) = p.from.as_ref().map(|j| j.to_bare()) {
             if self.roster.contains(&from) || cx.me.bare() == &from {
-                self.avatars.presence(from, &p, &mut cx);
+                self.avatars.presence(from.clone(), &p, &mut cx);
+            }
+            // XEP-0115 §6: what a contact's resource runs (our own other devices too).
+            let sender = p.from.as_ref().filter(|j| j.resource().is_some());
+            if let Some(sender) = sender.filter(|_| self.roster.contains(&from)) {
+                let unavailable = matches!(p.kind.as_deref(), Some("unavailable" | "error"));
+                self.caps.presence(sender, &p.element, unavailable, &mut cx);
             }
         }
         match p.kind.as_deref() {

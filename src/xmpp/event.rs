@@ -4,6 +4,7 @@
 use super::avatar::AvatarEvent;
 use super::blocking::BlockingEvent;
 use super::bookmarks::Bookmark;
+use super::caps::CapsEvent;
 use super::error::SessionError;
 use super::jid::{BareJid, FullJid};
 use super::message::{ChatMessage, ChatState};
@@ -31,6 +32,8 @@ pub enum Event {
     Nick(NickEvent),
     /// XEP-0054: a contact's details.
     VCard(VCardEvent),
+    /// XEP-0115: the software a contact's resource runs.
+    Caps(CapsEvent),
     /// XEP-0077: creating, changing and removing the account.
     Account(AccountEvent),
     /// Something was dropped or ignored; for the log, not for the person.

@@ -67,6 +67,7 @@ pub mod xml;
 
 pub use avatar::{AvatarEvent, PublishError, Refusal};
 pub use blocking::BlockingEvent;
+pub use caps::CapsEvent;
 pub use client::{Client, ClientConfig};
 pub use context::{Identity, Instant};
 pub use error::{CloseReason, ReconnectError, SendError, SessionError};

@@ -37,6 +37,8 @@ pub enum Owner {
     VCardEdit(super::vcard::VCardEdit),
     /// XEP-0172: publishing our nickname.
     Nick,
+    /// XEP-0115 §6.2: what a contact's version of capabilities means.
+    Caps(super::caps::CapsRequest),
     /// XEP-0077.
     Register(super::register::RegisterRequest),
 }

@@ -5,9 +5,9 @@ use super::notices::{Notices, UiError};
 use crate::store::requests::SubscriptionRequests;
 use crate::store::roster_view::RosterView;
 use crate::xmpp::jid::{BareJid, Jid};
-use crate::xmpp::{BlockingEvent, RosterEvent, VCardEvent, VCardField};
+use crate::xmpp::{BlockingEvent, CapsEvent, RosterEvent, VCardEvent, VCardField};
 use leptos::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 /// How long presence changes are collected before the roster repaints.
@@ -29,6 +29,8 @@ pub struct Contacts {
     /// XEP-0054: the vCard of the contact whose details are open, once read (`None` inside:
     /// the server would not say).
     pub vcard: RwSignal<Option<(BareJid, Option<VCardFields>)>>,
+    /// XEP-0115: the software each online resource runs, by full address, where known.
+    pub clients: RwSignal<HashMap<String, String>>,
     /// A roster repaint is scheduled (presence floods are coalesced).
     flush_pending: StoredValue<bool>,
 }
@@ -42,6 +44,7 @@ impl Contacts {
             blocked: RwSignal::new(Vec::new()),
             blocking_offered: RwSignal::new(false),
             vcard: RwSignal::new(None),
+            clients: RwSignal::new(HashMap::new()),
             flush_pending: StoredValue::new(false),
         }
     }
@@ -133,6 +136,16 @@ impl Contacts {
         self.blocked.set(Vec::new());
         self.blocking_offered.set(false);
         self.vcard.set(None);
+        self.clients.set(HashMap::new());
+    }
+
+    /// Only the open details read it: a login flood of these repaints nothing else.
+    pub fn apply_caps(&self, event: CapsEvent) {
+        let CapsEvent::Client { jid, client } = event;
+        self.clients.update(|clients| match client {
+            Some(name) => drop(clients.insert(jid.to_string(), name)),
+            None => drop(clients.remove(jid.as_str())),
+        });
     }
 
     pub fn apply_vcard(&self, event: VCardEvent) {

@@ -195,6 +195,7 @@ impl AppState {
             }
             Update::Event(Event::Nick(event)) => self.apply_nick(event),
             Update::Event(Event::VCard(event)) => self.apply_vcard(event),
+            Update::Event(Event::Caps(event)) => self.contacts.apply_caps(event),
             Update::Event(Event::Account(event)) => {
                 let removed = event == crate::xmpp::AccountEvent::Removed;
                 self.own_account.apply(event);

@@ -116,6 +116,7 @@ impl Client {
                 Owner::Nick => self
                     .nicknames
                     .answered(Err(StanzaError::undefined()), &mut cx!(self, now)),
+                Owner::Caps(request) => self.caps.unanswered(request),
                 Owner::VCard(jid) => {
                     vcard::answered(jid, Err(StanzaError::undefined()), &mut cx!(self, now))
                 }
@@ -240,6 +241,7 @@ impl Client {
         // Rooms first: an entry whose check is abandoned must not send its presence now.
         self.muc.connection_ended(&mut cx);
         self.presence.clear();
+        self.caps.disconnected();
     }
 
     pub(super) fn abandon_requests(&mut self, now: Instant) {
@@ -255,6 +257,7 @@ impl Client {
                 Owner::Nick => self
                     .nicknames
                     .answered(Err(StanzaError::undefined()), &mut cx),
+                Owner::Caps(request) => self.caps.unanswered(request),
                 Owner::VCard(jid) => vcard::answered(jid, Err(StanzaError::undefined()), &mut cx),
                 Owner::VCardEdit(edit) => {
                     vcard::edit_answered(edit, Err(StanzaError::undefined()), &mut cx)

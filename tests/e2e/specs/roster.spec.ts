@@ -90,6 +90,8 @@ async function ownStatusAcrossReconnect(page: Page, openPage: () => Promise<Page
   await expect(resource).toHaveCount(1);
   await expect(resource).toHaveAttribute('data-presence', 'away');
   await expect(resource.locator(tid('contact-resource-status'))).toHaveText('In a meeting');
+  // XEP-0115: his version was asked about once, verified, and names his software.
+  await expect(resource.locator(tid('contact-resource-client'))).toHaveText('Parley');
 
   // Ben's link drops for longer than the server keeps his session: ann sees him leave, and when
   // his new session starts he is away with the same words, without touching anything.
