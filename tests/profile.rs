@@ -376,6 +376,7 @@ fn a_contacts_vcard_is_read_in_order_or_said_to_be_unavailable() {
         }]
     );
 
+    // vcard-temp says nothing: XEP-0292's node is read next, and fails too.
     h.client.fetch_vcard(&bob(), h.now).unwrap();
     let request = h.sent().pop().unwrap();
     h.server(&format!(
@@ -383,10 +384,83 @@ fn a_contacts_vcard_is_read_in_order_or_said_to_be_unavailable() {
          <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
         Harness::id_of(&request)
     ));
+    let pep = h.sent().pop().unwrap();
+    assert!(
+        pep.contains("to=\"bob@localhost\"")
+            && pep.contains("<items node=\"urn:xmpp:vcard4\" max_items=\"1\"/>"),
+        "{pep}"
+    );
+    assert!(vcard_events(h.events()).is_empty());
+    h.server(&format!(
+        "<iq type='error' id='{}' from='bob@localhost'><error type='cancel'>\
+         <feature-not-implemented xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+        Harness::id_of(&pep)
+    ));
     assert!(matches!(
         vcard_events(h.events()).as_slice(),
         [VCardEvent::Unavailable { jid, error }] if *jid == bob() && error.condition == "item-not-found"
     ));
+}
+
+#[test]
+fn a_vcard4_only_contact_is_read_from_their_pep_node() {
+    let mut h = Harness::online();
+    h.client.fetch_vcard(&bob(), h.now).unwrap();
+    let request = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='result' id='{}' from='bob@localhost'><vCard xmlns='vcard-temp'/></iq>",
+        Harness::id_of(&request)
+    ));
+    let pep = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='result' id='{}' from='bob@localhost'>\
+         <pubsub xmlns='http://jabber.org/protocol/pubsub'><items node='urn:xmpp:vcard4'>\
+         <item id='current'><vcard xmlns='urn:ietf:params:xml:ns:vcard-4.0'>\
+         <note><text>Builds &amp; fixes</text></note>\
+         <fn><text>Bob the Builder</text></fn>\
+         <tel><parameters><type><text>cell</text></type></parameters><uri>tel:+33-1-23</uri></tel>\
+         <email><text>bob@example.org</text></email>\
+         <adr><locality>Lyon</locality><country>France</country></adr>\
+         <bday><date>1970-01-01</date></bday>\
+         </vcard></item></items></pubsub></iq>",
+        Harness::id_of(&pep)
+    ));
+    assert_eq!(
+        vcard_events(h.events()),
+        [VCardEvent::Loaded {
+            jid: bob(),
+            fields: vec![
+                (VCardField::FullName, "Bob the Builder".into()),
+                (VCardField::Email, "bob@example.org".into()),
+                (VCardField::Phone, "+33-1-23".into()),
+                (VCardField::Birthday, "1970-01-01".into()),
+                (VCardField::Locality, "Lyon".into()),
+                (VCardField::Country, "France".into()),
+                (VCardField::Description, "Builds & fixes".into()),
+            ]
+        }]
+    );
+
+    // Neither has anything: none published, which is not an error.
+    h.client.fetch_vcard(&bob(), h.now).unwrap();
+    let request = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='result' id='{}' from='bob@localhost'/>",
+        Harness::id_of(&request)
+    ));
+    let pep = h.sent().pop().unwrap();
+    h.server(&format!(
+        "<iq type='result' id='{}' from='bob@localhost'><pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+         <items node='urn:xmpp:vcard4'/></pubsub></iq>",
+        Harness::id_of(&pep)
+    ));
+    assert_eq!(
+        vcard_events(h.events()),
+        [VCardEvent::Loaded {
+            jid: bob(),
+            fields: Vec::new()
+        }]
+    );
 }
 
 #[test]

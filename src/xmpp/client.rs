@@ -506,7 +506,7 @@ impl Client {
             }
             Owner::Nick => self.nicknames.answered(result, &mut cx),
             Owner::Caps(request) => self.caps.answered(request, result, &mut cx),
-            Owner::VCard(jid) => vcard::answered(jid, result, &mut cx),
+            Owner::VCard(query) => vcard::answered(query, result, &mut cx),
             Owner::VCardEdit(edit) => vcard::edit_answered(edit, result, &mut cx),
             Owner::Register(request) => return self.register_answered(request, result, now),
         }

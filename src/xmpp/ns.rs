@@ -71,6 +71,9 @@ pub const AVATAR_DATA: &str = "urn:xmpp:avatar:data";
 pub const AVATAR_METADATA: &str = "urn:xmpp:avatar:metadata";
 /// XEP-0054 vcard-temp, and the XEP-0153 avatar hash in presence.
 pub const VCARD: &str = "vcard-temp";
+/// XEP-0292: the PEP node, and RFC 6351's namespace of what it holds.
+pub const VCARD4: &str = "urn:xmpp:vcard4";
+pub const VCARD4_XML: &str = "urn:ietf:params:xml:ns:vcard-4.0";
 pub const VCARD_UPDATE: &str = "vcard-temp:x:update";
 /// XEP-0172 User Nickname.
 pub const NICK: &str = "http://jabber.org/protocol/nick";

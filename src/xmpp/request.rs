@@ -31,8 +31,8 @@ pub enum Owner {
     Blocking(super::blocking::BlockingRequest),
     /// XEP-0084 and XEP-0153.
     Avatar(super::avatar::AvatarRequest),
-    /// XEP-0054: a contact's vCard, for their details.
-    VCard(super::jid::BareJid),
+    /// XEP-0054, then XEP-0292: a contact's vCard, for their details.
+    VCard(super::vcard::VCardQuery),
     /// XEP-0054 §3.2: editing our own vCard.
     VCardEdit(super::vcard::VCardEdit),
     /// XEP-0172: publishing our nickname.

@@ -1,7 +1,10 @@
 //! XEP-0054 vcard-temp: the details a contact publishes about themselves (full name, nickname,
 //! organisation, addresses to reach them, a description), read when the person opens the
 //! contact's details. Servers with XEP-0292 vCard4 (Prosody's mod_vcard_legacy among them) answer
-//! vcard-temp queries from it, so one query reads both.
+//! vcard-temp queries from it (a vCard4 note comes as NOTE), so one query reads both; where
+//! vcard-temp says nothing (an error, or no fields), the contact's XEP-0292 PEP node
+//! (`urn:xmpp:vcard4`, RFC 6351's XML) is read next, for servers that keep vCard4 alone. Our
+//! own is written as vcard-temp only (the bridge publishes it as vCard4 too).
 //!
 //! Every field is untrusted text: at most [`MAX_FIELDS`] are read, each trimmed and cut to
 //! [`MAX_FIELD_CHARS`], and the photo is left to [`avatar`](super::avatar).
@@ -97,28 +100,110 @@ pub enum VCardEdit {
     Writing,
 }
 
-/// §3.1: asks for `jid`'s vCard.
+/// A vCard being read: vcard-temp first, then vCard4 where that said nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VCardQuery {
+    Temp(BareJid),
+    /// `temp`: vcard-temp's error, or `None` where it had no fields.
+    Vcard4 {
+        jid: BareJid,
+        temp: Option<StanzaError>,
+    },
+}
+
+/// Where `jid`'s vCard is asked: our own server for ours (no `to`).
+fn address(jid: &BareJid, cx: &Ctx) -> Option<Jid> {
+    (cx.me.bare() != jid).then(|| jid.clone().into())
+}
+
+/// XEP-0054 §3.1: asks for `jid`'s vCard.
 pub(crate) fn fetch(jid: &BareJid, cx: &mut Ctx) -> Result<(), SendError> {
-    let to: Option<Jid> = (cx.me.bare() != jid).then(|| jid.clone().into());
+    let to = address(jid, cx);
     cx.try_request(
         IqType::Get,
         to.as_ref(),
         Element::new("vCard", ns::VCARD),
-        Owner::VCard(jid.clone()),
+        Owner::VCard(VCardQuery::Temp(jid.clone())),
     )?;
     Ok(())
 }
 
-pub(crate) fn answered(jid: BareJid, result: Result<Option<Element>, StanzaError>, cx: &mut Ctx) {
-    cx.emit(Event::VCard(match result {
-        Ok(vcard) => VCardEvent::Loaded {
+pub(crate) fn answered(
+    query: VCardQuery,
+    result: Result<Option<Element>, StanzaError>,
+    cx: &mut Ctx,
+) {
+    match query {
+        VCardQuery::Temp(jid) => {
+            let temp = match result {
+                Ok(vcard) => {
+                    let fields = vcard
+                        .filter(|v| v.is("vCard", ns::VCARD))
+                        .map(|v| read(&v))
+                        .unwrap_or_default();
+                    if !fields.is_empty() {
+                        return cx.emit(Event::VCard(VCardEvent::Loaded { jid, fields }));
+                    }
+                    None
+                }
+                Err(error) => Some(error),
+            };
+            // XEP-0292 §3: the PEP node's latest item.
+            let to = address(&jid, cx);
+            let items = Element::new("pubsub", ns::PUBSUB).child(
+                Element::new("items", ns::PUBSUB)
+                    .attr("node", ns::VCARD4)
+                    .attr("max_items", "1"),
+            );
+            let owner = Owner::VCard(VCardQuery::Vcard4 {
+                jid: jid.clone(),
+                temp: temp.clone(),
+            });
+            if cx
+                .try_request(IqType::Get, to.as_ref(), items, owner)
+                .is_err()
+            {
+                said_nothing(jid, temp, cx);
+            }
+        }
+        VCardQuery::Vcard4 { jid, temp } => {
+            let fields = result
+                .ok()
+                .flatten()
+                .as_ref()
+                .and_then(|p| p.get_child("items", ns::PUBSUB))
+                .and_then(|items| items.elements().find(|i| i.is("item", ns::PUBSUB)))
+                .and_then(|item| item.get_child("vcard", ns::VCARD4_XML))
+                .map(read4)
+                .unwrap_or_default();
+            if fields.is_empty() {
+                said_nothing(jid, temp, cx);
+            } else {
+                cx.emit(Event::VCard(VCardEvent::Loaded { jid, fields }));
+            }
+        }
+    }
+}
+
+/// Neither vCard had fields: none published, or vcard-temp's error.
+fn said_nothing(jid: BareJid, temp: Option<StanzaError>, cx: &mut Ctx) {
+    cx.emit(Event::VCard(match temp {
+        None => VCardEvent::Loaded {
             jid,
-            fields: vcard
-                .filter(|v| v.is("vCard", ns::VCARD))
-                .map(|v| read(&v))
-                .unwrap_or_default(),
+            fields: Vec::new(),
         },
-        Err(error) => VCardEvent::Unavailable { jid, error },
+        Some(error) => VCardEvent::Unavailable { jid, error },
+    }));
+}
+
+/// No answer (a timeout, a lost connection): nothing more is asked.
+pub(crate) fn unanswered(query: VCardQuery, cx: &mut Ctx) {
+    let jid = match query {
+        VCardQuery::Temp(jid) | VCardQuery::Vcard4 { jid, .. } => jid,
+    };
+    cx.emit(Event::VCard(VCardEvent::Unavailable {
+        jid,
+        error: StanzaError::undefined(),
     }));
 }
 
@@ -292,7 +377,82 @@ pub fn read(vcard: &Element) -> Vec<(VCardField, String)> {
         push(VCardField::Locality, text(child(adr, "LOCALITY")));
         push(VCardField::Country, text(child(adr, "CTRY")));
     }
-    push(VCardField::Description, text(child(vcard, "DESC")));
+    // vCard 3's NOTE where the XEP's DESC is missing: Prosody's vCard4 bridge writes a
+    // vCard4 note there.
+    push(
+        VCardField::Description,
+        text(child(vcard, "DESC")).or_else(|| text(child(vcard, "NOTE"))),
+    );
+    fields
+}
+
+/// RFC 6351's XML vCard (XEP-0292), read into the same fields in the same order.
+pub fn read4(vcard: &Element) -> Vec<(VCardField, String)> {
+    let in4 = |el: &Element, name: &str| {
+        el.get_child(name, ns::VCARD4_XML)
+            .map(Element::text_content)
+    };
+    // A property's value is in a typed child (text, uri, date…); the first that says something.
+    let value = |property: &Element, kinds: &[&str]| {
+        kinds.iter().find_map(|kind| {
+            let text: String = in4(property, kind)?
+                .trim()
+                .chars()
+                .take(MAX_FIELD_CHARS)
+                .collect();
+            (!text.is_empty()).then_some(text)
+        })
+    };
+    let all = |name: &'static str| vcard.elements().filter(move |e| e.is(name, ns::VCARD4_XML));
+    let mut fields = Vec::new();
+    let mut push = |field: VCardField, value: Option<String>| {
+        if let (Some(value), true) = (value, fields.len() < MAX_FIELDS) {
+            fields.push((field, value));
+        }
+    };
+    let first = |name: &'static str| all(name).next();
+    push(
+        VCardField::FullName,
+        first("fn").and_then(|p| value(p, &["text"])),
+    );
+    push(
+        VCardField::Nickname,
+        first("nickname").and_then(|p| value(p, &["text"])),
+    );
+    push(
+        VCardField::Organisation,
+        first("org").and_then(|p| value(p, &["text"])),
+    );
+    push(
+        VCardField::Title,
+        first("title").and_then(|p| value(p, &["text"])),
+    );
+    for email in all("email").take(MAX_FIELDS) {
+        push(VCardField::Email, value(email, &["text"]));
+    }
+    for tel in all("tel").take(MAX_FIELDS) {
+        let number = value(tel, &["uri", "text"]).map(|n| match n.strip_prefix("tel:") {
+            Some(rest) => rest.to_owned(),
+            None => n,
+        });
+        push(VCardField::Phone, number);
+    }
+    push(
+        VCardField::Url,
+        first("url").and_then(|p| value(p, &["uri"])),
+    );
+    push(
+        VCardField::Birthday,
+        first("bday").and_then(|p| value(p, &["date", "date-time", "text"])),
+    );
+    if let Some(adr) = first("adr") {
+        push(VCardField::Locality, value(adr, &["locality"]));
+        push(VCardField::Country, value(adr, &["country"]));
+    }
+    push(
+        VCardField::Description,
+        first("note").and_then(|p| value(p, &["text"])),
+    );
     fields
 }
 
@@ -300,6 +460,23 @@ pub fn read(vcard: &Element) -> Vec<(VCardField, String)> {
 mod tests {
     use super::*;
     use crate::xmpp::xml::parse_frame;
+
+    #[test]
+    fn a_note_describes_where_there_is_no_desc() {
+        let vcard = |inner: &str| {
+            parse_frame(&format!("<vCard xmlns='vcard-temp'>{inner}</vCard>"))
+                .unwrap()
+                .unwrap()
+        };
+        assert_eq!(
+            read(&vcard("<NOTE>From vCard4</NOTE>")),
+            [(VCardField::Description, "From vCard4".to_owned())]
+        );
+        assert_eq!(
+            read(&vcard("<NOTE>old</NOTE><DESC>Mine</DESC>")),
+            [(VCardField::Description, "Mine".to_owned())]
+        );
+    }
 
     #[test]
     fn fields_in_order_trimmed_and_bounded() {

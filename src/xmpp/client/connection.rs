@@ -117,9 +117,7 @@ impl Client {
                     .nicknames
                     .answered(Err(StanzaError::undefined()), &mut cx!(self, now)),
                 Owner::Caps(request) => self.caps.unanswered(request),
-                Owner::VCard(jid) => {
-                    vcard::answered(jid, Err(StanzaError::undefined()), &mut cx!(self, now))
-                }
+                Owner::VCard(query) => vcard::unanswered(query, &mut cx!(self, now)),
                 Owner::VCardEdit(edit) => {
                     vcard::edit_answered(edit, Err(StanzaError::undefined()), &mut cx!(self, now))
                 }
@@ -258,7 +256,7 @@ impl Client {
                     .nicknames
                     .answered(Err(StanzaError::undefined()), &mut cx),
                 Owner::Caps(request) => self.caps.unanswered(request),
-                Owner::VCard(jid) => vcard::answered(jid, Err(StanzaError::undefined()), &mut cx),
+                Owner::VCard(query) => vcard::unanswered(query, &mut cx),
                 Owner::VCardEdit(edit) => {
                     vcard::edit_answered(edit, Err(StanzaError::undefined()), &mut cx)
                 }

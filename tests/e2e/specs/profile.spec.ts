@@ -270,6 +270,32 @@ test('the details bob writes about himself are what alice reads in his details, 
   await expect(field('locality')).toHaveValue('Lyon');
 });
 
+test('a contact who published a vCard4 (XEP-0292) only shows its fields in their details', async ({ page }) => {
+  const reader = await freshAccount('v4reader');
+  const writer = await freshAccount('v4writer');
+  const [a, b] = [await HostilePeer.login(reader.user, reader.password), await HostilePeer.login(writer.user, writer.password)];
+  await makeContacts(a, b);
+  a.socket.close();
+  const iqId = unique('v4').replace(/\W/g, '');
+  const reply = await b.socket.iq(
+    iqId,
+    `<iq xmlns="jabber:client" type="set" id="${iqId}"><pubsub xmlns="http://jabber.org/protocol/pubsub">` +
+      `<publish node="urn:xmpp:vcard4"><item id="current"><vcard xmlns="urn:ietf:params:xml:ns:vcard-4.0">` +
+      `<fn><text>Vera Four</text></fn><note><text>Only in vCard4</text></note>` +
+      `</vcard></item></publish></pubsub></iq>`,
+  );
+  expect(reply).toMatch(/type=["']result["']/);
+  b.socket.close();
+
+  await login(page, reader.jid, reader.password);
+  const view = await openChatFromRoster(page, writer.jid);
+  await view.locator(tid('contact-details-open')).click();
+  const card = page.locator(tid('contact-vcard'));
+  await expect(card).toHaveAttribute('data-state', 'loaded');
+  await expect(card.locator(`${tid('contact-vcard-field')}[data-field="fn"]`)).toHaveText('Vera Four');
+  await expect(card.locator(`${tid('contact-vcard-field')}[data-field="desc"]`)).toHaveText('Only in vCard4');
+});
+
 /** What the core keeps of untrusted text: trimmed of Unicode white space, cut to `max` characters. */
 function kept(s: string, max: number): string {
   const trimmed = s.replace(/\r\n?/g, '\n').replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');
