@@ -62,7 +62,12 @@ impl Contacts {
 
     pub fn apply(&self, event: RosterEvent, notices: &Notices) {
         match event {
-            RosterEvent::Loaded(items) => self.roster.update(|r| r.load(items)),
+            // Painted in a task of its own: a 10,000-contact roster frame is parsed and loaded
+            // in this one, and laying it out too would make one long task of both.
+            RosterEvent::Loaded(items) => {
+                self.roster.update_untracked(|r| r.load(items));
+                self.schedule_flush_in(Duration::ZERO);
+            }
             RosterEvent::Pushed(item) => self.roster.update(|r| r.push(item)),
             RosterEvent::Presence(presence) => {
                 self.roster.update_untracked(|r| r.set_presence(presence));
@@ -113,6 +118,12 @@ impl Contacts {
     }
 
     fn schedule_flush(&self) {
+        self.schedule_flush_in(ROSTER_FLUSH);
+    }
+
+    /// A repaint `delay` from now, unless one is already scheduled (a sooner one may then wait
+    /// for it, at most [`ROSTER_FLUSH`]).
+    fn schedule_flush_in(&self, delay: Duration) {
         if self.flush_pending.get_value() {
             return;
         }
@@ -125,7 +136,7 @@ impl Contacts {
                     roster.try_update(|_| {});
                 }
             },
-            ROSTER_FLUSH,
+            delay,
         );
     }
 
