@@ -19,6 +19,7 @@ use super::context::Ctx;
 use super::event::Event;
 use super::jid::{BareJid, Jid};
 use super::ns;
+use super::pep;
 use super::request::Owner;
 use super::stanza::{IqType, Presence, StanzaError};
 use super::xml::Element;
@@ -196,25 +197,20 @@ impl Avatars {
         allowed: impl Fn(&BareJid) -> bool,
         cx: &mut Ctx,
     ) -> bool {
-        let Some(items) = message
-            .get_child("event", ns::PUBSUB_EVENT)
-            .and_then(|e| e.get_child("items", ns::PUBSUB_EVENT))
-            .filter(|i| i.get_attr("node") == Some(ns::AVATAR_METADATA))
-        else {
+        let Some(notified) = pep::notification(message, ns::AVATAR_METADATA) else {
             return false;
         };
         let Some(jid) = from.map(Jid::to_bare).filter(|j| allowed(j)) else {
             cx.warn("ignored an avatar from someone who is not a contact");
             return true;
         };
-        let latest = items
-            .elements()
-            .filter(|i| i.is("item", ns::PUBSUB_EVENT))
-            .last();
-        let advertised = match latest.and_then(|i| i.get_child("metadata", ns::AVATAR_METADATA)) {
+        let metadata = notified
+            .latest
+            .and_then(|i| i.get_child("metadata", ns::AVATAR_METADATA));
+        let advertised = match metadata {
             Some(metadata) => read_metadata(metadata),
             // A retraction (or an item without metadata) leaves no avatar.
-            None if items.has_child("retract", ns::PUBSUB_EVENT) => Advertised {
+            None if notified.retracted => Advertised {
                 hash: None,
                 source: Source::Pep,
                 bytes: None,

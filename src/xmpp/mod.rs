@@ -49,6 +49,7 @@ pub mod muc;
 pub mod nick;
 pub mod ns;
 pub mod outbox;
+mod pep;
 pub mod ping;
 pub mod presence;
 pub mod receipts;

@@ -12,6 +12,7 @@ use super::error::SendError;
 use super::event::Event;
 use super::jid::{BareJid, Jid};
 use super::ns;
+use super::pep;
 use super::request::Owner;
 use super::stanza::{IqType, StanzaError};
 use super::xml::{check_xml_text, Element};
@@ -59,26 +60,18 @@ impl Nicknames {
         allowed: impl Fn(&BareJid) -> bool,
         cx: &mut Ctx,
     ) -> bool {
-        let Some(items) = message
-            .get_child("event", ns::PUBSUB_EVENT)
-            .and_then(|e| e.get_child("items", ns::PUBSUB_EVENT))
-            .filter(|i| i.get_attr("node") == Some(ns::NICK))
-        else {
+        let Some(notified) = pep::notification(message, ns::NICK) else {
             return false;
         };
         let Some(jid) = from.map(Jid::to_bare).filter(|j| allowed(j)) else {
             cx.warn("ignored a nickname from someone who is not a contact");
             return true;
         };
-        let latest = items
-            .elements()
-            .filter(|i| i.is("item", ns::PUBSUB_EVENT))
-            .last();
-        let nick = match latest {
+        let nick = match notified.latest {
             Some(item) => item
                 .get_child("nick", ns::NICK)
                 .and_then(|n| cleaned(&n.text_content())),
-            None if items.has_child("retract", ns::PUBSUB_EVENT) => None,
+            None if notified.retracted => None,
             None => return true,
         };
         if &jid == cx.me.bare() {
