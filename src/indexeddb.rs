@@ -17,7 +17,9 @@ use js_sys::{Array, Function, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{EventTarget, IdbDatabase, IdbFactory, IdbOpenDbRequest, IdbTransactionMode};
+use web_sys::{
+    EventTarget, IdbDatabase, IdbFactory, IdbObjectStore, IdbOpenDbRequest, IdbTransactionMode,
+};
 
 const DATABASE: &str = "parley";
 const VERSION: u32 = 2;
@@ -171,24 +173,42 @@ pub async fn load_all() -> Result<Vec<String>, StorageError> {
     result
 }
 
-/// Writes `account`'s record.
-pub async fn save(account: &str, json: &str) -> Result<(), StorageError> {
+/// `use_it` with the database open; it is closed after, whatever happened.
+async fn with_database<T>(
+    use_it: impl AsyncFnOnce(&IdbDatabase) -> Result<T, StorageError>,
+) -> Result<T, StorageError> {
     let database = open(&factory()?).await?;
-    let result = async {
-        let transaction = database
-            .transaction_with_str_and_mode(ACCOUNTS, IdbTransactionMode::Readwrite)
-            .map_err(failed)?;
-        let complete = Outcome::of(&transaction, "complete");
-        transaction
-            .object_store(ACCOUNTS)
-            .map_err(failed)?
-            .put_with_key(&JsValue::from_str(json), &JsValue::from_str(account))
-            .map_err(failed)?;
-        complete.wait("writing").await
-    }
-    .await;
+    let result = use_it(&database).await;
     database.close();
     result
+}
+
+/// One read-write transaction on `store` in which `change` makes its requests; resolves once
+/// it is committed.
+async fn write(
+    store: &str,
+    change: impl FnOnce(&IdbObjectStore) -> Result<(), StorageError>,
+) -> Result<(), StorageError> {
+    with_database(async |database| {
+        let transaction = database
+            .transaction_with_str_and_mode(store, IdbTransactionMode::Readwrite)
+            .map_err(failed)?;
+        let complete = Outcome::of(&transaction, "complete");
+        change(&transaction.object_store(store).map_err(failed)?)?;
+        complete.wait("writing").await
+    })
+    .await
+}
+
+/// Writes `account`'s record.
+pub async fn save(account: &str, json: &str) -> Result<(), StorageError> {
+    write(ACCOUNTS, |store| {
+        store
+            .put_with_key(&JsValue::from_str(json), &JsValue::from_str(account))
+            .map(drop)
+            .map_err(failed)
+    })
+    .await
 }
 
 /// Deletes `account`'s record, and the database once no record is left.
@@ -253,8 +273,7 @@ pub struct StoredFace {
 /// Keeps `face` as `account`'s contact's, unless [`MAX_AVATARS`] are kept already (a new
 /// face of a contact kept already replaces theirs).
 pub async fn save_face(account: &str, face: StoredFace) -> Result<(), StorageError> {
-    let database = open(&factory()?).await?;
-    let result = async {
+    with_database(async |database| {
         let transaction = database
             .transaction_with_str_and_mode(AVATARS, IdbTransactionMode::Readwrite)
             .map_err(failed)?;
@@ -276,36 +295,24 @@ pub async fn save_face(account: &str, face: StoredFace) -> Result<(), StorageErr
             store.put_with_key(&value, &key).map_err(failed)?;
         }
         complete.wait("writing").await
-    }
-    .await;
-    database.close();
-    result
+    })
+    .await
 }
 
 /// `account`'s contact shows no face any more.
 pub async fn forget_face(account: &str, contact: &str) -> Result<(), StorageError> {
-    let database = open(&factory()?).await?;
-    let result = async {
-        let transaction = database
-            .transaction_with_str_and_mode(AVATARS, IdbTransactionMode::Readwrite)
-            .map_err(failed)?;
-        let complete = Outcome::of(&transaction, "complete");
-        transaction
-            .object_store(AVATARS)
-            .map_err(failed)?
+    write(AVATARS, |store| {
+        store
             .delete(&face_key(account, contact))
-            .map_err(failed)?;
-        complete.wait("deleting").await
-    }
-    .await;
-    database.close();
-    result
+            .map(drop)
+            .map_err(failed)
+    })
+    .await
 }
 
 /// Every face kept of `account`'s contacts; a record that does not read is skipped.
 pub async fn load_faces(account: &str) -> Result<Vec<StoredFace>, StorageError> {
-    let database = open(&factory()?).await?;
-    let result = async {
+    with_database(async |database| {
         let transaction = database.transaction_with_str(AVATARS).map_err(failed)?;
         let store = transaction.object_store(AVATARS).map_err(failed)?;
         let range = faces_of(account)?;
@@ -329,8 +336,6 @@ pub async fn load_faces(account: &str) -> Result<Vec<StoredFace>, StorageError> 
                 })
             })
             .collect())
-    }
-    .await;
-    database.close();
-    result
+    })
+    .await
 }
