@@ -7,7 +7,7 @@
 use super::avatar::Avatar;
 use super::state::avatars::{PublishFailure, Publishing};
 use super::{tr, use_state};
-use crate::i18n::{self, Key};
+use crate::i18n::{self, Key, Lang};
 use crate::xmpp::vcard::EDITABLE;
 use crate::xmpp::VCardField;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -149,6 +149,23 @@ async fn square_png(file: &web_sys::File) -> Option<Vec<u8>> {
         .ok()
 }
 
+/// What the status line under a text part of our profile says: `saved`, or why not
+/// (`not_saved` and the server's condition); nothing while idle or on its way.
+fn text_status(lang: Lang, change: &Publishing, saved: Key, not_saved: Key) -> Option<String> {
+    match change {
+        Publishing::Done => Some(i18n::t(lang, saved).to_owned()),
+        Publishing::Failed(PublishFailure::NotOnline) => {
+            Some(i18n::t(lang, Key::ErrSendNotOnline).to_owned())
+        }
+        Publishing::Failed(PublishFailure::Refused(why)) => {
+            Some(format!("{} {why}", i18n::t(lang, not_saved)))
+        }
+        Publishing::Failed(PublishFailure::NotAnImage) | Publishing::Idle | Publishing::Pending => {
+            None
+        }
+    }
+}
+
 /// XEP-0172: the nickname we give ourselves.
 #[component]
 pub fn Nickname() -> impl IntoView {
@@ -162,19 +179,12 @@ pub fn Nickname() -> impl IntoView {
         }
     };
     let status = move || {
-        let lang = state.lang.get();
-        match change.get() {
-            Publishing::Done => Some(i18n::t(lang, Key::NicknameSaved).to_owned()),
-            Publishing::Failed(PublishFailure::NotOnline) => {
-                Some(i18n::t(lang, Key::ErrSendNotOnline).to_owned())
-            }
-            Publishing::Failed(PublishFailure::Refused(why)) => {
-                Some(format!("{} {why}", i18n::t(lang, Key::NicknameNotSaved)))
-            }
-            Publishing::Failed(PublishFailure::NotAnImage)
-            | Publishing::Idle
-            | Publishing::Pending => None,
-        }
+        text_status(
+            state.lang.get(),
+            &change.get(),
+            Key::NicknameSaved,
+            Key::NicknameNotSaved,
+        )
     };
     view! {
         <form data-testid="nickname-form" class="account-section" novalidate on:submit=on_submit>
@@ -253,19 +263,12 @@ pub fn OwnVCard() -> impl IntoView {
         }
     };
     let status = move || {
-        let lang = state.lang.get();
-        match change.get() {
-            Publishing::Done => Some(i18n::t(lang, Key::OwnVCardSaved).to_owned()),
-            Publishing::Failed(PublishFailure::NotOnline) => {
-                Some(i18n::t(lang, Key::ErrSendNotOnline).to_owned())
-            }
-            Publishing::Failed(PublishFailure::Refused(why)) => {
-                Some(format!("{} {why}", i18n::t(lang, Key::OwnVCardNotSaved)))
-            }
-            Publishing::Failed(PublishFailure::NotAnImage)
-            | Publishing::Idle
-            | Publishing::Pending => None,
-        }
+        text_status(
+            state.lang.get(),
+            &change.get(),
+            Key::OwnVCardSaved,
+            Key::OwnVCardNotSaved,
+        )
     };
     let inputs = values
         .into_iter()

@@ -25,7 +25,8 @@ use crate::i18n::Lang;
 use crate::transport::websocket::{Account, Update};
 use crate::xmpp::jid::{BareJid, Jid};
 use crate::xmpp::{
-    Availability, ConnectionEvent, ConnectionState, Event, RosterEvent, Subscription,
+    Availability, Client, ConnectionEvent, ConnectionState, Event, Instant, RosterEvent, SendError,
+    Subscription,
 };
 use account::AccountState;
 use avatars::Avatars;
@@ -97,11 +98,7 @@ impl AppState {
         self.load_older(room, |client, now| client.load_room_history(room, now));
     }
 
-    fn load_older(
-        &self,
-        conversation: &BareJid,
-        ask: impl FnOnce(&mut crate::xmpp::Client, crate::xmpp::Instant) -> bool,
-    ) {
+    fn load_older(&self, conversation: &BareJid, ask: impl FnOnce(&mut Client, Instant) -> bool) {
         let Some(timeline) = self.chats.timeline(conversation) else {
             return;
         };
@@ -411,15 +408,26 @@ impl AppState {
 
     /// XEP-0054 §3.2: changes these fields of our own vCard (blank removes one).
     pub fn save_own_vcard(&self, fields: Vec<(crate::xmpp::VCardField, String)>) {
+        self.publish_own(self.own_account.vcard_change, |client, now| {
+            client.save_own_vcard(fields, now)
+        });
+    }
+
+    /// Sends a text part of our profile with `send`, saying in `change` where it stands (the
+    /// server's answer settles it).
+    fn publish_own(
+        &self,
+        change: RwSignal<avatars::Publishing>,
+        send: impl FnOnce(&mut Client, Instant) -> Result<(), SendError>,
+    ) {
         use avatars::{PublishFailure, Publishing};
-        let change = self.own_account.vcard_change;
         let Some(account) = self.account() else {
             return change.set(Publishing::Failed(PublishFailure::NotOnline));
         };
         change.set(Publishing::Pending);
-        if let Err(e) = account.command(|client, now| client.save_own_vcard(fields, now)) {
+        if let Err(e) = account.command(send) {
             let failure = match e {
-                crate::xmpp::SendError::NotOnline => PublishFailure::NotOnline,
+                SendError::NotOnline => PublishFailure::NotOnline,
                 other => PublishFailure::Refused(other.to_string()),
             };
             change.set(Publishing::Failed(failure));
@@ -449,20 +457,10 @@ impl AppState {
 
     /// XEP-0172 §4.5: publishes our nickname (blank clears it).
     pub fn set_nickname(&self, nick: &str) {
-        use avatars::{PublishFailure, Publishing};
-        let change = self.own_account.nick_change;
-        let Some(account) = self.account() else {
-            return change.set(Publishing::Failed(PublishFailure::NotOnline));
-        };
-        change.set(Publishing::Pending);
         let nick = Some(nick.trim()).filter(|n| !n.is_empty());
-        if let Err(e) = account.command(|client, now| client.set_nickname(nick, now)) {
-            let failure = match e {
-                crate::xmpp::SendError::NotOnline => PublishFailure::NotOnline,
-                other => PublishFailure::Refused(other.to_string()),
-            };
-            change.set(Publishing::Failed(failure));
-        }
+        self.publish_own(self.own_account.nick_change, |client, now| {
+            client.set_nickname(nick, now)
+        });
     }
 
     /// XEP-0077 §3.3: asks the server for a new password.
