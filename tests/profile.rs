@@ -338,6 +338,25 @@ fn our_nickname_is_published_to_our_pep_node() {
     assert!(h.events().contains(&Event::Nick(NickEvent::Published)));
 }
 
+/// The server answers `request` with `iq`, given without its id.
+fn answer(h: &mut Harness, request: &str, iq: &str) {
+    let id = format!("<iq id='{}' ", Harness::id_of(request));
+    h.server(&iq.replacen("<iq ", &id, 1));
+}
+
+/// An error answer from `from` (none: our own server) with a stanza error condition.
+fn error_iq(from: &str, kind: &str, condition: &str) -> String {
+    let from = if from.is_empty() {
+        String::new()
+    } else {
+        format!(" from='{from}'")
+    };
+    format!(
+        "<iq type='error'{from}><error type='{kind}'>\
+         <{condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+    )
+}
+
 fn vcard_events(events: Vec<Event>) -> Vec<VCardEvent> {
     events
         .into_iter()
@@ -358,12 +377,13 @@ fn a_contacts_vcard_is_read_in_order_or_said_to_be_unavailable() {
             && request.contains("<vCard xmlns=\"vcard-temp\"/>"),
         "{request}"
     );
-    h.server(&format!(
-        "<iq type='result' id='{}' from='bob@localhost'><vCard xmlns='vcard-temp'>\
+    answer(
+        &mut h,
+        &request,
+        "<iq type='result' from='bob@localhost'><vCard xmlns='vcard-temp'>\
          <DESC>Builds things</DESC><EMAIL><INTERNET/><USERID> bob@example.org </USERID></EMAIL>\
          <FN>Bob the Builder</FN><PHOTO><BINVAL>AAAA</BINVAL></PHOTO></vCard></iq>",
-        Harness::id_of(&request)
-    ));
+    );
     assert_eq!(
         vcard_events(h.events()),
         [VCardEvent::Loaded {
@@ -379,11 +399,11 @@ fn a_contacts_vcard_is_read_in_order_or_said_to_be_unavailable() {
     // vcard-temp says nothing: XEP-0292's node is read next, and fails too.
     h.client.fetch_vcard(&bob(), h.now).unwrap();
     let request = h.sent().pop().unwrap();
-    h.server(&format!(
-        "<iq type='error' id='{}' from='bob@localhost'><error type='cancel'>\
-         <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
-        Harness::id_of(&request)
-    ));
+    answer(
+        &mut h,
+        &request,
+        &error_iq("bob@localhost", "cancel", "item-not-found"),
+    );
     let pep = h.sent().pop().unwrap();
     assert!(
         pep.contains("to=\"bob@localhost\"")
@@ -391,11 +411,11 @@ fn a_contacts_vcard_is_read_in_order_or_said_to_be_unavailable() {
         "{pep}"
     );
     assert!(vcard_events(h.events()).is_empty());
-    h.server(&format!(
-        "<iq type='error' id='{}' from='bob@localhost'><error type='cancel'>\
-         <feature-not-implemented xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
-        Harness::id_of(&pep)
-    ));
+    answer(
+        &mut h,
+        &pep,
+        &error_iq("bob@localhost", "cancel", "feature-not-implemented"),
+    );
     assert!(matches!(
         vcard_events(h.events()).as_slice(),
         [VCardEvent::Unavailable { jid, error }] if *jid == bob() && error.condition == "item-not-found"
@@ -407,13 +427,16 @@ fn a_vcard4_only_contact_is_read_from_their_pep_node() {
     let mut h = Harness::online();
     h.client.fetch_vcard(&bob(), h.now).unwrap();
     let request = h.sent().pop().unwrap();
-    h.server(&format!(
-        "<iq type='result' id='{}' from='bob@localhost'><vCard xmlns='vcard-temp'/></iq>",
-        Harness::id_of(&request)
-    ));
+    answer(
+        &mut h,
+        &request,
+        "<iq type='result' from='bob@localhost'><vCard xmlns='vcard-temp'/></iq>",
+    );
     let pep = h.sent().pop().unwrap();
-    h.server(&format!(
-        "<iq type='result' id='{}' from='bob@localhost'>\
+    answer(
+        &mut h,
+        &pep,
+        "<iq type='result' from='bob@localhost'>\
          <pubsub xmlns='http://jabber.org/protocol/pubsub'><items node='urn:xmpp:vcard4'>\
          <item id='current'><vcard xmlns='urn:ietf:params:xml:ns:vcard-4.0'>\
          <note><text>Builds &amp; fixes</text></note>\
@@ -423,8 +446,7 @@ fn a_vcard4_only_contact_is_read_from_their_pep_node() {
          <adr><locality>Lyon</locality><country>France</country></adr>\
          <bday><date>1970-01-01</date></bday>\
          </vcard></item></items></pubsub></iq>",
-        Harness::id_of(&pep)
-    ));
+    );
     assert_eq!(
         vcard_events(h.events()),
         [VCardEvent::Loaded {
@@ -444,16 +466,14 @@ fn a_vcard4_only_contact_is_read_from_their_pep_node() {
     // Neither has anything: none published, which is not an error.
     h.client.fetch_vcard(&bob(), h.now).unwrap();
     let request = h.sent().pop().unwrap();
-    h.server(&format!(
-        "<iq type='result' id='{}' from='bob@localhost'/>",
-        Harness::id_of(&request)
-    ));
+    answer(&mut h, &request, "<iq type='result' from='bob@localhost'/>");
     let pep = h.sent().pop().unwrap();
-    h.server(&format!(
-        "<iq type='result' id='{}' from='bob@localhost'><pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+    answer(
+        &mut h,
+        &pep,
+        "<iq type='result' from='bob@localhost'><pubsub xmlns='http://jabber.org/protocol/pubsub'>\
          <items node='urn:xmpp:vcard4'/></pubsub></iq>",
-        Harness::id_of(&pep)
-    ));
+    );
     assert_eq!(
         vcard_events(h.events()),
         [VCardEvent::Loaded {
@@ -482,14 +502,15 @@ fn our_vcard_is_edited_in_place_keeping_the_photo_and_what_is_not_edited() {
         read.contains("type=\"get\"") && !read.contains(" to="),
         "{read}"
     );
-    h.server(&format!(
-        "<iq type='result' id='{}'><vCard xmlns='vcard-temp'>\
+    answer(
+        &mut h,
+        &read,
+        "<iq type='result'><vCard xmlns='vcard-temp'>\
          <FN>Ann</FN><TITLE>Boss</TITLE>\
          <EMAIL><WORK/><INTERNET/><USERID>ann@old.example</USERID></EMAIL>\
          <EMAIL><HOME/><INTERNET/><USERID>ann@home.example</USERID></EMAIL>\
          <PHOTO><TYPE>image/png</TYPE><BINVAL>AAAA</BINVAL></PHOTO></vCard></iq>",
-        Harness::id_of(&read)
-    ));
+    );
     let write = h.sent().pop().unwrap();
     assert!(write.contains("type=\"set\""), "{write}");
     for kept in [
@@ -505,10 +526,7 @@ fn our_vcard_is_edited_in_place_keeping_the_photo_and_what_is_not_edited() {
         !write.contains("TITLE") && !write.contains("old.example"),
         "{write}"
     );
-    h.server(&format!(
-        "<iq type='result' id='{}'/>",
-        Harness::id_of(&write)
-    ));
+    answer(&mut h, &write, "<iq type='result'/>");
     assert_eq!(vcard_events(h.events()), [VCardEvent::Saved]);
 }
 
@@ -519,11 +537,7 @@ fn a_first_vcard_is_made_and_a_refusal_is_reported() {
         .save_own_vcard(vec![(VCardField::Phone, "+33 1 23".into())], h.now)
         .unwrap();
     let read = h.sent().pop().unwrap();
-    h.server(&format!(
-        "<iq type='error' id='{}'><error type='cancel'>\
-         <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
-        Harness::id_of(&read)
-    ));
+    answer(&mut h, &read, &error_iq("", "cancel", "item-not-found"));
     let write = h.sent().pop().unwrap();
     assert!(
         write.contains(
@@ -531,11 +545,7 @@ fn a_first_vcard_is_made_and_a_refusal_is_reported() {
         ),
         "{write}"
     );
-    h.server(&format!(
-        "<iq type='error' id='{}'><error type='modify'>\
-         <not-acceptable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
-        Harness::id_of(&write)
-    ));
+    answer(&mut h, &write, &error_iq("", "modify", "not-acceptable"));
     assert!(matches!(
         vcard_events(h.events()).as_slice(),
         [VCardEvent::SaveFailed(e)] if e.condition == "not-acceptable"
@@ -586,10 +596,11 @@ fn a_contacts_capabilities_are_asked_once_per_version_and_kept_only_if_they_veri
             && query.contains(&format!("node=\"http://code.google.com/p/exodus#{ver}\"")),
         "{query}"
     );
-    h.server(&format!(
-        "<iq type='result' id='{}' from='bob@localhost/phone'>{EXODUS}</iq>",
-        Harness::id_of(&query)
-    ));
+    answer(
+        &mut h,
+        &query,
+        &format!("<iq type='result' from='bob@localhost/phone'>{EXODUS}</iq>"),
+    );
     assert_eq!(
         clients(h.events()),
         [("bob@localhost/phone".into(), Some("Exodus 0.9.1".into()))]
@@ -610,10 +621,11 @@ fn a_contacts_capabilities_are_asked_once_per_version_and_kept_only_if_they_veri
         .into_iter()
         .find(|f| f.contains("disco#info"))
         .unwrap();
-    h.server(&format!(
-        "<iq type='result' id='{}' from='bob@localhost/tablet'>{EXODUS}</iq>",
-        Harness::id_of(&query)
-    ));
+    answer(
+        &mut h,
+        &query,
+        &format!("<iq type='result' from='bob@localhost/tablet'>{EXODUS}</iq>"),
+    );
     assert!(clients(h.events()).is_empty());
     h.server("<presence from='bob@localhost/tablet' type='unavailable'/>");
     h.server(&caps_presence("bob@localhost/tablet", "forged="));

@@ -4,35 +4,11 @@ import { HostilePeer } from '../lib/hostile';
 import { ignoreRelayErrors, PROSODY_WSS_PORT, Relay } from '../lib/relay';
 import { registerAccount, wssUrl } from '../lib/xmpp';
 import { bodiesWithText, chatView, fillLogin, openLogin, rosterItem, tid, unique, users } from '../lib/app';
+import { databases, record } from '../lib/device';
 
 // "Remember this device": off by default and then nothing is stored; on, a reload shows the
 // roster and conversations from IndexedDB before the connection is up, signs in again without
 // the password and fetches only what is new; logout with "forget" leaves no database behind.
-
-/** The names of this origin's IndexedDB databases. */
-async function databases(page: Page): Promise<string[]> {
-  return page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
-}
-
-/** The record kept for `account`, parsed, or null (without creating a database to look). */
-async function record(page: Page, account: string): Promise<Record<string, unknown> | null> {
-  return page.evaluate(async (key) => {
-    if (!(await indexedDB.databases()).some((d) => d.name === 'parley')) return null;
-    return new Promise((resolve, reject) => {
-      const open = indexedDB.open('parley');
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const db = open.result;
-        const get = db.transaction('accounts').objectStore('accounts').get(key);
-        get.onsuccess = () => {
-          db.close();
-          resolve(typeof get.result === 'string' ? JSON.parse(get.result) : null);
-        };
-        get.onerror = () => reject(get.error);
-      };
-    });
-  }, account);
-}
 
 async function loginRemembered(page: Page, url: string, jid: string, password: string): Promise<void> {
   await openLogin(page);

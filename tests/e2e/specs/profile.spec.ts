@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { test, expect } from '../lib/fixtures';
 import { chatView, fillLogin, login, logout, openChatFromList, openChatFromRoster, openLogin, bodiesWithText, rosterItem, tid, unique } from '../lib/app';
+import { facesKept, record } from '../lib/device';
 import { ignoreRelayErrors, PROSODY_WSS_PORT, Relay } from '../lib/relay';
 import { freshAccount, makeContacts } from '../lib/archive';
 import { HostilePeer, asText, esc, expectNothingRan, sendableCorpus, INJECTED } from '../lib/hostile';
@@ -96,47 +97,10 @@ test('a remembered device shows contacts\' faces after a reload, before it is on
     await fillLogin(page, reader.jid, reader.password);
     const face = rosterItem(page, painter.jid).locator(tid('avatar'));
     await expect(face).toHaveAttribute('data-loaded', 'true');
-    // Kept on the device as its bytes, by account and contact.
-    await expect
-      .poll(() =>
-        page.evaluate(
-          () =>
-            new Promise<number>((resolve) => {
-              const open = indexedDB.open('parley');
-              open.onsuccess = () => {
-                const count = open.result.transaction('avatars').objectStore('avatars').count();
-                count.onsuccess = () => {
-                  open.result.close();
-                  resolve(count.result);
-                };
-              };
-              open.onerror = () => resolve(-1);
-            }),
-        ),
-      )
-      .toBe(1);
-    // And the account itself, signed in, written a moment after the login.
-    await expect
-      .poll(
-        () =>
-          page.evaluate(
-            (key) =>
-              new Promise<boolean>((resolve) => {
-                const open = indexedDB.open('parley');
-                open.onsuccess = () => {
-                  const get = open.result.transaction('accounts').objectStore('accounts').get(key);
-                  get.onsuccess = () => {
-                    open.result.close();
-                    resolve(typeof get.result === 'string' && get.result.includes('salted_password'));
-                  };
-                };
-                open.onerror = () => resolve(false);
-              }),
-            reader.jid,
-          ),
-        { timeout: 10_000 },
-      )
-      .toBe(true);
+    // Kept on the device as its bytes, by account and contact; and the account itself, signed
+    // in, written a moment after the login.
+    await expect.poll(() => facesKept(page)).toBe(1);
+    await expect.poll(async () => JSON.stringify(await record(page, reader.jid)), { timeout: 10_000 }).toContain('salted_password');
 
     relay.cut();
     await page.reload();
