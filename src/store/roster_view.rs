@@ -10,6 +10,7 @@ use crate::xmpp::jid::BareJid;
 use crate::xmpp::presence::ResourceStatus;
 use crate::xmpp::{Availability, ContactPresence, RosterItem, Subscription};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Contact {
@@ -48,7 +49,7 @@ pub enum RosterRow {
         online: usize,
         collapsed: bool,
     },
-    Contact(Contact),
+    Contact(Arc<Contact>),
 }
 
 /// The list as shown: rows in order, and how many distinct contacts match (a contact in two
@@ -63,7 +64,9 @@ type Presence = (Availability, Option<String>, Vec<ResourceStatus>);
 
 #[derive(Debug, Clone, Default)]
 pub struct RosterView {
-    contacts: HashMap<BareJid, Contact>,
+    /// Shared with the sorted lists and layouts made from it: a 10,000-row layout copies
+    /// pointers, not contacts (copying them was most of the time it took).
+    contacts: HashMap<BareJid, Arc<Contact>>,
     /// XEP-0172 nicknames by address, kept apart from the roster so a roster reload keeps them.
     nicks: HashMap<BareJid, String>,
     /// The contacts' addresses by skeleton.
@@ -84,21 +87,21 @@ impl RosterView {
     }
 
     pub fn get(&self, jid: &BareJid) -> Option<&Contact> {
-        self.contacts.get(jid)
+        self.contacts.get(jid).map(Arc::as_ref)
     }
 
     /// The whole roster at login; presence already known is kept.
     pub fn load(&mut self, items: Vec<RosterItem>) {
-        let old = std::mem::take(&mut self.contacts);
+        let old = std::mem::replace(&mut self.contacts, HashMap::with_capacity(items.len()));
         self.known.clear();
         for item in items {
             self.known.insert(&item.jid);
-            let presence = old.get(&item.jid).map(Contact::presence_state);
+            let presence = old.get(&item.jid).map(|c| c.presence_state());
             self.upsert(item, presence);
         }
         for (jid, lookalike) in self.known.judge_all() {
             if let Some(contact) = self.contacts.get_mut(&jid) {
-                contact.lookalike = Some(lookalike);
+                Arc::make_mut(contact).lookalike = Some(lookalike);
             }
         }
     }
@@ -110,7 +113,7 @@ impl RosterView {
             self.contacts.remove(&jid);
             self.known.remove(&jid);
         } else {
-            let presence = self.contacts.get(&jid).map(Contact::presence_state);
+            let presence = self.contacts.get(&jid).map(|c| c.presence_state());
             self.known.insert(&jid);
             self.upsert(item, presence);
         }
@@ -122,7 +125,7 @@ impl RosterView {
         for jid in judged {
             let lookalike = self.known.judge(&jid);
             if let Some(contact) = self.contacts.get_mut(&jid) {
-                contact.lookalike = lookalike;
+                Arc::make_mut(contact).lookalike = lookalike;
             }
         }
     }
@@ -134,6 +137,7 @@ impl RosterView {
 
     pub fn set_presence(&mut self, presence: ContactPresence) {
         if let Some(contact) = self.contacts.get_mut(&presence.jid) {
+            let contact = Arc::make_mut(contact);
             contact.presence = presence.availability;
             contact.status = presence.status;
             contact.resources = presence.resources;
@@ -151,6 +155,7 @@ impl RosterView {
             }
         }
         if let Some(contact) = self.contacts.get_mut(jid) {
+            let contact = Arc::make_mut(contact);
             contact.nick = self.nicks.get(jid).cloned();
             contact.name = name_for(jid, contact.roster_name.as_deref(), contact.nick.as_deref());
             contact.sort_name = contact.name.to_lowercase();
@@ -160,6 +165,7 @@ impl RosterView {
     /// The connection ended: nobody's presence is known.
     pub fn clear_presence(&mut self) {
         for contact in self.contacts.values_mut() {
+            let contact = Arc::make_mut(contact);
             contact.presence = Availability::Unavailable;
             contact.status = None;
             contact.resources.clear();
@@ -180,7 +186,7 @@ impl RosterView {
         }
         self.contacts.insert(
             item.jid.clone(),
-            Contact {
+            Arc::new(Contact {
                 jid: item.jid,
                 sort_name: name.to_lowercase(),
                 name,
@@ -192,20 +198,20 @@ impl RosterView {
                 resources,
                 groups,
                 lookalike: None,
-            },
+            }),
         );
     }
 
     /// Online first, then by name, then by address; filtered by name, address or group.
-    pub fn sorted(&self, filter: &str) -> Vec<Contact> {
+    pub fn sorted(&self, filter: &str) -> Vec<Arc<Contact>> {
         let filter = filter.trim().to_lowercase();
-        let mut rows: Vec<Contact> = self
+        let mut rows: Vec<Arc<Contact>> = self
             .contacts
             .values()
             .filter(|c| c.matches(&filter))
             .cloned()
             .collect();
-        rows.sort_unstable_by(Contact::order);
+        rows.sort_unstable_by(|a, b| Contact::order(a, b));
         rows
     }
 
@@ -221,7 +227,7 @@ impl RosterView {
             };
         }
         // Keyed by lower-cased name, so "work" and "Work" sort together; "" (no group) apart.
-        let mut groups: BTreeMap<(bool, String, String), Vec<&Contact>> = BTreeMap::new();
+        let mut groups: BTreeMap<(bool, String, String), Vec<&Arc<Contact>>> = BTreeMap::new();
         for contact in &contacts {
             if contact.groups.is_empty() {
                 groups
@@ -512,9 +518,9 @@ mod tests {
             item("bob@x", None, Subscription::To),
         ]);
         r.set_presence(presence("zed@x", Availability::Away));
-        let names: Vec<_> = r.sorted("").into_iter().map(|c| c.name).collect();
+        let names: Vec<_> = r.sorted("").iter().map(|c| c.name.clone()).collect();
         assert_eq!(names, ["Zed", "Amy", "bob@x"]);
-        let names: Vec<_> = r.sorted("  B ").into_iter().map(|c| c.name).collect();
+        let names: Vec<_> = r.sorted("  B ").iter().map(|c| c.name.clone()).collect();
         assert_eq!(names, ["bob@x"]);
     }
 

@@ -76,8 +76,8 @@ pub fn QuickSwitch(asked: RwSignal<u64>) -> impl IntoView {
         roster.with(|r| {
             all.extend(r.sorted("").into_iter().map(|c| Candidate {
                 online: c.presence != Availability::Unavailable,
-                jid: c.jid,
-                name: c.name,
+                jid: c.jid.clone(),
+                name: c.name.clone(),
                 kind: Kind::Contact,
                 recent: None,
             }))

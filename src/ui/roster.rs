@@ -12,6 +12,7 @@ use crate::linkify::neutralise_overrides;
 use crate::store::roster_view::{Contact, RosterLayout, RosterRow};
 use crate::xmpp::confusables::Lookalike;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// Must match `.roster-item` height in the stylesheet.
 pub const ROW_HEIGHT: i32 = 52;
@@ -138,7 +139,7 @@ fn GroupHeading(
 }
 
 #[component]
-fn RosterRow(index: usize, contact: Contact) -> impl IntoView {
+fn RosterRow(index: usize, contact: Arc<Contact>) -> impl IntoView {
     let state = use_state();
     let jid = contact.jid.clone();
     let selected = is_open(jid.clone());
@@ -149,8 +150,10 @@ fn RosterRow(index: usize, contact: Contact) -> impl IntoView {
     };
     let status = contact
         .status
-        .map(|s| neutralise_overrides(&s).into_owned());
+        .as_deref()
+        .map(|s| neutralise_overrides(s).into_owned());
     let address = jid.to_string();
+    let shown_name = neutralise_overrides(&contact.name).into_owned();
     let lookalike = contact.lookalike.clone();
     let flagged = match &lookalike {
         Some(Lookalike::Resembles(_)) => "resembles",
@@ -189,9 +192,7 @@ fn RosterRow(index: usize, contact: Contact) -> impl IntoView {
                 selected
             >
                 <span class="row-text">
-                    <bdi data-testid="roster-item-name" class="row-name">
-                        {neutralise_overrides(&contact.name).into_owned()}
-                    </bdi>
+                    <bdi data-testid="roster-item-name" class="row-name">{shown_name}</bdi>
                     {sub}
                 </span>
             </OpenChatButton>
