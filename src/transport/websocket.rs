@@ -47,6 +47,8 @@ use zeroize::Zeroizing;
 pub const SUBPROTOCOL: &str = "xmpp";
 /// How long a host-meta or config.json fetch may take.
 const FETCH_TIMEOUT_MS: i32 = 10_000;
+/// Frames longer than this (UTF-16 units) have their updates applied in the next task.
+const HOLD_FRAME_UNITS: usize = 64 * 1024;
 /// The largest host-meta or config.json read; real ones are under 2 KB.
 const FETCH_MAX_BYTES: usize = 64 * 1024;
 
@@ -83,6 +85,10 @@ struct Inner {
     on_retry: Option<Closure<dyn FnMut()>>,
     /// The browser's hints that the network is back or the tab woke; removed with the account.
     _wake: Vec<Listener>,
+    /// The last frame was large: its updates go to the page in a task of their own.
+    hold_updates: bool,
+    /// Updates waiting for that task, in order; later ones queue behind them.
+    held: Option<Vec<Update>>,
 }
 
 impl Drop for Inner {
@@ -207,6 +213,8 @@ pub fn open_account(
         retry: None,
         on_retry: None,
         _wake: Vec::new(),
+        hold_updates: false,
+        held: None,
     }));
     let weak = Rc::downgrade(&inner);
     let on_retry = Closure::<dyn FnMut()>::new(move || {
@@ -476,6 +484,7 @@ fn received(inner: &Rc<RefCell<Inner>>, data: JsValue) {
         } else {
             let frame = String::from(text);
             guard.client.handle_frame(&frame, now());
+            guard.hold_updates = units > HOLD_FRAME_UNITS;
         }
     }
     pump(inner);
@@ -590,6 +599,9 @@ fn pump(inner: &Rc<RefCell<Inner>>) {
         } else if let Some(link) = state.link.as_mut() {
             schedule_timeout(link, state.client.poll_timeout());
         }
+        if std::mem::take(&mut state.hold_updates) || state.held.is_some() {
+            updates = hold(inner, state, updates);
+        }
         state.sink.clone()
     };
     for update in updates {
@@ -598,6 +610,37 @@ fn pump(inner: &Rc<RefCell<Inner>>) {
     if let Some(uri) = redirect {
         follow_redirect(inner, &uri);
     }
+}
+
+/// Queues `updates` for the page's next task. Parsing a large frame (a roster of 10,000 is
+/// over a megabyte) takes a task's worth of time already; applying it in the same task would make
+/// one long task of both. Returns what must go now: nothing, unless no timer could be set.
+fn hold(inner: &Rc<RefCell<Inner>>, state: &mut Inner, updates: Vec<Update>) -> Vec<Update> {
+    if let Some(held) = state.held.as_mut() {
+        held.extend(updates);
+        return Vec::new();
+    }
+    let weak = Rc::downgrade(inner);
+    let deliver = Closure::once_into_js(move || {
+        with_inner(&weak, |inner| {
+            let (held, sink) = {
+                let mut guard = inner.borrow_mut();
+                (guard.held.take().unwrap_or_default(), guard.sink.clone())
+            };
+            for update in held {
+                sink(update);
+            }
+        })
+    });
+    let scheduled = web_sys::window().is_some_and(|w| {
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(deliver.unchecked_ref(), 0)
+            .is_ok()
+    });
+    if !scheduled {
+        return updates;
+    }
+    state.held = Some(updates);
+    Vec::new()
 }
 
 fn schedule_timeout(link: &mut Link, deadline: Option<Instant>) {

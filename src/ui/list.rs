@@ -96,7 +96,9 @@ where
     };
     Effect::new(move |_| {
         if scroller.get().is_some() {
-            measure();
+            // In the next frame, which lays the page out anyway: measured now, the page just
+            // built would be laid out inside this task (the first rows use the window's height).
+            request_animation_frame(measure);
         }
     });
     Effect::new(move |first: Option<()>| {

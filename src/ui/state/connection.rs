@@ -135,7 +135,7 @@ impl Connection {
                     // Set only when it changes: setting it again (after a reconnect) would build
                     // the shell anew and lose what is typed and where the person scrolled.
                     if self.phase.get_untracked() != Phase::Shell {
-                        self.phase.set(Phase::Shell);
+                        self.show_shell();
                     }
                 }
             }
@@ -143,6 +143,23 @@ impl Connection {
             // The driver turns Closed into Update::Disconnected.
             ConnectionEvent::Closed(_) => {}
         }
+    }
+
+    /// The shell is built in a task of its own: the frame that completed the login (a roster
+    /// of 10,000) was parsed and loaded in this one, and both in one task would block the page
+    /// for twice as long. Still online when the task runs, or the login form stays.
+    fn show_shell(&self) {
+        let (phase, link) = (self.phase, self.link);
+        set_timeout(
+            move || {
+                if link.try_get_untracked() == Some(LinkState::Online)
+                    && phase.try_get_untracked().is_some_and(|p| p != Phase::Shell)
+                {
+                    phase.set(Phase::Shell);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     }
 
     /// The connection ended. Signed in, the shell stays with the reason and the account;
