@@ -580,7 +580,7 @@ impl Parser {
 /// XML 1.0 §2.3 `Name`, simplified: ASCII rules plus any non-ASCII XML character.
 fn check_name(name: &str) -> Result<(), XmlError> {
     // Namespaces in XML §3: at most one colon, with a non-empty part on each side.
-    let colons = name.matches(':').count();
+    let colons = name.bytes().filter(|&b| b == b':').count();
     if colons > 1 || (colons == 1 && (name.starts_with(':') || name.ends_with(':'))) {
         return Err(XmlError::Malformed(format!(
             "invalid name {:?}",
