@@ -252,7 +252,10 @@ fn a_conversations_history_pages_back_with_the_peer_only_until_complete() {
     let now = h.now;
     assert!(h.client.load_history(&bob, now));
     let older = h.sent().pop().unwrap();
-    assert!(older.contains("<before>A8</before>"), "{older}");
+    assert!(
+        older.contains("<max>200</max><before>A8</before>"),
+        "an older page, larger: {older}"
+    );
     h.server(&format!(
         "<iq type='result' id='{}'><fin xmlns='urn:xmpp:mam:2' complete='true'/></iq>",
         Harness::id_of(&older)

@@ -33,8 +33,11 @@ use std::collections::HashMap;
 
 /// Messages asked for when entering a room.
 pub const ROOM_PAGE: u32 = 50;
-/// Messages per page of a conversation's history.
+/// Messages in the first page of a conversation's history: what fills the view as it opens.
 pub const HISTORY_PAGE: u32 = 50;
+/// Messages per older page, asked for as the person scrolls up: each page is a round trip and a
+/// query the server answers by searching the archive, so a long history comes in fewer of them.
+pub const OLDER_HISTORY_PAGE: u32 = 200;
 /// Messages per page when catching up with the account's archive.
 pub const CATCH_UP_PAGE: u32 = 100;
 /// Pages one catch-up reads at most (10,000 messages); a longer absence keeps its newest
@@ -164,13 +167,17 @@ impl Mam {
         if history.loading || history.complete {
             return false;
         }
-        let set = rsm::request_before(HISTORY_PAGE, history.oldest.as_deref());
+        let max = match history.oldest {
+            None => HISTORY_PAGE,
+            Some(_) => OLDER_HISTORY_PAGE,
+        };
+        let set = rsm::request_before(max, history.oldest.as_deref());
         let form = data_form::submit(ns::MAM, &[("with", peer.as_str())]);
         let sent = self.query(
             None,
             Some((peer, form)),
             set,
-            HISTORY_PAGE,
+            max,
             Purpose::History,
             cx,
         );
