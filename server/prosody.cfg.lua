@@ -74,6 +74,7 @@ local seed_users = { alice = "wonderland"; bob = "builder"; carol = "christmas" 
 local seed_rooms = { lobby = "Lobby"; rust = "Rust"; tea = "Tea room" }
 local bulk_rooms = 200
 local bulk_rosters = {}
+local seed_archive = nil
 if instance == "test" then
 	-- Clean accounts (no roster) for tests that must start from nothing.
 	seed_users.dave = "dave-pw"
@@ -103,6 +104,17 @@ elseif instance == "bench" then
 	-- scripts/bench-roster.sh.
 	bulk_rosters.roster2k = 2000
 	bulk_rosters.roster10k = 10000
+elseif instance == "compare" then
+	-- scripts/bench.sh, Parley and Converse.js side by side, with the sizes it is given: the
+	-- account "compare" with PARLEY_BENCH_CONTACTS contacts, PARLEY_BENCH_ROOMS rooms and
+	-- PARLEY_BENCH_OCCUPANTS bots for the room "crowd".
+	for i = 1, tonumber(ENV_PARLEY_BENCH_OCCUPANTS) or 200 do
+		seed_users[("bot%03d"):format(i)] = "bot-pw"
+	end
+	seed_rooms.crowd = "Crowd"
+	bulk_rooms = tonumber(ENV_PARLEY_BENCH_ROOMS) or 2000
+	bulk_rosters.compare = tonumber(ENV_PARLEY_BENCH_CONTACTS) or 2000
+	seed_archive = { user = "compare"; with = "member00001"; count = tonumber(ENV_PARLEY_BENCH_ARCHIVED) or 5000 }
 end
 
 VirtualHost "localhost"
@@ -113,6 +125,7 @@ VirtualHost "localhost"
 	parley_seed_contacts = { alice = "Alice"; bob = "Bob"; carol = "Carol" }
 	parley_seed_group = "Friends"
 	parley_seed_bulk_rosters = bulk_rosters
+	parley_seed_archive = seed_archive
 
 Component "conference.localhost" "muc"
 	modules_enabled = { "muc_mam"; "parley_seed"; "parley_muc_list" }

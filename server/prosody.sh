@@ -2,8 +2,9 @@
 # Runs Parley's own Prosody instances, side by side, on 127.0.0.1 only:
 #   demo: https://localhost:5443/    test: https://localhost:5444/   (app, config.json and websocket)
 #   bench: https://localhost:5445/   (10,000 rooms, 500 occupant accounts, rosters of 2,000 and 10,000: scripts/bench-rooms.sh, scripts/bench-roster.sh)
+#   compare: https://localhost:5457/ (the data set of scripts/bench.sh, sized by its parameters)
 # Data, certificate, log and pid live in .run/<instance>/ (gitignored).
-# Usage: server/prosody.sh start|stop|kill|status|reset <demo|test>
+# Usage: server/prosody.sh start|stop|kill|status|reset <demo|test|bench|compare>
 #   reset: stop and delete the data; kill: die at once, as a crashed server or a dead network does
 #   (every connection drops without a goodbye).
 set -euo pipefail
@@ -16,7 +17,8 @@ case "$instance" in
   demo) https_port=5443 ;;
   test) https_port=5444 ;;
   bench) https_port=5445 ;;
-  *) echo "usage: $0 start|stop|kill|status|reset demo|test|bench" >&2; exit 2 ;;
+  compare) https_port=5457 ;;
+  *) echo "usage: $0 start|stop|kill|status|reset demo|test|bench|compare" >&2; exit 2 ;;
 esac
 
 run_dir="$repo/.run/$instance"
@@ -125,5 +127,5 @@ case "$action" in
     stop
     rm -rf "$run_dir/data"
     echo "prosody ($instance) data deleted" ;;
-  *) echo "usage: $0 start|stop|kill|status|reset demo|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|kill|status|reset demo|test|bench|compare" >&2; exit 2 ;;
 esac

@@ -13,6 +13,12 @@
 --                                                      ... ("Member 00001", in "Team 01".."Team 25",
 --                                                      every tenth also in "Night shift"), both
 --                                                      ways, so each probe at login is answered
+--   parley_seed_archive = { user = "compare", with = "member00001", count = 5000 }
+--                                                      that many chat messages from with@host to
+--                                                      user@host in user's archive (XEP-0313),
+--                                                      "archived message 1" ... one second apart,
+--                                                      the last a minute ago; only into an empty
+--                                                      archive
 -- On a MUC component:
 --   parley_seed_rooms = { lobby = "Lobby", ... }       public persistent rooms (node = name), or
 --     { secret = { name = "Secret garden", password = "sesame" },
@@ -21,6 +27,7 @@
 --                                                      named "Bulk room 0001", created if missing
 
 local usermanager = require "core.usermanager";
+local st = require "util.stanza";
 local rostermanager = require "core.rostermanager";
 local now = require "util.time".now;
 
@@ -107,6 +114,31 @@ local function seed_bulk_rosters()
 	end
 end
 
+-- Written to the store mod_mam reads, with distinct times: messages sent over XMPP in a burst
+-- would share their second, and clients that order by time could not tell them apart.
+local function seed_archive()
+	local spec = module:get_option("parley_seed_archive");
+	if not spec then return; end
+	local archive = module:open_store("archive", "archive");
+	local first = archive:find(spec.user, { limit = 1 });
+	if first and first() then
+		module:log("info", "Archive of %s already seeded", spec.user);
+		return;
+	end
+	local from, to = spec.with .. "@" .. host, spec.user .. "@" .. host;
+	local last = math.floor(now()) - 60;
+	for i = 1, spec.count do
+		local message = st.message({ from = from .. "/seed"; to = to; type = "chat"; id = ("seed-%d"):format(i) })
+			:text_tag("body", ("archived message %d"):format(i));
+		local ok, err = archive:append(spec.user, nil, message, last - (spec.count - i), from);
+		if not ok then
+			module:log("error", "Could not archive message %d for %s: %s", i, spec.user, err);
+			return;
+		end
+	end
+	module:log("info", "Archive of %s: %d messages from %s", spec.user, spec.count, from);
+end
+
 local function seed_rooms(muc)
 	local rooms = module:get_option("parley_seed_rooms", {});
 	for node, spec in pairs(rooms) do
@@ -187,6 +219,7 @@ local function seed()
 	else
 		seed_users();
 		seed_bulk_rosters();
+		seed_archive();
 	end
 	module:log("info", "Seed data is in place (%.2f s)", now() - started);
 end
