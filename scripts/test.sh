@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: host unit tests, release build, native integration tests against a
-# local Prosody and ejabberd, in-browser wasm tests, then Playwright end to end. Stops at the
+# local Prosody and ejabberd, in-browser wasm tests, Playwright end to end, then the budgets
+# against Converse.js (scripts/budgets.sh) and a bounded fuzzing run. Stops at the
 # first failure; always stops the server; ends with one summary line.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,9 +13,10 @@ finish() {
   local status=$?
   server/prosody.sh stop test >/dev/null || true
   server/ejabberd.sh stop >/dev/null || true
+  server/prosody.sh stop compare >/dev/null || true
   local elapsed="$(((SECONDS - started) / 60))m$(((SECONDS - started) % 60))s"
   if [ "$status" -eq 0 ]; then
-    echo "test: all passed (unit, bench, build, integration, wasm, e2e, fuzz) in $elapsed"
+    echo "test: all passed (unit, bench, build, integration, wasm, e2e, budgets, fuzz) in $elapsed"
   else
     echo "test: FAILED at step '$step' after $elapsed (exit $status)"
   fi
@@ -53,4 +55,5 @@ run integration cargo test --locked --test live_server -- --include-ignored
 run wasm env CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --locked --target wasm32-unknown-unknown
 run e2e scripts/e2e.sh
+run budgets scripts/budgets.sh
 run fuzz scripts/fuzz.sh 30
