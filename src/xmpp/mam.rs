@@ -173,14 +173,7 @@ impl Mam {
         };
         let set = rsm::request_before(max, history.oldest.as_deref());
         let form = data_form::submit(ns::MAM, &[("with", peer.as_str())]);
-        let sent = self.query(
-            None,
-            Some((peer, form)),
-            set,
-            max,
-            Purpose::History,
-            cx,
-        );
+        let sent = self.query(None, Some((peer, form)), set, max, Purpose::History, cx);
         if let Some(history) = self.histories.get_mut(peer) {
             history.loading = sent;
         }
