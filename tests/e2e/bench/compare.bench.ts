@@ -13,7 +13,8 @@ import { serveStatic } from './serve';
 // way, against the same bench Prosody and data set, in a fresh headless Chromium per run,
 // through the same steps (client.ts). After each step: its time, the longest main-thread task
 // (including the work a client goes on with after it shows the result: the next step starts once
-// the main thread has been quiet for 2 s, and how long that took is a figure too),
+// the main thread has been quiet for 2 s and the WebSocket for 1 s, and how long long tasks went
+// on is a figure too),
 // the JS heap after a GC, the renderer process's memory (wasm memory is outside the JS heap),
 // DOM nodes, and WebSocket bytes each way; the first load's HTTP bytes as transferred. The
 // first run warms up and is dropped; each figure is the median of the others. Prints one table
@@ -62,14 +63,22 @@ class Traffic {
   httpIn = 0;
   wsIn = 0;
   wsOut = 0;
+  /** When the last WebSocket frame came or went (Date.now()). */
+  lastFrameAt = 0;
   private mark = { httpIn: 0, wsIn: 0, wsOut: 0 };
 
   static async watch(cdp: CDPSession): Promise<Traffic> {
     const traffic = new Traffic();
     await cdp.send('Network.enable');
     cdp.on('Network.loadingFinished', (e) => (traffic.httpIn += e.encodedDataLength));
-    cdp.on('Network.webSocketFrameReceived', (e) => (traffic.wsIn += Buffer.byteLength(e.response.payloadData)));
-    cdp.on('Network.webSocketFrameSent', (e) => (traffic.wsOut += Buffer.byteLength(e.response.payloadData)));
+    cdp.on('Network.webSocketFrameReceived', (e) => {
+      traffic.wsIn += Buffer.byteLength(e.response.payloadData);
+      traffic.lastFrameAt = Date.now();
+    });
+    cdp.on('Network.webSocketFrameSent', (e) => {
+      traffic.wsOut += Buffer.byteLength(e.response.payloadData);
+      traffic.lastFrameAt = Date.now();
+    });
     return traffic;
   }
 
@@ -130,11 +139,13 @@ function takeLongest(page: Page): Promise<number> {
 }
 
 const QUIET_MS = 2_000;
+const NETWORK_QUIET_MS = 1_000;
 
-/** Waits until the main thread has had no long task for QUIET_MS (at most two minutes), so a
- * client's leftover work is not billed to the next step; returns how long it stayed busy after
- * the step was done, in ms. */
-async function settle(page: Page): Promise<number> {
+/** Waits until the main thread has had no long task for QUIET_MS and the WebSocket no frame
+ * for NETWORK_QUIET_MS (at most two minutes), so a client's leftover work, and the answers still
+ * coming to what it asked (the login's presence probes), are not billed to the next step; returns
+ * how long long tasks went on after the step was done, in ms. */
+async function settle(page: Page, traffic: Traffic): Promise<number> {
   const doneAt = await page.evaluate(() => performance.now());
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -142,7 +153,8 @@ async function settle(page: Page): Promise<number> {
       now: performance.now(),
       lastEnd: (window as unknown as { __lastLongEnd: number }).__lastLongEnd ?? 0,
     }));
-    if (now - lastEnd >= QUIET_MS || Date.now() > deadline) return Math.max(0, lastEnd - doneAt);
+    const quiet = now - lastEnd >= QUIET_MS && Date.now() - traffic.lastFrameAt >= NETWORK_QUIET_MS;
+    if (quiet || Date.now() > deadline) return Math.max(0, lastEnd - doneAt);
     await page.waitForTimeout(250);
   }
 }
@@ -228,7 +240,7 @@ async function run(client: BenchClient, data: DataSet): Promise<Record<Step, Out
         }
       }
       const ms = performance.now() - started;
-      const busyAfter = await settle(page);
+      const busyAfter = await settle(page, traffic);
       out[step] = { figures: { ms, busyAfter, ...traffic.take(), ...(await state(page, cdp, browser)) } };
     }
   } finally {
