@@ -1,6 +1,7 @@
-//! The typed errors of the core and the transport as localised sentences that say what to do.
-//! Text that came from the server (a stream error's text, an error condition) is appended
-//! verbatim, never translated or interpreted.
+//! The typed errors of the core and the transport as localised sentences that say what happened
+//! and what to do. What only a developer or an administrator can use (a protocol condition, the
+//! server's own text, a parser's message, a code point) is not in the sentence: the `*_detail`
+//! functions give it, verbatim and untranslated, for a disclosure beside it.
 
 use super::{t, Key, Lang};
 use crate::config::{ConfigError, FieldProblem};
@@ -27,40 +28,69 @@ fn with_detail(lang: Lang, key: Key, detail: &str) -> String {
 pub fn describe_session_error(lang: Lang, error: &SessionError) -> String {
     match error {
         SessionError::WrongCredentials => t(lang, Key::ErrWrongCredentials).to_owned(),
-        SessionError::AuthFailed { condition, text } => with_detail(
-            lang,
-            Key::ErrAuthFailed,
-            &server_detail(condition, text.as_deref()),
-        ),
         SessionError::Sasl(e) => describe_sasl_error(lang, e),
-        SessionError::NoSupportedMechanism { offered } => {
-            let offered = if offered.is_empty() {
-                "-".to_owned()
-            } else {
-                offered.join(", ")
-            };
-            with_detail(lang, Key::ErrNoMechanism, &offered)
-        }
-        SessionError::StreamError { condition, text } => with_detail(
-            lang,
-            Key::ErrStream,
-            &server_detail(condition, text.as_deref()),
-        ),
-        SessionError::FrameTooLarge { size, limit } => {
-            with_detail(lang, Key::ErrFrameTooLarge, &format!("{size} > {limit}"))
-        }
-        SessionError::Timeout { .. } => t(lang, Key::ErrTimeout).to_owned(),
-        SessionError::BindFailed { condition } => with_detail(lang, Key::ErrBindFailed, condition),
-        SessionError::Protocol(what) => with_detail(lang, Key::ErrProtocol, what),
-        SessionError::ConnectionLost(None) => t(lang, Key::ErrConnectionLost).to_owned(),
-        SessionError::ConnectionLost(Some(CloseReason { code, reason })) => with_detail(
-            lang,
-            Key::ErrSocketClosed,
-            &server_detail(&code.to_string(), Some(reason)),
-        ),
-        SessionError::NoResponse => t(lang, Key::ErrNoResponse).to_owned(),
-        SessionError::SeeOtherUri(uri) => with_detail(lang, Key::ErrRedirect, uri),
         SessionError::Registration(e) => describe_register_error(lang, e),
+        _ => t(lang, session_error_key(error)).to_owned(),
+    }
+}
+
+fn session_error_key(error: &SessionError) -> Key {
+    match error {
+        SessionError::WrongCredentials => Key::ErrWrongCredentials,
+        SessionError::AuthFailed { .. } => Key::ErrAuthFailed,
+        SessionError::NoSupportedMechanism { .. } => Key::ErrNoMechanism,
+        // RFC 6120 §4.9.3: the two conditions a person meets, in their own words.
+        SessionError::StreamError { condition, .. } => match condition.as_str() {
+            "host-unknown" => Key::ErrHostUnknown,
+            "system-shutdown" => Key::ErrServerShutdown,
+            _ => Key::ErrStream,
+        },
+        SessionError::FrameTooLarge { .. } => Key::ErrFrameTooLarge,
+        SessionError::Timeout { .. } => Key::ErrTimeout,
+        SessionError::BindFailed { .. } => Key::ErrBindFailed,
+        SessionError::Protocol(_) => Key::ErrProtocol,
+        SessionError::ConnectionLost(None) => Key::ErrConnectionLost,
+        SessionError::ConnectionLost(Some(_)) => Key::ErrSocketClosed,
+        SessionError::NoResponse => Key::ErrNoResponse,
+        SessionError::SeeOtherUri(_) => Key::ErrRedirect,
+        SessionError::Sasl(_) | SessionError::Registration(_) => Key::ErrProtocol,
+    }
+}
+
+/// The technical side of a session error, for the disclosure: the condition and the server's
+/// text as sent, the parser's message, the sizes.
+pub fn session_error_detail(error: &SessionError) -> Option<String> {
+    match error {
+        SessionError::AuthFailed { condition, text }
+        | SessionError::StreamError { condition, text } => {
+            Some(server_detail(condition, text.as_deref()))
+        }
+        SessionError::Sasl(e) => sasl_error_detail(e),
+        SessionError::NoSupportedMechanism { offered } => Some(if offered.is_empty() {
+            "-".to_owned()
+        } else {
+            offered.join(", ")
+        }),
+        SessionError::FrameTooLarge { size, limit } => Some(format!("{size} > {limit} bytes")),
+        SessionError::Timeout { stage } => Some(format!("timeout: {stage}")),
+        SessionError::BindFailed { condition } => Some(condition.clone()),
+        SessionError::Protocol(what) => Some(what.clone()),
+        SessionError::ConnectionLost(Some(CloseReason { code, reason })) => {
+            Some(server_detail(&format!("WebSocket {code}"), Some(reason)))
+        }
+        SessionError::SeeOtherUri(uri) => Some(uri.clone()),
+        SessionError::Registration(e) => register_error_detail(e),
+        SessionError::WrongCredentials
+        | SessionError::ConnectionLost(None)
+        | SessionError::NoResponse => None,
+    }
+}
+
+/// The server's condition and text of a refusal the sentence does not name.
+pub fn register_error_detail(error: &RegisterError) -> Option<String> {
+    match error {
+        RegisterError::Other { condition, text } => Some(server_detail(condition, text.as_deref())),
+        _ => None,
     }
 }
 
@@ -73,13 +103,7 @@ pub fn describe_register_error(lang: Lang, error: &RegisterError) -> String {
         RegisterError::NotAllowed { .. } => Key::ErrRegisterNotAllowed,
         RegisterError::Throttled => Key::ErrRegisterThrottled,
         RegisterError::Elsewhere { .. } => Key::ErrRegisterElsewhere,
-        RegisterError::Other { condition, text } => {
-            return with_detail(
-                lang,
-                Key::ErrRegisterOther,
-                &server_detail(condition, text.as_deref()),
-            )
-        }
+        RegisterError::Other { .. } => Key::ErrRegisterOther,
     };
     match error.server_text() {
         Some(text) => format!("{} ({text})", t(lang, key)),
@@ -101,10 +125,19 @@ fn describe_sasl_error(lang: Lang, error: &SaslError) -> String {
         SaslError::InvalidUsername => t(lang, Key::ErrSaslInvalidUsername).to_owned(),
         SaslError::Protocol(_) => t(lang, Key::ErrSaslProtocol).to_owned(),
         SaslError::NonceMismatch => t(lang, Key::ErrSaslNonce).to_owned(),
-        SaslError::IterationCount(n) => with_detail(lang, Key::ErrSaslIterations, &n.to_string()),
+        SaslError::IterationCount(_) => t(lang, Key::ErrSaslIterations).to_owned(),
         SaslError::ServerSignatureMismatch => t(lang, Key::ErrSaslSignature).to_owned(),
-        SaslError::ServerError(e) => with_detail(lang, Key::ErrSaslServer, e),
+        SaslError::ServerError(_) => t(lang, Key::ErrSaslServer).to_owned(),
         SaslError::KeysDoNotFit => t(lang, Key::ErrSaslKeysDoNotFit).to_owned(),
+    }
+}
+
+fn sasl_error_detail(error: &SaslError) -> Option<String> {
+    match error {
+        SaslError::Protocol(what) => Some(what.to_string()),
+        SaslError::IterationCount(n) => Some(format!("i={n}")),
+        SaslError::ServerError(e) => Some(format!("e={e}")),
+        _ => None,
     }
 }
 
@@ -151,6 +184,13 @@ pub fn describe_url_error(lang: Lang, error: &UrlError) -> String {
     }
 }
 
+fn url_error_detail(error: &UrlError) -> Option<String> {
+    match error {
+        UrlError::Malformed(what) => Some(what.to_string()),
+        _ => None,
+    }
+}
+
 pub fn describe_context_error(lang: Lang, error: &ContextError) -> String {
     match error {
         ContextError::InsecurePage => t(lang, Key::ErrInsecurePage).to_owned(),
@@ -159,10 +199,16 @@ pub fn describe_context_error(lang: Lang, error: &ContextError) -> String {
 
 pub fn describe_config_error(lang: Lang, error: &ConfigError) -> String {
     let (field, problem) = match error {
-        ConfigError::Invalid { field, detail } if field.is_empty() => {
-            return with_detail(lang, Key::ErrConfigInvalid, detail);
+        ConfigError::Invalid { field, .. } if field.is_empty() => {
+            return t(lang, Key::ErrConfigInvalid).to_owned();
         }
-        ConfigError::Invalid { field, detail } => (field, detail.clone()),
+        ConfigError::Invalid { field, .. } => {
+            return format!(
+                "{} {}",
+                with_detail(lang, Key::ErrConfigField, field),
+                t(lang, Key::ErrConfigAskAdmin)
+            );
+        }
         ConfigError::Field { field, problem } => (field, describe_field_problem(lang, problem)),
     };
     format!(
@@ -171,6 +217,14 @@ pub fn describe_config_error(lang: Lang, error: &ConfigError) -> String {
         problem,
         t(lang, Key::ErrConfigAskAdmin)
     )
+}
+
+/// The JSON parser's message, for the administrator.
+pub fn config_error_detail(error: &ConfigError) -> Option<String> {
+    match error {
+        ConfigError::Invalid { detail, .. } => Some(detail.clone()),
+        ConfigError::Field { .. } => None,
+    }
 }
 
 fn describe_field_problem(lang: Lang, problem: &FieldProblem) -> String {
@@ -208,11 +262,6 @@ pub fn describe_send_error(lang: Lang, error: &SendError) -> String {
         SendError::Empty => t(lang, Key::ErrSendEmpty).to_owned(),
         SendError::NotOnline => t(lang, Key::ErrSendNotOnline).to_owned(),
         SendError::NotLoaded => t(lang, Key::ErrNotLoaded).to_owned(),
-        SendError::InvalidText(XmlError::InvalidChar(c)) => with_detail(
-            lang,
-            Key::ErrSendInvalidText,
-            &format!("U+{:04X}", *c as u32),
-        ),
         SendError::InvalidText(_) => t(lang, Key::ErrSendInvalidText).to_owned(),
         SendError::TooLong { size, limit } => with_detail(
             lang,
@@ -243,6 +292,40 @@ pub fn describe_delivery_failure(lang: Lang, condition: &str) -> &'static str {
         _ => Key::DeliveryRefused,
     };
     t(lang, key)
+}
+
+/// The defined stanza error conditions (RFC 6120 §8.3.3). A condition outside them is a peer's
+/// invention and is shown nowhere, not even in a disclosure.
+const STANZA_CONDITIONS: &[&str] = &[
+    "bad-request",
+    "conflict",
+    "feature-not-implemented",
+    "forbidden",
+    "gone",
+    "internal-server-error",
+    "item-not-found",
+    "jid-malformed",
+    "not-acceptable",
+    "not-allowed",
+    "not-authorized",
+    "policy-violation",
+    "recipient-unavailable",
+    "redirect",
+    "registration-required",
+    "remote-server-not-found",
+    "remote-server-timeout",
+    "resource-constraint",
+    "service-unavailable",
+    "subscription-required",
+    "undefined-condition",
+    "unexpected-request",
+];
+
+/// The condition of a failed delivery, for the disclosure, when it is one RFC 6120 defines.
+pub fn delivery_failure_detail(condition: &str) -> Option<String> {
+    STANZA_CONDITIONS
+        .contains(&condition)
+        .then(|| condition.to_owned())
 }
 
 /// Why entering a room failed, and what to do; the room's own text is not shown here.
@@ -305,7 +388,25 @@ pub fn describe_connect_error(lang: Lang, error: &ConnectError) -> String {
         ConnectError::TooManyRedirects => t(lang, Key::ErrTooManyRedirects).to_owned(),
         ConnectError::Session(e) => describe_session_error(lang, e),
         ConnectError::NeedsPassword => t(lang, Key::ErrSaslKeysDoNotFit).to_owned(),
-        ConnectError::Browser(what) => with_detail(lang, Key::ErrBrowser, what),
+        ConnectError::Browser(_) => t(lang, Key::ErrBrowser).to_owned(),
+    }
+}
+
+/// The code point the XML writer refused, or its message.
+pub fn send_error_detail(error: &SendError) -> Option<String> {
+    match error {
+        SendError::InvalidText(XmlError::InvalidChar(c)) => Some(format!("U+{:04X}", *c as u32)),
+        SendError::InvalidText(e) => Some(e.to_string()),
+        _ => None,
+    }
+}
+
+pub fn connect_error_detail(error: &ConnectError) -> Option<String> {
+    match error {
+        ConnectError::Url(e) | ConnectError::RedirectRefused(e) => url_error_detail(e),
+        ConnectError::Session(e) => session_error_detail(e),
+        ConnectError::Browser(what) => Some(what.clone()),
+        _ => None,
     }
 }
 
@@ -314,16 +415,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn server_text_is_appended_verbatim() {
+    fn server_text_is_behind_the_disclosure_not_in_the_sentence() {
         let e = SessionError::StreamError {
-            condition: "system-shutdown".into(),
+            condition: "undefined-condition".into(),
             text: Some("<b>bye</b>".into()),
         };
         for lang in Lang::ALL {
-            let text = describe_session_error(lang, &e);
-            assert!(text.starts_with(t(lang, Key::ErrStream)), "{text}");
-            assert!(text.ends_with("system-shutdown — <b>bye</b>"), "{text}");
+            assert_eq!(describe_session_error(lang, &e), t(lang, Key::ErrStream));
         }
+        assert_eq!(
+            session_error_detail(&e).as_deref(),
+            Some("undefined-condition — <b>bye</b>")
+        );
+        let shutdown = SessionError::StreamError {
+            condition: "system-shutdown".into(),
+            text: Some("Received SIGTERM".into()),
+        };
+        let text = describe_session_error(Lang::En, &shutdown);
+        assert_eq!(text, t(Lang::En, Key::ErrServerShutdown));
+        assert!(!text.contains("SIGTERM") && !text.contains("system-shutdown"));
+        let control = SendError::InvalidText(XmlError::InvalidChar('\u{7}'));
+        assert!(!describe_send_error(Lang::Fr, &control).contains("U+0007"));
+        assert_eq!(send_error_detail(&control).as_deref(), Some("U+0007"));
     }
 
     #[test]
@@ -336,6 +449,14 @@ mod tests {
             // An unknown condition is not echoed: a peer chooses it.
             let text = describe_delivery_failure(lang, "Your session expired, sign in at evil");
             assert_eq!(text, t(lang, Key::DeliveryRefused));
+            assert_eq!(
+                delivery_failure_detail("Your session expired, sign in at evil"),
+                None
+            );
+            assert_eq!(
+                delivery_failure_detail("forbidden").as_deref(),
+                Some("forbidden")
+            );
         }
     }
 

@@ -4,7 +4,7 @@
 
 use super::login::read_password;
 use super::state::account::Request;
-use super::{tr, use_state};
+use super::{tr, use_state, ErrorDetail};
 use crate::i18n::{self, Key};
 use leptos::html;
 use leptos::prelude::*;
@@ -125,6 +125,13 @@ fn PasswordChange() -> impl IntoView {
             <p data-testid="password-change-status" class="hint" role="status" data-state=move || request.get().as_str()>
                 {status}
             </p>
+            {move || {
+                let detail = match request.get() {
+                    Request::Failed(e) => i18n::register_error_detail(&e),
+                    _ => None,
+                };
+                view! { <ErrorDetail detail/> }
+            }}
             <button
                 type="submit"
                 data-testid="password-change-submit"
@@ -191,6 +198,13 @@ fn AccountRemoval(own: impl Fn() -> String + Copy + Send + Sync + 'static) -> im
             <p data-testid="account-delete-status" class="form-error" role="status" data-state=move || request.get().as_str()>
                 {status}
             </p>
+            {move || {
+                let detail = match request.get() {
+                    Request::Failed(e) => i18n::register_error_detail(&e),
+                    _ => None,
+                };
+                view! { <ErrorDetail detail/> }
+            }}
         </section>
     }
 }

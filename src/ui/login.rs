@@ -8,7 +8,7 @@
 use super::register::{RegisterForm, RegisterOpen};
 use super::state::device::DeviceCopy;
 use super::state::{AppState, ConfigStatus, Phase, UiError};
-use super::{tr, use_state, Brand, LanguageSelect, ThemeToggle};
+use super::{tr, use_state, Brand, ErrorDetail, LanguageSelect, ThemeToggle};
 use crate::config::Config;
 use crate::i18n::Key;
 use crate::transport::websocket::{check_page_context, discover, open_account, Opening};
@@ -54,7 +54,7 @@ pub fn Login() -> impl IntoView {
             .connection
             .login_error
             .get()
-            .map(|e| (e.reason(), e.describe(state.lang.get())))
+            .map(|e| (e.reason(), e.describe(state.lang.get()), e.detail()))
     };
 
     view! {
@@ -113,11 +113,12 @@ pub fn Login() -> impl IntoView {
                     </details>
                     {move || {
                         error()
-                            .map(|(reason, text)| {
+                            .map(|(reason, text, detail)| {
                                 view! {
-                                    <p data-testid="login-error" class="form-error" role="alert" data-reason=reason>
-                                        {text}
-                                    </p>
+                                    <div data-testid="login-error" class="form-error" role="alert" data-reason=reason>
+                                        <p>{text}</p>
+                                        <ErrorDetail detail/>
+                                    </div>
                                 }
                             })
                     }}

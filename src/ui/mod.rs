@@ -222,6 +222,21 @@ pub fn Brand(heading: bool) -> impl IntoView {
     }
 }
 
+/// The technical side of an error (a protocol condition, the server's own text), closed by
+/// default below the sentence that says what happened: there for an administrator, out of the
+/// way of everyone else. Rendered as text.
+#[component]
+pub fn ErrorDetail(detail: Option<String>) -> impl IntoView {
+    detail.map(|detail| {
+        view! {
+            <details class="error-detail" data-testid="error-detail">
+                <summary>{tr(Key::TechnicalDetails)}</summary>
+                <code>{detail}</code>
+            </details>
+        }
+    })
+}
+
 /// The language picker used on the login page and in the shell: the languages `config.json`
 /// offers, none when it offers one.
 #[component]

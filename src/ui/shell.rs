@@ -15,7 +15,7 @@ use super::quick_switch::{QuickSwitch, QuickSwitchButton};
 use super::room::RoomView;
 use super::rooms::{Invitations, OfferedRooms, RoomBrowser};
 use super::roster::Roster;
-use super::{tr, tr_counted, use_state, Brand, LanguageSelect, ThemeToggle};
+use super::{tr, tr_counted, use_state, Brand, ErrorDetail, LanguageSelect, ThemeToggle};
 use crate::i18n::{Counted, Key};
 use crate::linkify::neutralise_overrides;
 use crate::store::directory::{Section, Summary};
@@ -219,12 +219,14 @@ fn ConnectionLost() -> impl IntoView {
                 .get()
                 .map(|error| {
                     let reason = error.reason();
+                    let detail = error.detail();
                     view! {
                         <div data-testid="connection-lost" class="connection-lost" role="alert" data-reason=reason>
                             <p>
                                 {move || error.describe(state.lang.get())}
                                 {move || connection.retry_at.get().map(|at| view! { " " <RetryCountdown at/> })}
                             </p>
+                            <ErrorDetail detail/>
                             {move || if connection.can_reconnect.get() {
                                 view! {
                                     <button data-testid="reconnect-now" type="button" class="button small primary" on:click=move |_| state.reconnect()>
@@ -436,7 +438,10 @@ pub fn Toasts() -> impl IntoView {
                     let reason = error.reason();
                     view! {
                         <div data-testid="toast" class="toast" data-kind="error" data-reason=reason>
-                            <span class="toast-text">{move || error.describe(state.lang.get())}</span>
+                            <div class="toast-text">
+                                <p>{move || error.describe(state.lang.get())}</p>
+                                <ErrorDetail detail=toast.notice.detail()/>
+                            </div>
                             <button
                                 type="button"
                                 class="icon-button"

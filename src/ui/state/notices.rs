@@ -151,6 +151,23 @@ impl UiError {
     }
 }
 
+impl UiError {
+    /// What only a developer or an administrator can use, verbatim, for the disclosure below the
+    /// sentence; `None` when the sentence says everything.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            Self::Config(e) => i18n::config_error_detail(e),
+            Self::Connect(e) => i18n::connect_error_detail(e),
+            Self::Send(e) => i18n::send_error_detail(e),
+            Self::MessageFailed { condition }
+            | Self::RosterChangeFailed { condition }
+            | Self::BlockFailed { condition, .. }
+            | Self::RoomRefused { condition } => i18n::delivery_failure_detail(condition),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct Notices {
     pub toasts: RwSignal<Toasts<UiError>>,
