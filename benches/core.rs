@@ -177,6 +177,7 @@ fn main() {
                 sent_at: None,
                 markable: true,
                 archive_id: None,
+                replaces: None,
             },
             i as i64,
         );

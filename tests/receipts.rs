@@ -1,5 +1,6 @@
 //! XEP-0184 receipts and XEP-0333 displayed markers against a scripted server: what we ask
-//! for, what we answer (and to whom we stay silent), and what the peer's answers say.
+//! for, what we answer (and to whom we stay silent), and what the peer's answers say. And
+//! XEP-0308 corrections, which ride on the same messages.
 
 mod support;
 
@@ -162,5 +163,98 @@ fn a_marker_sent_by_another_device_of_ours_reads_the_conversation_here() {
     assert!(
         receipts(&events).is_empty(),
         "not a receipt for one of ours"
+    );
+}
+
+fn chat_messages(events: &[Event]) -> Vec<parley::xmpp::ChatMessage> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Chat(ChatEvent::Message(m)) => Some(m.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_correction_goes_as_a_new_message_naming_the_original() {
+    let mut h = Harness::online();
+    let now = h.now;
+    let bob = BareJid::new("bob@localhost").unwrap();
+    let first = h.client.send_chat(&bob, "teh", now).unwrap();
+    h.sent();
+    let fixed = h
+        .client
+        .send_correction(&bob, &first.id, "the", now)
+        .unwrap();
+    assert_ne!(fixed.id, first.id);
+    assert_eq!(fixed.replaces.as_deref(), Some(first.id.as_str()));
+    let sent = h.sent();
+    let message = sent.iter().find(|f| f.starts_with("<message")).unwrap();
+    assert!(message.contains("<body>the</body>"), "{message}");
+    assert!(
+        message.contains(&format!(
+            "<replace xmlns=\"urn:xmpp:message-correct:0\" id=\"{}\"/>",
+            first.id
+        )),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("id=\"{}\"", fixed.id)),
+        "{message}"
+    );
+    // Acked like any message: a receipt can be asked for it too.
+    assert!(
+        message.contains("<request xmlns=\"urn:xmpp:receipts\"/>"),
+        "{message}"
+    );
+}
+
+#[test]
+fn corrections_arrive_live_and_as_carbons_of_our_other_devices() {
+    let mut h = Harness::online();
+    h.server(
+        "<message from='bob@localhost/phone' type='chat' id='b2'><body>fixed</body>\
+         <replace xmlns='urn:xmpp:message-correct:0' id='b1'/></message>",
+    );
+    h.server(
+        "<message from='user@localhost' type='chat'><sent xmlns='urn:xmpp:carbons:2'>\
+         <forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client' from='user@localhost/other' \
+         to='bob@localhost' type='chat' id='o2'><body>mine, fixed</body>\
+         <replace xmlns='urn:xmpp:message-correct:0' id='o1'/></message></forwarded></sent></message>",
+    );
+    // Another namespace's <replace/> is not a correction.
+    h.server(
+        "<message from='bob@localhost/phone' type='chat' id='b3'><body>plain</body>\
+         <replace xmlns='urn:example:other' id='b1'/></message>",
+    );
+    let messages = chat_messages(&h.events());
+    let seen: Vec<_> = messages
+        .iter()
+        .map(|m| (m.id.as_str(), m.direction, m.replaces.as_deref()))
+        .collect();
+    use parley::xmpp::Direction;
+    assert_eq!(
+        seen,
+        [
+            ("b2", Direction::In, Some("b1")),
+            ("o2", Direction::Out, Some("o1")),
+            ("b3", Direction::In, None),
+        ]
+    );
+}
+
+#[test]
+fn we_say_we_understand_corrections() {
+    let mut h = Harness::online();
+    h.server(
+        "<iq from='bob@localhost/phone' to='user@localhost/web' type='get' id='d1'>\
+         <query xmlns='http://jabber.org/protocol/disco#info'/></iq>",
+    );
+    let sent = h.sent();
+    let answer = sent.iter().find(|f| f.contains("disco#info")).unwrap();
+    assert!(
+        answer.contains("var=\"urn:xmpp:message-correct:0\""),
+        "{answer}"
     );
 }

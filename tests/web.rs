@@ -163,6 +163,9 @@ async fn mount_incoming(body: &str) -> (HtmlElement, impl Drop) {
         private: false,
         markable: false,
         archive_id: None,
+        original_body: None,
+        correction_id: None,
+        replaces: None,
     };
     let handle = leptos::mount::mount_to(root.clone(), move || {
         view! {
@@ -350,6 +353,7 @@ fn chat(id: &str, body: &str) -> Update {
         sent_at: None,
         markable: false,
         archive_id: None,
+        replaces: None,
     })))
 }
 
@@ -381,6 +385,7 @@ async fn rows_are_keyed_locally_so_repeated_ids_lose_nothing() {
             sent_at: None,
             markable: false,
             archive_id: None,
+            replaces: None,
         },
         true,
     );

@@ -333,6 +333,7 @@ fn restored_message(peer: &BareJid, m: &StoredMessage) -> (ChatMessage, MessageS
         sent_at: Some(m.time),
         markable: false,
         archive_id: m.archive_id.clone().filter(|id| !id.is_empty()),
+        replaces: None,
     };
     (message, state)
 }
@@ -355,6 +356,7 @@ mod tests {
             sent_at: Some(1_000),
             markable: false,
             archive_id: archive_id.map(Into::into),
+            replaces: None,
         }
     }
 

@@ -78,6 +78,9 @@ mod tests {
             private: false,
             markable: false,
             archive_id: None,
+            original_body: None,
+            correction_id: None,
+            replaces: None,
         }
     }
 

@@ -9,6 +9,10 @@
 //! A room's conversation is a timeline too: its entries carry the occupant's nick, whether they
 //! mention us, and whether they were private; our own messages come back from the room, which
 //! confirms them.
+//!
+//! Corrections (XEP-0308) replace the text of a message here: [`correction`].
+
+mod correction;
 
 use crate::xmpp::delay::UnixMillis;
 use crate::xmpp::muc::RoomMessage;
@@ -88,6 +92,26 @@ pub struct Entry {
     pub markable: bool,
     /// XEP-0359: its id in our own account's archive, once known.
     pub archive_id: Option<String>,
+    /// XEP-0308: the text it had before it was corrected; `Some` means "edited".
+    pub original_body: Option<String>,
+    /// XEP-0308: the id of its latest correction, which receipts and acks name.
+    pub correction_id: Option<String>,
+    /// XEP-0308: a correction whose original is not here (older than what is loaded): the id
+    /// it corrects, so the original does not show beside it when its page comes.
+    pub replaces: Option<String>,
+}
+
+impl Entry {
+    /// Whether an ack or a receipt for `id` is about this message: its own id, or that of its
+    /// latest correction.
+    fn answers_to(&self, id: &str) -> bool {
+        self.id == id || self.correction_id.as_deref() == Some(id)
+    }
+
+    /// XEP-0308 §4: shown as edited, whether its original is here or not.
+    pub fn edited(&self) -> bool {
+        self.original_body.is_some() || self.replaces.is_some()
+    }
 }
 
 /// Who a message is recognised as, for deduplication.
@@ -227,6 +251,9 @@ impl Timeline {
                 private: false,
                 markable: false,
                 archive_id: m.archive_id,
+                original_body: None,
+                correction_id: None,
+                replaces: None,
             });
         }
         self.trim();
@@ -241,9 +268,17 @@ impl Timeline {
     /// here (a live copy, an earlier page) is skipped. Nothing goes in once the conversation
     /// holds all it may keep. Returns how many were added.
     pub fn prepend(&mut self, messages: Vec<ChatMessage>, now: UnixMillis) -> usize {
-        let entries = messages
+        let entries = self
+            .fold_corrections(messages)
             .into_iter()
-            .map(|m| {
+            .map(|f| {
+                let m = f.message;
+                // Recognised by the text it came with, as a live copy of it would be.
+                let identity = identity(
+                    m.direction,
+                    &m.id,
+                    f.original_body.as_deref().unwrap_or(&m.body),
+                );
                 let entry = Entry {
                     seq: 0,
                     id: m.id,
@@ -257,8 +292,11 @@ impl Timeline {
                     // Markers go for the newest message only, which history never is.
                     markable: false,
                     archive_id: m.archive_id,
+                    original_body: f.original_body,
+                    correction_id: f.correction_id,
+                    replaces: m.replaces,
                 };
-                (identity(entry.direction, &entry.id, &entry.body), entry)
+                (identity, entry)
             })
             .collect();
         self.prepend_entries(entries)
@@ -284,6 +322,9 @@ impl Timeline {
                     private: false,
                     markable: false,
                     archive_id: None,
+                    original_body: None,
+                    correction_id: None,
+                    replaces: None,
                 };
                 (identity, entry)
             })
@@ -333,6 +374,11 @@ impl Timeline {
         if message.direction == Direction::In {
             self.typing = false;
         }
+        if let Some(original) = &message.replaces {
+            if self.apply_correction(message.direction, original, &message.id, &message.body) {
+                return true;
+            }
+        }
         self.next_seq += 1;
         let body = cut(message.body, self.limits.body_chars);
         let state = MessageState::arrived(message.direction);
@@ -348,6 +394,9 @@ impl Timeline {
             private: false,
             markable: message.direction == Direction::In && message.markable,
             archive_id: message.archive_id,
+            original_body: None,
+            correction_id: None,
+            replaces: message.replaces,
         });
         self.trim();
         true
@@ -385,6 +434,9 @@ impl Timeline {
             private: message.private,
             markable: false,
             archive_id: None,
+            original_body: None,
+            correction_id: None,
+            replaces: None,
         });
         self.trim();
         true
@@ -424,6 +476,9 @@ impl Timeline {
             private,
             markable: false,
             archive_id: None,
+            original_body: None,
+            correction_id: None,
+            replaces: None,
         });
         self.trim();
     }
@@ -442,7 +497,7 @@ impl Timeline {
             .entries
             .iter_mut()
             .rev()
-            .find(|e| e.direction == Direction::Out && e.id == id)
+            .find(|e| e.direction == Direction::Out && e.answers_to(id))
         {
             Some(entry) => {
                 // A bounce is the last word: a late confirmation or the connection's end does not
@@ -469,7 +524,7 @@ impl Timeline {
                 let Some(at) = self
                     .entries
                     .iter()
-                    .rposition(|e| e.direction == Direction::Out && e.id == id)
+                    .rposition(|e| e.direction == Direction::Out && e.answers_to(id))
                 else {
                     return false;
                 };
@@ -499,9 +554,11 @@ impl Timeline {
         while self.entries.len() > self.limits.messages {
             if let Some(old) = self.entries.pop_front() {
                 self.dropped += 1;
+                // Seen under the text it came with, before any correction.
+                let body = old.original_body.as_ref().unwrap_or(&old.body);
                 let text = match &old.nick {
-                    Some(nick) => format!("{nick}\n{}", old.body),
-                    None => old.body.clone(),
+                    Some(nick) => format!("{nick}\n{body}"),
+                    None => body.clone(),
                 };
                 self.forget(
                     &identity(old.direction, &old.id, &text),
@@ -575,6 +632,7 @@ mod tests {
             sent_at: None,
             markable: direction == Direction::In,
             archive_id: None,
+            replaces: None,
         }
     }
 

@@ -419,7 +419,11 @@ pub fn MessageList(
                     <ul class="message-list" role="list">
                         <For
                             each=move || rows.get()
-                            key=|placed| (placed.entry.seq, placed.entry.state.clone(), placed.new_day, placed.continued)
+                            key=|placed| {
+                                // A correction changes the text under the same row.
+                                let e = &placed.entry;
+                                (e.seq, e.state.clone(), e.correction_id.clone(), placed.new_day, placed.continued)
+                            }
                             children={
                                 let peer_text = peer_text.clone();
                                 move |Placed { entry, new_day, continued }| {
@@ -537,11 +541,31 @@ pub fn Composer(
     let state = use_state();
     // What was typed here before switching away comes back.
     let draft = RwSignal::new(state.chats.draft(&peer));
+    // XEP-0308: the id of our message being corrected, while the composer holds its text. That
+    // text is not a draft: leaving drops the edit, and the (empty) draft stays as it was.
+    let editing = RwSignal::new(None::<String>);
     {
         let peer = peer.clone();
-        Effect::new(move |_| draft.with(|text| state.chats.set_draft(&peer, text)));
+        Effect::new(move |_| {
+            if editing.get().is_none() {
+                draft.with(|text| state.chats.set_draft(&peer, text));
+            }
+        });
     }
     let input = NodeRef::<html::Textarea>::new();
+    let set_text = move |text: &str| {
+        draft.set(text.to_owned());
+        if let Some(el) = input.get_untracked() {
+            el.set_value(text);
+            let end = text.encode_utf16().count() as u32;
+            let _ = el.set_selection_range(end, end);
+        }
+    };
+    let stop_editing = move || {
+        editing.set(None);
+        set_text("");
+    };
+    let timeline = state.chats.timeline(&peer);
     // Whether we told the peer we are composing, and the timer that turns it into `paused`.
     // Atomic rather than a stored value: it is read once more as the composer goes away.
     let composing = Arc::new(AtomicBool::new(false));
@@ -571,8 +595,25 @@ pub fn Composer(
         move || {
             let body = draft.get_untracked();
             let private = private_to.and_then(|p| p.get_untracked());
+            let correcting = editing.get_untracked();
+            // Sent again unchanged: nothing to correct.
+            let unchanged = correcting.as_ref().is_some_and(|original| {
+                timeline.is_some_and(|t| {
+                    t.with_untracked(|t| {
+                        t.last_own()
+                            .is_some_and(|e| e.id == *original && e.body == body)
+                    })
+                })
+            });
+            if unchanged {
+                stop_editing();
+                return;
+            }
             let sent = match (kind, private) {
-                (ConversationKind::Chat, _) => state.send_message(&peer, &body),
+                (ConversationKind::Chat, _) => match &correcting {
+                    Some(original) => state.correct_message(&peer, original, &body),
+                    None => state.send_message(&peer, &body),
+                },
                 (ConversationKind::Room, Some(nick)) => state.send_private(&peer, &nick, &body),
                 (ConversationKind::Room, None) => state.send_room_message(&peer, &body),
             };
@@ -581,6 +622,7 @@ pub fn Composer(
                     // The message carries <active/>, which ends "composing" for the peer.
                     composing.store(false, Ordering::Relaxed);
                     cancel_pause();
+                    editing.set(None);
                     draft.set(String::new());
                 }
                 Err(super::state::UiError::Send(SendError::Empty)) => {}
@@ -615,10 +657,38 @@ pub fn Composer(
     let on_keydown = {
         let send = send.clone();
         move |ev: leptos::ev::KeyboardEvent| {
-            // Enter sends; Shift+Enter is a new line; Enter while an IME is composing is the IME's.
-            if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
-                ev.prevent_default();
-                send();
+            if ev.is_composing() {
+                return;
+            }
+            match ev.key().as_str() {
+                // Enter sends; Shift+Enter is a new line.
+                "Enter" if !ev.shift_key() => {
+                    ev.prevent_default();
+                    send();
+                }
+                // Up in an empty composer edits our last message (XEP-0308), as in most
+                // messengers; elsewhere it moves the caret as usual.
+                "ArrowUp"
+                    if kind == ConversationKind::Chat
+                        && editing.get_untracked().is_none()
+                        && draft.with_untracked(|d| d.is_empty()) =>
+                {
+                    let last = timeline.and_then(|t| {
+                        t.with_untracked(|t| t.last_own().map(|e| (e.id.clone(), e.body.clone())))
+                    });
+                    if let Some((id, body)) = last {
+                        ev.prevent_default();
+                        editing.set(Some(id));
+                        set_text(&body);
+                    }
+                }
+                // Esc leaves the edit (and only the edit: a dialog around is not closed).
+                "Escape" if editing.get_untracked().is_some() => {
+                    ev.prevent_default();
+                    ev.stop_propagation();
+                    stop_editing();
+                }
+                _ => {}
             }
         }
     };
@@ -661,9 +731,32 @@ pub fn Composer(
             </p>
         })
     };
+    let editing_chip = move || {
+        editing.get().map(|_| {
+            view! {
+                <p data-testid="composer-editing" class="composer-private">
+                    {tr(Key::EditingMessage)}
+                    <button
+                        type="button"
+                        class="link-button"
+                        data-testid="composer-editing-cancel"
+                        on:click=move |_| {
+                            stop_editing();
+                            if let Some(el) = input.get_untracked() {
+                                let _ = el.focus();
+                            }
+                        }
+                    >
+                        {tr(Key::CancelEdit)}
+                    </button>
+                </p>
+            }
+        })
+    };
     view! {
         {private_chip}
-        <form class="composer" on:submit=on_submit>
+        {editing_chip}
+        <form class="composer" class:editing=move || editing.get().is_some() on:submit=on_submit>
             <label for="composer-input" class="visually-hidden">{tr(Key::MessageInput)}</label>
             <textarea
                 id="composer-input"

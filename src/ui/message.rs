@@ -50,7 +50,8 @@ pub fn MessageRow(
         mention,
         private,
         ..
-    } = entry;
+    } = entry.clone();
+    let edited = entry.edited();
     let in_room = nick.is_some();
     // Who a `/me` action names: the nick in a room, the address in a chat.
     let actor = &nick.clone().unwrap_or_else(|| from.clone());
@@ -115,6 +116,7 @@ pub fn MessageRow(
             data-state=state.as_str()
             data-mention=in_room.then_some(if mention { "true" } else { "false" })
             data-private=private.then_some("true")
+            data-edited=edited.then_some("true")
             class:mention=mention
             class:continued=continued
         >
@@ -146,6 +148,12 @@ pub fn MessageRow(
                 <time data-testid="message-time" class="message-time" datetime=iso>
                     {label}
                 </time>
+                // XEP-0308 §4, §5: a corrected message says so.
+                {edited.then(|| view! {
+                    <span data-testid="message-edited" class="message-edited">
+                        {move || i18n::t(lang(), Key::Edited)}
+                    </span>
+                })}
                 {progress}
             </div>
         </li>

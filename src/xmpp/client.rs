@@ -325,12 +325,34 @@ impl Client {
         body: &str,
         now: Instant,
     ) -> Result<ChatMessage, SendError> {
+        self.send_chat_message(to, body, None, now)
+    }
+
+    /// XEP-0308: sends `body` as the new text of our message `original` to `to`; it goes and is
+    /// confirmed as any message, under its own id.
+    pub fn send_correction(
+        &mut self,
+        to: &BareJid,
+        original: &str,
+        body: &str,
+        now: Instant,
+    ) -> Result<ChatMessage, SendError> {
+        self.send_chat_message(to, body, Some(original), now)
+    }
+
+    fn send_chat_message(
+        &mut self,
+        to: &BareJid,
+        body: &str,
+        replaces: Option<&str>,
+        now: Instant,
+    ) -> Result<ChatMessage, SendError> {
         // Signed in but between connections, it waits for the next session.
         if self.ensure_online().is_err() && self.secret.is_none() {
             return Err(SendError::NotOnline);
         }
         let id = self.out.next_id();
-        let element = message::build_chat(to, &id, body)?;
+        let element = message::build_chat(to, &id, body, replaces)?;
         let frame = self.out.serialise(&element)?;
         let tracked = Tracked::Chat {
             peer: to.clone(),
@@ -348,6 +370,7 @@ impl Client {
             sent_at: None,
             markable: false,
             archive_id: None,
+            replaces: replaces.map(str::to_owned),
         })
     }
 

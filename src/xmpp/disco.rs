@@ -23,10 +23,11 @@ pub const MAX_TEXT_CHARS: usize = 1_000;
 
 /// What this client implements, as disco#info features; `+notify` (XEP-0163 §4.3) asks PEP
 /// services to send us avatars and nicknames as they change, so nothing is polled.
-pub(crate) const FEATURES: [&str; 7] = [
+pub(crate) const FEATURES: [&str; 8] = [
     ns::DISCO_INFO,
     ns::PING,
     ns::CHATSTATES,
+    ns::CORRECT,
     ns::SID,
     ns::CAPS,
     "urn:xmpp:avatar:metadata+notify",

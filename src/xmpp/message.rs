@@ -1,8 +1,9 @@
 //! One-to-one chat messages: RFC 6121 §5, with XEP-0359 origin ids so a message keeps one id from
 //! the composer to the peer, XEP-0085 chat states, and the receipts and markers of
-//! [`receipts`](super::receipts).
+//! [`receipts`](super::receipts), and XEP-0308 corrections ([`correction`](super::correction)).
 
 use super::context::{Ctx, Identity};
+use super::correction;
 use super::delay::{self, UnixMillis};
 use super::error::SendError;
 use super::event::{ChatEvent, Event};
@@ -47,6 +48,9 @@ pub struct ChatMessage {
     /// bare address, or the archive result's id); `None` for one we just sent. Only our archive
     /// stamps ids we can trust: a peer's `<stanza-id/>` could name anything.
     pub archive_id: Option<String>,
+    /// XEP-0308: this corrects the message with that id (in the same conversation and
+    /// direction; the timeline checks).
+    pub replaces: Option<String>,
 }
 
 /// XEP-0085 states a peer can be in while chatting.
@@ -78,21 +82,30 @@ impl ChatState {
 }
 
 /// Builds `<message type='chat'>` with a body, an origin id (XEP-0359), `<active/>` (XEP-0085)
-/// and the requests for a receipt and a displayed marker.
-pub fn build_chat(to: &BareJid, id: &str, body: &str) -> Result<Element, SendError> {
+/// and the requests for a receipt and a displayed marker; with `replaces`, a correction of that
+/// message (XEP-0308), the whole stanza sent again with a new id.
+pub fn build_chat(
+    to: &BareJid,
+    id: &str,
+    body: &str,
+    replaces: Option<&str>,
+) -> Result<Element, SendError> {
     if body.trim().is_empty() {
         return Err(SendError::Empty);
     }
     check_xml_text(body).map_err(SendError::InvalidText)?;
-    Ok(receipts::ask(
-        Element::new("message", ns::CLIENT)
-            .attr("to", to.as_str())
-            .attr("type", "chat")
-            .attr("id", id)
-            .text_child("body", ns::CLIENT, body)
-            .child(Element::new("origin-id", ns::SID).attr("id", id))
-            .child(Element::new("active", ns::CHATSTATES)),
-    ))
+    let message = Element::new("message", ns::CLIENT)
+        .attr("to", to.as_str())
+        .attr("type", "chat")
+        .attr("id", id)
+        .text_child("body", ns::CLIENT, body)
+        .child(Element::new("origin-id", ns::SID).attr("id", id))
+        .child(Element::new("active", ns::CHATSTATES));
+    let message = match replaces {
+        Some(original) => correction::attach(message, original),
+        None => message,
+    };
+    Ok(receipts::ask(message))
 }
 
 /// Builds a standalone chat state notification (XEP-0085 §5).
@@ -127,6 +140,7 @@ pub(crate) fn received(message: Message, cx: &mut Ctx) {
         Some(body) => {
             let sent_at = delay::stamp(&message.element);
             let archive_id = archive_id(&message.element, cx.me);
+            let replaces = correction::parse(&message.element);
             let id = stable_id(message.origin_id, message.id, cx);
             ChatEvent::Message(ChatMessage {
                 id,
@@ -136,6 +150,7 @@ pub(crate) fn received(message: Message, cx: &mut Ctx) {
                 sent_at,
                 markable,
                 archive_id,
+                replaces,
             })
         }
         None => match ChatState::parse(&message.element) {
@@ -163,6 +178,7 @@ pub(crate) fn sent_elsewhere(message: Message, cx: &mut Ctx) {
     };
     let sent_at = delay::stamp(&message.element);
     let archive_id = archive_id(&message.element, cx.me);
+    let replaces = correction::parse(&message.element);
     let id = stable_id(message.origin_id, message.id, cx);
     cx.emit(Event::Chat(ChatEvent::Message(ChatMessage {
         id,
@@ -172,6 +188,7 @@ pub(crate) fn sent_elsewhere(message: Message, cx: &mut Ctx) {
         sent_at,
         markable: false,
         archive_id,
+        replaces,
     })));
 }
 
@@ -200,6 +217,7 @@ pub(crate) fn from_archive(archived: Archived, cx: &mut Ctx) -> Option<ChatMessa
         _ => return None,
     };
     let sent_at = archived.stamp.or_else(|| delay::stamp(&message.element));
+    let replaces = correction::parse(&message.element);
     let id = stable_id(message.origin_id, message.id, cx);
     Some(ChatMessage {
         id,
@@ -209,6 +227,7 @@ pub(crate) fn from_archive(archived: Archived, cx: &mut Ctx) -> Option<ChatMessa
         sent_at,
         markable: !ours && receipts::is_markable(&message.element),
         archive_id: archived.id,
+        replaces,
     })
 }
 

@@ -35,6 +35,7 @@ pub mod carbons;
 pub mod client;
 pub mod confusables;
 pub mod context;
+pub mod correction;
 pub mod data_form;
 pub mod delay;
 pub mod disco;

@@ -19,6 +19,8 @@ pub const PING: &str = "urn:xmpp:ping";
 pub const SM: &str = "urn:xmpp:sm:3";
 /// XEP-0359: Unique and Stable Stanza IDs.
 pub const SID: &str = "urn:xmpp:sid:0";
+/// XEP-0308: Last Message Correction.
+pub const CORRECT: &str = "urn:xmpp:message-correct:0";
 /// XEP-0085: Chat State Notifications.
 pub const CHATSTATES: &str = "http://jabber.org/protocol/chatstates";
 /// XEP-0280: Message Carbons.

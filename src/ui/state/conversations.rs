@@ -199,6 +199,7 @@ impl Conversations {
         let unread = incoming && !open;
         let timeline = self.timeline_or_new(&peer, contact);
         let (message_sent_at, message_body) = (message.sent_at, message.body.clone());
+        let correction = message.replaces.is_some();
         let added = timeline
             .try_update(|t| t.push(message, now_ms()))
             .unwrap_or(false);
@@ -206,8 +207,9 @@ impl Conversations {
             return;
         }
         let activity = if incoming {
-            // Delayed (offline storage, archive): written before now, no news.
-            if message_sent_at.is_none() {
+            // Delayed (offline storage, archive): written before now, no news; a correction
+            // changes what is there, and is no news either.
+            if message_sent_at.is_none() && !correction {
                 self.arrived.set(Some(Arrival {
                     conversation: peer.clone(),
                     from: peer.to_string(),
@@ -250,6 +252,15 @@ impl Conversations {
         self.timeline_or_new(&peer, contact)
             .update(|t| t.push_own(message, now_ms()));
         self.touch(&peer, contact, Activity::Ours);
+    }
+
+    /// A correction we just sent from here of our message `original`.
+    pub fn corrected(&self, original: &str, message: ChatMessage) {
+        if let Some(timeline) = self.timeline(&message.peer) {
+            timeline.update(|t| {
+                t.correct_own(original, message.id, message.body);
+            });
+        }
     }
 
     /// A message in a room (or a private one from an occupant).

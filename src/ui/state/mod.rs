@@ -232,6 +232,23 @@ impl AppState {
         Ok(())
     }
 
+    /// XEP-0308: sends `body` as the new text of our message `original` to `peer`; it shows at
+    /// once, pending until the server confirms the correction.
+    pub fn correct_message(
+        &self,
+        peer: &BareJid,
+        original: &str,
+        body: &str,
+    ) -> Result<(), UiError> {
+        let account = self.account().ok_or(UiError::NotOnline)?;
+        let message = account
+            .command(|client, now| client.send_correction(peer, original, body, now))
+            .map_err(UiError::Send)?;
+        self.chats.corrected(original, message);
+        self.device.changed(self);
+        Ok(())
+    }
+
     /// Adds a contact (asking to see their presence) and opens the conversation with them.
     pub fn add_contact(&self, jid: BareJid, name: Option<&str>) -> Result<(), UiError> {
         let account = self.account().ok_or(UiError::NotOnline)?;

@@ -4,6 +4,7 @@ import {
   expectBodiesInOrder,
   login,
   logout,
+  messageWith,
   openChatFromList,
   openChatFromRoster,
   rosterItem,
@@ -92,4 +93,61 @@ test("bob's typing shows on alice's side and goes when he switches chats, hides 
   await bob.close();
   await expect(rosterItem(alice, users.bob.jid)).toHaveAttribute('data-presence', 'unavailable');
   await expect(typing).toHaveCount(0);
+});
+
+test('Up in an empty composer edits the last message: both sides see the new text once, marked edited, also from the archive', async ({
+  openPage,
+}) => {
+  const alice = await openPage();
+  const carol = await openPage();
+  await login(alice, users.alice.jid, users.alice.password);
+  await login(carol, users.carol.jid, users.carol.password);
+
+  const aliceChat = await openChatFromRoster(alice, users.carol.jid);
+  const input = alice.locator(tid('composer-input'));
+  const typo = unique('see you at teh station');
+  const fixed = typo.replace('teh', 'the');
+  await send(aliceChat, typo, 'enter');
+  await expect(messageWith(aliceChat, typo, 'out')).toHaveAttribute('data-state', /sent|received|displayed/);
+  const carolChat = await openChatFromList(carol, users.alice.jid);
+  await expect(bodiesWithText(carolChat, typo, 'in')).toHaveCount(1);
+
+  // Up brings the message back into the composer; Esc leaves it untouched.
+  await input.press('ArrowUp');
+  await expect(input).toHaveValue(typo);
+  await expect(alice.locator(tid('composer-editing'))).toBeVisible();
+  await input.press('Escape');
+  await expect(input).toHaveValue('');
+  await expect(alice.locator(tid('composer-editing'))).toHaveCount(0);
+  await expect(bodiesWithText(aliceChat, typo, 'out')).toHaveCount(1);
+
+  // Up again, change the text, Enter: the same row now says the corrected text.
+  await input.press('ArrowUp');
+  await input.fill(fixed);
+  await input.press('Enter');
+  await expect(input).toHaveValue('');
+  await expect(alice.locator(tid('composer-editing'))).toHaveCount(0);
+  await expect(bodiesWithText(aliceChat, fixed, 'out')).toHaveCount(1);
+  await expect(bodiesWithText(aliceChat, typo, 'out')).toHaveCount(0);
+  await expect(messageWith(aliceChat, fixed, 'out').locator(tid('message-edited'))).toBeVisible();
+  await expect(messageWith(aliceChat, fixed, 'out')).toHaveAttribute('data-state', /sent|received|displayed/);
+
+  // carol's copy changed in place: one message, the new text, marked edited.
+  await expect(bodiesWithText(carolChat, fixed, 'in')).toHaveCount(1);
+  await expect(bodiesWithText(carolChat, typo, 'in')).toHaveCount(0);
+  await expect(messageWith(carolChat, fixed, 'in')).toHaveAttribute('data-edited', 'true');
+
+  // carol's Up does nothing to alice's message: she has sent nothing to correct here.
+  const carolInput = carol.locator(tid('composer-input'));
+  await carolInput.press('ArrowUp');
+  await expect(carolInput).toHaveValue('');
+  await expect(carol.locator(tid('composer-editing'))).toHaveCount(0);
+
+  // From the archive, on a new sign-in: the original and its correction fold into one message.
+  await logout(carol);
+  await login(carol, users.carol.jid, users.carol.password);
+  const again = await openChatFromRoster(carol, users.alice.jid);
+  await expect(bodiesWithText(again, fixed, 'in')).toHaveCount(1);
+  await expect(bodiesWithText(again, typo, 'in')).toHaveCount(0);
+  await expect(messageWith(again, fixed, 'in')).toHaveAttribute('data-edited', 'true');
 });
