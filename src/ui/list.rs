@@ -6,6 +6,10 @@
 //!
 //! A row is keyed by its index and its content, so a row whose data changes (a presence dot, an
 //! unread count) re-renders alone, and a shift re-renders only the rows in view.
+//!
+//! Arrow keys move between rows (Home and End to the ends), as in a list box: the row comes into
+//! view first, then its first button takes the focus, so rows outside the window are reached
+//! too.
 
 use crate::store::window::fixed_range;
 use leptos::html;
@@ -113,9 +117,39 @@ where
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
 
+    let list = NodeRef::<html::Ul>::new();
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let (Some(ul), Some(el)) = (list.get_untracked(), scroller.get_untracked()) else {
+            return;
+        };
+        let Some(from) = focused_row(&ev, &ul, row_height) else {
+            return;
+        };
+        let last = total.get_untracked().saturating_sub(1);
+        let to = match ev.key().as_str() {
+            "ArrowDown" => (from + 1).min(last),
+            "ArrowUp" => from.saturating_sub(1),
+            "Home" => 0,
+            "End" => last,
+            _ => return,
+        };
+        ev.prevent_default();
+        let top = to as i32 * row_height;
+        if top < el.scroll_top() {
+            el.set_scroll_top(top);
+        } else if top + row_height > el.scroll_top() + el.client_height() {
+            el.set_scroll_top(top + row_height - el.client_height());
+        }
+        measure();
+        // The row is rendered by the next frame, if it was outside the window.
+        request_animation_frame(move || focus_row(&ul, to, row_height));
+    };
+
     view! {
         <div class=format!("list-scroll {}-scroll", shape.class) node_ref=scroller on:scroll=move |_| measure()>
             <ul
+                node_ref=list
+                on:keydown=on_keydown
                 data-testid=shape.testid
                 class=format!("windowed {}", shape.class)
                 role="list"
@@ -130,6 +164,49 @@ where
                 />
             </ul>
         </div>
+    }
+}
+
+/// The index of the row holding the focused control a key went to, unless that control uses the
+/// arrows itself (a text field, a select).
+fn focused_row(
+    ev: &leptos::ev::KeyboardEvent,
+    ul: &web_sys::HtmlElement,
+    row_height: i32,
+) -> Option<usize> {
+    use leptos::wasm_bindgen::JsCast;
+    if ev.alt_key() || ev.ctrl_key() || ev.meta_key() || ev.shift_key() {
+        return None;
+    }
+    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    if matches!(target.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA") {
+        return None;
+    }
+    let row = target.closest("li").ok()??;
+    Some(row_index(&row, ul, row_height))
+}
+
+/// Where a row is, from its place in the list (rows are placed by transform, not in order).
+fn row_index(row: &web_sys::Element, ul: &web_sys::HtmlElement, row_height: i32) -> usize {
+    let offset = row.get_bounding_client_rect().top() - ul.get_bounding_client_rect().top();
+    (offset / f64::from(row_height)).round().max(0.0) as usize
+}
+
+fn focus_row(ul: &web_sys::HtmlElement, index: usize, row_height: i32) {
+    use leptos::wasm_bindgen::JsCast;
+    let rows = ul.children();
+    let found = (0..rows.length())
+        .filter_map(|i| rows.item(i))
+        .find(|row| row_index(row, ul, row_height) == index);
+    let control = found
+        .and_then(|row| {
+            row.query_selector("button, a[href], [tabindex]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(control) = control {
+        let _ = control.focus();
     }
 }
 

@@ -140,3 +140,42 @@ test('a draft stays with its conversation while another is open, and the compose
   await page.locator(tid('roster-item', { jid: users.bob.jid })).click();
   await expect(input).toHaveValue('');
 });
+
+test('arrow keys move between the rows of the contact list (group headings too), Home and End to its ends', async ({ page }) => {
+  await signInByKeyboard(page);
+  const roster = page.locator(tid('roster'));
+  await expect(roster).toHaveAttribute('data-count', '2');
+  // Where the focus is, as the row (its test id and address) holding it.
+  const focusedRow = () =>
+    page.evaluate(() => {
+      const row = document.activeElement?.closest('[data-testid="roster-item"]');
+      return row?.getAttribute('data-jid') ?? null;
+    });
+  const rows = await roster.locator(tid('roster-item')).evaluateAll((items) =>
+    items
+      .map((item) => ({ jid: item.getAttribute('data-jid'), top: item.getBoundingClientRect().top }))
+      .sort((a, b) => a.top - b.top)
+      .map((item) => item.jid),
+  );
+  await roster.locator(tid('roster-item', { jid: rows[0]! })).locator('button').first().focus();
+  await expect.poll(focusedRow).toBe(rows[0]);
+  await page.keyboard.press('ArrowDown');
+  await expect.poll(focusedRow).toBe(rows[1]);
+  // The last row stays the last.
+  await page.keyboard.press('ArrowDown');
+  await expect.poll(focusedRow).toBe(rows[1]);
+  // Home: the first row, the heading of carol's one group; ArrowDown from it, its first contact.
+  await page.keyboard.press('Home');
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.closest('[data-testid="roster-group"]')?.getAttribute('data-group')))
+    .toBe('Friends');
+  await page.keyboard.press('ArrowDown');
+  await expect.poll(focusedRow).toBe(rows[0]);
+  await page.keyboard.press('End');
+  await expect.poll(focusedRow).toBe(rows[1]);
+  await page.keyboard.press('ArrowUp');
+  await expect.poll(focusedRow).toBe(rows[0]);
+  // Enter opens the focused contact's conversation.
+  await page.keyboard.press('Enter');
+  await expect(chatView(page, rows[0]!)).toBeVisible();
+});
