@@ -130,8 +130,34 @@ fn Header() -> impl IntoView {
             Some(event_target_value(&ev)),
         );
     };
+    // On phones the actions fold into a menu under one button (the stylesheet shows the
+    // button and hides the actions until it is open); Esc, or a press outside, closes it.
+    let menu_open = RwSignal::new(false);
+    let header = NodeRef::<leptos::html::Header>::new();
+    let menu_button = NodeRef::<leptos::html::Button>::new();
+    let outside = window_event_listener(leptos::ev::pointerdown, move |ev| {
+        use leptos::wasm_bindgen::JsCast;
+        let inside = header.get_untracked().is_some_and(|h| {
+            ev.target()
+                .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+                .is_some_and(|t| h.contains(Some(&t)))
+        });
+        if !inside {
+            menu_open.try_set(false);
+        }
+    });
+    on_cleanup(move || outside.remove());
+    let on_menu_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" && menu_open.get_untracked() {
+            ev.stop_propagation();
+            menu_open.set(false);
+            if let Some(button) = menu_button.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
     view! {
-        <header class="topbar">
+        <header class="topbar" node_ref=header on:keydown=on_menu_key>
             <Brand heading=false/>
             <div class="me">
                 <bdi class="own-jid" title=own>{own}</bdi>
@@ -145,7 +171,20 @@ fn Header() -> impl IntoView {
                     {move || tr(link().label())()}
                 </span>
             </div>
-            <div class="topbar-actions">
+            <button
+                type="button"
+                data-testid="header-menu"
+                class="icon-button topbar-menu-button"
+                aria-controls="topbar-actions"
+                aria-expanded=move || menu_open.get().to_string()
+                aria-label=tr(Key::Menu)
+                title=tr(Key::Menu)
+                node_ref=menu_button
+                on:click=move |_| menu_open.update(|open| *open = !*open)
+            >
+                <span aria-hidden="true">"☰"</span>
+            </button>
+            <div id="topbar-actions" class="topbar-actions" class:open=move || menu_open.get()>
                 <label for="own-presence" class="visually-hidden">{tr(Key::MyStatus)}</label>
                 <select
                     id="own-presence"

@@ -60,6 +60,10 @@ test('a remembered device: the shell after a reload, and the login page after si
   await page.screenshot({ path: shot('remembered.png') });
   await page.setViewportSize(PHONE);
   await page.screenshot({ path: shot('remembered-phone.png') });
+  // On a phone the header's actions are in its menu.
+  await page.locator(tid('header-menu')).click();
+  await expect(page.locator(tid('logout'))).toBeVisible();
+  await page.screenshot({ path: shot('header-menu-phone.png') });
   await page.locator(tid('logout')).click();
   await expect(page.locator(tid('kept-account', { jid: users.erin.jid }))).toBeVisible();
   await page.screenshot({ path: shot('login-kept-phone.png') });
