@@ -3,6 +3,9 @@
 use super::plural::{Counted, Plural};
 use super::Key::{self, *};
 
+pub(super) const CODE: &str = "en";
+pub(super) const NATIVE_NAME: &str = "English";
+
 pub(super) fn text(key: Key) -> &'static str {
     match key {
         Tagline => "Chat over XMPP, from your browser.",
@@ -347,6 +350,16 @@ pub(super) fn text(key: Key) -> &'static str {
         NotifyHiddenBody => "New message",
     }
 }
+
+/// CLDR cardinal rule for whole numbers: one: i = 1 and v = 0.
+pub(super) fn plural(n: u64) -> Plural {
+    if n == 1 {
+        Plural::One
+    } else {
+        Plural::Other
+    }
+}
+
 
 /// Counted phrases; `{n}` is the number. English has one and other.
 pub(super) fn counted(what: Counted, form: Plural) -> &'static str {

@@ -3,6 +3,9 @@
 use super::plural::{Counted, Plural};
 use super::Key::{self, *};
 
+pub(super) const CODE: &str = "fr";
+pub(super) const NATIVE_NAME: &str = "Français";
+
 pub(super) fn text(key: Key) -> &'static str {
     match key {
         Tagline => "Discutez en XMPP depuis votre navigateur.",
@@ -351,6 +354,17 @@ pub(super) fn text(key: Key) -> &'static str {
         NotifyHiddenBody => "Nouveau message",
     }
 }
+
+/// CLDR cardinal rule for whole numbers: one: i = 0,1; many: i != 0 and i % 1000000 = 0
+/// ("1 000 000 de salons").
+pub(super) fn plural(n: u64) -> Plural {
+    match n {
+        0 | 1 => Plural::One,
+        n if n % 1_000_000 == 0 => Plural::Many,
+        _ => Plural::Other,
+    }
+}
+
 
 /// Counted phrases; `{n}` is the number. French counts 0 and 1 as one, and whole millions take
 /// « de » (many).

@@ -1,34 +1,9 @@
-//! The interface languages and the choice among them. A module of its own so that the deployment
-//! configuration can name languages without depending on the catalogs.
+//! Choosing among the interface languages ([`Lang`], declared with the catalogs): reading a
+//! language tag, and the negotiation between the person's preferences and what is offered.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Lang {
-    En,
-    Ru,
-    Fr,
-}
+use super::Lang;
 
 impl Lang {
-    pub const ALL: [Lang; 3] = [Lang::En, Lang::Ru, Lang::Fr];
-
-    /// The BCP 47 primary tag, used for `<html lang>` and for remembering the choice.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Ru => "ru",
-            Self::Fr => "fr",
-        }
-    }
-
-    /// The language's name in itself, for the language picker.
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Self::En => "English",
-            Self::Ru => "Русский",
-            Self::Fr => "Français",
-        }
-    }
-
     /// Reads a language tag such as `ru-RU` or `fr`; only the primary subtag counts.
     pub fn from_tag(tag: &str) -> Option<Self> {
         let primary = tag.trim().split(['-', '_']).next()?;

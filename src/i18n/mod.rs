@@ -1,20 +1,78 @@
 //! User-visible text in English, Russian and French.
 //!
-//! Every string the UI shows is a [`Key`]; each language is one exhaustive `match` over it
-//! ([`en`], [`ru`], [`fr`]), so a missing translation does not compile; [`describe`] turns typed
+//! Every string the UI shows is a [`Key`]; each language is one catalog file holding everything
+//! about it (its code, its own name, one exhaustive `match` over the keys, its plural rule and
+//! counted phrases: [`en`], [`ru`], [`fr`]), so a missing translation does not compile; a
+//! language is added with its file and one line in [`languages!`]. [`describe`] turns typed
 //! errors into sentences. This module is pure: the browser parts (reading
 //! `navigator.languages`, remembering the choice) live in the UI.
 
 mod describe;
-mod en;
-mod fr;
 mod lang;
 mod plural;
-mod ru;
 
 pub use describe::*;
-pub use lang::{negotiate, Lang};
+pub use lang::negotiate;
 pub use plural::{Counted, Plural};
+
+/// Declares the catalogs and [`Lang`] from one list of `Variant => catalog_module`: each module
+/// provides `CODE` (the BCP 47 primary tag), `NATIVE_NAME`, `text`, `plural` and `counted`.
+macro_rules! languages {
+    ($($variant:ident => $module:ident),+ $(,)?) => {
+        $(mod $module;)+
+
+        /// An interface language.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Lang {
+            $($variant),+
+        }
+
+        impl Lang {
+            /// Every language, in the order the picker offers them.
+            pub const ALL: [Lang; [$(stringify!($variant)),+].len()] = [$(Lang::$variant),+];
+
+            /// The BCP 47 primary tag, used for `<html lang>` and for remembering the choice.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $module::CODE),+
+                }
+            }
+
+            /// The language's name in itself, for the language picker.
+            pub fn native_name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $module::NATIVE_NAME),+
+                }
+            }
+
+            /// The CLDR plural category of the whole number `n`.
+            pub fn plural(self, n: u64) -> Plural {
+                match self {
+                    $(Self::$variant => $module::plural(n)),+
+                }
+            }
+        }
+
+        /// The text of `key` in `lang`.
+        pub fn t(lang: Lang, key: Key) -> &'static str {
+            match lang {
+                $(Lang::$variant => $module::text(key)),+
+            }
+        }
+
+        fn counted_phrase(lang: Lang, what: Counted, form: Plural) -> &'static str {
+            match lang {
+                $(Lang::$variant => $module::counted(what, form)),+
+            }
+        }
+    };
+}
+
+languages! {
+    En => en,
+    Ru => ru,
+    Fr => fr,
+}
 
 /// Declares [`Key`] and [`Key::ALL`] from one list, so the completeness tests see every key.
 macro_rules! keys {
@@ -369,24 +427,9 @@ keys! {
     VCardLoading,
 }
 
-/// The text of `key` in `lang`.
-pub fn t(lang: Lang, key: Key) -> &'static str {
-    match lang {
-        Lang::En => en::text(key),
-        Lang::Ru => ru::text(key),
-        Lang::Fr => fr::text(key),
-    }
-}
-
 /// `n` things of kind `what`, in `lang`, with the plural form its rules ask for.
 pub fn counted(lang: Lang, what: Counted, n: u64) -> String {
-    let form = Plural::of(lang, n);
-    let phrase = match lang {
-        Lang::En => en::counted(what, form),
-        Lang::Ru => ru::counted(what, form),
-        Lang::Fr => fr::counted(what, form),
-    };
-    phrase.replace("{n}", &n.to_string())
+    counted_phrase(lang, what, lang.plural(n)).replace("{n}", &n.to_string())
 }
 
 #[cfg(test)]

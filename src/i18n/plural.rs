@@ -2,11 +2,9 @@
 //! for whole numbers in English, Russian and French (the `plurals.xml` cardinal rules).
 //!
 //! Hand-written rather than taken from `icu_plurals`: three languages' integer rules are a few
-//! lines here, while the crate brings CLDR data and its provider machinery into the bundle. A new
-//! language adds its rule to [`Plural::of`] and its phrases to its catalog; [`super::counted`]
-//! puts them together.
-
-use super::Lang;
+//! lines, while the crate brings CLDR data and its provider machinery into the bundle. Each
+//! catalog holds its language's rule (`plural`) and its phrases (`counted`);
+//! [`super::counted`] puts them together.
 
 /// The CLDR plural categories these languages use for whole numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,35 +13,6 @@ pub enum Plural {
     Few,
     Many,
     Other,
-}
-
-impl Plural {
-    /// The category of `n` in `lang`.
-    pub fn of(lang: Lang, n: u64) -> Self {
-        match lang {
-            // one: i = 1 and v = 0.
-            Lang::En => {
-                if n == 1 {
-                    Self::One
-                } else {
-                    Self::Other
-                }
-            }
-            // one: i = 0,1; many: i != 0 and i % 1000000 = 0 ("1 000 000 de salons").
-            Lang::Fr => match n {
-                0 | 1 => Self::One,
-                n if n % 1_000_000 == 0 => Self::Many,
-                _ => Self::Other,
-            },
-            // one: i % 10 = 1 and i % 100 != 11; few: i % 10 = 2..4 and i % 100 != 12..14;
-            // many: everything else a whole number can be.
-            Lang::Ru => match (n % 10, n % 100) {
-                (1, h) if h != 11 => Self::One,
-                (2..=4, h) if !(12..=14).contains(&h) => Self::Few,
-                _ => Self::Many,
-            },
-        }
-    }
 }
 
 /// Every phrase that counts something; `{n}` in a catalog's phrase is where the number goes.
@@ -75,7 +44,7 @@ impl Counted {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::counted;
+    use crate::i18n::{counted, Lang};
 
     #[test]
     fn russian_has_three_forms_for_whole_numbers() {

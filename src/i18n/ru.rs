@@ -3,6 +3,9 @@
 use super::plural::{Counted, Plural};
 use super::Key::{self, *};
 
+pub(super) const CODE: &str = "ru";
+pub(super) const NATIVE_NAME: &str = "Русский";
+
 pub(super) fn text(key: Key) -> &'static str {
     match key {
         Tagline => "Общение по XMPP прямо в браузере.",
@@ -349,6 +352,17 @@ pub(super) fn text(key: Key) -> &'static str {
         NotifyHiddenBody => "Новое сообщение",
     }
 }
+
+/// CLDR cardinal rule for whole numbers: one: i % 10 = 1 and i % 100 != 11; few: i % 10 = 2..4
+/// and i % 100 != 12..14; many: everything else a whole number can be.
+pub(super) fn plural(n: u64) -> Plural {
+    match (n % 10, n % 100) {
+        (1, h) if h != 11 => Plural::One,
+        (2..=4, h) if !(12..=14).contains(&h) => Plural::Few,
+        _ => Plural::Many,
+    }
+}
+
 
 /// Counted phrases; `{n}` is the number. Whole numbers take one (1, 21), few (2–4, 22) or many
 /// (5–20, 11–14); `Other` is for fractions, which nothing here counts.
