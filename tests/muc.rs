@@ -327,6 +327,94 @@ fn messages_in_a_room_own_echoes_mentions_and_private_ones() {
     );
 }
 
+/// XEP-0308 in a room: what each message said it corrects, as the core lets it through.
+fn corrections(h: &mut Harness) -> Vec<(String, Option<String>)> {
+    room_events(h)
+        .into_iter()
+        .filter_map(|e| match e {
+            RoomEvent::Message(m) => Some((m.id, m.replaces)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_correction_in_a_room_counts_only_from_who_wrote_the_original_in_this_stay() {
+    let mut h = online_with_service();
+    let room = format!("tea@{SERVICE}");
+    joined(&mut h, &room, "alice");
+    let occupant = |nick: &str, jid: &str| {
+        format!(
+            "<presence from='{room}/{nick}'><x xmlns='http://jabber.org/protocol/muc#user'>\
+             <item affiliation='none' role='participant' jid='{jid}'/></x></presence>"
+        )
+    };
+    let said = |nick: &str, id: &str, body: &str, replaces: Option<&str>| {
+        let replace = replaces
+            .map(|r| format!("<replace xmlns='urn:xmpp:message-correct:0' id='{r}'/>"))
+            .unwrap_or_default();
+        format!("<message type='groupchat' from='{room}/{nick}' id='{id}'><body>{body}</body>{replace}</message>")
+    };
+    h.server(&occupant("bob", "bob@localhost/phone"));
+    h.server(&said("bob", "b1", "helo", None));
+    h.server(&said("bob", "b2", "hello", Some("b1")));
+    // Someone else naming bob's message: a message of their own.
+    h.server(&said("mallory", "x1", "bob owes me", Some("b1")));
+    // bob leaves; whoever comes back as bob is not the one who wrote b1.
+    h.server(&format!("<presence type='unavailable' from='{room}/bob'/>"));
+    h.server(&occupant("bob", "eve@localhost/laptop"));
+    h.server(&said("bob", "b3", "I never said hello", Some("b1")));
+    // Another account taking the nick while present changes nothing either.
+    h.server(&said("bob", "e1", "mine", None));
+    h.server(&occupant("bob", "carol@localhost/pc"));
+    h.server(&said("bob", "e2", "not mine", Some("e1")));
+    assert_eq!(
+        corrections(&mut h),
+        [
+            ("b1".into(), None),
+            ("b2".into(), Some("b1".into())),
+            ("x1".into(), None),
+            ("b3".into(), None),
+            ("e1".into(), None),
+            ("e2".into(), None),
+        ]
+    );
+}
+
+#[test]
+fn our_room_correction_names_the_original_and_is_accepted_on_its_echo() {
+    let mut h = online_with_service();
+    let room = format!("tea@{SERVICE}");
+    joined(&mut h, &room, "alice");
+    let first = h.client.send_groupchat(&jid(&room), "teh", h.now).unwrap();
+    h.sent();
+    h.server(&format!(
+        "<message type='groupchat' from='{room}/alice' id='{0}'><body>teh</body></message>",
+        first.id
+    ));
+    let fixed = h
+        .client
+        .send_room_correction(&jid(&room), &first.id, "the", h.now)
+        .unwrap();
+    let frame = h.sent().pop().unwrap();
+    assert!(
+        frame.contains(&format!(
+            "<replace xmlns=\"urn:xmpp:message-correct:0\" id=\"{}\"/>",
+            first.id
+        )) && frame.contains("type=\"groupchat\""),
+        "{frame}"
+    );
+    h.server(&format!(
+        "<message type='groupchat' from='{room}/alice' id='{0}'><body>the</body>\
+         <replace xmlns='urn:xmpp:message-correct:0' id='{1}'/></message>",
+        fixed.id, first.id
+    ));
+    assert_eq!(
+        corrections(&mut h),
+        [(first.id.clone(), None), (fixed.id, Some(first.id))]
+    );
+}
+
 #[test]
 fn a_private_message_from_an_occupant_is_never_a_chat_with_an_account() {
     let mut h = online_with_service();

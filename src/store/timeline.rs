@@ -268,17 +268,9 @@ impl Timeline {
     /// here (a live copy, an earlier page) is skipped. Nothing goes in once the conversation
     /// holds all it may keep. Returns how many were added.
     pub fn prepend(&mut self, messages: Vec<ChatMessage>, now: UnixMillis) -> usize {
-        let entries = self
-            .fold_corrections(messages)
+        let entries = messages
             .into_iter()
-            .map(|f| {
-                let m = f.message;
-                // Recognised by the text it came with, as a live copy of it would be.
-                let identity = identity(
-                    m.direction,
-                    &m.id,
-                    f.original_body.as_deref().unwrap_or(&m.body),
-                );
+            .map(|m| {
                 let entry = Entry {
                     seq: 0,
                     id: m.id,
@@ -292,13 +284,14 @@ impl Timeline {
                     // Markers go for the newest message only, which history never is.
                     markable: false,
                     archive_id: m.archive_id,
-                    original_body: f.original_body,
-                    correction_id: f.correction_id,
+                    original_body: None,
+                    correction_id: None,
                     replaces: m.replaces,
                 };
-                (identity, entry)
+                (identity(entry.direction, &entry.id, &entry.body), entry)
             })
             .collect();
+        let entries = self.fold_corrections(entries);
         self.prepend_entries(entries)
     }
 
@@ -324,11 +317,12 @@ impl Timeline {
                     archive_id: None,
                     original_body: None,
                     correction_id: None,
-                    replaces: None,
+                    replaces: m.replaces,
                 };
                 (identity, entry)
             })
             .collect();
+        let entries = self.fold_corrections(entries);
         self.prepend_entries(entries)
     }
 
@@ -375,7 +369,13 @@ impl Timeline {
             self.typing = false;
         }
         if let Some(original) = &message.replaces {
-            if self.apply_correction(message.direction, original, &message.id, &message.body) {
+            if self.apply_correction(
+                message.direction,
+                None,
+                original,
+                &message.id,
+                &message.body,
+            ) {
                 return true;
             }
         }
@@ -418,6 +418,12 @@ impl Timeline {
         if !self.seen.insert(identity) {
             return false;
         }
+        if let Some(original) = &message.replaces {
+            let nick = message.nick.as_deref();
+            if self.apply_correction(direction, nick, original, &message.id, &message.body) {
+                return true;
+            }
+        }
         self.next_seq += 1;
         self.entries.push_back(Entry {
             seq: self.next_seq,
@@ -436,7 +442,7 @@ impl Timeline {
             archive_id: None,
             original_body: None,
             correction_id: None,
-            replaces: None,
+            replaces: message.replaces,
         });
         self.trim();
         true
@@ -794,6 +800,7 @@ mod tests {
             own,
             mention: false,
             private: false,
+            replaces: None,
         };
         let mut t = Timeline::new(Limits::CONTACT);
         t.push_own_room(message("m1", "me", "hi", true), 1);

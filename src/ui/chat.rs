@@ -609,13 +609,16 @@ pub fn Composer(
                 stop_editing();
                 return;
             }
-            let sent = match (kind, private) {
-                (ConversationKind::Chat, _) => match &correcting {
-                    Some(original) => state.correct_message(&peer, original, &body),
-                    None => state.send_message(&peer, &body),
-                },
-                (ConversationKind::Room, Some(nick)) => state.send_private(&peer, &nick, &body),
-                (ConversationKind::Room, None) => state.send_room_message(&peer, &body),
+            let sent = match (kind, private, &correcting) {
+                (ConversationKind::Chat, _, Some(original)) => {
+                    state.correct_message(&peer, original, &body)
+                }
+                (ConversationKind::Chat, _, None) => state.send_message(&peer, &body),
+                (ConversationKind::Room, Some(nick), _) => state.send_private(&peer, &nick, &body),
+                (ConversationKind::Room, None, Some(original)) => {
+                    state.correct_room_message(&peer, original, &body)
+                }
+                (ConversationKind::Room, None, None) => state.send_room_message(&peer, &body),
             };
             match sent {
                 Ok(()) => {
@@ -668,8 +671,10 @@ pub fn Composer(
                 }
                 // Up in an empty composer edits our last message (XEP-0308), as in most
                 // messengers; elsewhere it moves the caret as usual.
+                // Not while writing privately to an occupant: a private message is not
+                // corrected in the room.
                 "ArrowUp"
-                    if kind == ConversationKind::Chat
+                    if private_to.is_none_or(|p| p.get_untracked().is_none())
                         && editing.get_untracked().is_none()
                         && draft.with_untracked(|d| d.is_empty()) =>
                 {

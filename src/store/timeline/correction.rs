@@ -1,58 +1,55 @@
-//! XEP-0308 corrections in a one-to-one timeline.
+//! XEP-0308 corrections in a timeline.
 //!
-//! §4 and §5: only the sender corrects. A timeline is one bare address's conversation, so a
-//! correction replaces a message of its own direction only: the peer's devices correct the
-//! peer's messages, ours ours. A correction of a message that is not here (older than what is
+//! §4 and §5: only the sender corrects. A one-to-one timeline is one bare address's
+//! conversation, so a correction replaces a message of its own direction only: the peer's
+//! devices correct the peer's messages, ours ours. In a room, theirs also needs the same nick,
+//! and the core has checked that the occupant wrote the original in its present stay. A correction of a message that is not here (older than what is
 //! loaded, or never received) shows as a message of its own, marked edited; when the original
 //! comes later with an older page, it stays out, the correction already saying what it became.
 //! Each correction names the first message (§4), so applying them in order leaves the last
 //! text; the text it first had is kept.
 
-use super::{cut, identity, Entry, MessageState, Timeline};
-use crate::xmpp::{ChatMessage, Direction};
-
-/// A message of an older page, with the corrections of it that came in the same page.
-pub(super) struct Folded {
-    pub message: ChatMessage,
-    pub original_body: Option<String>,
-    pub correction_id: Option<String>,
-}
+use super::{cut, Entry, Identity, MessageState, Timeline};
+use crate::xmpp::Direction;
 
 impl Timeline {
-    /// Our newest message sent from here or elsewhere that can still be corrected (not one that
-    /// bounced): what the Up arrow in an empty composer edits.
+    /// Our newest message (sent from here or elsewhere, not a private one in a room) that can
+    /// still be corrected, not one that bounced: what the Up arrow in an empty composer edits.
     pub fn last_own(&self) -> Option<&Entry> {
         self.entries
             .iter()
             .rev()
-            .find(|e| e.direction == Direction::Out && e.nick.is_none())
+            .find(|e| e.direction == Direction::Out && !e.private)
             .filter(|e| !matches!(e.state, MessageState::Failed(_)))
     }
 
     /// We corrected our message `original` from here: its new text shows now, pending until
-    /// the server confirms the correction `id`. Returns whether the message was found.
+    /// the server (or the room's echo) confirms the correction `id`. Returns whether the
+    /// message was found.
     pub fn correct_own(&mut self, original: &str, id: String, body: String) -> bool {
-        self.seen.insert(identity(Direction::Out, &id, &body));
-        if !self.apply_correction(Direction::Out, original, &id, &body) {
+        self.seen
+            .insert(super::identity(Direction::Out, &id, &body));
+        if !self.apply_correction(Direction::Out, None, original, &id, &body) {
             return false;
         }
-        if let Some(entry) = self.corrected_mut(Direction::Out, original) {
+        if let Some(entry) = self.corrected_mut(Direction::Out, None, original) {
             entry.state = MessageState::Pending;
         }
         true
     }
 
-    /// Replaces the text of the newest message `original` of `direction` with a correction's.
-    /// Returns whether it was here.
+    /// Replaces the text of the newest message `original` of `direction` (and, theirs in a
+    /// room, of the occupant `nick`) with a correction's. Returns whether it was here.
     pub(super) fn apply_correction(
         &mut self,
         direction: Direction,
+        nick: Option<&str>,
         original: &str,
         correction_id: &str,
         body: &str,
     ) -> bool {
         let limit = self.limits.body_chars;
-        let Some(entry) = self.corrected_mut(direction, original) else {
+        let Some(entry) = self.corrected_mut(direction, nick, original) else {
             return false;
         };
         let before = std::mem::replace(&mut entry.body, cut(body.to_owned(), limit));
@@ -61,56 +58,67 @@ impl Timeline {
         true
     }
 
-    fn corrected_mut(&mut self, direction: Direction, original: &str) -> Option<&mut Entry> {
+    fn corrected_mut(
+        &mut self,
+        direction: Direction,
+        nick: Option<&str>,
+        original: &str,
+    ) -> Option<&mut Entry> {
         self.entries
             .iter_mut()
             .rev()
-            .find(|e| e.direction == direction && e.nick.is_none() && e.id == original)
+            .find(|e| corrects(e, direction, nick, original))
     }
 
     /// An older page, oldest first: its corrections go into the messages they correct (in the
     /// page, or already here); an original whose correction shows here already stays out.
-    pub(super) fn fold_corrections(&mut self, page: Vec<ChatMessage>) -> Vec<Folded> {
-        let mut folded: Vec<Folded> = Vec::with_capacity(page.len());
-        for message in page {
+    pub(super) fn fold_corrections(
+        &mut self,
+        page: Vec<(Identity, Entry)>,
+    ) -> Vec<(Identity, Entry)> {
+        let mut folded: Vec<(Identity, Entry)> = Vec::with_capacity(page.len());
+        for (seen, entry) in page {
             let corrected_here = self.entries.iter().any(|e| {
-                e.direction == message.direction && e.replaces.as_deref() == Some(&message.id)
+                e.replaces.as_deref() == Some(&entry.id)
+                    && corrects(&entry, e.direction, e.nick.as_deref(), &entry.id)
             });
             if corrected_here {
                 continue;
             }
-            let Some(original) = message.replaces.clone() else {
-                folded.push(Folded {
-                    message,
-                    original_body: None,
-                    correction_id: None,
-                });
+            let Some(original) = entry.replaces.clone() else {
+                folded.push((seen, entry));
                 continue;
             };
-            let seen = identity(message.direction, &message.id, &message.body);
+            let (direction, nick) = (entry.direction, entry.nick.as_deref());
             let target = folded
                 .iter_mut()
                 .rev()
-                .find(|f| f.message.direction == message.direction && f.message.id == original);
-            if let Some(target) = target {
-                let before = std::mem::replace(&mut target.message.body, message.body);
+                .find(|(_, e)| corrects(e, direction, nick, &original));
+            if let Some((_, target)) = target {
+                let before = std::mem::replace(&mut target.body, entry.body);
                 target.original_body.get_or_insert(before);
-                target.correction_id = Some(message.id);
+                target.correction_id = Some(entry.id);
                 self.seen.insert(seen);
             } else if self.seen.contains(&seen)
-                || self.apply_correction(message.direction, &original, &message.id, &message.body)
+                || self.apply_correction(direction, nick, &original, &entry.id, &entry.body)
             {
                 self.seen.insert(seen);
             } else {
-                folded.push(Folded {
-                    message,
-                    original_body: None,
-                    correction_id: None,
-                });
+                folded.push((seen, entry));
             }
         }
         folded
     }
+}
+
+/// Whether a correction from `direction` (and `nick`, theirs in a room) of `original` may
+/// replace `entry`: the same message, from the same side, not a private one. Ours are ours
+/// whatever our nick was then.
+fn corrects(entry: &Entry, direction: Direction, nick: Option<&str>, original: &str) -> bool {
+    entry.direction == direction
+        && entry.id == original
+        && !entry.private
+        && (direction == Direction::Out || entry.nick.as_deref() == nick)
 }
 
 #[cfg(test)]
@@ -118,7 +126,8 @@ mod tests {
     use super::super::Limits;
     use super::*;
     use crate::xmpp::jid::BareJid;
-    use crate::xmpp::Receipt;
+    use crate::xmpp::muc::RoomMessage;
+    use crate::xmpp::{ChatMessage, Receipt};
 
     fn msg(id: &str, direction: Direction, body: &str, replaces: Option<&str>) -> ChatMessage {
         ChatMessage {
@@ -232,5 +241,61 @@ mod tests {
             MessageState::Failed(crate::xmpp::stanza::StanzaError::undefined()),
         );
         assert!(t.last_own().is_none());
+    }
+
+    fn room(id: &str, nick: &str, body: &str, own: bool, replaces: Option<&str>) -> RoomMessage {
+        RoomMessage {
+            room: BareJid::new("lobby@conference.example.org").expect("a valid address"),
+            id: id.into(),
+            nick: Some(nick.into()),
+            body: body.into(),
+            sent_at: None,
+            own,
+            mention: false,
+            private: false,
+            replaces: replaces.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn in_a_room_only_the_same_nick_corrects() {
+        let mut t = Timeline::new(Limits::CONTACT);
+        t.push_room(room("a", "bob", "helo", false, None), 1);
+        // mallory naming bob's message: her own message, bob's untouched.
+        assert!(t.push_room(room("m", "mallory", "bob is wrong", false, Some("a")), 2));
+        assert!(t.push_room(room("b", "bob", "hello", false, Some("a")), 3));
+        assert_eq!(
+            bodies(&t),
+            [("hello".into(), true), ("bob is wrong".into(), true)]
+        );
+    }
+
+    #[test]
+    fn our_room_correction_is_confirmed_by_the_rooms_echo() {
+        let mut t = Timeline::new(Limits::CONTACT);
+        t.push_own_room(room("m1", "me", "teh", true, None), 1);
+        assert!(!t.push_room(room("m1", "me", "teh", true, None), 2));
+        assert_eq!(t.last_own().map(|e| e.id.as_str()), Some("m1"));
+        assert!(t.correct_own("m1", "m2".into(), "the".into()));
+        assert_eq!(t.slice(0, 1)[0].state, MessageState::Pending);
+        // The echo of the correction: no new row, the message is sent.
+        assert!(!t.push_room(room("m2", "me", "the", true, Some("m1")), 3));
+        assert_eq!(bodies(&t), [("the".into(), true)]);
+        assert_eq!(t.slice(0, 1)[0].state, MessageState::Sent);
+    }
+
+    #[test]
+    fn a_rooms_older_page_folds_corrections_by_the_same_nick_only() {
+        let mut t = Timeline::new(Limits::CONTACT);
+        let page = vec![
+            room("a", "bob", "frist", false, None),
+            room("x", "eve", "bob says hi", false, Some("a")),
+            room("b", "bob", "first", false, Some("a")),
+        ];
+        assert_eq!(t.prepend_room(page, 10), 2);
+        assert_eq!(
+            bodies(&t),
+            [("first".into(), true), ("bob says hi".into(), true)]
+        );
     }
 }

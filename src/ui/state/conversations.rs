@@ -254,11 +254,12 @@ impl Conversations {
         self.touch(&peer, contact, Activity::Ours);
     }
 
-    /// A correction we just sent from here of our message `original`.
-    pub fn corrected(&self, original: &str, message: ChatMessage) {
-        if let Some(timeline) = self.timeline(&message.peer) {
+    /// A correction `id` we just sent from here of our message `original` in `conversation`
+    /// (a chat or a room).
+    pub fn corrected(&self, conversation: &BareJid, original: &str, id: String, body: String) {
+        if let Some(timeline) = self.timeline(conversation) {
             timeline.update(|t| {
-                t.correct_own(original, message.id, message.body);
+                t.correct_own(original, id, body);
             });
         }
     }

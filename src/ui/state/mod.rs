@@ -244,7 +244,8 @@ impl AppState {
         let message = account
             .command(|client, now| client.send_correction(peer, original, body, now))
             .map_err(UiError::Send)?;
-        self.chats.corrected(original, message);
+        self.chats
+            .corrected(peer, original, message.id, message.body);
         self.device.changed(self);
         Ok(())
     }

@@ -293,6 +293,22 @@ impl AppState {
         Ok(())
     }
 
+    /// XEP-0308: sends `body` to `room` as the new text of our message `original`.
+    pub fn correct_room_message(
+        &self,
+        room: &BareJid,
+        original: &str,
+        body: &str,
+    ) -> Result<(), UiError> {
+        let account = self.account().ok_or(UiError::NotOnline)?;
+        let message = account
+            .command(|client, now| client.send_room_correction(room, original, body, now))
+            .map_err(UiError::Send)?;
+        self.chats
+            .corrected(room, original, message.id, message.body);
+        Ok(())
+    }
+
     /// A private message to the occupant `nick`.
     pub fn send_private(&self, room: &BareJid, nick: &str, body: &str) -> Result<(), UiError> {
         let account = self.account().ok_or(UiError::NotOnline)?;

@@ -65,7 +65,21 @@ impl Client {
     ) -> Result<RoomMessage, SendError> {
         let online = self.ensure_online().is_ok();
         self.muc
-            .send_message(room, body, online, &mut cx!(self, now))
+            .send_message(room, body, None, online, &mut cx!(self, now))
+    }
+
+    /// XEP-0308: sends `body` to `room` as the new text of our message `original`; the room's
+    /// echo confirms it as it confirms any message.
+    pub fn send_room_correction(
+        &mut self,
+        room: &BareJid,
+        original: &str,
+        body: &str,
+        now: Instant,
+    ) -> Result<RoomMessage, SendError> {
+        let online = self.ensure_online().is_ok();
+        self.muc
+            .send_message(room, body, Some(original), online, &mut cx!(self, now))
     }
 
     /// A private message to the occupant `nick` of `room`; it counts as sent once the server

@@ -17,6 +17,7 @@ pub mod room;
 mod service;
 
 use super::context::Ctx;
+use super::correction;
 use super::delay::{self, UnixMillis};
 use super::disco::{self, DiscoInfo};
 use super::error::SendError;
@@ -122,6 +123,9 @@ pub struct RoomMessage {
     pub mention: bool,
     /// A private message from an occupant (§7.5), not a message to the room.
     pub private: bool,
+    /// XEP-0308: this corrects the message with that id, which (live) the same occupant wrote
+    /// in its present stay; from the archive, by the same nick.
+    pub replaces: Option<String>,
 }
 
 #[derive(Default)]
@@ -372,6 +376,7 @@ impl MucService {
         &mut self,
         jid: &BareJid,
         body: &str,
+        replaces: Option<&str>,
         online: bool,
         cx: &mut Ctx,
     ) -> Result<RoomMessage, SendError> {
@@ -387,6 +392,10 @@ impl MucService {
             .attr("id", &id)
             .text_child("body", ns::CLIENT, body)
             .child(Element::new("origin-id", ns::SID).attr("id", &id));
+        let message = match replaces {
+            Some(original) => correction::attach(message, original),
+            None => message,
+        };
         self.send_or_keep(jid, &id, &message, online, cx)?;
         Ok(RoomMessage {
             room: jid.clone(),
@@ -397,6 +406,7 @@ impl MucService {
             own: true,
             mention: false,
             private: false,
+            replaces: replaces.map(str::to_owned),
         })
     }
 
@@ -434,6 +444,7 @@ impl MucService {
             own: true,
             mention: false,
             private: true,
+            replaces: None,
         })
     }
 
@@ -761,6 +772,7 @@ impl MucService {
         };
         let own = nick == room.nick;
         let mention = !own && mentions(&body, &room.nick);
+        let replaces = correction::parse(&message.element);
         let id = message
             .origin_id
             .or(message.id)
@@ -774,6 +786,7 @@ impl MucService {
             own,
             mention,
             private: false,
+            replaces,
         })
     }
 
@@ -783,7 +796,7 @@ impl MucService {
     }
 
     fn room_message(&mut self, jid: BareJid, nick: Option<String>, m: Message, cx: &mut Ctx) {
-        let Some(room) = self.rooms.get(&jid) else {
+        let Some(room) = self.rooms.get_mut(&jid) else {
             return;
         };
         if m.kind.as_deref() == Some("error") {
@@ -819,6 +832,15 @@ impl MucService {
         let mention = !own && mentions(&body, &room.nick);
         let sent_at = delay::stamp(&m.element);
         let id = m.origin_id.or(m.id).unwrap_or_else(|| cx.out.next_id());
+        // XEP-0308 §5: a correction counts only from whoever wrote the original, this stay;
+        // any other is shown as the message it is.
+        let replaces = correction::parse(&m.element).filter(|original| {
+            nick.as_deref()
+                .is_some_and(|n| room.may_correct(n, original))
+        });
+        if let Some(nick) = &nick {
+            room.heard(nick, &id);
+        }
         cx.emit(Event::Room(RoomEvent::Message(RoomMessage {
             room: jid,
             id,
@@ -828,6 +850,7 @@ impl MucService {
             own,
             mention,
             private,
+            replaces,
         })));
     }
 }

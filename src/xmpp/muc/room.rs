@@ -11,7 +11,7 @@ use super::super::jid::BareJid;
 use super::super::presence::{Availability, MAX_STATUS_CHARS};
 use super::super::stanza::{Presence, StanzaError};
 use super::occupant::{Affiliation, MucUser, Occupant, Role};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use zeroize::Zeroizing;
 
 /// Occupants kept per room; presence from more is not listed (the room still works).
@@ -163,7 +163,14 @@ pub(crate) struct Room {
     /// sent once we are in again.
     pub waiting: Vec<(String, Zeroizing<String>)>,
     occupants: HashMap<String, Occupant>,
+    /// XEP-0308 §4, §5: the ids of the latest messages each occupant wrote since it entered,
+    /// so only the occupant who wrote a message corrects it, and not someone who took the nick
+    /// after it was left (nor the same nick after a rejoin).
+    spoken: HashMap<String, VecDeque<String>>,
 }
+
+/// Messages remembered per occupant for corrections; older ones can no longer be corrected.
+const SPOKEN_KEPT: usize = 50;
 
 /// What the service should do with the room after a presence.
 #[derive(Debug, PartialEq, Eq)]
@@ -187,6 +194,7 @@ impl Room {
             was_in: false,
             waiting: Vec::new(),
             occupants: HashMap::new(),
+            spoken: HashMap::new(),
         }
     }
 
@@ -219,7 +227,11 @@ impl Room {
         if !self.occupants.contains_key(nick) && self.occupants.len() >= MAX_OCCUPANTS {
             return After::Stay;
         }
-        self.occupants.insert(nick.to_owned(), occupant.clone());
+        // Another account behind the same nick is another person: nothing before is theirs.
+        let previous = self.occupants.insert(nick.to_owned(), occupant.clone());
+        if previous.is_some_and(|p| p.jid != occupant.jid) {
+            self.spoken.remove(nick);
+        }
         cx.emit(Event::Room(RoomEvent::Occupant {
             room: self.jid.clone(),
             occupant: occupant.clone(),
@@ -279,6 +291,9 @@ impl Room {
                     occupant.nick = new.clone();
                     self.occupants.insert(new.clone(), occupant);
                 }
+                // The same person under a new nick: their messages stay theirs.
+                let ids = self.spoken.remove(nick).unwrap_or_default();
+                self.spoken.insert(new.clone(), ids);
                 if own {
                     self.nick = new.clone();
                 }
@@ -292,6 +307,7 @@ impl Room {
             }
         }
         self.occupants.remove(nick);
+        self.spoken.remove(nick);
         let departure = Departure::from_user(user);
         if !own {
             cx.emit(Event::Room(RoomEvent::OccupantLeft {
@@ -317,6 +333,22 @@ impl Room {
         After::Gone
     }
 
+    /// `nick` wrote the message `id` (live, or in the history the room sends on entering).
+    pub fn heard(&mut self, nick: &str, id: &str) {
+        let ids = self.spoken.entry(nick.to_owned()).or_default();
+        if ids.len() >= SPOKEN_KEPT {
+            ids.pop_front();
+        }
+        ids.push_back(id.to_owned());
+    }
+
+    /// Whether `nick` wrote `original` in its present stay: whether its correction counts.
+    pub fn may_correct(&self, nick: &str, original: &str) -> bool {
+        self.spoken
+            .get(nick)
+            .is_some_and(|ids| ids.iter().any(|id| id == original))
+    }
+
     /// We are in: what was written while out goes now, in order.
     pub fn send_waiting(&mut self, cx: &mut Ctx) {
         for (_, xml) in std::mem::take(&mut self.waiting) {
@@ -327,6 +359,7 @@ impl Room {
     /// The connection ended: the room no longer has us; we enter again once back online.
     pub fn suspend(&mut self, cx: &mut Ctx) {
         self.occupants.clear();
+        self.spoken.clear();
         self.state = RoomState::Suspended;
         cx.emit(Event::Room(RoomEvent::Left {
             room: self.jid.clone(),

@@ -137,9 +137,11 @@ test('Up in an empty composer edits the last message: both sides see the new tex
   await expect(bodiesWithText(carolChat, typo, 'in')).toHaveCount(0);
   await expect(messageWith(carolChat, fixed, 'in')).toHaveAttribute('data-edited', 'true');
 
-  // carol's Up does nothing to alice's message: she has sent nothing to correct here.
+  // carol's Up never offers alice's message (at most one of carol's own, from earlier tests).
   const carolInput = carol.locator(tid('composer-input'));
   await carolInput.press('ArrowUp');
+  await expect(carolInput).not.toHaveValue(fixed);
+  await carolInput.press('Escape');
   await expect(carolInput).toHaveValue('');
   await expect(carol.locator(tid('composer-editing'))).toHaveCount(0);
 

@@ -190,6 +190,62 @@ test('alice creates a room, bob joins from another client, they talk, mentions a
   }
 });
 
+test('corrections in a room: the writer corrects in place, no one else can, and Up edits our last message', async ({ page }) => {
+  const room = uniqueRoom('edits');
+  await login(page, alice.jid, alice.password);
+  let bob: MucPeer | undefined;
+  let carol: MucPeer | undefined;
+  try {
+    await openRoomsBrowser(page);
+    const view = await joinRoom(page, room.split('@')[0]);
+    bob = await MucPeer.login('bob', bobAccount.password);
+    await bob.join(room, 'bob');
+    carol = await MucPeer.login('carol', users.carol.password);
+    await carol.join(room, 'carol');
+    await expect(view.locator(tid('occupants'))).toHaveAttribute('data-count', '3');
+    const correction = (peer: MucPeer, id: string, original: string, body: string) =>
+      peer.socket.send(
+        `<message xmlns="jabber:client" to="${room}" type="groupchat" id="${id}"><body>${body}</body>` +
+          `<replace xmlns="urn:xmpp:message-correct:0" id="${original}"/></message>`,
+      );
+
+    const typo = unique('bob says helo');
+    const fixed = typo.replace('helo', 'hello');
+    const original = unique('b').replace(' ', '-');
+    bob.socket.send(`<message xmlns="jabber:client" to="${room}" type="groupchat" id="${original}"><body>${typo}</body></message>`);
+    await expect(messageWithBody(view, typo)).toHaveCount(1);
+    correction(bob, unique('b2').replace(' ', '-'), original, fixed);
+    await expect(messageWithBody(view, fixed)).toHaveAttribute('data-edited', 'true');
+    await expect(messageWithBody(view, typo)).toHaveCount(0);
+    await expect(messageWithBody(view, fixed).locator(tid('message-edited'))).toBeVisible();
+
+    // carol naming bob's message rewrites nothing: hers shows as a message of her own.
+    const forged = unique('bob owes carol');
+    correction(carol, unique('c1').replace(' ', '-'), original, forged);
+    await expect(messageWithBody(view, forged)).toHaveAttribute('data-from', 'carol');
+    await expect(messageWithBody(view, fixed)).toHaveAttribute('data-from', 'bob');
+
+    // alice: Up in the empty composer, a new text, Enter; bob receives the correction.
+    const mine = unique('alice was hear');
+    await send(view, mine);
+    const input = page.locator(tid('composer-input'));
+    await input.press('ArrowUp');
+    await expect(input).toHaveValue(mine);
+    const better = mine.replace('hear', 'here');
+    await input.fill(better);
+    await input.press('Enter');
+    await expect(messageWithBody(view, better)).toHaveAttribute('data-edited', 'true');
+    await expect(messageWithBody(view, mine)).toHaveCount(0);
+    await expect(messageWithBody(view, better)).toHaveAttribute('data-state', 'sent');
+    const received = await bob.receives(room, 'alice', better);
+    expect(received).toContain('urn:xmpp:message-correct:0');
+  } finally {
+    bob?.close();
+    carol?.close();
+    await bestEffort(`destroy ${room}`, () => destroyRoom('alice', alice.password, room));
+  }
+});
+
 test('a nick already taken is refused with another nick to join under, and the nick can be changed', async ({ page }) => {
   const room = uniqueRoom('nick');
   await login(page, alice.jid, alice.password);
