@@ -173,3 +173,61 @@ test('touch targets: at least 44 px on a touch screen, never under 24 px with a 
   await openChatFromRoster(mouse, users.bob.jid);
   expect(await smallTargets(mouse, 24)).toEqual([]);
 });
+
+/** What sticks out of a 320 px page: the page scrolling sideways, or a visible element whose box
+ * reaches past the window's edge (unless an ancestor clips or scrolls it), or a button whose
+ * label does not fit. */
+async function overflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = window.innerWidth;
+    const found: string[] = [];
+    if (document.documentElement.scrollWidth > width) {
+      found.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+    }
+    const clipped = (el: Element): boolean => {
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    for (const el of Array.from(document.body.querySelectorAll('*'))) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || el.closest('.visually-hidden')) continue;
+      if ((r.right > width + 1 || r.left < -1) && !clipped(el)) {
+        found.push(`${el.tagName.toLowerCase()}[${el.getAttribute('data-testid') ?? el.className}] ${Math.round(r.left)}..${Math.round(r.right)}`);
+      }
+      if (el.tagName === 'BUTTON' && getComputedStyle(el).textOverflow !== 'ellipsis' && el.scrollWidth > el.clientWidth + 1) {
+        found.push(`button "${el.textContent?.trim()}" cut (${el.scrollWidth} > ${el.clientWidth})`);
+      }
+    }
+    return found;
+  });
+}
+
+test('every screen reflows at 320 px (an embed’s width): nothing scrolls sideways or sticks out', async ({ openPage }) => {
+  const page = await openPage({ viewport: { width: 320, height: 640 } });
+  await openLogin(page);
+  expect(await overflow(page), 'login').toEqual([]);
+  await login(page, users.carol.jid, users.carol.password);
+  expect(await overflow(page), 'contacts').toEqual([]);
+  await page.locator(tid('header-menu')).click();
+  await expect(page.locator(tid('logout'))).toBeVisible();
+  expect(await overflow(page), 'header menu').toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(page.locator(tid('logout'))).toBeHidden();
+  const chat = await openChatFromRoster(page, users.bob.jid);
+  await send(chat, unique('a rather long message that has to wrap at three hundred and twenty pixels'));
+  expect(await overflow(page), 'chat').toEqual([]);
+  await page.locator(tid('chat-back')).click();
+  await page.locator(tid('rooms-open')).click();
+  const browser = page.locator(tid('rooms-browser'));
+  await expect(browser.locator(tid('rooms-count'))).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
+  expect(await overflow(page), 'room browser').toEqual([]);
+  await browser.locator(tid('room-join-jid')).fill('lobby@conference.localhost');
+  await browser.locator(tid('room-join-submit')).click();
+  const room = page.locator(tid('chat-view', { kind: 'groupchat' }));
+  await expect(room.locator(tid('occupant'))).not.toHaveCount(0);
+  expect(await overflow(page), 'room').toEqual([]);
+  await room.locator(tid('room-leave')).click();
+  await expect(room).toHaveCount(0);
+});
