@@ -63,6 +63,28 @@ for (const scheme of ['light', 'dark'] as const) {
     const chat = await openChatFromRoster(page, users.alice.jid);
     await send(chat, unique('axe says hello'));
     await check(page, 'chat', found);
+    await chat.locator(tid('contact-details-open')).click();
+    await expect(page.locator(tid('contact-details'))).toBeVisible();
+    await check(page, 'contact details', found);
+    await chat.locator(tid('contact-details-open')).click();
+
+    await page.setViewportSize(SIZES.desktop);
+    await page.keyboard.press('Control+k');
+    await expect(page.locator(tid('quick-switch'))).toBeVisible();
+    await check(page, 'quick switch', found);
+    await page.keyboard.press('Escape');
+    await page.setViewportSize(SIZES.desktop);
+    await page.locator(`${tid('notifications-menu')} > summary`).click();
+    await check(page, 'notifications menu', found);
+    await page.keyboard.press('Escape');
+
+    // The phone header's menu, open.
+    await page.setViewportSize(SIZES.phone);
+    await page.locator(tid('header-menu')).click();
+    await expect(page.locator(tid('logout'))).toBeVisible();
+    found.push(...(await serious(page, 'header menu @phone')));
+    await page.keyboard.press('Escape');
+    await expect(page.locator(tid('logout'))).toBeHidden();
 
     await page.setViewportSize(SIZES.desktop);
     await page.locator(tid('rooms-open')).click();
