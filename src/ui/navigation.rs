@@ -32,9 +32,10 @@ impl Default for Navigation {
 /// Guards against leaving with unsent messages, and follows the address (not in an embed that
 /// shows one conversation alone).
 pub fn start(state: AppState) {
-    // Leaving or reloading while a message still waits for the server: the browser asks first.
+    // Leaving or reloading while a message still waits for the server, or with text typed and
+    // not sent (drafts are not stored): the browser asks first.
     let unsent = window_event_listener(leptos::ev::beforeunload, move |event| {
-        if state.chats.has_pending() {
+        if state.chats.has_pending() || state.chats.has_draft() {
             event.prevent_default();
             // Older browsers ask only when a return value is set.
             event.set_return_value("");

@@ -76,6 +76,13 @@ impl Conversations {
         })
     }
 
+    /// Whether some conversation holds typed text not sent yet (drafts live in this tab only).
+    pub fn has_draft(&self) -> bool {
+        self.drafts
+            .try_with_value(|d| d.values().any(|text| !text.trim().is_empty()))
+            .unwrap_or(false)
+    }
+
     /// The timeline of `peer`, if there is a conversation.
     /// The unsent text of the conversation with `peer`.
     pub fn draft(&self, peer: &BareJid) -> String {

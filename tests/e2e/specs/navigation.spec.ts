@@ -78,3 +78,24 @@ test('reloading while a message is still pending asks first; staying keeps it', 
     ignoreRelayErrors(problems, relay);
   }
 });
+
+test('reloading with a typed, unsent message asks first; once sent, nothing asks', async ({ page, problems }) => {
+  await login(page, users.carol.jid, users.carol.password);
+  const view = await openChatFromRoster(page, users.bob.jid);
+  const text = unique('typed, not sent');
+  await page.locator(tid('composer-input')).fill(text);
+
+  const asked = page.waitForEvent('dialog');
+  void page.reload().catch(() => {});
+  const dialog = await asked;
+  expect(dialog.type()).toBe('beforeunload');
+  await expect.poll(() => problems.some((p) => p.startsWith('beforeunload dialog'))).toBe(true);
+  problems.splice(0, problems.length, ...problems.filter((p) => !p.startsWith('beforeunload dialog')));
+  // Stayed: the text is still there, and sending it ends the question.
+  await expect(page.locator(tid('composer-input'))).toHaveValue(text);
+  await page.locator(tid('composer-input')).press('Enter');
+  await expect(view.locator(tid('message'), { hasText: text })).toHaveAttribute('data-state', /sent|received|displayed/);
+  await page.reload();
+  await expect(page.locator(tid('login-form'))).toBeVisible();
+  expect(problems.filter((p) => p.startsWith('beforeunload dialog'))).toEqual([]);
+});
