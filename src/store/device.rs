@@ -114,6 +114,9 @@ pub struct StoredMessage {
     /// `data-state` as shown: `sent`, `received`, `displayed`, `error` (`pending` becomes
     /// `error` when read back: nothing will send it).
     pub state: String,
+    /// XEP-0308: the text is a correction of what it first said (kept: only the latest text).
+    #[serde(default)]
+    pub edited: bool,
 }
 
 /// One conversation as restored: its messages with their states, and how it is listed.
@@ -301,6 +304,7 @@ impl Snapshot {
 }
 
 fn stored_message(entry: Entry) -> StoredMessage {
+    let edited = entry.edited();
     StoredMessage {
         id: entry.id,
         archive_id: entry.archive_id,
@@ -308,6 +312,7 @@ fn stored_message(entry: Entry) -> StoredMessage {
         body: entry.body,
         time: entry.time,
         state: entry.state.as_str().to_owned(),
+        edited,
     }
 }
 
@@ -333,7 +338,8 @@ fn restored_message(peer: &BareJid, m: &StoredMessage) -> (ChatMessage, MessageS
         sent_at: Some(m.time),
         markable: false,
         archive_id: m.archive_id.clone().filter(|id| !id.is_empty()),
-        replaces: None,
+        // Edited: it shows the latest text of itself, its first text gone (see `Entry::replaces`).
+        replaces: m.edited.then(|| m.id.clone()),
     };
     (message, state)
 }
@@ -392,6 +398,29 @@ mod tests {
         let mark = back.archive_mark();
         assert_eq!(mark.newest.as_deref(), Some("A149"));
         assert_eq!(mark.conversations[0].oldest, "A51");
+    }
+
+    #[test]
+    fn an_edited_message_comes_back_edited_and_its_first_text_stays_out() {
+        let mut timeline = Timeline::new(Limits::CONTACT);
+        timeline.push(message("m1", None, Direction::In), 1_000);
+        let mut fix = message("m2", None, Direction::In);
+        fix.body = "fixed".into();
+        fix.replaces = Some("m1".into());
+        timeline.push(fix, 2_000);
+        let mut snapshot = Snapshot::new(&jid("alice@localhost"), "wss://localhost/ws", 5);
+        snapshot.add_conversation(&jid("bob@localhost"), Section::Chats, 0, &timeline);
+
+        let back = Snapshot::parse(&snapshot.to_json()).expect("parses");
+        let mut restored = Timeline::new(Limits::CONTACT);
+        restored.restore(back.restored().remove(0).messages, false);
+        let shown = restored.slice(0, restored.len());
+        assert_eq!(shown.len(), 1);
+        assert_eq!(shown[0].body, "fixed");
+        assert!(shown[0].edited());
+        // The archive's copy of the first text, in an older page, does not come back beside it.
+        restored.prepend(vec![message("m1", None, Direction::In)], 3_000);
+        assert_eq!(restored.len(), 1);
     }
 
     #[test]

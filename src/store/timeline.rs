@@ -97,7 +97,8 @@ pub struct Entry {
     /// XEP-0308: the id of its latest correction, which receipts and acks name.
     pub correction_id: Option<String>,
     /// XEP-0308: a correction whose original is not here (older than what is loaded): the id
-    /// it corrects, so the original does not show beside it when its page comes.
+    /// it corrects, so the original does not show beside it when its page comes. A remembered
+    /// device's edited message names itself: it kept the latest text only.
     pub replaces: Option<String>,
 }
 
@@ -253,7 +254,7 @@ impl Timeline {
                 archive_id: m.archive_id,
                 original_body: None,
                 correction_id: None,
-                replaces: None,
+                replaces: m.replaces,
             });
         }
         self.trim();
@@ -365,6 +366,9 @@ impl Timeline {
         if !self.is_new(&identity, message.archive_id.as_deref()) {
             return false;
         }
+        if self.superseded(message.direction, None, &message.id) {
+            return false;
+        }
         if message.direction == Direction::In {
             self.typing = false;
         }
@@ -416,6 +420,9 @@ impl Timeline {
         let nick = message.nick.as_deref().unwrap_or_default();
         let identity = identity(direction, &message.id, &format!("{nick}\n{}", message.body));
         if !self.seen.insert(identity) {
+            return false;
+        }
+        if self.superseded(direction, message.nick.as_deref(), &message.id) {
             return false;
         }
         if let Some(original) = &message.replaces {

@@ -70,6 +70,17 @@ impl Timeline {
             .find(|e| corrects(e, direction, nick, original))
     }
 
+    /// Whether a correction of `id` (from `direction`, and `nick` in a room) already shows
+    /// here without it: then the message itself, arriving late, would say what it no longer
+    /// says.
+    pub(super) fn superseded(&self, direction: Direction, nick: Option<&str>, id: &str) -> bool {
+        self.entries.iter().any(|e| {
+            e.replaces.as_deref() == Some(id)
+                && e.direction == direction
+                && (direction == Direction::Out || e.nick.as_deref() == nick)
+        })
+    }
+
     /// An older page, oldest first: its corrections go into the messages they correct (in the
     /// page, or already here); an original whose correction shows here already stays out.
     pub(super) fn fold_corrections(
@@ -78,11 +89,7 @@ impl Timeline {
     ) -> Vec<(Identity, Entry)> {
         let mut folded: Vec<(Identity, Entry)> = Vec::with_capacity(page.len());
         for (seen, entry) in page {
-            let corrected_here = self.entries.iter().any(|e| {
-                e.replaces.as_deref() == Some(&entry.id)
-                    && corrects(&entry, e.direction, e.nick.as_deref(), &entry.id)
-            });
-            if corrected_here {
+            if self.superseded(entry.direction, entry.nick.as_deref(), &entry.id) {
                 continue;
             }
             let Some(original) = entry.replaces.clone() else {
@@ -207,6 +214,14 @@ mod tests {
         assert_eq!(bodies(&t), [("fixed".into(), true)]);
         // Its original comes with an older page: it stays out.
         t.prepend(vec![msg("gone", Direction::In, "fxied", None)], 2);
+        assert_eq!(bodies(&t), [("fixed".into(), true)]);
+    }
+
+    #[test]
+    fn the_original_arriving_after_its_correction_stays_out() {
+        let mut t = Timeline::new(Limits::CONTACT);
+        assert!(t.push(msg("c", Direction::In, "fixed", Some("a")), 1));
+        assert!(!t.push(msg("a", Direction::In, "fxied", None), 2));
         assert_eq!(bodies(&t), [("fixed".into(), true)]);
     }
 
