@@ -6,6 +6,7 @@ import base from '../playwright.config';
 import { joinBots, MUC, type MucPeer } from '../lib/muc';
 import type { BenchClient, DataSet } from './client';
 import { startConverse } from './converse';
+import { instrument, median, takeLongTasks } from './measure';
 import { parley } from './parley';
 import { serveStatic } from './serve';
 
@@ -114,28 +115,9 @@ async function rendererPss(browser: Browser): Promise<number> {
   }
 }
 
-async function recordLongTasks(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longest: number; __lastLongEnd: number };
-    w.__longest = 0;
-    w.__lastLongEnd = 0;
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        w.__longest = Math.max(w.__longest, entry.duration);
-        w.__lastLongEnd = Math.max(w.__lastLongEnd, entry.startTime + entry.duration);
-      }
-    }).observe({ type: 'longtask', buffered: true });
-  });
-}
-
 /** The longest task since the last call; 0 when none reached 50 ms (the API's threshold). */
-function takeLongest(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const w = window as unknown as { __longest: number };
-    const longest = w.__longest ?? 0;
-    w.__longest = 0;
-    return Math.round(longest);
-  });
+async function takeLongest(page: Page): Promise<number> {
+  return Math.max(0, ...(await takeLongTasks(page)));
 }
 
 const QUIET_MS = 2_000;
@@ -151,7 +133,7 @@ async function settle(page: Page, traffic: Traffic): Promise<number> {
   for (;;) {
     const { now, lastEnd } = await page.evaluate(() => ({
       now: performance.now(),
-      lastEnd: (window as unknown as { __lastLongEnd: number }).__lastLongEnd ?? 0,
+      lastEnd: window.__lastLongEnd ?? 0,
     }));
     const quiet = now - lastEnd >= QUIET_MS && Date.now() - traffic.lastFrameAt >= NETWORK_QUIET_MS;
     if (quiet || Date.now() > deadline) return Math.max(0, lastEnd - doneAt);
@@ -184,9 +166,13 @@ const TRACE_CATEGORIES = [
   'toplevel',
 ];
 
+/** The Chromium the runs used, for the table's header. */
+let chromiumVersion: string | undefined;
+
 /** One run of every step for one client, in a browser of its own. */
 async function run(client: BenchClient, data: DataSet): Promise<Record<Step, Outcome>> {
   const browser = await chromium.launch(base.use?.launchOptions);
+  chromiumVersion = browser.version();
   const out = {} as Record<Step, Outcome>;
   try {
     const context = await browser.newContext({
@@ -195,7 +181,7 @@ async function run(client: BenchClient, data: DataSet): Promise<Record<Step, Out
       serviceWorkers: 'block',
     });
     const page = await context.newPage();
-    await recordLongTasks(page);
+    await instrument(page);
     const cdp = await context.newCDPSession(page);
     const traffic = await Traffic.watch(cdp);
     const steps: Record<Step, ((page: Page, data: DataSet) => Promise<void>) | undefined> = {
@@ -248,12 +234,6 @@ async function run(client: BenchClient, data: DataSet): Promise<Record<Step, Out
   }
   return out;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 type Summary = Record<Step, { figures: Figures } | { missing: string }>;
 
@@ -403,12 +383,7 @@ test('Parley and Converse.js side by side', async () => {
 
     const cpu = os.cpus();
     const machine = `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}`;
-    const browserVersion = (await (async () => {
-      const b = await chromium.launch(base.use?.launchOptions);
-      const v = b.version();
-      await b.close();
-      return v;
-    })());
+    const browserVersion = chromiumVersion ?? 'unknown';
     const header = [
       `Data: ${CONTACTS} contacts (R), ${ROOMS} rooms (M), ${OCCUPANTS} occupants (K), ${ARCHIVED} archived messages (H); median of ${RUNS} runs after a warm-up.`,
       `Machine: ${machine}; Chromium ${browserVersion} headless; Prosody 0.12 on loopback; ${new Date().toISOString().slice(0, 10)}.`,

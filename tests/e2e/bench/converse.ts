@@ -133,6 +133,16 @@ async function openMenuItem(page: Page, section: string, item: string): Promise<
   await menu.locator(item).click();
 }
 
+/** Closes any open modal, opens the one behind a room-list menu `item`, fills its `field` with
+ * `value` and presses its submit button `submit`. */
+async function submitModal(page: Page, item: string, modal: string, field: string, value: string, submit: string): Promise<void> {
+  await closeModals(page);
+  await openMenuItem(page, 'converse-rooms-list', item);
+  const form = page.locator(modal);
+  await form.locator(field).fill(value);
+  await form.locator(submit).click();
+}
+
 /** Closes any open Converse modal (they are Bootstrap modals). */
 async function closeModals(page: Page): Promise<void> {
   for (const modal of await page.locator('.modal.show').all()) {
@@ -162,22 +172,14 @@ export function converse(url: string): BenchClient {
     },
 
     async roomList(page, data) {
-      await closeModals(page);
-      await openMenuItem(page, 'converse-rooms-list', 'a.show-list-muc-modal');
-      const modal = page.locator('converse-muc-list-modal');
-      await modal.locator('input[name="server"]').fill(data.mucService);
-      await modal.locator('input[type="submit"][name="list"]').click();
+      await submitModal(page, 'a.show-list-muc-modal', 'converse-muc-list-modal', 'input[name="server"]', data.mucService, 'input[type="submit"][name="list"]');
       await waitForCount(page, 'rooms', data.rooms);
     },
 
     async joinRoom(page, data) {
       // The room list of step (c) may still be open: closed as a person would, then the room's
       // address typed into "Add groupchat".
-      await closeModals(page);
-      await openMenuItem(page, 'converse-rooms-list', 'a.show-add-muc-modal');
-      const modal = page.locator('converse-add-muc-modal');
-      await modal.locator('input[name="chatroom"]').fill(data.bigRoom);
-      await modal.locator('input[type="submit"][name="join"]').click();
+      await submitModal(page, 'a.show-add-muc-modal', 'converse-add-muc-modal', 'input[name="chatroom"]', data.bigRoom, 'input[type="submit"][name="join"]');
       await waitForCount(page, 'occupants', data.occupants + 1, data.bigRoom);
       await waitForCount(page, 'roomMessages', 1, data.bigRoom);
     },

@@ -11,7 +11,6 @@ import { figure, instrument, memory, mib } from './measure';
 const TOTAL = 5_000;
 const PROSODY_WSS_PORT = Number(new URL(process.env.PARLEY_TEST_WSS_URL ?? 'wss://localhost:5444/').port);
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 test('history and reconnection', async ({ page }) => {
   await instrument(page);

@@ -7,6 +7,8 @@ import type { Page } from '@playwright/test';
 declare global {
   interface Window {
     __longTasks?: number[];
+    /** When the latest long task ended (performance.now()), so a step can wait for quiet. */
+    __lastLongEnd?: number;
     __wasmMemory?: WebAssembly.Memory;
   }
 }
@@ -20,8 +22,12 @@ export function figure(what: string, value: string): void {
 export async function instrument(page: Page): Promise<void> {
   await page.addInitScript(() => {
     window.__longTasks = [];
+    window.__lastLongEnd = 0;
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasks?.push(Math.round(entry.duration));
+      for (const entry of list.getEntries()) {
+        window.__longTasks?.push(Math.round(entry.duration));
+        window.__lastLongEnd = Math.max(window.__lastLongEnd ?? 0, entry.startTime + entry.duration);
+      }
     }).observe({ type: 'longtask', buffered: true });
     const streaming = WebAssembly.instantiateStreaming;
     WebAssembly.instantiateStreaming = async (...args) => {
@@ -69,8 +75,14 @@ export function keystrokeLatencies(page: Page, testid: string, text: string): Pr
   );
 }
 
+/** The median of `values` (of the middle two, their mean). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /** "median / max ms" of `values`. */
 export function medianMax(values: number[]): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  return `${sorted[Math.floor(sorted.length / 2)]} / ${sorted[sorted.length - 1]} ms`;
+  return `${median(values)} / ${Math.max(...values)} ms`;
 }
