@@ -321,6 +321,7 @@ pub(super) fn text(key: Key) -> &'static str {
         PrivateTo => "Private message to",
         Menu => "Menu",
         BackToRoom => "To the whole room",
+        EditMessage => "Edit",
         Edited => "edited",
         EditingMessage => "Editing your message",
         CancelEdit => "Cancel (Esc)",

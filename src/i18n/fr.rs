@@ -325,6 +325,7 @@ pub(super) fn text(key: Key) -> &'static str {
         PrivateTo => "Message privé à",
         Menu => "Menu",
         BackToRoom => "À tout le salon",
+        EditMessage => "Modifier",
         Edited => "modifié",
         EditingMessage => "Modification de votre message",
         CancelEdit => "Annuler (Échap)",

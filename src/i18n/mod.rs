@@ -315,6 +315,7 @@ keys! {
     PrivateTo,
     Menu,
     BackToRoom,
+    EditMessage,
     Edited,
     EditingMessage,
     CancelEdit,

@@ -323,6 +323,7 @@ pub(super) fn text(key: Key) -> &'static str {
         PrivateTo => "Личное сообщение для",
         Menu => "Меню",
         BackToRoom => "Всей комнате",
+        EditMessage => "Изменить",
         Edited => "изменено",
         EditingMessage => "Вы редактируете сообщение",
         CancelEdit => "Отмена (Esc)",

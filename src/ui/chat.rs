@@ -283,6 +283,8 @@ pub fn MessageList(
             grouping::place(before.as_ref(), t.slice(start, end), local_day)
         })
     });
+    // XEP-0308: our last message, the one the Up arrow and its "Edit" button correct.
+    let editable = Memo::new(move |_| timeline.with(|t| t.last_own().map(|e| e.seq)));
     let below = move || window.with(|w| w.below(len.get()));
     let following = move || window.with(HistoryWindow::is_following);
 
@@ -418,22 +420,37 @@ pub fn MessageList(
                 >
                     <ul class="message-list" role="list">
                         <For
-                            each=move || rows.get()
-                            key=|placed| {
-                                // A correction changes the text under the same row.
+                            each=move || {
+                                let editable = editable.get();
+                                rows.get()
+                                    .into_iter()
+                                    .map(|placed| {
+                                        let edit = editable == Some(placed.entry.seq);
+                                        (placed, edit)
+                                    })
+                                    .collect::<Vec<_>>()
+                            }
+                            key=|(placed, edit)| {
+                                // A correction changes the text under the same row; the last of
+                                // ours has the edit button.
                                 let e = &placed.entry;
-                                (e.seq, e.state.clone(), e.correction_id.clone(), placed.new_day, placed.continued)
+                                (e.seq, e.state.clone(), e.correction_id.clone(), placed.new_day, placed.continued, *edit)
                             }
                             children={
                                 let peer_text = peer_text.clone();
-                                move |Placed { entry, new_day, continued }| {
+                                let peer = peer.clone();
+                                move |(Placed { entry, new_day, continued }, edit)| {
                                     // In a room, the occupant's nick as the room stamped it.
                                     let from = match (&entry.nick, entry.direction) {
                                         (Some(nick), _) => nick.clone(),
                                         (None, Direction::In) => peer_text.clone(),
                                         (None, Direction::Out) => own(),
                                     };
-                                    view! { <MessageRow entry from peer=peer_text.clone() new_day continued/> }
+                                    let on_edit = edit.then(|| {
+                                        let request = (peer.clone(), entry.id.clone());
+                                        Callback::new(move |_| state.chats.edit_request.set(Some(request.clone())))
+                                    });
+                                    view! { <MessageRow entry from peer=peer_text.clone() new_day continued on_edit/> }
                                 }
                             }
                         />
@@ -566,6 +583,29 @@ pub fn Composer(
         set_text("");
     };
     let timeline = state.chats.timeline(&peer);
+    // "Edit" on our last message's row: the same as Up in the composer.
+    {
+        let peer = peer.clone();
+        Effect::new(move |_| {
+            let Some((conversation, id)) = state.chats.edit_request.get() else {
+                return;
+            };
+            if conversation != peer {
+                return;
+            }
+            state.chats.edit_request.set(None);
+            let body = timeline.and_then(|t| {
+                t.with_untracked(|t| t.last_own().filter(|e| e.id == id).map(|e| e.body.clone()))
+            });
+            if let Some(body) = body {
+                editing.set(Some(id));
+                set_text(&body);
+                if let Some(el) = input.get_untracked() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
     // Whether we told the peer we are composing, and the timer that turns it into `paused`.
     // Atomic rather than a stored value: it is read once more as the composer goes away.
     let composing = Arc::new(AtomicBool::new(false));

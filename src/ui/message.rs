@@ -39,6 +39,9 @@ pub fn MessageRow(
     /// Same sender as the message above, soon after: the name is not shown again.
     #[prop(optional)]
     continued: bool,
+    /// Our last message, which can be corrected (XEP-0308): an "Edit" button runs this.
+    #[prop(default = None)]
+    on_edit: Option<Callback<()>>,
 ) -> impl IntoView {
     let Entry {
         id,
@@ -155,6 +158,16 @@ pub fn MessageRow(
                     </span>
                 })}
                 {progress}
+                {on_edit.map(|edit| view! {
+                    <button
+                        type="button"
+                        data-testid="message-edit"
+                        class="link-button message-edit"
+                        on:click=move |_| edit.run(())
+                    >
+                        {move || i18n::t(lang(), Key::EditMessage)}
+                    </button>
+                })}
             </div>
         </li>
     }

@@ -35,6 +35,9 @@ pub struct Conversations {
     /// What was typed and not sent, per conversation, while signed in: in memory only, never
     /// stored (a draft can be as private as a message).
     drafts: StoredValue<HashMap<BareJid, String>>,
+    /// XEP-0308: a message of ours someone chose to edit from its row (conversation, id); the
+    /// conversation's composer takes it up.
+    pub edit_request: RwSignal<Option<(BareJid, String)>>,
 }
 
 /// Milliseconds since 1970, as message times count.
@@ -65,6 +68,7 @@ impl Conversations {
             open: RwSignal::new(None),
             arrived: RwSignal::new(None),
             drafts: StoredValue::new(HashMap::new()),
+            edit_request: RwSignal::new(None),
         }
     }
 

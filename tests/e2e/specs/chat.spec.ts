@@ -137,10 +137,22 @@ test('Up in an empty composer edits the last message: both sides see the new tex
   await expect(bodiesWithText(carolChat, typo, 'in')).toHaveCount(0);
   await expect(messageWith(carolChat, fixed, 'in')).toHaveAttribute('data-edited', 'true');
 
+  // Without a keyboard: "Edit" on our last message does the same (and only the last has it).
+  await expect(aliceChat.locator(tid('message-edit'))).toHaveCount(1);
+  await messageWith(aliceChat, fixed, 'out').locator(tid('message-edit')).click();
+  await expect(input).toHaveValue(fixed);
+  await expect(input).toBeFocused();
+  const again = `${fixed}!`;
+  await input.fill(again);
+  await input.press('Enter');
+  await expect(bodiesWithText(aliceChat, again, 'out')).toHaveCount(1);
+  await expect(bodiesWithText(carolChat, again, 'in')).toHaveCount(1);
+  await expect(bodiesWithText(carolChat, fixed, 'in')).toHaveCount(0);
+
   // carol's Up never offers alice's message (at most one of carol's own, from earlier tests).
   const carolInput = carol.locator(tid('composer-input'));
   await carolInput.press('ArrowUp');
-  await expect(carolInput).not.toHaveValue(fixed);
+  await expect(carolInput).not.toHaveValue(again);
   await carolInput.press('Escape');
   await expect(carolInput).toHaveValue('');
   await expect(carol.locator(tid('composer-editing'))).toHaveCount(0);
@@ -148,8 +160,9 @@ test('Up in an empty composer edits the last message: both sides see the new tex
   // From the archive, on a new sign-in: the original and its correction fold into one message.
   await logout(carol);
   await login(carol, users.carol.jid, users.carol.password);
-  const again = await openChatFromRoster(carol, users.alice.jid);
-  await expect(bodiesWithText(again, fixed, 'in')).toHaveCount(1);
-  await expect(bodiesWithText(again, typo, 'in')).toHaveCount(0);
-  await expect(messageWith(again, fixed, 'in')).toHaveAttribute('data-edited', 'true');
+  const archived = await openChatFromRoster(carol, users.alice.jid);
+  await expect(bodiesWithText(archived, again, 'in')).toHaveCount(1);
+  await expect(bodiesWithText(archived, typo, 'in')).toHaveCount(0);
+  await expect(bodiesWithText(archived, fixed, 'in')).toHaveCount(0);
+  await expect(messageWith(archived, again, 'in')).toHaveAttribute('data-edited', 'true');
 });
