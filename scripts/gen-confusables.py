@@ -9,6 +9,11 @@ confusables.txt that the unicode-security crate on crates.io carries as a table 
 Kept: mappings whose source can stand in a prepared address (it survives NFKC and lower-casing,
 which RFC 7622's PRECIS profiles and nodeprep apply) and whose prototype is ASCII. The
 prototype is lower-cased, so comparing prepared (lower-case) addresses needs no case step.
+
+And the skeleton's NFD step (§4) for the letters it matters to: every precomposed letter that can
+stand in a prepared address and decomposes into a base with an ASCII prototype (itself ASCII, or
+a kept source) followed by combining marks, with its canonical decomposition (from Python's
+unicodedata), so "ä" and Cyrillic "ӓ" both become "a" and U+0308.
 """
 import io
 import re
@@ -74,9 +79,26 @@ def main() -> None:
     ]
     lines += [f"    ({rust_char(s)}, {rust_str(p)})," for s, p in kept]
     lines.append("];")
+    decomposed = []
+    for code in range(0x80, 0x30000):
+        c = chr(code)
+        if c in mapped or unicodedata.normalize("NFKC", c).lower() != c:
+            continue
+        d = unicodedata.normalize("NFD", c)
+        base, marks = d[0], d[1:]
+        if d != c and marks and all(unicodedata.combining(m) for m in marks) and (base.isascii() or base in mapped):
+            decomposed.append((c, d))
+    lines += [
+        "",
+        f"/// {len(decomposed)} precomposed letters and their canonical decompositions (Unicode",
+        f"/// {unicodedata.unidata_version}, the skeleton's NFD step), sorted for a binary search.",
+        "pub(super) const DECOMPOSED: &[(char, &str)] = &[",
+    ]
+    lines += [f"    ({rust_char(c)}, {rust_str(d)})," for c, d in decomposed]
+    lines.append("];")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("\n".join(lines) + "\n")
-    print(f"gen-confusables: {len(kept)} mappings written to {OUT}")
+    print(f"gen-confusables: {len(kept)} mappings and {len(decomposed)} decompositions written to {OUT}")
 
 
 if __name__ == "__main__":
