@@ -7,6 +7,7 @@
 
 use super::chat::BackButton;
 use super::list::{row_offset, windowed_list, ListShape};
+use super::lookalike::LookalikeWarning;
 use super::{tr, tr_counted, use_state};
 use crate::i18n::{self, Counted, Key};
 use crate::linkify::neutralise_overrides;
@@ -421,6 +422,15 @@ pub fn Invitations() -> impl IntoView {
                                         " " {tr(Key::InvitesYou)} " "
                                         <bdi class="strong">{invitation.room.to_string()}</bdi>
                                     </p>
+                                    {
+                                        // An inviting account, or the room, that imitates an address the person
+                                        // knows (or mixes scripts) says so, as a request from one does.
+                                        let inviter = invitation.from.resource().is_none().then(|| invitation.from.to_bare());
+                                        let lookalike = state.contacts.roster.with_untracked(|r| {
+                                            inviter.and_then(|i| r.lookalike_of(&i)).or_else(|| r.lookalike_of(&invitation.room))
+                                        });
+                                        lookalike.map(|lookalike| view! { <p class="request-warning"><LookalikeWarning lookalike/></p> })
+                                    }
                                     {invitation.reason.clone().map(|r| view! { <p class="muted"><bdi>{neutralise_overrides(&r).into_owned()}</bdi></p> })}
                                     <div class="form-actions">
                                         <button type="button" class="button small" data-testid="invitation-decline" on:click=move |_| state.decline_invitation(&decline)>

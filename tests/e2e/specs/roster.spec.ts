@@ -161,7 +161,7 @@ test('a request says who asks by the nickname they gave, beside their address, a
   await expectNothingRan(benPage);
 });
 
-test('an address that reads like a contact\'s is flagged in its request, in the roster and in its conversation', async ({ page, openPage }) => {
+test('an address that reads like a contact\'s is flagged in its request, in the roster, in its conversation and in its invitation', async ({ page, openPage }) => {
   const { ann, ben } = await mutualContacts(page, openPage, 'lo');
   await expect(rosterItem(page, ben.jid)).toHaveAttribute('data-lookalike', 'false');
   // ben's address with its "o" in Cyrillic (U+043E): the same to the eye, another account.
@@ -185,6 +185,13 @@ test('an address that reads like a contact\'s is flagged in its request, in the 
 
     const view = await openChatFromRoster(page, fake);
     await expect(view.locator(tid('lookalike-warning'))).toContainText('Check the address letter by letter');
+
+    // An invitation from it (XEP-0249) says the same beside who invites.
+    impostor.socket.send(
+      `<message xmlns="jabber:client" to="${ann.jid}" id="inv-lo"><x xmlns="jabber:x:conference" jid="lookalike-test@conference.localhost"/></message>`,
+    );
+    const invitation = page.locator(tid('invitation', { from: fake }));
+    await expect(invitation.locator(tid('lookalike-warning'))).toHaveAttribute('data-resembles', ben.jid);
   } finally {
     impostor.socket.close();
   }
