@@ -131,7 +131,8 @@ fn Header() -> impl IntoView {
         );
     };
     // On phones the actions fold into a menu under one button (the stylesheet shows the
-    // button and hides the actions until it is open); Esc, or a press outside, closes it.
+    // button and hides the actions until it is open); Esc, a press outside or the focus leaving
+    // closes it.
     let menu_open = RwSignal::new(false);
     let header = NodeRef::<leptos::html::Header>::new();
     let menu_button = NodeRef::<leptos::html::Button>::new();
@@ -156,8 +157,25 @@ fn Header() -> impl IntoView {
             }
         }
     };
+    // Tabbing out of the header closes the menu too, so it never hangs over what has focus.
+    // (Focus going nowhere, a tap on the panel's background, leaves it open.)
+    let on_focus_out = move |ev: leptos::ev::FocusEvent| {
+        use leptos::wasm_bindgen::JsCast;
+        let Some(next) = ev
+            .related_target()
+            .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+        else {
+            return;
+        };
+        if header
+            .get_untracked()
+            .is_some_and(|h| !h.contains(Some(&next)))
+        {
+            menu_open.set(false);
+        }
+    };
     view! {
-        <header class="topbar" node_ref=header on:keydown=on_menu_key>
+        <header class="topbar" node_ref=header on:keydown=on_menu_key on:focusout=on_focus_out>
             <Brand heading=false/>
             <div class="me">
                 <bdi class="own-jid" title=own>{own}</bdi>

@@ -179,3 +179,25 @@ test('arrow keys move between the rows of the contact list (group headings too),
   await page.keyboard.press('Enter');
   await expect(chatView(page, rows[0]!)).toBeVisible();
 });
+
+test('the phone header menu opens with Enter, closes with Esc back on its button, and closes when Tab leaves it', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signInByKeyboard(page);
+  const button = page.locator(tid('header-menu'));
+  const logout = page.locator(tid('logout'));
+  await expect(logout).toBeHidden();
+  await tabTo(page, 'header-menu', 40);
+  await page.keyboard.press('Enter');
+  await expect(button).toHaveAttribute('aria-expanded', 'true');
+  await expect(logout).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(logout).toBeHidden();
+  expect(await focused(page)).toBe('header-menu');
+
+  // Into the menu and out past its last action: it closes behind the focus.
+  await page.keyboard.press('Enter');
+  await tabTo(page, 'logout', 20);
+  await page.keyboard.press('Tab');
+  await expect(button).toHaveAttribute('aria-expanded', 'false');
+  await expect(logout).toBeHidden();
+});
