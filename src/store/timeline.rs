@@ -795,11 +795,16 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_room_confirms_our_messages_and_history_sent_again_shows_once() {
-        let room = BareJid::new("tea@conference.localhost").unwrap();
-        let message = |id: &str, nick: &str, body: &str, own: bool| RoomMessage {
-            room: room.clone(),
+    /// A message in a room, from `nick` (ours when `own`), correcting `replaces` if given.
+    pub(super) fn room_message(
+        id: &str,
+        nick: &str,
+        body: &str,
+        own: bool,
+        replaces: Option<&str>,
+    ) -> RoomMessage {
+        RoomMessage {
+            room: BareJid::new("tea@conference.localhost").expect("a valid address"),
             id: id.into(),
             nick: Some(nick.into()),
             body: body.into(),
@@ -807,8 +812,14 @@ mod tests {
             own,
             mention: false,
             private: false,
-            replaces: None,
-        };
+            replaces: replaces.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn a_room_confirms_our_messages_and_history_sent_again_shows_once() {
+        let message =
+            |id: &str, nick: &str, body: &str, own: bool| room_message(id, nick, body, own, None);
         let mut t = Timeline::new(Limits::CONTACT);
         t.push_own_room(message("m1", "me", "hi", true), 1);
         assert_eq!(t.slice(0, 1)[0].state, MessageState::Pending);

@@ -136,14 +136,16 @@ fn Header() -> impl IntoView {
     let menu_open = RwSignal::new(false);
     let header = NodeRef::<leptos::html::Header>::new();
     let menu_button = NodeRef::<leptos::html::Button>::new();
-    let outside = window_event_listener(leptos::ev::pointerdown, move |ev| {
+    // Whether an event's target (a press, the focus's next place) is inside the header.
+    let in_header = move |target: Option<web_sys::EventTarget>| {
         use leptos::wasm_bindgen::JsCast;
-        let inside = header.get_untracked().is_some_and(|h| {
-            ev.target()
-                .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
-                .is_some_and(|t| h.contains(Some(&t)))
-        });
-        if !inside {
+        let node = target.and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        header
+            .get_untracked()
+            .is_some_and(|h| node.is_some_and(|n| h.contains(Some(&n))))
+    };
+    let outside = window_event_listener(leptos::ev::pointerdown, move |ev| {
+        if !in_header(ev.target()) {
             menu_open.try_set(false);
         }
     });
@@ -160,17 +162,8 @@ fn Header() -> impl IntoView {
     // Tabbing out of the header closes the menu too, so it never hangs over what has focus.
     // (Focus going nowhere, a tap on the panel's background, leaves it open.)
     let on_focus_out = move |ev: leptos::ev::FocusEvent| {
-        use leptos::wasm_bindgen::JsCast;
-        let Some(next) = ev
-            .related_target()
-            .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
-        else {
-            return;
-        };
-        if header
-            .get_untracked()
-            .is_some_and(|h| !h.contains(Some(&next)))
-        {
+        let next = ev.related_target();
+        if next.is_some() && !in_header(next) {
             menu_open.set(false);
         }
     };

@@ -130,10 +130,10 @@ fn corrects(entry: &Entry, direction: Direction, nick: Option<&str>, original: &
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::room_message as room;
     use super::super::Limits;
     use super::*;
     use crate::xmpp::jid::BareJid;
-    use crate::xmpp::muc::RoomMessage;
     use crate::xmpp::{ChatMessage, Receipt};
 
     fn msg(id: &str, direction: Direction, body: &str, replaces: Option<&str>) -> ChatMessage {
@@ -256,20 +256,6 @@ mod tests {
             MessageState::Failed(crate::xmpp::stanza::StanzaError::undefined()),
         );
         assert!(t.last_own().is_none());
-    }
-
-    fn room(id: &str, nick: &str, body: &str, own: bool, replaces: Option<&str>) -> RoomMessage {
-        RoomMessage {
-            room: BareJid::new("lobby@conference.example.org").expect("a valid address"),
-            id: id.into(),
-            nick: Some(nick.into()),
-            body: body.into(),
-            sent_at: None,
-            own,
-            mention: false,
-            private: false,
-            replaces: replaces.map(Into::into),
-        }
     }
 
     #[test]

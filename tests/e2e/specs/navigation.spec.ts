@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { test, expect } from '../lib/fixtures';
 import { chatView, fillLogin, login, loginThrough, openChatFromRoster, send, tid, unique, users } from '../lib/app';
 import { ignoreRelayErrors, PROSODY_WSS_PORT, Relay } from '../lib/relay';
@@ -51,6 +52,17 @@ test('a link to a conversation opens it after signing in; a room link enters the
   await expect(page.locator(tid('chat-view'))).toHaveCount(0);
 });
 
+/** A reload asks first (beforeunload). The fixture dismisses the question (stay on the page) and
+ * counts it as a problem; here it is the point, so it is taken off the problems. */
+async function reloadIsAsked(page: Page, problems: string[]): Promise<void> {
+  const asked = page.waitForEvent('dialog');
+  void page.reload().catch(() => {});
+  const dialog = await asked;
+  expect(dialog.type()).toBe('beforeunload');
+  await expect.poll(() => problems.some((p) => p.startsWith('beforeunload dialog'))).toBe(true);
+  problems.splice(0, problems.length, ...problems.filter((p) => !p.startsWith('beforeunload dialog')));
+}
+
 test('reloading while a message is still pending asks first; staying keeps it', async ({ page, problems }) => {
   const relay = await Relay.start(PROSODY_WSS_PORT);
   try {
@@ -62,13 +74,7 @@ test('reloading while a message is still pending asks first; staying keeps it', 
     await send(view, text);
     await expect(view.locator(tid('message'), { hasText: text })).toHaveAttribute('data-state', 'pending');
 
-    const asked = page.waitForEvent('dialog');
-    void page.reload().catch(() => {});
-    const dialog = await asked;
-    expect(dialog.type()).toBe('beforeunload');
-    // The fixture dismisses it (stay on the page) and counts it as a problem; here it is the point.
-    await expect.poll(() => problems.some((p) => p.startsWith('beforeunload dialog'))).toBe(true);
-    problems.splice(0, problems.length, ...problems.filter((p) => !p.startsWith('beforeunload dialog')));
+    await reloadIsAsked(page, problems);
     await expect(view.locator(tid('message'), { hasText: text })).toHaveAttribute('data-state', 'pending');
 
     relay.restore();
@@ -85,12 +91,7 @@ test('reloading with a typed, unsent message asks first; once sent, nothing asks
   const text = unique('typed, not sent');
   await page.locator(tid('composer-input')).fill(text);
 
-  const asked = page.waitForEvent('dialog');
-  void page.reload().catch(() => {});
-  const dialog = await asked;
-  expect(dialog.type()).toBe('beforeunload');
-  await expect.poll(() => problems.some((p) => p.startsWith('beforeunload dialog'))).toBe(true);
-  problems.splice(0, problems.length, ...problems.filter((p) => !p.startsWith('beforeunload dialog')));
+  await reloadIsAsked(page, problems);
   // Stayed: the text is still there, and sending it ends the question.
   await expect(page.locator(tid('composer-input'))).toHaveValue(text);
   await page.locator(tid('composer-input')).press('Enter');
