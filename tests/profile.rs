@@ -556,11 +556,15 @@ fn a_first_vcard_is_made_and_a_refusal_is_reported() {
         .is_err());
 }
 
-fn clients(events: Vec<Event>) -> Vec<(String, Option<String>)> {
+fn clients(events: Vec<Event>) -> Vec<(String, Option<String>, bool)> {
     events
         .into_iter()
         .filter_map(|e| match e {
-            Event::Caps(CapsEvent::Client { jid, client }) => Some((jid.to_string(), client)),
+            Event::Caps(CapsEvent::Client {
+                jid,
+                client,
+                corrects,
+            }) => Some((jid.to_string(), client, corrects)),
             _ => None,
         })
         .collect()
@@ -603,7 +607,11 @@ fn a_contacts_capabilities_are_asked_once_per_version_and_kept_only_if_they_veri
     );
     assert_eq!(
         clients(h.events()),
-        [("bob@localhost/phone".into(), Some("Exodus 0.9.1".into()))]
+        [(
+            "bob@localhost/phone".into(),
+            Some("Exodus 0.9.1".into()),
+            false
+        )]
     );
 
     // Another resource with the same version: known, not asked.
@@ -611,7 +619,11 @@ fn a_contacts_capabilities_are_asked_once_per_version_and_kept_only_if_they_veri
     assert!(!h.sent().iter().any(|f| f.contains("disco#info")));
     assert_eq!(
         clients(h.events()),
-        [("bob@localhost/laptop".into(), Some("Exodus 0.9.1".into()))]
+        [(
+            "bob@localhost/laptop".into(),
+            Some("Exodus 0.9.1".into()),
+            false
+        )]
     );
 
     // An answer that does not hash to its version is not kept, and not asked again.
@@ -634,4 +646,33 @@ fn a_contacts_capabilities_are_asked_once_per_version_and_kept_only_if_they_veri
     // A stranger's presence asks nothing.
     h.server(&caps_presence("mallory@evil.example/x", "other="));
     assert!(!h.sent().iter().any(|f| f.contains("disco#info")));
+}
+
+#[test]
+fn a_resource_that_advertises_corrections_is_said_to_show_them() {
+    let mut h = Harness::online();
+    let features = [
+        "http://jabber.org/protocol/disco#info",
+        "urn:xmpp:message-correct:0",
+    ];
+    let ver = parley::xmpp::caps::verification_string(&[("client", "pc", "", "Dino")], &features);
+    h.server(&caps_presence("bob@localhost/desk", &ver));
+    let query = h
+        .sent()
+        .into_iter()
+        .find(|f| f.contains("disco#info"))
+        .expect("the version is asked about");
+    let answer_xml = format!(
+        "<iq type='result' from='bob@localhost/desk'><query xmlns='http://jabber.org/protocol/disco#info'>\
+         <identity category='client' name='Dino' type='pc'/>{}</query></iq>",
+        features
+            .iter()
+            .map(|f| format!("<feature var='{f}'/>"))
+            .collect::<String>()
+    );
+    answer(&mut h, &query, &answer_xml);
+    assert_eq!(
+        clients(h.events()),
+        [("bob@localhost/desk".into(), Some("Dino".into()), true)]
+    );
 }

@@ -283,8 +283,16 @@ pub fn MessageList(
             grouping::place(before.as_ref(), t.slice(start, end), local_day)
         })
     });
-    // XEP-0308: our last message, the one the Up arrow and its "Edit" button correct.
-    let editable = Memo::new(move |_| timeline.with(|t| t.last_own().map(|e| e.seq)));
+    // XEP-0308: our last message, the one the Up arrow and its "Edit" button correct, unless
+    // the contact's software would show a correction as a new message.
+    let editable = {
+        let peer = peer.clone();
+        Memo::new(move |_| {
+            timeline
+                .with(|t| t.last_own().map(|e| e.seq))
+                .filter(|_| state.contacts.corrections_reach(&peer))
+        })
+    };
     let below = move || window.with(|w| w.below(len.get()));
     let following = move || window.with(HistoryWindow::is_following);
 
@@ -699,6 +707,7 @@ pub fn Composer(
     };
     let on_keydown = {
         let send = send.clone();
+        let peer = peer.clone();
         move |ev: leptos::ev::KeyboardEvent| {
             if ev.is_composing() {
                 return;
@@ -710,13 +719,15 @@ pub fn Composer(
                     send();
                 }
                 // Up in an empty composer edits our last message (XEP-0308), as in most
-                // messengers; elsewhere it moves the caret as usual.
+                // messengers, where the contact's software shows corrections; elsewhere it
+                // moves the caret as usual.
                 // Not while writing privately to an occupant: a private message is not
                 // corrected in the room.
                 "ArrowUp"
                     if private_to.is_none_or(|p| p.get_untracked().is_none())
                         && editing.get_untracked().is_none()
-                        && draft.with_untracked(|d| d.is_empty()) =>
+                        && draft.with_untracked(|d| d.is_empty())
+                        && untrack(|| state.contacts.corrections_reach(&peer)) =>
                 {
                     let last = timeline.and_then(|t| {
                         t.with_untracked(|t| t.last_own().map(|e| (e.id.clone(), e.body.clone())))

@@ -114,7 +114,7 @@ pub fn ContactDetails(peer: BareJid) -> impl IntoView {
             <ul data-testid="contact-resources" class="contact-resources" role="list">
                 {resources.into_iter().map(|r| {
                     let full = peer.with_value(|p| format!("{p}/{}", r.resource));
-                    let client = state.contacts.clients.with(|c| c.get(&full).cloned());
+                    let client = state.contacts.clients.with(|c| c.get(&full).and_then(|s| s.name.clone()));
                     view! { <ResourceRow resource=r client/> }
                 }).collect_view()}
             </ul>

@@ -11,7 +11,9 @@
 //! asked once what it means (§6.2), and the answer is kept for the version only if it hashes to
 //! it (§5.4, forms included); a version that does not is never asked again this session, and
 //! versions are shared by everyone running the same software, so a 10,000-contact roster costs
-//! a handful of queries. What is known says which software each resource runs.
+//! a handful of queries. What is known says which software each resource runs, and whether it
+//! shows corrections (XEP-0308 §2), so none is sent to a client that would show it as a new
+//! message.
 use super::context::Ctx;
 use super::disco::{self, DiscoInfo, FEATURES, IDENTITY};
 use super::event::Event;
@@ -155,10 +157,22 @@ pub struct Capabilities {
     pub features: HashSet<String>,
 }
 
+impl Capabilities {
+    /// XEP-0308 §2: it replaces a corrected message rather than showing the correction anew.
+    pub fn corrects(&self) -> bool {
+        self.features.contains(ns::CORRECT)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CapsEvent {
-    /// The resource `jid` runs `client` (its identity's name, cut; `None`: it gave none).
-    Client { jid: Jid, client: Option<String> },
+    /// The resource `jid` runs `client` (its identity's name, cut; `None`: it gave none), which
+    /// shows corrections or not (`corrects`).
+    Client {
+        jid: Jid,
+        client: Option<String>,
+        corrects: bool,
+    },
 }
 
 /// A query about one version, asked of the resource that announced it.
@@ -214,6 +228,7 @@ impl CapsCache {
             return cx.emit(Event::Caps(CapsEvent::Client {
                 jid: from.clone(),
                 client: known.client.clone(),
+                corrects: known.corrects(),
             }));
         }
         if self.pending.contains(&key)
@@ -265,21 +280,20 @@ impl CapsCache {
             .find(|i| i.category == "client")
             .and_then(|i| i.name.clone())
             .filter(|n| !n.trim().is_empty());
+        let capabilities = Capabilities {
+            client,
+            features: info.features,
+        };
         for (jid, key) in &self.resources {
             if *key == request.key {
                 cx.emit(Event::Caps(CapsEvent::Client {
                     jid: jid.clone(),
-                    client: client.clone(),
+                    client: capabilities.client.clone(),
+                    corrects: capabilities.corrects(),
                 }));
             }
         }
-        self.known.insert(
-            request.key,
-            Capabilities {
-                client,
-                features: info.features,
-            },
-        );
+        self.known.insert(request.key, capabilities);
     }
 
     pub(crate) fn unanswered(&mut self, request: CapsRequest) {

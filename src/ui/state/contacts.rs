@@ -30,9 +30,18 @@ pub struct Contacts {
     /// the server would not say).
     pub vcard: RwSignal<Option<(BareJid, Option<VCardFields>)>>,
     /// XEP-0115: the software each online resource runs, by full address, where known.
-    pub clients: RwSignal<HashMap<String, String>>,
+    pub clients: RwSignal<HashMap<String, Software>>,
     /// A roster repaint is scheduled (presence floods are coalesced).
     flush_pending: StoredValue<bool>,
+}
+
+/// What one resource runs, from its capabilities (XEP-0115).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Software {
+    /// Its client identity's name (untrusted text).
+    pub name: Option<String>,
+    /// It shows corrections (XEP-0308).
+    pub corrects: bool,
 }
 
 impl Contacts {
@@ -150,13 +159,45 @@ impl Contacts {
         self.clients.set(HashMap::new());
     }
 
-    /// Only the open details read it: a login flood of these repaints nothing else.
+    /// Only the open details and the conversation with that contact read it: a login flood of
+    /// these repaints nothing else.
     pub fn apply_caps(&self, event: CapsEvent) {
-        let CapsEvent::Client { jid, client } = event;
-        self.clients.update(|clients| match client {
-            Some(name) => drop(clients.insert(jid.to_string(), name)),
-            None => drop(clients.remove(jid.as_str())),
+        let CapsEvent::Client {
+            jid,
+            client,
+            corrects,
+        } = event;
+        self.clients.update(|clients| {
+            clients.insert(
+                jid.to_string(),
+                Software {
+                    name: client,
+                    corrects,
+                },
+            );
         });
+    }
+
+    /// XEP-0308 §2: whether a correction to `peer` would be shown as one. Not when every
+    /// online resource is known to run software without it (it would read as a second
+    /// message); an offline contact, or one whose software is not known yet, is given it.
+    pub fn corrections_reach(&self, peer: &BareJid) -> bool {
+        let resources: Vec<String> = self.roster.with(|r| {
+            r.get(peer)
+                .map(|c| {
+                    c.resources
+                        .iter()
+                        .map(|r| format!("{peer}/{}", r.resource))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        self.clients.with(|clients| {
+            resources.is_empty()
+                || resources
+                    .iter()
+                    .any(|full| clients.get(full).is_none_or(|s| s.corrects))
+        })
     }
 
     pub fn apply_vcard(&self, event: VCardEvent) {

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { test, expect } from '../lib/fixtures';
+import { XmppSocket } from '../lib/xmpp';
 import {
   bodiesWithText,
   expectBodiesInOrder,
@@ -165,4 +167,47 @@ test('Up in an empty composer edits the last message: both sides see the new tex
   await expect(bodiesWithText(archived, typo, 'in')).toHaveCount(0);
   await expect(bodiesWithText(archived, fixed, 'in')).toHaveCount(0);
   await expect(messageWith(archived, again, 'in')).toHaveAttribute('data-edited', 'true');
+});
+
+test("a contact whose software would show a correction as a new message is offered no Edit, until that software leaves", async ({
+  openPage,
+}) => {
+  const alice = await openPage();
+  await login(alice, users.alice.jid, users.alice.password);
+
+  // bob on an older client: its capabilities (XEP-0115) list no message correction.
+  const bob = await XmppSocket.connect();
+  await bob.login('bob', users.bob.password);
+  const node = 'https://old-client.example/caps';
+  const identity = { category: 'client', type: 'pc', name: 'Old Client 1.0' };
+  const feature = 'http://jabber.org/protocol/disco#info';
+  const ver = createHash('sha1').update(`${identity.category}/${identity.type}//${identity.name}<${feature}<`).digest('base64');
+  bob.send(`<presence xmlns="jabber:client"><c xmlns="http://jabber.org/protocol/caps" hash="sha-1" node="${node}" ver="${ver}"/></presence>`);
+  // alice's query (the server's own PEP service asks too, from bob's bare address).
+  const query = await bob.next(/^(?=[\s\S]*disco#info)(?=[\s\S]*from=["']alice@localhost\/)/, 15_000);
+  const id = /id=["']([^"']+)["']/.exec(query)![1];
+  const from = /from=["']([^"']+)["']/.exec(query)![1];
+  bob.send(
+    `<iq xmlns="jabber:client" type="result" id="${id}" to="${from}"><query xmlns="${feature}" node="${node}#${ver}">` +
+      `<identity category="${identity.category}" type="${identity.type}" name="${identity.name}"/><feature var="${feature}"/></query></iq>`,
+  );
+  await expect(rosterItem(alice, users.bob.jid)).toHaveAttribute('data-presence', 'available');
+
+  const chat = await openChatFromRoster(alice, users.bob.jid);
+  const text = unique('no edits for old clients');
+  await send(chat, text, 'enter');
+  await expect(messageWith(chat, text, 'out')).toHaveAttribute('data-state', /sent|received|displayed/);
+  await expect(chat.locator(tid('message-edit'))).toHaveCount(0);
+  const input = alice.locator(tid('composer-input'));
+  await input.press('ArrowUp');
+  await expect(input).toHaveValue('');
+  await expect(alice.locator(tid('composer-editing'))).toHaveCount(0);
+
+  // That software gone (bob offline), a correction waits for whichever client he opens next.
+  bob.send('<presence xmlns="jabber:client" type="unavailable"/>');
+  await expect(rosterItem(alice, users.bob.jid)).toHaveAttribute('data-presence', 'unavailable');
+  await expect(messageWith(chat, text, 'out').locator(tid('message-edit'))).toHaveCount(1);
+  await input.press('ArrowUp');
+  await expect(input).toHaveValue(text);
+  bob.close();
 });
