@@ -7,6 +7,7 @@
 
 use super::chat::{BackButton, Composer, ConversationKind, MessageList};
 use super::list::{row_offset, windowed_list, ListShape};
+use super::lookalike::LookalikeWarning;
 use super::message::nick_colours;
 use super::{tr, use_state};
 use crate::i18n::{self, Key};
@@ -343,8 +344,15 @@ fn OccupantRow(
         affiliation,
         availability,
         status,
-        ..
+        jid,
     } = occupant;
+    // The account behind the nick, where the room shows it, judged as any address is.
+    let lookalike = jid.and_then(|jid| {
+        use_state()
+            .contacts
+            .roster
+            .with_untracked(|r| r.lookalike_of(&jid))
+    });
     let role_key = match role {
         Role::Moderator => Some(Key::RoleModerator),
         Role::Visitor => Some(Key::RoleVisitor),
@@ -363,6 +371,7 @@ fn OccupantRow(
         >
             <span class="presence-dot" data-presence=availability.as_str()></span>
             <bdi class="row-name nick-colour" style:--nick-on-light=on_light style:--nick-on-dark=on_dark>{neutralise_overrides(&nick).into_owned()}</bdi>
+            {lookalike.map(|lookalike| view! { <LookalikeWarning lookalike compact=true/> })}
             {role_key.map(|key| view! { <span class="role-tag">{tr(key)}</span> })}
             {(!own).then(|| {
                 let nick = nick.clone();

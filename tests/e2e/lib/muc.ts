@@ -59,7 +59,8 @@ function nextId(prefix: string): string {
 }
 
 export type JoinOptions = { password?: string; history?: boolean; timeoutMs?: number };
-export type RoomConfig = { name?: string; subject?: string; description?: string };
+// whois 'anyone': a non-anonymous room, where every occupant sees the account behind each nick.
+export type RoomConfig = { name?: string; subject?: string; description?: string; whois?: 'anyone' | 'moderators' };
 
 /** A scripted account in rooms, on a raw XMPP-over-WebSocket connection. */
 export class MucPeer {
@@ -120,6 +121,7 @@ export class MucPeer {
     ];
     if (config.name !== undefined) fields.push(['muc#roomconfig_roomname', config.name]);
     if (config.description !== undefined) fields.push(['muc#roomconfig_roomdesc', config.description]);
+    if (config.whois !== undefined) fields.push(['muc#roomconfig_whois', config.whois]);
     const form = fields.map(([name, value]) => `<field var="${esc(name)}"><value>${esc(value)}</value></field>`).join('');
     await this.expectResult(
       `<iq xmlns="jabber:client" type="set" to="${esc(room)}" id="ID"><query xmlns="${NS_MUC}#owner">` +

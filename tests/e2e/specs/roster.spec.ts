@@ -4,6 +4,7 @@ import { ignoreRelayErrors, PROSODY_WSS_PORT, Relay } from '../lib/relay';
 import { freshAccount } from '../lib/archive';
 import { expectNothingRan, HostilePeer, INJECTED } from '../lib/hostile';
 import { registerAccount } from '../lib/xmpp';
+import { joinRoom, MucPeer, occupant, uniqueRoom } from '../lib/muc';
 import type { Page } from '@playwright/test';
 
 // Two new accounts that become mutual contacts through the UI, each signed in in its own page.
@@ -192,6 +193,20 @@ test('an address that reads like a contact\'s is flagged in its request, in the 
     );
     const invitation = page.locator(tid('invitation', { from: fake }));
     await expect(invitation.locator(tid('lookalike-warning'))).toHaveAttribute('data-resembles', ben.jid);
+
+    // In a room that shows who is behind each nick, the impostor's account is flagged beside
+    // its nick, whatever nick it took.
+    const room = uniqueRoom('lookalike');
+    const host = await MucPeer.login(fakeUser, 'fake-pw');
+    try {
+      await host.createRoom(room, 'Ben', { whois: 'anyone' });
+      const roomPane = await joinRoom(page, room, { nick: 'ann' });
+      const row = occupant(roomPane, 'Ben');
+      await expect(row.locator(tid('lookalike-warning'))).toHaveAttribute('data-resembles', ben.jid);
+      await expect(occupant(roomPane, 'ann').locator(tid('lookalike-warning'))).toHaveCount(0);
+    } finally {
+      host.close();
+    }
   } finally {
     impostor.socket.close();
   }
