@@ -1,7 +1,8 @@
 //! The remembered devices' database in IndexedDB: one database (`parley`) with two object
 //! stores: `accounts`, whose records are a [`Snapshot`]'s JSON keyed by the account's bare
 //! address, and `avatars`, the face each contact last showed (`[hash, type, bytes]`) keyed by
-//! the account and the contact's address, so a reload shows faces before any connection.
+//! the account and the contact's address, so a reload shows faces before any connection (with
+//! one record more per account: the order they were kept in, to let the oldest go).
 //! Nothing else of Parley's is stored here; forgetting an account deletes both kinds of its
 //! records, and forgetting the last one deletes the database itself, so a forgotten device
 //! holds no Parley database at all.
@@ -18,7 +19,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    EventTarget, IdbDatabase, IdbFactory, IdbObjectStore, IdbOpenDbRequest, IdbTransactionMode,
+    EventTarget, IdbDatabase, IdbFactory, IdbObjectStore, IdbOpenDbRequest, IdbRequest,
+    IdbTransactionMode,
 };
 
 const DATABASE: &str = "parley";
@@ -26,6 +28,7 @@ const VERSION: u32 = 2;
 const ACCOUNTS: &str = "accounts";
 const AVATARS: &str = "avatars";
 /// Faces kept per account: the rows someone scrolled past, not a whole 20,000-contact roster.
+/// Past it, the one saved longest ago goes (the order is one more record of the account's).
 pub const MAX_AVATARS: u32 = 500;
 
 /// IndexedDB could not be used: a private window, storage partitioned or refused in an iframe,
@@ -227,6 +230,11 @@ pub async fn forget(account: &str) -> Result<(), StorageError> {
             .map_err(failed)?
             .delete(&faces_of(account)?)
             .map_err(failed)?;
+        transaction
+            .object_store(AVATARS)
+            .map_err(failed)?
+            .delete(&order_key(account))
+            .map_err(failed)?;
         let count = store.count().map_err(failed)?;
         complete.wait("deleting").await?;
         Ok::<_, StorageError>(count.result().map_err(failed)?.as_f64().unwrap_or(1.0))
@@ -270,8 +278,53 @@ pub struct StoredFace {
     pub bytes: Vec<u8>,
 }
 
-/// Keeps `face` as `account`'s contact's, unless [`MAX_AVATARS`] are kept already (a new
-/// face of a contact kept already replaces theirs).
+/// The key of the order in which `account`'s faces were kept, oldest first: outside
+/// [`faces_of`]'s range (a tab sorts before the separator, and cannot be in an address).
+fn order_key(account: &str) -> JsValue {
+    JsValue::from_str(&format!("{account}\t"))
+}
+
+/// What `request` gave, once it succeeded.
+async fn result_of(request: &IdbRequest, what: &str) -> Result<JsValue, StorageError> {
+    Outcome::of(request, "success").wait(what).await?;
+    request.result().map_err(failed)
+}
+
+/// `account`'s contacts whose faces are kept, the least recently saved first. Faces kept before
+/// there was an order come in the order of their keys.
+async fn read_order(store: &IdbObjectStore, account: &str) -> Result<Vec<String>, StorageError> {
+    let order = result_of(&store.get(&order_key(account)).map_err(failed)?, "reading").await?;
+    if !order.is_undefined() {
+        return Ok(Array::from(&order)
+            .iter()
+            .filter_map(|c| c.as_string())
+            .collect());
+    }
+    let keys = store
+        .get_all_keys_with_key(&faces_of(account)?)
+        .map_err(failed)?;
+    let keys = Array::from(&result_of(&keys, "reading").await?);
+    let prefix = format!("{account}\n");
+    Ok(keys
+        .iter()
+        .filter_map(|k| Some(k.as_string()?.strip_prefix(&prefix)?.to_owned()))
+        .collect())
+}
+
+fn write_order(
+    store: &IdbObjectStore,
+    account: &str,
+    order: &[String],
+) -> Result<(), StorageError> {
+    let list: Array = order.iter().map(|c| JsValue::from_str(c)).collect();
+    store
+        .put_with_key(&list, &order_key(account))
+        .map(drop)
+        .map_err(failed)
+}
+
+/// Keeps `face` as `account`'s contact's; past [`MAX_AVATARS`], the face saved longest ago
+/// makes room (it is fetched again if it shows again).
 pub async fn save_face(account: &str, face: StoredFace) -> Result<(), StorageError> {
     with_database(async |database| {
         let transaction = database
@@ -279,21 +332,22 @@ pub async fn save_face(account: &str, face: StoredFace) -> Result<(), StorageErr
             .map_err(failed)?;
         let complete = Outcome::of(&transaction, "complete");
         let store = transaction.object_store(AVATARS).map_err(failed)?;
-        let key = face_key(account, &face.contact);
-        let count = store.count_with_key(&faces_of(account)?).map_err(failed)?;
-        Outcome::of(&count, "success").wait("counting").await?;
-        let kept = count.result().map_err(failed)?.as_f64().unwrap_or(0.0);
-        let existing = store.count_with_key(&key).map_err(failed)?;
-        Outcome::of(&existing, "success").wait("counting").await?;
-        let replaces = existing.result().map_err(failed)?.as_f64().unwrap_or(0.0) > 0.0;
-        if kept < f64::from(MAX_AVATARS) || replaces {
-            let value = Array::of3(
-                &JsValue::from_str(&face.hash),
-                &JsValue::from_str(&face.mime),
-                &js_sys::Uint8Array::from(face.bytes.as_slice()),
-            );
-            store.put_with_key(&value, &key).map_err(failed)?;
+        let mut order = read_order(&store, account).await?;
+        order.retain(|c| *c != face.contact);
+        order.push(face.contact.clone());
+        let over = order.len().saturating_sub(MAX_AVATARS as usize);
+        for oldest in order.drain(..over) {
+            store.delete(&face_key(account, &oldest)).map_err(failed)?;
         }
+        let value = Array::of3(
+            &JsValue::from_str(&face.hash),
+            &JsValue::from_str(&face.mime),
+            &js_sys::Uint8Array::from(face.bytes.as_slice()),
+        );
+        store
+            .put_with_key(&value, &face_key(account, &face.contact))
+            .map_err(failed)?;
+        write_order(&store, account, &order)?;
         complete.wait("writing").await
     })
     .await
@@ -301,11 +355,17 @@ pub async fn save_face(account: &str, face: StoredFace) -> Result<(), StorageErr
 
 /// `account`'s contact shows no face any more.
 pub async fn forget_face(account: &str, contact: &str) -> Result<(), StorageError> {
-    write(AVATARS, |store| {
-        store
-            .delete(&face_key(account, contact))
-            .map(drop)
-            .map_err(failed)
+    with_database(async |database| {
+        let transaction = database
+            .transaction_with_str_and_mode(AVATARS, IdbTransactionMode::Readwrite)
+            .map_err(failed)?;
+        let complete = Outcome::of(&transaction, "complete");
+        let store = transaction.object_store(AVATARS).map_err(failed)?;
+        let mut order = read_order(&store, account).await?;
+        order.retain(|c| c != contact);
+        store.delete(&face_key(account, contact)).map_err(failed)?;
+        write_order(&store, account, &order)?;
+        complete.wait("writing").await
     })
     .await
 }

@@ -1,6 +1,7 @@
 //! In-browser tests (wasm-bindgen-test in headless Chromium): the wss-only policy in the real
 //! connect path and in redirects (against a scripted `WebSocket`), text-only rendering of hostile
-//! bodies and names, checked links, message rows keyed locally, and the windowed roster.
+//! bodies and names, checked links, message rows keyed locally, the windowed roster, and the
+//! avatar store's limit.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
@@ -560,4 +561,33 @@ async fn a_redirect_on_the_same_host_is_followed_once_without_plain() {
         "{:?}",
         updates.borrow()
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_avatar_store_lets_the_face_saved_longest_ago_go() {
+    use parley::indexeddb::{forget, load_faces, save_face, StoredFace, MAX_AVATARS};
+    const ACCOUNT: &str = "faces@test.example";
+    let face = |n: u32| StoredFace {
+        contact: format!("c{n}@test.example"),
+        hash: format!("h{n}"),
+        mime: "image/png".into(),
+        bytes: vec![n as u8; 4],
+    };
+    for n in 0..MAX_AVATARS {
+        save_face(ACCOUNT, face(n)).await.expect("saved");
+    }
+    // c0 shows a new face: it is the newest now, and c1 the oldest.
+    save_face(ACCOUNT, face(0)).await.expect("saved");
+    save_face(ACCOUNT, face(MAX_AVATARS)).await.expect("saved");
+    let kept: Vec<String> = load_faces(ACCOUNT)
+        .await
+        .expect("read")
+        .into_iter()
+        .map(|f| f.contact)
+        .collect();
+    assert_eq!(kept.len(), MAX_AVATARS as usize);
+    assert!(kept.contains(&"c0@test.example".to_owned()));
+    assert!(kept.contains(&format!("c{MAX_AVATARS}@test.example")));
+    assert!(!kept.contains(&"c1@test.example".to_owned()));
+    forget(ACCOUNT).await.expect("forgotten");
 }

@@ -37,12 +37,13 @@ export async function facesKept(page: Page): Promise<number> {
       open.onerror = () => reject(open.error);
       open.onsuccess = () => {
         const db = open.result;
-        const count = db.transaction('avatars').objectStore('avatars').count();
-        count.onsuccess = () => {
+        // Faces are keyed "account\ncontact"; "account\t" is the order they were kept in.
+        const keys = db.transaction('avatars').objectStore('avatars').getAllKeys();
+        keys.onsuccess = () => {
           db.close();
-          resolve(count.result);
+          resolve(keys.result.filter((k) => String(k).includes('\n')).length);
         };
-        count.onerror = () => reject(count.error);
+        keys.onerror = () => reject(keys.error);
       };
     });
   });
