@@ -704,7 +704,7 @@ pub async fn discover(domain: &str) -> Result<String, ConnectError> {
     let mut best = DiscoveryError::NotFound;
     let mut answered = false;
     for url in host_meta_urls(domain) {
-        let body = match fetch_text(&url).await {
+        let body = match fetch_text(&url, RequestCredentials::Omit).await {
             Ok(body) => body,
             // The server answered (a 404, say): discovery is not blocked, there is nothing.
             Err(FetchError::Status(_) | FetchError::TooLarge) => {
@@ -732,12 +732,14 @@ pub async fn discover(domain: &str) -> Result<String, ConnectError> {
 
 /// Fetches a small document as text: `Err` for network errors, non-2xx answers, answers that take
 /// longer than [`FETCH_TIMEOUT_MS`] and bodies over [`FETCH_MAX_BYTES`] (read no further).
-pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
+/// `credentials`: `Omit` for other sites; `SameOrigin` for our own files, which is what a
+/// `<link rel="preload" crossorigin>` fetches them with, so the preloaded copy is the one used.
+pub async fn fetch_text(url: &str, credentials: RequestCredentials) -> Result<String, FetchError> {
     let window = web_sys::window().ok_or(FetchError::Network)?;
     let abort = AbortController::new().map_err(|_| FetchError::Network)?;
     let init = RequestInit::new();
     init.set_mode(RequestMode::Cors);
-    init.set_credentials(RequestCredentials::Omit);
+    init.set_credentials(credentials);
     init.set_signal(Some(&abort.signal()));
     let timeout = {
         let abort = abort.clone();

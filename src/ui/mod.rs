@@ -344,7 +344,8 @@ fn remember_lang(lang: Lang) {
 
 /// `config.json` beside the page: missing means defaults, invalid is shown on the login form.
 async fn load_config(state: AppState) {
-    let status = match fetch_text("config.json").await {
+    // Preloaded by index.html while the app downloads.
+    let status = match fetch_text("config.json", web_sys::RequestCredentials::SameOrigin).await {
         Ok(json) => match Config::parse(&json) {
             Ok(config) => ConfigStatus::Ready(config),
             Err(e) => ConfigStatus::Invalid(e),
