@@ -144,3 +144,8 @@ VirtualHost "guest.localhost"
 	authentication = "anonymous"
 	-- Nobody creates accounts here: the login page must hide "Create an account" for it.
 	allow_registration = false
+
+-- A server that asks for more than a user name and password when an account is made (XEP-0077
+-- with a XEP-0004 form): an email address it requires, and a name it does not.
+VirtualHost "forms.localhost"
+	additional_registration_fields = { "email+"; "name" }

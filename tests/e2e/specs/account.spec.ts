@@ -81,6 +81,33 @@ test('a taken user name or an empty password is refused in the form, which stays
   await expect(page.locator(tid('login-error'))).toHaveCount(0);
 });
 
+test('a server that asks for more fields shows them with the required ones marked, and the account it makes signs in', async ({ page }) => {
+  // forms.localhost, on the same Prosody, asks for an email (required) and a name (optional)
+  // through a data form.
+  await page.route('**/config.json', async (route) => {
+    const served = await (await route.fetch()).json();
+    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...served, default_domain: 'forms.localhost' }) });
+  });
+  const { user } = fresh('form');
+  await openRegistration(page);
+  // Asked for with the name and password: the server's own fields come back on that connection.
+  await submitRegistration(page, user, 'form secret');
+  const fields = page.locator(tid('register-fields'));
+  const email = fields.locator(tid('register-field', { var: 'email' }));
+  const name = fields.locator(tid('register-field', { var: 'name' }));
+  await expect(email).toBeVisible();
+  await expect(name).toBeVisible();
+  await expect(email.locator('input')).toHaveAttribute('required', '');
+  await expect(name.locator('input')).not.toHaveAttribute('required', '');
+  await expect(email).toContainText('required');
+
+  await email.locator('input').fill(`${user}@mail.example`);
+  await name.locator('input').fill('Form Person');
+  await page.locator(tid('register-submit')).click();
+  await expectOnline(page);
+  await expect(page.locator('.topbar .own-jid')).toHaveText(`${user}@forms.localhost`);
+});
+
 test('a server that does not create accounts shows no way to create one', async ({ page }) => {
   // guest.localhost is served by the same Prosody with registration off.
   await page.route('**/config.json', async (route) => {
