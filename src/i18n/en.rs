@@ -53,6 +53,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Notifications => "Notifications",
         MissingPassword => "Enter your password.",
         MissingNick => "Choose a nickname.",
+        MissingField => "Fill in the required field:",
         GuestTitle => "No account? Join as a guest",
         GuestNick => "Nickname",
         GuestSubmit => "Join as a guest",

@@ -53,6 +53,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Notifications => "Notifications",
         MissingPassword => "Saisissez votre mot de passe.",
         MissingNick => "Choisissez un pseudo.",
+        MissingField => "Remplissez le champ obligatoire :",
         GuestTitle => "Pas de compte ? Entrez en invité",
         GuestNick => "Pseudo",
         GuestSubmit => "Entrer en invité",

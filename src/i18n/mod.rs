@@ -136,6 +136,7 @@ keys! {
     Notifications,
     MissingPassword,
     MissingNick,
+    MissingField,
     GuestTitle,
     GuestNick,
     GuestSubmit,

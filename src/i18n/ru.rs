@@ -53,6 +53,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Notifications => "Уведомления",
         MissingPassword => "Введите пароль.",
         MissingNick => "Выберите псевдоним.",
+        MissingField => "Заполните обязательное поле:",
         GuestTitle => "Нет учётной записи? Войдите как гость",
         GuestNick => "Псевдоним",
         GuestSubmit => "Войти как гость",

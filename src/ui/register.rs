@@ -21,6 +21,7 @@ use crate::xmpp::register::RegisterError;
 use crate::xmpp::SessionError;
 use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use zeroize::Zeroizing;
 
 /// "New here? Create an account", under the sign-in form.
@@ -115,7 +116,24 @@ pub fn RegisterForm() -> impl IntoView {
         }
         let answers = given.get_untracked();
         // The server is waiting for its fields on the open connection.
-        if account.fields.get_untracked().is_some() {
+        if let Some(form) = account.fields.get_untracked() {
+            // A required field left empty is asked for here rather than refused by the server.
+            if let Some((index, field)) = form.first_unanswered(&answers) {
+                state
+                    .connection
+                    .login_error
+                    .set(Some(UiError::MissingField {
+                        label: field.label.unwrap_or(field.var),
+                    }));
+                if let Some(input) = document()
+                    .get_element_by_id(&field_id(index))
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = input.focus();
+                }
+                return;
+            }
+            state.connection.login_error.set(None);
             if let Some(session) = state.account() {
                 if session.command(|client, now| client.submit_registration(answers, now)) {
                     account.fields.set(None);
@@ -217,13 +235,18 @@ fn ServerFields(
     }
 }
 
+/// The id of the input of the server's field at `index` among its extra fields.
+fn field_id(index: usize) -> String {
+    format!("register-field-{index}")
+}
+
 #[component]
 fn ServerField(
     field: Field,
     given: RwSignal<Vec<(String, String)>>,
     index: usize,
 ) -> impl IntoView {
-    let id = format!("register-field-{index}");
+    let id = field_id(index);
     let var = field.var.clone();
     let set = move |value: String| {
         given.update(|g| {

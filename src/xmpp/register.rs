@@ -209,6 +209,20 @@ impl RegistrationForm {
         })
     }
 
+    /// The first required field beyond the user name and password (with its place among
+    /// [`extra_fields`](Self::extra_fields)) that neither `given` nor the server's own value
+    /// fills: what to ask for before submitting.
+    pub fn first_unanswered(&self, given: &[(String, String)]) -> Option<(usize, Field)> {
+        self.extra_fields().into_iter().enumerate().find(|(_, f)| {
+            f.required
+                && f.kind != FieldKind::Fixed
+                && f.value().is_none_or(str::is_empty)
+                && !given
+                    .iter()
+                    .any(|(var, value)| *var == f.var && !value.is_empty())
+        })
+    }
+
     /// A server that needs a CAPTCHA, or gives only a web page (no fields to fill).
     fn elsewhere(&self) -> bool {
         let captcha = self
@@ -439,6 +453,22 @@ mod tests {
         assert!(!form.asks_person(&given));
         let xml = form.submission("zoe", "pw", &given).to_xml().unwrap();
         assert!(xml.contains("<value>z@example.org</value>"), "{xml}");
+        // Before submitting: the empty required one is named, with its place among the extras.
+        let (index, missing) = form
+            .first_unanswered(&[("email".into(), String::new())])
+            .expect("email is required");
+        assert_eq!((index, missing.var.as_str()), (0, "email"));
+        assert!(form.first_unanswered(&given).is_none());
+    }
+
+    #[test]
+    fn a_required_field_the_server_fills_itself_is_answered() {
+        let form = query(
+            "<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>\
+             <field var='username'><required/></field>\
+             <field var='locale' label='Language'><required/><value>en</value></field></x></query>",
+        );
+        assert!(form.first_unanswered(&[]).is_none());
     }
 
     #[test]

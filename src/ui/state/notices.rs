@@ -4,6 +4,7 @@
 
 use crate::config::ConfigError;
 use crate::i18n::{self, Key, Lang};
+use crate::linkify::neutralise_overrides;
 use crate::store::toasts::Toasts;
 use crate::transport::ConnectError;
 use crate::xmpp::jid::AddressError;
@@ -21,6 +22,11 @@ pub enum UiError {
     Address(AddressError),
     MissingPassword,
     MissingNick,
+    /// A field the server requires to make the account is empty; `label` is its (untrusted)
+    /// label, shown as text.
+    MissingField {
+        label: String,
+    },
     /// The guest domain's server does not offer anonymous sign-in.
     GuestUnavailable,
     Config(ConfigError),
@@ -63,6 +69,7 @@ impl UiError {
             Self::Address(AddressError::Invalid(_)) => "address-invalid",
             Self::MissingPassword => "password-missing",
             Self::MissingNick => "nick-missing",
+            Self::MissingField { .. } => "register-field-missing",
             Self::GuestUnavailable => "guest-unavailable",
             Self::Config(_) => "config-invalid",
             Self::Connect(e) => match e {
@@ -114,6 +121,13 @@ impl UiError {
             Self::Address(e) => i18n::describe_address_error(lang, e),
             Self::MissingPassword => i18n::t(lang, Key::MissingPassword).to_owned(),
             Self::MissingNick => i18n::t(lang, Key::MissingNick).to_owned(),
+            Self::MissingField { label } => {
+                format!(
+                    "{} {}",
+                    i18n::t(lang, Key::MissingField),
+                    neutralise_overrides(label)
+                )
+            }
             Self::GuestUnavailable => i18n::t(lang, Key::GuestUnavailable).to_owned(),
             Self::Config(e) => i18n::describe_config_error(lang, e),
             Self::Connect(e) => i18n::describe_connect_error(lang, e),

@@ -101,8 +101,15 @@ test('a server that asks for more fields shows them with the required ones marke
   await expect(name.locator('input')).not.toHaveAttribute('required', '');
   await expect(email).toContainText('required');
 
-  await email.locator('input').fill(`${user}@mail.example`);
+  // The required one left empty: asked for by name, nothing sent, the field focused.
   await name.locator('input').fill('Form Person');
+  await page.locator(tid('register-submit')).click();
+  const error = page.locator(tid('register-error'));
+  await expect(error).toHaveAttribute('data-reason', 'register-field-missing');
+  await expect(error).toContainText('Fill in the required field: Email');
+  await expect(email.locator('input')).toBeFocused();
+
+  await email.locator('input').fill(`${user}@mail.example`);
   await page.locator(tid('register-submit')).click();
   await expectOnline(page);
   await expect(page.locator('.topbar .own-jid')).toHaveText(`${user}@forms.localhost`);
