@@ -376,13 +376,16 @@ fn OccupantRow(
             {(!own).then(|| {
                 let nick = nick.clone();
                 view! {
+                    // A sign, not words: the row has room for the nick first.
                     <button
                         type="button"
-                        class="link-button occupant-private"
+                        class="icon-button occupant-private"
                         data-testid="occupant-private"
+                        title=tr(Key::SendPrivately)
                         on:click=move |_| private_to.set(Some(nick.clone()))
                     >
-                        {tr(Key::SendPrivately)}
+                        <span aria-hidden="true">"✉"</span>
+                        <span class="visually-hidden">{tr(Key::SendPrivately)}</span>
                     </button>
                 }
             })}
