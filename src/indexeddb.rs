@@ -323,9 +323,12 @@ fn write_order(
         .map_err(failed)
 }
 
-/// Keeps `face` as `account`'s contact's; past [`MAX_AVATARS`], the face saved longest ago
-/// makes room (it is fetched again if it shows again).
-pub async fn save_face(account: &str, face: StoredFace) -> Result<(), StorageError> {
+/// One read-write transaction on `account`'s faces: `change` makes its requests and edits the
+/// order of the faces kept, which is written back with them.
+async fn change_faces(
+    account: &str,
+    change: impl FnOnce(&IdbObjectStore, &mut Vec<String>) -> Result<(), StorageError>,
+) -> Result<(), StorageError> {
     with_database(async |database| {
         let transaction = database
             .transaction_with_str_and_mode(AVATARS, IdbTransactionMode::Readwrite)
@@ -333,6 +336,17 @@ pub async fn save_face(account: &str, face: StoredFace) -> Result<(), StorageErr
         let complete = Outcome::of(&transaction, "complete");
         let store = transaction.object_store(AVATARS).map_err(failed)?;
         let mut order = read_order(&store, account).await?;
+        change(&store, &mut order)?;
+        write_order(&store, account, &order)?;
+        complete.wait("writing").await
+    })
+    .await
+}
+
+/// Keeps `face` as `account`'s contact's; past [`MAX_AVATARS`], the face saved longest ago
+/// makes room (it is fetched again if it shows again).
+pub async fn save_face(account: &str, face: StoredFace) -> Result<(), StorageError> {
+    change_faces(account, |store, order| {
         order.retain(|c| *c != face.contact);
         order.push(face.contact.clone());
         let over = order.len().saturating_sub(MAX_AVATARS as usize);
@@ -346,26 +360,20 @@ pub async fn save_face(account: &str, face: StoredFace) -> Result<(), StorageErr
         );
         store
             .put_with_key(&value, &face_key(account, &face.contact))
-            .map_err(failed)?;
-        write_order(&store, account, &order)?;
-        complete.wait("writing").await
+            .map(drop)
+            .map_err(failed)
     })
     .await
 }
 
 /// `account`'s contact shows no face any more.
 pub async fn forget_face(account: &str, contact: &str) -> Result<(), StorageError> {
-    with_database(async |database| {
-        let transaction = database
-            .transaction_with_str_and_mode(AVATARS, IdbTransactionMode::Readwrite)
-            .map_err(failed)?;
-        let complete = Outcome::of(&transaction, "complete");
-        let store = transaction.object_store(AVATARS).map_err(failed)?;
-        let mut order = read_order(&store, account).await?;
+    change_faces(account, |store, order| {
         order.retain(|c| c != contact);
-        store.delete(&face_key(account, contact)).map_err(failed)?;
-        write_order(&store, account, &order)?;
-        complete.wait("writing").await
+        store
+            .delete(&face_key(account, contact))
+            .map(drop)
+            .map_err(failed)
     })
     .await
 }
