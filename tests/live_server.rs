@@ -196,6 +196,9 @@ impl Peer {
                 Ok(Some(Ok(WsMessage::Text(text)))) => {
                     let now = self.now();
                     self.session.handle_frame(text.as_str(), now);
+                    while self.session.frames_waiting() {
+                        self.session.continue_frames(now);
+                    }
                     self.received.push(text.as_str().to_owned());
                 }
                 Ok(Some(Ok(WsMessage::Close(_)))) | Ok(None) => {

@@ -1,7 +1,7 @@
 //! RFC 6121 §2.6 roster versioning against a scripted server: the version asked for at each
 //! login, an unchanged roster answered with nothing, pushes moving the version on, a cached
 //! roster from an earlier session, and servers that do not version or send versions not worth
-//! keeping.
+//! keeping; and a large roster parsed a slice at a time, with what came after it waiting.
 
 mod support;
 
@@ -239,4 +239,108 @@ fn a_20000_contact_roster_with_long_names_logs_in_with_the_default_frame_limit()
     h.server(&frame);
     assert_eq!(h.client.state(), ConnectionState::Online);
     assert_eq!(h.client.roster().items().len(), 20_000);
+}
+
+/// A roster result of `n` items answering `request`.
+fn roster_result(request: &str, n: usize) -> String {
+    let mut frame = format!(
+        "<iq type='result' id='{}'><query xmlns='jabber:iq:roster' ver='1'>",
+        Harness::id_of(request)
+    );
+    for i in 0..n {
+        frame.push_str(&format!(
+            "<item jid='contact{i}@example.org' subscription='both'><group>G</group></item>"
+        ));
+    }
+    frame.push_str("</query></iq>");
+    frame
+}
+
+#[test]
+fn a_large_roster_is_parsed_in_slices_and_what_came_after_it_waits_its_turn() {
+    let mut h = Harness::new();
+    let request = login(&mut h, VERSIONED_FEATURES);
+    let roster = roster_result(&request, 5_000);
+    assert!(roster.len() > ClientConfig::DEFAULT_SLICED_FRAME_BYTES);
+    h.events();
+    let now = h.now;
+    h.client.handle_frame(&roster, now);
+    // A message right behind the roster on the stream.
+    h.client.handle_frame(
+        "<message from='contact1@example.org/x' type='chat' id='m1'><body>hi</body></message>",
+        now,
+    );
+    assert!(h.client.frames_waiting());
+    assert!(
+        h.events().is_empty(),
+        "nothing is handled before its frame is whole"
+    );
+    let mut slices = 1;
+    while h.client.frames_waiting() {
+        h.client.continue_frames(now);
+        slices += 1;
+    }
+    // 10,002 elements, 5,000 per slice.
+    assert_eq!(slices, 3);
+    let events = h.events();
+    let roster_at = events.iter().position(
+        |e| matches!(e, Event::Roster(RosterEvent::Loaded(items)) if items.len() == 5_000),
+    );
+    let message_at = events
+        .iter()
+        .position(|e| matches!(e, Event::Chat(parley::xmpp::ChatEvent::Message(_))));
+    assert!(
+        matches!((roster_at, message_at), (Some(r), Some(m)) if r < m),
+        "the roster, then the message: {roster_at:?} {message_at:?}"
+    );
+    assert_eq!(h.client.state(), ConnectionState::Online);
+}
+
+#[test]
+fn frames_waiting_when_the_connection_drops_go_with_it() {
+    let mut h = Harness::new();
+    let request = login(&mut h, VERSIONED_FEATURES);
+    let now = h.now;
+    h.client.handle_frame(&roster_result(&request, 5_000), now);
+    h.client.handle_frame(
+        "<message from='contact1@example.org/x' type='chat' id='m1'><body>hi</body></message>",
+        now,
+    );
+    h.client.handle_transport_closed(None, now);
+    assert!(!h.client.frames_waiting());
+    h.client.continue_frames(now);
+    let events = h.events();
+    assert!(
+        !events.iter().any(|e| matches!(
+            e,
+            Event::Roster(RosterEvent::Loaded(_))
+                | Event::Chat(parley::xmpp::ChatEvent::Message(_))
+        )),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn a_large_frame_that_breaks_midway_is_dropped_and_the_session_goes_on() {
+    let mut h = Harness::new();
+    let request = login(&mut h, VERSIONED_FEATURES);
+    let broken = roster_result(&request, 5_000).replace(
+        "contact4000@example.org' subscription='both'>",
+        "x'></oops>",
+    );
+    h.server(&broken);
+    let events = h.events();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Warning(w) if w.starts_with("dropped a frame"))),
+        "{events:?}"
+    );
+    h.server(
+        "<message from='contact1@example.org/x' type='chat' id='m1'><body>hi</body></message>",
+    );
+    assert!(h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::Chat(parley::xmpp::ChatEvent::Message(_)))));
 }

@@ -5,8 +5,10 @@
 //! credentials, and [`Account::reconnect`] opens another. Each received text frame goes to
 //! [`Client::handle_frame`] (its length checked before it is copied out of JavaScript); after every
 //! input the driver drains [`Client::poll_transmit`] into the socket and [`Client::poll_event`]
-//! into the application's sink, and re-arms one `setTimeout` for [`Client::poll_timeout`]. The
-//! clock is `performance.now()` in milliseconds.
+//! into the application's sink, and re-arms one `setTimeout` for [`Client::poll_timeout`]. While
+//! [`Client::frames_waiting`] (a large frame is parsed a slice at a time), each
+//! [`Client::continue_frames`] runs in a task of its own, so the page paints and takes input in
+//! between. The clock is `performance.now()` in milliseconds.
 //!
 //! `web_sys::WebSocket` is used directly rather than gloo-net's wrapper: the driver must read the
 //! negotiated subprotocol (RFC 7395 §3.1) and the close frame's code and reason, which gloo-net
@@ -123,6 +125,9 @@ struct Link {
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
     on_timer: Closure<dyn FnMut()>,
+    /// The next slice of a large frame, as a task of its own.
+    slice: Option<i32>,
+    on_slice: Closure<dyn FnMut()>,
 }
 
 impl Drop for Link {
@@ -130,8 +135,10 @@ impl Drop for Link {
         self.ws.set_onopen(None);
         self.ws.set_onmessage(None);
         self.ws.set_onclose(None);
-        if let (Some(window), Some(timer)) = (web_sys::window(), self.timer) {
-            window.clear_timeout_with_handle(timer);
+        if let Some(window) = web_sys::window() {
+            for timer in [self.timer, self.slice].into_iter().flatten() {
+                window.clear_timeout_with_handle(timer);
+            }
         }
         // Already closing or closed is fine; the browser sends queued frames before closing.
         let _ = self.ws.close();
@@ -439,6 +446,24 @@ fn open_link(inner: &Rc<RefCell<Inner>>, url: &str) -> Result<(), ConnectError> 
             with_inner(&weak, |inner| socket_closed(inner, &event))
         })
     };
+    let on_slice = {
+        let weak = weak.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            with_inner(&weak, |inner| {
+                {
+                    let mut guard = inner.borrow_mut();
+                    if let Some(link) = guard.link.as_mut() {
+                        link.slice = None;
+                    }
+                    guard.client.continue_frames(now());
+                    // The slice that finishes a large frame was a long step: what it brought
+                    // goes in the next task.
+                    guard.hold_updates = true;
+                }
+                pump(inner);
+            })
+        })
+    };
     let on_timer = Closure::<dyn FnMut()>::new(move || {
         with_inner(&weak, |inner| {
             {
@@ -462,6 +487,8 @@ fn open_link(inner: &Rc<RefCell<Inner>>, url: &str) -> Result<(), ConnectError> 
         _on_message: on_message,
         _on_close: on_close,
         on_timer,
+        slice: None,
+        on_slice,
     });
     Ok(())
 }
@@ -598,6 +625,9 @@ fn pump(inner: &Rc<RefCell<Inner>>) {
             }
         } else if let Some(link) = state.link.as_mut() {
             schedule_timeout(link, state.client.poll_timeout());
+            if state.client.frames_waiting() {
+                schedule_slice(link);
+            }
         }
         if std::mem::take(&mut state.hold_updates) || state.held.is_some() {
             updates = hold(inner, state, updates);
@@ -641,6 +671,19 @@ fn hold(inner: &Rc<RefCell<Inner>>, state: &mut Inner, updates: Vec<Update>) -> 
     }
     state.held = Some(updates);
     Vec::new()
+}
+
+fn schedule_slice(link: &mut Link) {
+    if link.slice.is_some() {
+        return;
+    }
+    link.slice = web_sys::window().and_then(|w| {
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(
+            link.on_slice.as_ref().unchecked_ref(),
+            0,
+        )
+        .ok()
+    });
 }
 
 fn schedule_timeout(link: &mut Link, deadline: Option<Instant>) {

@@ -3,8 +3,10 @@
 //! Shape (as quinn-proto's `Endpoint` and `Connection`): the caller feeds frames with
 //! [`Client::handle_frame`] and the clock with [`Client::handle_timeout`], and drains
 //! [`Client::poll_transmit`] (frames to send) and [`Client::poll_event`] (what the application
-//! should know). [`Client::poll_timeout`] says when to call `handle_timeout` next. Nothing here
-//! blocks, reads the clock or touches a socket.
+//! should know). [`Client::poll_timeout`] says when to call `handle_timeout` next, and
+//! [`Client::frames_waiting`] whether to call [`Client::continue_frames`] once the page has had
+//! its turn (a large frame is parsed a slice at a time, see [`intake`]). Nothing here blocks,
+//! reads the clock or touches a socket.
 //!
 //! The client owns what outlives a connection: the identity, the credentials kept for the next
 //! login, the roster, presence, subscriptions, stanza ids. One connection's negotiation is a
@@ -47,7 +49,7 @@ use super::register::Registration;
 use super::request::{Owner, Requests, Response, Unmatched};
 use super::roster::{Roster, RosterCache, RosterRequest, Subscription};
 use super::sasl::{ScramKeys, Secret};
-use super::stanza::{self, build, Frame, FrameError, Iq, IqType, Message, Presence};
+use super::stanza::{build, Frame, Iq, IqType, Message, Presence};
 use super::stream::{Login, Purpose, Step, Stream};
 use super::stream_management::{Ledger, StreamManagement, Tracked};
 use super::subscription::{SubscriptionKind, Subscriptions};
@@ -63,6 +65,9 @@ pub struct ClientConfig {
     pub max_frame_bytes: usize,
     /// The largest frame we send; a longer message is refused with [`SendError::TooLong`].
     pub max_outgoing_frame_bytes: usize,
+    /// A received frame longer than this is parsed a slice at a time (bytes of UTF-8; see
+    /// [`Client::continue_frames`]).
+    pub sliced_frame_bytes: usize,
     /// How long the server may take over each login step and each request.
     pub timeout_ms: u64,
     /// After this long without a word from the server, ping it (XEP-0199).
@@ -75,6 +80,8 @@ impl ClientConfig {
     /// a server gone wrong without refusing such accounts. Message bodies are bounded by the
     /// server's own stanza limit long before this (Prosody's default is 256 KiB).
     pub const DEFAULT_MAX_FRAME_BYTES: usize = 8 << 20;
+    /// 64 KiB: a roster of a few hundred. Smaller frames parse in well under a millisecond.
+    pub const DEFAULT_SLICED_FRAME_BYTES: usize = 64 << 10;
     pub const DEFAULT_TIMEOUT_MS: u64 = 20_000;
     pub const DEFAULT_PING_IDLE_MS: u64 = 60_000;
 
@@ -84,6 +91,7 @@ impl ClientConfig {
             resource: None,
             max_frame_bytes: Self::DEFAULT_MAX_FRAME_BYTES,
             max_outgoing_frame_bytes: Outbox::DEFAULT_MAX_FRAME_BYTES,
+            sliced_frame_bytes: Self::DEFAULT_SLICED_FRAME_BYTES,
             timeout_ms: Self::DEFAULT_TIMEOUT_MS,
             ping_idle_ms: Self::DEFAULT_PING_IDLE_MS,
         }
@@ -110,6 +118,7 @@ mod account;
 mod connection;
 mod contacts;
 mod delivery;
+mod intake;
 mod profile;
 mod rooms;
 
@@ -147,6 +156,8 @@ pub struct Client {
     registration: Option<Registration>,
     /// XEP-0077 §3.3: the password asked for, until the server confirms it.
     new_password: Option<Zeroizing<String>>,
+    /// Received frames not handled yet: a large one being parsed, those behind it.
+    intake: intake::Intake,
 }
 
 impl Client {
@@ -210,6 +221,7 @@ impl Client {
             purpose,
             registration: None,
             new_password: None,
+            intake: intake::Intake::default(),
             config,
         }
     }
@@ -272,49 +284,6 @@ impl Client {
 
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
-    }
-
-    /// Feeds one received WebSocket text frame.
-    pub fn handle_frame(&mut self, frame: &str, now: Instant) {
-        if self.stream.is_none() {
-            return;
-        }
-        if frame.len() > self.config.max_frame_bytes {
-            return self.handle_oversized_frame(frame.len(), now);
-        }
-        self.ping.heard(now);
-        let frame = match stanza::parse(frame) {
-            Ok(Some(frame)) => frame,
-            Ok(None) => return,
-            Err(e) => {
-                // RFC 6120 says a malformed stream is fatal, but one bad frame from a buggy server or
-                // a hostile peer's relayed stanza must not end a person's session: drop it, say so.
-                // Dropped is handled, for stream management's count (a bad counter of its own is
-                // no stanza).
-                let own = matches!(
-                    e,
-                    FrameError::BadAttribute { element: "sm", .. }
-                        | FrameError::MissingAttribute { element: "sm", .. }
-                );
-                if !own {
-                    self.sm.handled_one();
-                }
-                self.events
-                    .push_back(Event::Warning(format!("dropped a frame: {e}")));
-                return;
-            }
-        };
-        match frame {
-            Frame::StreamError(e) => self.fail(
-                SessionError::StreamError {
-                    condition: e.condition,
-                    text: e.text,
-                },
-                now,
-            ),
-            Frame::Close(close) => self.handle_close(close.see_other_uri, now),
-            frame => self.handle_in_stream(frame, now),
-        }
     }
 
     /// Sends a chat message; returns it as the conversation should show it. It counts as sent

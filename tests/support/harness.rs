@@ -33,8 +33,12 @@ impl Harness {
         }
     }
 
+    /// The server sends `frame`; a large one is parsed in slices, as the page would let it.
     pub fn server(&mut self, frame: &str) {
         self.client.handle_frame(frame, self.now);
+        while self.client.frames_waiting() {
+            self.client.continue_frames(self.now);
+        }
     }
 
     pub fn sent(&mut self) -> Vec<String> {

@@ -207,6 +207,7 @@ impl Client {
         if self.stream.take().is_none() {
             return;
         }
+        self.drop_waiting_frames();
         if error.as_ref().is_none_or(SessionError::refuses_credentials) {
             self.secret = None;
         }

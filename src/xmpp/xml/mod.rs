@@ -20,7 +20,7 @@ use std::ops::Deref;
 use std::rc::Rc;
 
 mod parse;
-pub use parse::{parse_document, parse_frame, parse_frame_bytes};
+pub use parse::{parse_document, parse_frame, parse_frame_bytes, Slice, SlicedFrame};
 
 /// Deepest nesting accepted in one frame. Real stanzas stay below 10; forwarded archives below 20.
 pub const MAX_DEPTH: usize = 64;

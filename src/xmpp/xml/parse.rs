@@ -5,6 +5,7 @@ use super::{first_non_xml_char, is_xml_char, Element, Namespace, Node, XmlError}
 use super::{MAX_DEPTH, MAX_ELEMENTS, MAX_NAMESPACE_BYTES};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use std::io::Cursor;
 
 /// Parses raw bytes as one frame; invalid UTF-8 is an error, not a panic.
 pub fn parse_frame_bytes(bytes: &[u8]) -> Result<Option<Element>, XmlError> {
@@ -22,6 +23,80 @@ pub fn parse_frame(input: &str) -> Result<Option<Element>, XmlError> {
 /// comments, which ordinary XML documents carry, are skipped instead of refused.
 pub fn parse_document(input: &str) -> Result<Option<Element>, XmlError> {
     Parser::new(true).run(input)
+}
+
+/// One frame parsed a slice at a time: each [`SlicedFrame::step`] closes at most a given number
+/// of elements, so the caller can give the page back between slices (a roster of 10,000 is over
+/// a megabyte). The same rules and limits as [`parse_frame`]; the reader keeps its place, and
+/// quick-xml its check of end names, between steps.
+pub struct SlicedFrame {
+    reader: Reader<Cursor<Vec<u8>>>,
+    buf: Vec<u8>,
+    parser: Option<Parser>,
+}
+
+/// What a step got to.
+#[derive(Debug, PartialEq)]
+pub enum Slice {
+    /// The frame goes on: step again.
+    More,
+    /// The whole frame, as [`parse_frame`] would give it.
+    Done(Option<Element>),
+}
+
+impl SlicedFrame {
+    pub fn new(frame: String) -> Self {
+        let mut reader = Reader::from_reader(Cursor::new(frame.into_bytes()));
+        configure(&mut reader);
+        Self {
+            reader,
+            buf: Vec::new(),
+            parser: Some(Parser::new(false)),
+        }
+    }
+
+    /// Parses until `elements` more elements have closed or the frame ends. After `Done` or an
+    /// error there is nothing more to parse: every later step says so.
+    pub fn step(&mut self, elements: usize) -> Result<Slice, XmlError> {
+        let Some(mut parser) = self.parser.take() else {
+            return Err(XmlError::Malformed("the frame was already parsed".into()));
+        };
+        let mut closed = 0;
+        loop {
+            self.buf.clear();
+            let event = self
+                .reader
+                .read_event_into(&mut self.buf)
+                .map_err(malformed)?;
+            match parser.event(event)? {
+                Flow::Went => {}
+                Flow::Closed => {
+                    closed += 1;
+                    if closed >= elements {
+                        self.parser = Some(parser);
+                        return Ok(Slice::More);
+                    }
+                }
+                Flow::Ended => return parser.finish().map(Slice::Done),
+            }
+        }
+    }
+}
+
+enum Flow {
+    Went,
+    Closed,
+    Ended,
+}
+
+fn configure<R>(reader: &mut Reader<R>) {
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    config.expand_empty_elements = false;
+}
+
+fn malformed(e: quick_xml::Error) -> XmlError {
+    XmlError::Malformed(e.to_string())
 }
 
 /// An open element and the namespace declarations it made.
@@ -62,63 +137,72 @@ impl Parser {
 
     fn run(mut self, input: &str) -> Result<Option<Element>, XmlError> {
         let mut reader = Reader::from_str(input);
-        let config = reader.config_mut();
-        config.check_end_names = true;
-        config.expand_empty_elements = false;
+        configure(&mut reader);
         loop {
-            let event = reader
-                .read_event()
-                .map_err(|e| XmlError::Malformed(e.to_string()))?;
-            match event {
-                Event::Start(_) | Event::Empty(_) if self.root.is_some() => {
-                    return Err(XmlError::NotOneElement)
-                }
-                Event::Start(start) => {
-                    let open = self.open_element(&start)?;
-                    self.stack.push(open);
-                }
-                Event::Empty(start) => {
-                    let open = self.open_element(&start)?;
-                    self.close_element(open.element);
-                }
-                Event::End(_) => {
-                    // quick-xml checked the end name matches (check_end_names).
-                    let open = self
-                        .stack
-                        .pop()
-                        .ok_or_else(|| XmlError::Malformed("unexpected end tag".into()))?;
-                    self.close_element(open.element);
-                }
-                Event::Text(text) => {
-                    let content = text.xml10_content();
-                    self.push_text(&content)?;
-                }
-                Event::CData(data) => self.push_text(&data)?,
-                Event::GeneralRef(reference) => {
-                    let resolved = match reference.resolve_char_ref() {
-                        Ok(Some(c)) if is_xml_char(c) => c.to_string(),
-                        Ok(Some(c)) => return Err(XmlError::InvalidChar(c)),
-                        Ok(None) => predefined_entity(&reference)
-                            .ok_or_else(|| XmlError::UnknownEntity(reference.to_string()))?
-                            .to_string(),
-                        Err(e) => return Err(XmlError::Malformed(e.to_string())),
-                    };
-                    self.push_text(&resolved)?;
-                }
-                Event::Comment(_) if self.comments_allowed => {}
-                Event::Comment(_) => return Err(XmlError::Forbidden("comments")),
-                Event::PI(_) => return Err(XmlError::Forbidden("processing instructions")),
-                Event::DocType(_) => return Err(XmlError::Forbidden("document type declarations")),
-                Event::Decl(_) => {
-                    if !self.stack.is_empty() || self.root.is_some() {
-                        return Err(XmlError::Malformed(
-                            "XML declaration inside the frame".into(),
-                        ));
-                    }
-                }
-                Event::Eof => break,
+            let event = reader.read_event().map_err(malformed)?;
+            if let Flow::Ended = self.event(event)? {
+                return self.finish();
             }
         }
+    }
+
+    /// Takes one event; says whether it closed an element, the only point a slice may end at.
+    fn event(&mut self, event: Event<'_>) -> Result<Flow, XmlError> {
+        match event {
+            Event::Start(_) | Event::Empty(_) if self.root.is_some() => {
+                return Err(XmlError::NotOneElement)
+            }
+            Event::Start(start) => {
+                let open = self.open_element(&start)?;
+                self.stack.push(open);
+            }
+            Event::Empty(start) => {
+                let open = self.open_element(&start)?;
+                self.close_element(open.element);
+                return Ok(Flow::Closed);
+            }
+            Event::End(_) => {
+                // quick-xml checked the end name matches (check_end_names).
+                let open = self
+                    .stack
+                    .pop()
+                    .ok_or_else(|| XmlError::Malformed("unexpected end tag".into()))?;
+                self.close_element(open.element);
+                return Ok(Flow::Closed);
+            }
+            Event::Text(text) => {
+                let content = text.xml10_content();
+                self.push_text(&content)?;
+            }
+            Event::CData(data) => self.push_text(&data)?,
+            Event::GeneralRef(reference) => {
+                let resolved = match reference.resolve_char_ref() {
+                    Ok(Some(c)) if is_xml_char(c) => c.to_string(),
+                    Ok(Some(c)) => return Err(XmlError::InvalidChar(c)),
+                    Ok(None) => predefined_entity(&reference)
+                        .ok_or_else(|| XmlError::UnknownEntity(reference.to_string()))?
+                        .to_string(),
+                    Err(e) => return Err(XmlError::Malformed(e.to_string())),
+                };
+                self.push_text(&resolved)?;
+            }
+            Event::Comment(_) if self.comments_allowed => {}
+            Event::Comment(_) => return Err(XmlError::Forbidden("comments")),
+            Event::PI(_) => return Err(XmlError::Forbidden("processing instructions")),
+            Event::DocType(_) => return Err(XmlError::Forbidden("document type declarations")),
+            Event::Decl(_) => {
+                if !self.stack.is_empty() || self.root.is_some() {
+                    return Err(XmlError::Malformed(
+                        "XML declaration inside the frame".into(),
+                    ));
+                }
+            }
+            Event::Eof => return Ok(Flow::Ended),
+        }
+        Ok(Flow::Went)
+    }
+
+    fn finish(self) -> Result<Option<Element>, XmlError> {
         if !self.stack.is_empty() {
             return Err(XmlError::Malformed(
                 "the frame ends inside an element".into(),
@@ -499,5 +583,60 @@ mod tests {
                 .len(),
             1 << 20
         );
+    }
+
+    fn sliced(frame: &str, elements: usize) -> (Result<Option<Element>, XmlError>, usize) {
+        let mut parse = SlicedFrame::new(frame.to_owned());
+        let mut steps = 0;
+        loop {
+            steps += 1;
+            match parse.step(elements) {
+                Ok(Slice::More) => {}
+                Ok(Slice::Done(el)) => return (Ok(el), steps),
+                Err(e) => return (Err(e), steps),
+            }
+        }
+    }
+
+    #[test]
+    fn a_frame_parsed_in_slices_is_the_frame_parsed_whole() {
+        let mut roster = String::from("<iq type='result' id='r'><query xmlns='jabber:iq:roster'>");
+        for i in 0..100 {
+            roster.push_str(&format!(
+                "<item jid='c{i}@example.org' name='A &amp; B {i}'><group>G</group></item>"
+            ));
+        }
+        roster.push_str("</query></iq>");
+        let whole = parse_frame(&roster);
+        assert!(whole.is_ok());
+        // 100 items and their groups, the query and the iq: 202 elements close.
+        for (elements, steps) in [(1, 203), (7, 29), (50, 5), (10_000, 1)] {
+            assert_eq!(
+                sliced(&roster, elements),
+                (whole.clone(), steps),
+                "{elements}"
+            );
+        }
+        assert_eq!(sliced("  ", 5), (Ok(None), 1));
+    }
+
+    #[test]
+    fn slices_keep_the_rules_and_limits_of_a_whole_parse() {
+        // The end tag that does not match comes in the second slice.
+        let (result, steps) = sliced("<a><b/><c></d></a>", 1);
+        assert!(matches!(result, Err(XmlError::Malformed(_))), "{result:?}");
+        assert_eq!(steps, 2);
+        assert_eq!(sliced("<a/><b/>", 1).0, Err(XmlError::NotOneElement));
+        assert_eq!(sliced("<a><b/>", 1).0, parse_frame("<a><b/>"));
+        assert_eq!(
+            sliced("<a><b/><!DOCTYPE x></a>", 1).0,
+            Err(XmlError::Forbidden("document type declarations"))
+        );
+        let many = format!("<a>{}</a>", "<b/>".repeat(MAX_ELEMENTS));
+        assert_eq!(sliced(&many, 1000).0, Err(XmlError::TooManyElements));
+        // Once it failed or finished, a step says so instead of starting over.
+        let mut parse = SlicedFrame::new("<a></b>".into());
+        assert!(parse.step(1).is_err());
+        assert!(parse.step(1).is_err());
     }
 }
