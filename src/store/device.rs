@@ -219,10 +219,13 @@ impl Snapshot {
 
     /// The roster with its version, for the server to answer "unchanged"; only when every kept
     /// contact still reads, since a partial copy under the server's version would stay partial.
-    pub fn roster_cache(&self) -> Option<RosterCache> {
+    /// `items` are [`Self::roster_items`], read once for the view and the cache.
+    pub fn roster_cache(&self, items: &[RosterItem]) -> Option<RosterCache> {
         let version = self.roster_version.clone()?;
-        let items = self.roster_items();
-        (items.len() == self.roster.len()).then_some(RosterCache { items, version })
+        (items.len() == self.roster.len()).then(|| RosterCache {
+            items: items.to_vec(),
+            version,
+        })
     }
 
     /// Adds a conversation (call most recent first; beyond [`MAX_CONVERSATIONS`] none is
@@ -490,9 +493,9 @@ mod tests {
         let items = [contact("bob@localhost"), contact("carol@localhost")];
         let mut snapshot = Snapshot::new(&jid("alice@localhost"), "wss://localhost/ws", 5);
         snapshot.set_roster(items.iter(), Some("17"));
-        let cache = Snapshot::parse(&snapshot.to_json())
-            .unwrap()
-            .roster_cache()
+        let back = Snapshot::parse(&snapshot.to_json()).unwrap();
+        let cache = back
+            .roster_cache(&back.roster_items())
             .expect("a whole roster with its version");
         assert_eq!(cache.version, "17");
         assert_eq!(cache.items, items.to_vec());
@@ -503,17 +506,17 @@ mod tests {
         snapshot.set_roster(many.iter(), Some("18"));
         assert_eq!(snapshot.roster.len(), MAX_CONTACTS);
         assert!(
-            snapshot.roster_cache().is_none(),
+            snapshot.roster_cache(&snapshot.roster_items()).is_none(),
             "a part is not the version's roster"
         );
 
         snapshot.set_roster(items.iter(), Some("19"));
         snapshot.roster[1].jid = "@@".into();
         assert!(
-            snapshot.roster_cache().is_none(),
+            snapshot.roster_cache(&snapshot.roster_items()).is_none(),
             "a damaged copy is asked for whole"
         );
         snapshot.set_roster(items.iter(), None);
-        assert!(snapshot.roster_cache().is_none());
+        assert!(snapshot.roster_cache(&snapshot.roster_items()).is_none());
     }
 }

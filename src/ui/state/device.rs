@@ -230,6 +230,11 @@ impl Device {
             stored.iter().filter_map(|j| Snapshot::parse(j)).collect();
         snapshots.sort_by_key(|s| std::cmp::Reverse(s.saved_at));
         let signed_in = snapshots.iter().position(|s| s.keys().is_some());
+        // Reading a copy of 10,000 contacts is a long step, and showing them another: the page
+        // gets its turn between the two.
+        if signed_in.is_some() {
+            next_task().await;
+        }
         // The person may have started signing in meanwhile.
         if state.connection.phase.get_untracked() != Phase::LoggedOut {
             return;
@@ -378,10 +383,25 @@ impl DeviceCopy {
 /// Puts a snapshot's roster and conversations on the page; returns what the client takes.
 fn show(state: &AppState, snapshot: &Snapshot) -> DeviceCopy {
     let items = snapshot.roster_items();
+    let roster = snapshot.roster_cache(&items);
     state.contacts.roster.update(|r| r.load(items));
     state.chats.restore(snapshot.restored());
     DeviceCopy {
         archive: snapshot.archive_mark(),
-        roster: snapshot.roster_cache(),
+        roster,
     }
+}
+
+/// Resolves in a later task of the page (at once where no timer can be set).
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve: js_sys::Function, _| {
+        let scheduled = web_sys::window().is_some_and(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .is_ok()
+        });
+        if !scheduled {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
