@@ -107,6 +107,35 @@ async function ownStatusAcrossReconnect(page: Page, openPage: () => Promise<Page
   await expect(benPage.locator(tid('own-presence'))).toHaveValue('away');
 }
 
+test('two resources of a contact, each with its own status: the contact shows the most available, the details show both', async ({ page, openPage }) => {
+  const { ben, benPage } = await mutualContacts(page, openPage, 'rs');
+  await benPage.locator(tid('status-text')).fill('In a meeting');
+  await benPage.locator(tid('status-text')).press('Enter');
+  await benPage.locator(tid('own-presence')).selectOption('away');
+  const item = rosterItem(page, ben.jid);
+  await expect(item).toHaveAttribute('data-presence', 'away');
+
+  // Ben's phone signs in too, available, with words of its own.
+  const phone = await HostilePeer.login(ben.jid.split('@')[0], ben.password, 'On my phone');
+  await expect(item).toHaveAttribute('data-presence', 'available');
+  await expect(item.locator(tid('roster-item-status'))).toHaveText('On my phone');
+  await openChatFromRoster(page, ben.jid);
+  await page.locator(tid('contact-details-open')).click();
+  const resources = page.locator(tid('contact-details')).locator(tid('contact-resource'));
+  await expect(resources).toHaveCount(2);
+  const phoneRow = resources.filter({ has: page.getByText('On my phone', { exact: true }) });
+  await expect(phoneRow).toHaveAttribute('data-presence', 'available');
+  const desk = resources.filter({ has: page.getByText('In a meeting', { exact: true }) });
+  await expect(desk).toHaveAttribute('data-presence', 'away');
+
+  // The phone leaves: ben is away again, with the words of the resource that stayed.
+  phone.socket.close();
+  await expect(resources).toHaveCount(1);
+  await expect(resources).toHaveAttribute('data-presence', 'away');
+  await expect(item).toHaveAttribute('data-presence', 'away');
+  await expect(item.locator(tid('roster-item-status'))).toHaveText('In a meeting');
+});
+
 test('blocking hides the address\'s messages and presence; unblocking restores them', async ({ page, openPage }) => {
   const { ann, ben, benPage } = await mutualContacts(page, openPage, 'bl');
   const view = await openChatFromRoster(page, ben.jid);
