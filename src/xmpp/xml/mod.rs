@@ -321,11 +321,8 @@ pub fn check_xml_text(s: &str) -> Result<(), XmlError> {
 
 #[cfg(test)]
 mod tests {
+    use super::parse::tests::parse;
     use super::*;
-
-    fn parse(s: &str) -> Result<Element, XmlError> {
-        parse_frame(s).map(|o| o.expect("an element"))
-    }
 
     #[test]
     fn the_byte_scan_finds_what_the_xml_char_rule_refuses() {

@@ -390,10 +390,11 @@ fn predefined_entity(name: &str) -> Option<&'static str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn parse(s: &str) -> Result<Element, XmlError> {
+    /// The one element of a frame; the writer's tests read back what it wrote with it.
+    pub(in crate::xmpp::xml) fn parse(s: &str) -> Result<Element, XmlError> {
         parse_frame(s).map(|o| o.expect("an element"))
     }
 
