@@ -381,18 +381,8 @@ fn rooms(raw: Vec<RawRoom>) -> Result<Vec<ConfiguredRoom>, ConfigError> {
 }
 
 fn branding(raw: RawBranding) -> Result<Branding, ConfigError> {
-    if let Some(name) = &raw.product_name {
-        if name.trim().is_empty() {
-            return Err(problem("branding.product_name", FieldProblem::Empty));
-        }
-        if name.chars().count() > MAX_PRODUCT_NAME {
-            return Err(problem(
-                "branding.product_name",
-                FieldProblem::TooLong {
-                    max: MAX_PRODUCT_NAME,
-                },
-            ));
-        }
+    if let Some(problem_found) = raw.product_name.as_deref().and_then(product_name_problem) {
+        return Err(problem("branding.product_name", problem_found));
     }
     if let Some(logo) = &raw.logo {
         if !is_same_origin_path(logo) {
@@ -411,6 +401,19 @@ fn branding(raw: RawBranding) -> Result<Branding, ConfigError> {
     })
 }
 
+/// What is wrong with `branding.product_name`, if anything (it is shown trimmed).
+pub fn product_name_problem(name: &str) -> Option<FieldProblem> {
+    if name.trim().is_empty() {
+        Some(FieldProblem::Empty)
+    } else if name.chars().count() > MAX_PRODUCT_NAME {
+        Some(FieldProblem::TooLong {
+            max: MAX_PRODUCT_NAME,
+        })
+    } else {
+        None
+    }
+}
+
 /// A relative path or an absolute path on this origin: no scheme, no `//host`, nothing that
 /// a browser would read as another place.
 fn is_same_origin_path(path: &str) -> bool {
@@ -423,14 +426,15 @@ fn is_same_origin_path(path: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
 }
 
-fn is_hex_colour(colour: &str) -> bool {
+pub fn is_hex_colour(colour: &str) -> bool {
     let Some(hex) = colour.strip_prefix('#') else {
         return false;
     };
     matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit())
 }
 
-fn languages(
+/// `languages` and `default_language` as written: the languages offered, and the default.
+pub fn languages(
     offered: Option<Vec<String>>,
     default: Option<String>,
 ) -> Result<(Vec<Lang>, Lang), ConfigError> {

@@ -18,4 +18,6 @@ pub mod xmpp;
 #[cfg(target_arch = "wasm32")]
 pub mod indexeddb;
 #[cfg(target_arch = "wasm32")]
+pub mod preferences;
+#[cfg(target_arch = "wasm32")]
 pub mod ui;

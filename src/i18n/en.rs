@@ -6,7 +6,7 @@ use super::Key::{self, *};
 pub(super) const CODE: &str = "en";
 pub(super) const NATIVE_NAME: &str = "English";
 
-pub(super) fn text(key: Key) -> &'static str {
+pub(super) const fn text(key: Key) -> &'static str {
     match key {
         Tagline => "Chat over XMPP, from your browser.",
         SignInTitle => "Sign in",

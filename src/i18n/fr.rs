@@ -6,7 +6,7 @@ use super::Key::{self, *};
 pub(super) const CODE: &str = "fr";
 pub(super) const NATIVE_NAME: &str = "Français";
 
-pub(super) fn text(key: Key) -> &'static str {
+pub(super) const fn text(key: Key) -> &'static str {
     match key {
         Tagline => "Discutez en XMPP depuis votre navigateur.",
         SignInTitle => "Connexion",

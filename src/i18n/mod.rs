@@ -53,8 +53,9 @@ macro_rules! languages {
             }
         }
 
-        /// The text of `key` in `lang`.
-        pub fn t(lang: Lang, key: Key) -> &'static str {
+        /// The text of `key` in `lang`; `const`, so that a module showing a few texts can
+        /// take just those at compile time (src/first).
+        pub const fn t(lang: Lang, key: Key) -> &'static str {
             match lang {
                 $(Lang::$variant => $module::text(key)),+
             }

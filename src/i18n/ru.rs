@@ -6,7 +6,7 @@ use super::Key::{self, *};
 pub(super) const CODE: &str = "ru";
 pub(super) const NATIVE_NAME: &str = "Русский";
 
-pub(super) fn text(key: Key) -> &'static str {
+pub(super) const fn text(key: Key) -> &'static str {
     match key {
         Tagline => "Общение по XMPP прямо в браузере.",
         SignInTitle => "Вход",

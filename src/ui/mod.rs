@@ -34,60 +34,13 @@ use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use state::{AppState, ConfigStatus, Phase, UiError};
 
-/// What `localStorage` keeps between visits; never any credential. A remembered device's data
-/// is in IndexedDB ([`state::device`]).
-const LANG_STORAGE_KEY: &str = "parley.lang";
-const THEME_STORAGE_KEY: &str = "parley.theme";
-
-/// Light or dark: the system's (`prefers-color-scheme`) unless the person chose one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Theme {
-    System,
-    Light,
-    Dark,
-}
-
-impl Theme {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::System => "system",
-            Self::Light => "light",
-            Self::Dark => "dark",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        [Self::System, Self::Light, Self::Dark]
-            .into_iter()
-            .find(|t| t.as_str() == s)
-    }
-
-    /// The toggle's order: system, light, dark, system...
-    fn next(self) -> Self {
-        match self {
-            Self::System => Self::Light,
-            Self::Light => Self::Dark,
-            Self::Dark => Self::System,
-        }
-    }
-
-    fn label(self) -> Key {
-        match self {
-            Self::System => Key::ThemeSystem,
-            Self::Light => Key::ThemeLight,
-            Self::Dark => Key::ThemeDark,
-        }
-    }
-}
+pub use crate::preferences::{initial_lang, remember, remember_lang, remembered, Theme};
+use crate::preferences::{remember_theme, remembered_theme};
 
 /// Mounts the app on `<body>` and loads `config.json`.
 pub fn mount() {
-    let state = AppState::new(initial_lang(&Config::default()), embed::request());
-    state.theme.set(
-        remembered(THEME_STORAGE_KEY)
-            .and_then(|t| Theme::parse(&t))
-            .unwrap_or(Theme::System),
-    );
+    let state = AppState::new(initial_lang(&Lang::ALL, Lang::En), embed::request());
+    state.theme.set(remembered_theme());
     mount_to_body(move || {
         provide_context(state);
         view! { <App/> }
@@ -278,7 +231,7 @@ pub fn ThemeToggle() -> impl IntoView {
     let on_click = move |_| {
         let next = theme.get_untracked().next();
         theme.set(next);
-        remember(THEME_STORAGE_KEY, next.as_str());
+        remember_theme(next);
     };
     let label = move || format!("{}: {}", tr(Key::Theme)(), tr(theme.get().label())());
     view! {
@@ -298,48 +251,6 @@ pub fn ThemeToggle() -> impl IntoView {
             }}</span>
         </button>
     }
-}
-
-/// What this device keeps under `key` in `localStorage`, if storage is there at all.
-fn remembered(key: &str) -> Option<String> {
-    window()
-        .local_storage()
-        .ok()
-        .flatten()
-        .and_then(|s| s.get_item(key).ok().flatten())
-}
-
-fn remember(key: &str, value: &str) {
-    // Storage can be disabled (private mode, a partitioned frame); the choice then lasts for this visit.
-    if let Ok(Some(storage)) = window().local_storage() {
-        let _ = storage.set_item(key, value);
-    }
-}
-
-/// The remembered choice, else the browser's preference order, else the deployment's default;
-/// always one of the languages `config` offers.
-fn initial_lang(config: &Config) -> Lang {
-    let window = window();
-    let remembered = remembered(LANG_STORAGE_KEY)
-        .and_then(|code| Lang::from_tag(&code))
-        .filter(|lang| config.languages.contains(lang));
-    remembered.unwrap_or_else(|| {
-        let tags: Vec<String> = window
-            .navigator()
-            .languages()
-            .iter()
-            .filter_map(|v| v.as_string())
-            .collect();
-        i18n::negotiate(
-            tags.iter().map(String::as_str),
-            &config.languages,
-            config.default_language,
-        )
-    })
-}
-
-fn remember_lang(lang: Lang) {
-    remember(LANG_STORAGE_KEY, lang.code());
 }
 
 /// `config.json` beside the page: missing means defaults, invalid is shown on the login form.
@@ -365,7 +276,7 @@ async fn load_config(state: AppState) {
             .set(Some(UiError::Config(e.clone())));
     }
     if let ConfigStatus::Ready(config) = &status {
-        let lang = initial_lang(config);
+        let lang = initial_lang(&config.languages, config.default_language);
         if state.lang.get_untracked() != lang {
             state.lang.set(lang);
         }
