@@ -1,4 +1,4 @@
-// Loads the WebAssembly app. A file of its own because the Content Security Policy allows no inline script.
+// Loads the first page's WebAssembly (src/first), which asks for the app. A file of its own because the Content Security Policy allows no inline script.
 // When the app cannot start, the page says why instead of staying blank: WebAssembly turned off
 // (Tor Browser's "Safer" level, hardened browsers), or the bundle failed to load (an old browser,
 // a broken download, a missing file). The app's own catalogs are not loaded yet, so the three
@@ -29,14 +29,32 @@ function say(kind, testid) {
   document.body.append(note);
 }
 
+/** Loads and starts the app, once however often it is asked for. */
+let app;
+function startApp() {
+  // A dynamic import, so that a failed load of app.js itself lands in the catch as well.
+  app ??= import('./app.js')
+    .then(({ default: init }) => init({ module_or_path: new URL('app_bg.wasm', import.meta.url) }))
+    .catch((error) => {
+      // The first module's form (src/first) cannot sign in without the app.
+      document.getElementById('first-page')?.remove();
+      say('cannotStart', 'boot-error');
+      console.error('parley: the app did not start:', error);
+    });
+}
+
 if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
   say('noWasm', 'boot-no-wasm');
 } else {
-  // A dynamic import, so that a failed load of app.js itself lands in the catch as well.
-  import('./app.js')
-    .then(({ default: init }) => init({ module_or_path: new URL('app_bg.wasm', import.meta.url) }))
+  // The first module (src/first) draws the sign-in page and calls startApp when the visit needs
+  // the app; if it cannot load, the app starts as it did before there was one.
+  import('./first.js')
+    .then(async ({ default: init, show }) => {
+      await init({ module_or_path: new URL('first_bg.wasm', import.meta.url) });
+      show(startApp);
+    })
     .catch((error) => {
-      say('cannotStart', 'boot-error');
-      console.error('parley: the app did not start:', error);
+      console.error('parley: the first page did not load:', error);
+      startApp();
     });
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Gives the bundle's assets content-hashed names (app-<16 hex>.js, app_bg-….wasm, parley-….css,
-# boot-….js) and rewrites the references to them (and the service worker's list of them), so web servers can cache them for a year
+# Gives the bundle's assets content-hashed names (app-<16 hex>.js, app_bg-….wasm, first-….js,
+# first_bg-….wasm, parley-….css, boot-….js) and rewrites the references to them (and the service worker's list of them), so web servers can cache them for a year
 # ("immutable") while index.html and config.json are revalidated. Trunk's own hashing is off
 # (Trunk.toml) because boot.js, a file Trunk copies, must name app.js and the wasm; this does both.
 # Fails if a reference it rewrites is not where it expects it. Usage: scripts/fingerprint.sh <dir>
@@ -29,11 +29,15 @@ fingerprint() {
 css=$(fingerprint parley.css)
 rewrite "$dir/index.html" 'href="./parley.css"' "href=\"./$css\""
 wasm=$(fingerprint app_bg.wasm)
-rewrite "$dir/index.html" 'href="app_bg.wasm"' "href=\"$wasm\""
 rewrite "$dir/boot.js" "'app_bg.wasm'" "'$wasm'"
 js=$(fingerprint app.js)
-rewrite "$dir/index.html" 'href="app.js"' "href=\"$js\""
 rewrite "$dir/boot.js" "'./app.js'" "'./$js'"
+first_wasm=$(fingerprint first_bg.wasm)
+rewrite "$dir/index.html" 'href="first_bg.wasm"' "href=\"$first_wasm\""
+rewrite "$dir/boot.js" "'first_bg.wasm'" "'$first_wasm'"
+first_js=$(fingerprint first.js)
+rewrite "$dir/index.html" 'href="first.js"' "href=\"$first_js\""
+rewrite "$dir/boot.js" "'./first.js'" "'./$first_js'"
 # Last: boot.js's own name depends on the names inside it.
 boot=$(fingerprint boot.js)
 rewrite "$dir/index.html" 'src="boot.js"' "src=\"$boot\""
@@ -41,5 +45,5 @@ rewrite "$dir/index.html" 'src="boot.js"' "src=\"$boot\""
 # after index.html, which names every hashed file: a new release is a new sw.js.
 rewrite "$dir/sw.js" "const VERSION = 'development';" "const VERSION = '$(hash_of "$dir/index.html")';"
 rewrite "$dir/sw.js" "const SHELL = [];" \
-  "const SHELL = ['./', './config.json', './$js', './$wasm', './$css', './$boot', './favicon.svg', './manifest.webmanifest'];"
-echo "fingerprint: $css $wasm $js $boot sw.js"
+  "const SHELL = ['./', './config.json', './$js', './$wasm', './$first_js', './$first_wasm', './$css', './$boot', './favicon.svg', './manifest.webmanifest'];"
+echo "fingerprint: $css $wasm $js $first_wasm $first_js $boot sw.js"

@@ -153,6 +153,15 @@ async fn open(factory: &IdbFactory) -> Result<IdbDatabase, StorageError> {
     request.result().map_err(failed)?.dyn_into().map_err(failed)
 }
 
+/// Whether this browser may keep a remembered device ("maybe" counts as yes), asked without
+/// making the database: the first page (src/first) leaves such a visit to the app.
+pub async fn may_keep_anything() -> bool {
+    match factory() {
+        Ok(factory) => exists(&factory).await.unwrap_or(true),
+        Err(_) => false,
+    }
+}
+
 /// Every stored record, as stored; none (and no database made) where there is no database.
 pub async fn load_all() -> Result<Vec<String>, StorageError> {
     let factory = factory()?;

@@ -19,5 +19,5 @@ pub mod xmpp;
 pub mod indexeddb;
 #[cfg(target_arch = "wasm32")]
 pub mod preferences;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod ui;

@@ -5,6 +5,7 @@
 //! is read from the input once and moved into the account, never kept in a signal. The input's
 //! own value and the NFKC copy are JavaScript strings, which nothing can wipe: the README says so.
 
+use super::handover::Handover;
 use super::register::{RegisterForm, RegisterOpen};
 use super::state::device::DeviceCopy;
 use super::state::{AppState, ConfigStatus, Phase, UiError};
@@ -29,6 +30,14 @@ pub fn Login() -> impl IntoView {
     let busy = move || state.connection.phase.get() == Phase::SigningIn;
     // Until config.json is read, a login would ignore the deployment's endpoint and locked domain.
     let loading = move || matches!(state.config.get(), ConfigStatus::Loading);
+    // Once this form is in the document, it takes over from the first module's.
+    if let Some(first) = use_context::<StoredValue<Option<Handover>, LocalStorage>>() {
+        Effect::new(move |_| {
+            if let Some(handover) = first.try_update_value(Option::take).flatten() {
+                handover.finish();
+            }
+        });
+    }
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -12,6 +12,7 @@ pub mod chat;
 pub mod contact_details;
 pub mod contacts;
 pub mod embed;
+pub mod handover;
 pub mod list;
 pub mod login;
 pub mod lookalike;
@@ -41,8 +42,15 @@ use crate::preferences::{remember_theme, remembered_theme};
 pub fn mount() {
     let state = AppState::new(initial_lang(&Lang::ALL, Lang::En), embed::request());
     state.theme.set(remembered_theme());
+    // The first module's sign-in page, when the person may be typing in it already.
+    let handover = handover::Handover::find();
+    if let Some(first) = &handover {
+        state.connection.last_address.set(first.address());
+    }
+    let handover = StoredValue::new_local(handover);
     mount_to_body(move || {
         provide_context(state);
+        provide_context(handover);
         view! { <App/> }
     });
     navigation::start(state);

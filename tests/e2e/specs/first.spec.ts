@@ -1,0 +1,176 @@
+import type { Page, Route } from '@playwright/test';
+import { test, expect } from '../lib/fixtures';
+import { tid, users, expectOnline } from '../lib/app';
+import { record } from '../lib/device';
+
+// The first page (src/first): the sign-in form drawn by a few kilobytes of wasm before the app's
+// half megabyte, then taken over by the app (src/ui/handover.rs) without the person noticing.
+// The app's wasm is held back here, so each test decides when it arrives.
+
+const APP_WASM = /\/app_bg-[0-9a-f]+\.wasm$/;
+const FIRST = '#first-page';
+
+/** Holds the app's wasm until `release` is called; `requested` says whether it was asked for. */
+async function holdApp(page: Page): Promise<{ release: () => void; requested: () => boolean }> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let asked = false;
+  await page.route(APP_WASM, async (route: Route) => {
+    asked = true;
+    await released;
+    await route.continue();
+  });
+  return { release, requested: () => asked };
+}
+
+/** The login page's elements as a person's browser has them: tags, attributes and texts, in
+ * order (comments and blank text left out: Leptos leaves markers, the first page none). */
+async function shape(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).evaluate((main) => {
+    const out: string[] = [];
+    const walk = (element: Element, depth: number) => {
+      const attributes = [...element.attributes]
+        // The root's own id and class differ by design; a field's `value` attribute is its
+        // first value (what is typed is the property, checked with toHaveValue).
+        .filter((a) => !(element === main && (a.name === 'id' || a.name === 'class')) && a.name !== 'value')
+        .map((a) => `${a.name}="${a.value}"`)
+        .sort()
+        .join(' ');
+      const text = [...element.childNodes]
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent ?? '')
+        .join('')
+        .replace(/\s+/g, ' ')
+        .trim();
+      out.push(`${'  '.repeat(depth)}<${element.tagName.toLowerCase()} ${attributes}>${text}`);
+      for (const child of element.children) walk(child, depth + 1);
+    };
+    walk(main, 0);
+    return out;
+  });
+}
+
+async function withConfig(page: Page, fields: Record<string, unknown>): Promise<void> {
+  await page.route('**/config.json', async (route) => {
+    const served = await (await route.fetch()).json();
+    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...served, ...fields }) });
+  });
+}
+
+for (const [locale, title] of [
+  ['en-GB', 'Sign in'],
+  ['ru-RU', 'Войти'],
+  ['fr-FR', 'Se connecter'],
+] as const) {
+  test(`in ${locale}, the first page is the app's sign-in page, element for element, before the app's wasm arrives`, async ({ openPage }) => {
+    const page = await openPage({ locale });
+    const app = await holdApp(page);
+    await page.goto('/');
+    await expect(page.locator(`${FIRST} ${tid('login-form')}`)).toBeVisible();
+    await expect(page.locator(`${FIRST} ${tid('login-submit')}`)).toContainText(title);
+    const first = await shape(page, FIRST);
+
+    app.release();
+    await expect(page.locator(FIRST)).toHaveCount(0);
+    await expect(page.locator(tid('login-form'))).toBeVisible();
+    expect(await shape(page, 'main.login-page')).toEqual(first);
+  });
+}
+
+test('with a default domain and a product name, the first page shows them as the app does', async ({ page }) => {
+  await withConfig(page, { default_domain: 'localhost', branding: { product_name: 'Acme Chat' } });
+  const app = await holdApp(page);
+  await page.goto('/');
+  await expect(page.locator(`${FIRST} ${tid('brand-name')}`)).toHaveText('Acme Chat');
+  // The domain follows a user name, and goes while a whole address is typed.
+  const suffix = page.locator(`${FIRST} .suffix`);
+  await expect(suffix).toHaveText('@localhost');
+  await page.locator(tid('login-jid')).fill('carol@localhost');
+  await expect(suffix).toHaveCount(0);
+  await page.locator(tid('login-jid')).fill('carol');
+  await expect(suffix).toBeVisible();
+  const first = await shape(page, FIRST);
+
+  app.release();
+  await expect(page.locator(FIRST)).toHaveCount(0);
+  await expect(page.locator(tid('login-jid'))).toHaveValue('carol');
+  expect(await shape(page, 'main.login-page')).toEqual(first);
+});
+
+test('the form can be typed in before the app arrives: values, the box and focus carry over, and typing goes on', async ({ page }) => {
+  const app = await holdApp(page);
+  await page.goto('/');
+  const jid = page.locator(tid('login-jid'));
+  const password = page.locator(tid('login-password'));
+  await jid.fill(users.carol.jid);
+  await page.locator(tid('login-remember')).check();
+  await password.pressSequentially('chris');
+  // Touching the page asked for the app, which is still on its way.
+  await expect.poll(app.requested).toBe(true);
+  await expect(page.locator(FIRST)).toHaveCount(1);
+
+  app.release();
+  await expect(page.locator(FIRST)).toHaveCount(0);
+  await expect(jid).toHaveValue(users.carol.jid);
+  await expect(password).toHaveValue('chris');
+  await expect(page.locator(tid('login-remember'))).toBeChecked();
+  await expect(password).toBeFocused();
+  // Typing goes on where it stopped, into the app's own field.
+  await page.keyboard.type('tmas');
+  await expect(password).toHaveValue('christmas');
+  await page.locator(tid('login-remember')).uncheck();
+  await page.keyboard.press('Enter');
+  await expectOnline(page);
+});
+
+test('a form sent before the app arrives is sent by the app, once', async ({ page }) => {
+  const app = await holdApp(page);
+  // Sign-in attempts, counted by the SASL <auth/> each one sends.
+  let opened = 0;
+  let auths = 0;
+  page.on('websocket', (socket) => {
+    opened += 1;
+    socket.on('framesent', (frame) => {
+      if (/<auth[\s>]/.test(String(frame.payload))) auths += 1;
+    });
+  });
+  await page.goto('/');
+  await page.locator(tid('login-jid')).fill(users.carol.jid);
+  await page.locator(tid('login-password')).fill(users.carol.password);
+  await page.locator(tid('login-submit')).click();
+  await expect(page.locator(FIRST)).toHaveCount(1);
+  expect(opened).toBe(0);
+
+  app.release();
+  await expectOnline(page);
+  await expect(page.locator('.own-jid')).toHaveText(users.carol.jid);
+  expect(auths).toBe(1);
+});
+
+test('a conversation link and a remembered device start the app without a first page', async ({ page }) => {
+  // Records whether a first page was ever in the document.
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      if (document.getElementById('first-page')) (window as unknown as { __sawFirst: boolean }).__sawFirst = true;
+    }).observe(document, { childList: true, subtree: true });
+  });
+  const sawFirst = () => page.evaluate(() => (window as unknown as { __sawFirst?: boolean }).__sawFirst ?? false);
+
+  await page.goto(`/?chat=${encodeURIComponent(users.dave.jid)}`);
+  await expect(page.locator(tid('login-form'))).toBeVisible();
+  expect(await sawFirst()).toBe(false);
+
+  // A device that remembers an account keeps it in IndexedDB, which only the app can read.
+  await page.goto('/');
+  await expect(page.locator(tid('login-form'))).toBeVisible();
+  expect(await sawFirst()).toBe(true);
+  await page.locator(tid('login-jid')).fill(users.dave.jid);
+  await page.locator(tid('login-password')).fill(users.dave.password);
+  await page.locator(tid('login-remember')).check();
+  await page.locator(tid('login-submit')).click();
+  await expectOnline(page);
+  await expect.poll(async () => (await record(page, users.dave.jid))?.credentials ?? null, { timeout: 10_000 }).not.toBeNull();
+  await page.reload();
+  await expect(page.locator(tid('app-shell'))).toBeVisible();
+  expect(await sawFirst()).toBe(false);
+});
