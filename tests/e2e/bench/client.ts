@@ -29,8 +29,9 @@ export type BenchClient = {
   name: string;
   /** Where the client's page is served (https on 127.0.0.1). */
   url: string;
-  /** (a) From navigation to the login form ready to type in. The benchmark calls page.goto. */
-  loginFormReady(page: Page): Promise<void>;
+  /** (a) The login form's address field (a CSS selector): from navigation until it is shown
+   * and enabled, seen by the page itself at each frame (measure.ts), the same for both clients. */
+  loginField: string;
   /** (b) Fill the form, sign in, and resolve once all `contacts` are rendered (the full count). */
   loginToRoster(page: Page, data: DataSet): Promise<void>;
   /** (c) Open the room list and resolve once it shows all `rooms` rooms. */

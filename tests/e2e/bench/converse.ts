@@ -155,14 +155,8 @@ export function converse(url: string): BenchClient {
   return {
     name: 'Converse.js 14.0.0',
     url,
+    loginField: '#converse-login-jid',
 
-    async loginFormReady(page) {
-      await page.locator('#converse-login-jid').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-      await page.waitForFunction(() => !(document.querySelector('#converse-login-jid') as HTMLInputElement | null)?.disabled, null, {
-        polling: 'raf',
-        timeout: STEP_TIMEOUT,
-      });
-    },
 
     async loginToRoster(page, data) {
       await page.locator('#converse-login-jid').fill(data.jid);

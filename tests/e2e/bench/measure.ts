@@ -10,6 +10,8 @@ declare global {
     /** When the latest long task ended (performance.now()), so a step can wait for quiet. */
     __lastLongEnd?: number;
     __wasmMemory?: WebAssembly.Memory;
+    /** When the login field could first be typed in (performance.now()). */
+    __formReadyAt?: number;
   }
 }
 
@@ -18,8 +20,23 @@ export function figure(what: string, value: string): void {
 }
 
 /** Records long tasks and catches the wasm memory as the module is instantiated (boot.js keeps
- * no handle); call before the page loads. */
-export async function instrument(page: Page): Promise<void> {
+ * no handle), and, given the login field's selector, when it could first be typed in; call
+ * before the page loads. */
+export async function instrument(page: Page, loginField?: string): Promise<void> {
+  if (loginField) {
+    // Checked at every frame from the start: the first frame that shows the field enabled.
+    await page.addInitScript((selector) => {
+      const check = () => {
+        const field = document.querySelector(selector) as HTMLInputElement | null;
+        if (field && field.getClientRects().length > 0 && !field.disabled && !field.readOnly) {
+          window.__formReadyAt = performance.now();
+        } else {
+          requestAnimationFrame(check);
+        }
+      };
+      requestAnimationFrame(check);
+    }, loginField);
+  }
   await page.addInitScript(() => {
     window.__longTasks = [];
     window.__lastLongEnd = 0;

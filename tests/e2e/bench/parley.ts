@@ -10,10 +10,7 @@ export function parley(url: string): BenchClient {
   return {
     name: 'Parley',
     url,
-
-    async loginFormReady(page: Page) {
-      await expect(page.locator(tid('login-jid'))).toBeEditable({ timeout: 60_000 });
-    },
+    loginField: tid('login-jid'),
 
     async loginToRoster(page: Page, data: DataSet) {
       await page.locator(tid('login-jid')).fill(data.jid);
