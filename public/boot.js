@@ -48,9 +48,16 @@ if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'funct
 } else {
   // The first module (src/first) draws the sign-in page and calls startApp when the visit needs
   // the app; if it cannot load, the app starts as it did before there was one.
+  // Compiled while first.js is imported rather than after it. Where compiling from the stream
+  // fails (a server that does not say application/wasm), wasm-bindgen's own loading takes over.
+  const firstWasm = new URL('first_bg.wasm', import.meta.url);
+  const compiled =
+    typeof WebAssembly.compileStreaming === 'function'
+      ? WebAssembly.compileStreaming(fetch(firstWasm)).catch(() => firstWasm)
+      : Promise.resolve(firstWasm);
   import('./first.js')
     .then(async ({ default: init, show }) => {
-      await init({ module_or_path: new URL('first_bg.wasm', import.meta.url) });
+      await init({ module_or_path: await compiled });
       show(startApp);
     })
     .catch((error) => {

@@ -91,6 +91,12 @@ mod browser {
         if ["embed", "room", "chat"].iter().any(|key| params.has(key)) {
             return None;
         }
+        // Asked now and answered while config.json is read: one wait instead of two.
+        let remembered = wasm_bindgen_futures::future_to_promise(async {
+            Ok(JsValue::from_bool(
+                parley::indexeddb::may_keep_anything().await,
+            ))
+        });
         // Preloaded by index.html; the app reads the same copy.
         let glance = match fetch_text("config.json", web_sys::RequestCredentials::SameOrigin).await
         {
@@ -98,7 +104,8 @@ mod browser {
             Err(FetchError::Status(404)) => Glance::defaults(),
             Err(_) => return None,
         };
-        (!parley::indexeddb::may_keep_anything().await).then_some(glance)
+        let remembered = wasm_bindgen_futures::JsFuture::from(remembered).await;
+        (remembered.ok()?.as_bool() == Some(false)).then_some(glance)
     }
 }
 
