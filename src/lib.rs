@@ -15,6 +15,10 @@ pub mod styling;
 pub mod transport;
 pub mod xmpp;
 
+/// The id of the sign-in page's root that the first module draws (src/first/page.rs) and the app
+/// takes over (src/ui/handover.rs); the stylesheet and boot.js name it too.
+pub const FIRST_PAGE_ID: &str = "first-page";
+
 #[cfg(target_arch = "wasm32")]
 pub mod indexeddb;
 #[cfg(target_arch = "wasm32")]

@@ -40,6 +40,15 @@ impl Theme {
         }
     }
 
+    /// The toggle's symbol.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Self::System => "◐",
+            Self::Light => "☀",
+            Self::Dark => "☾",
+        }
+    }
+
     pub fn label(self) -> Key {
         match self {
             Self::System => Key::ThemeSystem,

@@ -10,6 +10,7 @@
 use super::glance::Glance;
 use parley::i18n::{t, Key, Lang};
 use parley::preferences::{initial_lang, remember_lang, remembered_theme, Theme};
+use parley::FIRST_PAGE_ID;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -54,9 +55,6 @@ page_texts! {
     NoAccountYet, CreateAccount, Theme, ThemeSystem, ThemeLight, ThemeDark, Language,
 }
 
-/// The root's id, which the app looks for.
-pub const ROOT_ID: &str = "first-page";
-
 /// Draws the page into `<body>`; `start_app` is called at the first touch of it.
 pub fn draw(config: &Glance, start_app: js_sys::Function) -> Result<(), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
@@ -66,7 +64,7 @@ pub fn draw(config: &Glance, start_app: js_sys::Function) -> Result<(), JsValue>
     set_up_root(&document, config, lang, theme)?;
     let b = Builder { document, lang };
 
-    let root = b.el("main", &[("id", ROOT_ID), ("class", "login-page")])?;
+    let root = b.el("main", &[("id", FIRST_PAGE_ID), ("class", "login-page")])?;
     let card = b.el("div", &[("class", "login-card")])?;
     card.append_child(&*brand(&b, config)?)?;
     card.append_child(&*b.text_el("p", &[("class", "tagline")], Text::Tagline)?)?;
@@ -299,11 +297,7 @@ fn footer(b: &Builder, config: &Glance, theme: Theme) -> Result<Element, JsValue
         ],
     )?;
     let glyph = b.el("span", &[("aria-hidden", "true")])?;
-    glyph.set_text_content(Some(match theme {
-        Theme::System => "◐",
-        Theme::Light => "☀",
-        Theme::Dark => "☾",
-    }));
+    glyph.set_text_content(Some(theme.glyph()));
     toggle.append_child(&glyph)?;
     footer.append_child(&toggle)?;
     if config.languages.len() > 1 {

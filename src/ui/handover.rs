@@ -12,8 +12,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlFormElement, HtmlInputElement};
 use zeroize::Zeroizing;
 
-/// The first page's root (src/first/page.rs).
-const ROOT_ID: &str = "first-page";
 /// The fields copied across, by id: the same in both pages.
 const TEXT_FIELDS: [&str; 3] = ["login-jid", "login-password", "login-ws-url"];
 
@@ -25,7 +23,7 @@ pub struct Handover {
 impl Handover {
     pub fn find() -> Option<Self> {
         document()
-            .get_element_by_id(ROOT_ID)
+            .get_element_by_id(crate::FIRST_PAGE_ID)
             .map(|root| Self { root })
     }
 

@@ -252,11 +252,7 @@ pub fn ThemeToggle() -> impl IntoView {
             aria-label=label
             on:click=on_click
         >
-            <span aria-hidden="true">{move || match theme.get() {
-                Theme::System => "◐",
-                Theme::Light => "☀",
-                Theme::Dark => "☾",
-            }}</span>
+            <span aria-hidden="true">{move || theme.get().glyph()}</span>
         </button>
     }
 }
