@@ -4,8 +4,9 @@
 //!
 //! What the person does before the app is there is left in the page for the app to take over
 //! (`ui::handover`): the fields' values, the focus, an open "Advanced", and on the root
-//! element `data-submitted` (the form was sent) or `data-clicked` (the test id of a button
-//! pressed). A language picked here is remembered at once, so the app starts in it.
+//! element `data-submitted` (the form was sent), `data-clicked` (the test id of a button
+//! pressed) and `data-composing` (an input method is composing text in a field, so the app
+//! waits for it to finish). A language picked here is remembered at once, so the app starts in it.
 
 use super::glance::Glance;
 use parley::i18n::{t, Key, Lang};
@@ -372,6 +373,22 @@ fn listen(
     };
     root.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref())?;
 
+    // Composition events bubble; the page is removed only between compositions (ui::handover).
+    let composing = {
+        let root = root.clone();
+        Closure::<dyn Fn()>::new(move || {
+            let _ = root.set_attribute("data-composing", "");
+        })
+    };
+    let composed = {
+        let root = root.clone();
+        Closure::<dyn Fn()>::new(move || {
+            let _ = root.remove_attribute("data-composing");
+        })
+    };
+    root.add_event_listener_with_callback("compositionstart", composing.as_ref().unchecked_ref())?;
+    root.add_event_listener_with_callback("compositionend", composed.as_ref().unchecked_ref())?;
+
     let offered = config.languages.clone();
     let on_change = Closure::<dyn Fn(Event)>::new(move |e: Event| {
         let picked = e
@@ -391,6 +408,8 @@ fn listen(
     on_submit.forget();
     on_click.forget();
     on_change.forget();
+    composing.forget();
+    composed.forget();
     Ok(())
 }
 

@@ -5,9 +5,15 @@
 //! stylesheet's `#first-page ~ main`), until the app's login form is drawn. Then, in one task,
 //! what the person did is copied into it: the fields' values, the checkbox, an open "Advanced",
 //! the focus and the caret; the first page is removed; and a button pressed or a form sent
-//! before the app was there is pressed or sent again, now by the app.
+//! before the app was there is pressed or sent again, now by the app. While an input method is
+//! composing text in a field, the takeover waits for the composition to end: removing the field
+//! under it would commit the half-converted text and leave the rest converting elsewhere.
+//!
+//! Should the app come up signed in instead (a device remembered meanwhile in another tab), the
+//! first page is dismissed: it must never cover the app.
 
 use leptos::prelude::*;
+use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlFormElement, HtmlInputElement};
 use zeroize::Zeroizing;
@@ -34,8 +40,31 @@ impl Handover {
             .unwrap_or_default()
     }
 
-    /// Copies what was done into the app's login form (drawn by now) and removes the first page.
+    /// Copies what was done into the app's login form (drawn by now) and removes the first
+    /// page, now or once the composition in progress ends.
     pub fn finish(self) {
+        if self.root.has_attribute("data-composing") {
+            let root = self.root.clone();
+            // Called once: the page it listens on is removed by it.
+            let later = Closure::once_into_js(move || self.take_over());
+            if root
+                .add_event_listener_with_callback("compositionend", later.unchecked_ref())
+                .is_ok()
+            {
+                return;
+            }
+            // Without the listener the page would stay up; better to take over now.
+            return Self { root }.take_over();
+        }
+        self.take_over()
+    }
+
+    /// Removes the first page without carrying anything over, for an app that came up signed in.
+    pub fn dismiss(self) {
+        self.root.remove();
+    }
+
+    fn take_over(self) {
         let focused = document()
             .active_element()
             .filter(|e| self.root.contains(Some(e)))

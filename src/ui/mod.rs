@@ -141,6 +141,17 @@ fn App() -> impl IntoView {
         Phase::LoggedOut if state.device.starting.get() => Page::Starting,
         Phase::LoggedOut | Phase::SigningIn => Page::Login,
     });
+    // The first page stands in for the login form only: an account that comes up instead (one
+    // remembered meanwhile in another tab) must not stay behind it.
+    if let Some(first) = use_context::<StoredValue<Option<handover::Handover>, LocalStorage>>() {
+        Effect::new(move |_| {
+            if page.get() == Page::Shell {
+                if let Some(first) = first.try_update_value(Option::take).flatten() {
+                    first.dismiss();
+                }
+            }
+        });
+    }
     view! {
         // Built untracked: only a change of page builds the page again, never a signal that
         // building it happened to read.

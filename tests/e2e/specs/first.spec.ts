@@ -174,3 +174,48 @@ test('a conversation link and a remembered device start the app without a first 
   await expect(page.locator(tid('app-shell'))).toBeVisible();
   expect(await sawFirst()).toBe(false);
 });
+
+test('a word being composed when the app arrives is finished in the same field, then taken over', async ({ page }) => {
+  const app = await holdApp(page);
+  await page.goto('/');
+  const jid = page.locator(tid('login-jid'));
+  await jid.click();
+  await page.keyboard.type('carol');
+  // An input method (Japanese, say) has "か" underlined, not yet converted.
+  const ime = await page.context().newCDPSession(page);
+  await ime.send('Input.imeSetComposition', { text: 'か', selectionStart: 1, selectionEnd: 1 });
+  await expect.poll(app.requested).toBe(true);
+
+  app.release();
+  // The app is there, behind the page, until the word is done.
+  await expect(page.locator(`main.login-page:not(${FIRST})`)).toHaveCount(1);
+  await expect(page.locator(FIRST)).toHaveCount(1);
+  await ime.send('Input.imeSetComposition', { text: 'かな', selectionStart: 2, selectionEnd: 2 });
+  await ime.send('Input.insertText', { text: '仮名' });
+  await expect(page.locator(FIRST)).toHaveCount(0);
+  await expect(jid).toHaveValue('carol仮名');
+  await expect(jid).toBeFocused();
+  await page.keyboard.type('@localhost');
+  await expect(jid).toHaveValue('carol仮名@localhost');
+});
+
+test('an account remembered in another tab meanwhile comes up instead of the first page', async ({ page, context }) => {
+  const app = await holdApp(page);
+  await page.goto('/');
+  await expect(page.locator(`${FIRST} ${tid('login-form')}`)).toBeVisible();
+
+  const other = await context.newPage();
+  await other.goto('/');
+  await other.locator(tid('login-jid')).fill(users.dave.jid);
+  await other.locator(tid('login-password')).fill(users.dave.password);
+  await other.locator(tid('login-remember')).check();
+  await other.locator(tid('login-submit')).click();
+  await expectOnline(other);
+  await expect.poll(async () => (await record(other, users.dave.jid))?.credentials ?? null, { timeout: 10_000 }).not.toBeNull();
+  await other.close();
+
+  app.release();
+  await expect(page.locator(tid('app-shell'))).toBeVisible();
+  await expect(page.locator(FIRST)).toHaveCount(0);
+  await expect(page.locator('.own-jid')).toHaveText(users.dave.jid);
+});
