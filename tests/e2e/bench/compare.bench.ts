@@ -7,6 +7,7 @@ import { joinBots, MUC, type MucPeer } from '../lib/muc';
 import type { BenchClient, DataSet } from './client';
 import { startConverse } from './converse';
 import { instrument, median, takeLongTasks } from './measure';
+import { formFloor } from './floor';
 import { parley } from './parley';
 import { serveStatic } from './serve';
 
@@ -308,6 +309,14 @@ function table(results: Record<string, Summary>): string {
   return lines.join('\n');
 }
 
+/** The floor under step (a) (floor.ts), and what it is as a share of Converse.js's time. */
+function floorLine(floorMs: number, results: Record<string, Summary>): string {
+  const converse = Object.entries(results).find(([name]) => name.startsWith('Converse'))?.[1].form;
+  const theirs = converse && 'figures' in converse ? converse.figures.ms : undefined;
+  const share = theirs ? `, ${(floorMs / theirs).toFixed(3)} of Converse.js's` : '';
+  return `Floor of step a: Parley's sign-in page saved as a static page (its markup and stylesheet, no script), served and timed the same way: ${Math.round(floorMs)} ms${share}.`;
+}
+
 type Budgets = { firstLoadKiB: number; ratios: { step: Step; figure: Figure; max: number }[] };
 
 /** scripts/budgets.sh: fails the run when a figure in budgets.json went past its limit. */
@@ -363,9 +372,10 @@ test('Parley and Converse.js side by side', async () => {
       lastArchived: `archived message ${ARCHIVED}`,
     };
 
+    // scripts/profile.sh serves a build that keeps function names.
+    const dist = path.resolve(REPO, process.env.PARLEY_BENCH_DIST ?? 'dist');
     const ownServer = await serveStatic({
-      // scripts/profile.sh serves a build that keeps function names.
-      root: path.resolve(REPO, process.env.PARLEY_BENCH_DIST ?? 'dist'),
+      root: dist,
       port: PARLEY_PORT,
       files: {
         '/config.json': JSON.stringify({ default_domain: 'localhost', websocket_url: WEBSOCKET_URL }),
@@ -397,6 +407,7 @@ test('Parley and Converse.js side by side', async () => {
       results[client.name] = summarise(raw[client.name]);
     }
     if (PROFILE) return;
+    const floorMs = results.Parley ? await formFloor(ownServer.url, dist, RUNS, base.use?.launchOptions) : undefined;
 
     const cpu = os.cpus();
     const machine = `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}`;
@@ -406,6 +417,7 @@ test('Parley and Converse.js side by side', async () => {
       `Machine: ${machine}; Chromium ${browserVersion} headless; Prosody 0.12 on loopback; ${new Date().toISOString().slice(0, 10)}.`,
     ].join('\n');
     console.log(`\n${header}\n\n${table(results)}\n`);
+    if (floorMs !== undefined) console.log(`${floorLine(floorMs, results)}\n`);
     const outDir = path.join(REPO, 'target/bench');
     fs.mkdirSync(outDir, { recursive: true });
     const file = path.join(outDir, 'compare.json');
@@ -418,6 +430,7 @@ test('Parley and Converse.js side by side', async () => {
           chromium: browserVersion,
           sizes: { contacts: CONTACTS, rooms: ROOMS, occupants: OCCUPANTS, archived: ARCHIVED, runs: RUNS },
           results,
+          floor: floorMs === undefined ? undefined : { formMs: floorMs },
           runs: raw,
         },
         null,
