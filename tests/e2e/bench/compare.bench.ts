@@ -7,7 +7,7 @@ import { joinBots, MUC, type MucPeer } from '../lib/muc';
 import type { BenchClient, DataSet } from './client';
 import { startConverse } from './converse';
 import { instrument, median, takeLongTasks } from './measure';
-import { formFloor } from './floor';
+import { formFloor, formReadyMs } from './floor';
 import { parley } from './parley';
 import { serveStatic } from './serve';
 
@@ -21,8 +21,9 @@ import { serveStatic } from './serve';
 // DOM nodes, and WebSocket bytes each way; HTTP bytes as transferred. The form step's are the
 // first load: what the page had asked for before its form could be typed in (Resource Timing),
 // so what a client fetches behind a ready form (Parley's app) is billed to the login. The
-// first run warms up and is dropped; each figure is the median of the others. Prints one table
-// and writes target/bench/compare.json. Figures, not assertions.
+// first run warms up and is dropped; each figure is the median of the others, step a's time
+// that of FORM_RUNS navigations. Prints one table, and under it the floor of step a
+// (floor.ts), and writes target/bench/compare.json. Figures, not assertions.
 
 const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CONTACTS = size('PARLEY_BENCH_CONTACTS', 2_000);
@@ -30,6 +31,9 @@ const ROOMS = size('PARLEY_BENCH_ROOMS', 2_000);
 const OCCUPANTS = size('PARLEY_BENCH_OCCUPANTS', 200);
 const ARCHIVED = size('PARLEY_BENCH_ARCHIVED', 5_000);
 const RUNS = size('PARLEY_BENCH_RUNS', 3);
+// Step a's time varies most from run to run (a fresh browser starting on a busy machine) and a
+// navigation alone takes two seconds: its median is of this many.
+const FORM_RUNS = Math.max(RUNS, size('PARLEY_BENCH_FORM_RUNS', 9));
 const PARLEY_PORT = 5450;
 /** The compare Prosody's endpoint (scripts/bench-on-prosody.sh exports it). */
 const WEBSOCKET_URL = process.env.PARLEY_TEST_WSS_URL ?? 'wss://localhost:5457/xmpp-websocket';
@@ -394,6 +398,7 @@ test('Parley and Converse.js side by side', async () => {
 
     const results: Record<string, Summary> = {};
     const raw: Record<string, Record<Step, Outcome>[]> = {};
+    const formTimes: Record<string, number[]> = {};
     for (const client of chosen) {
       raw[client.name] = [];
       for (let i = 0; i <= (PROFILE ? 0 : RUNS); i += 1) {
@@ -405,15 +410,24 @@ test('Parley and Converse.js side by side', async () => {
         if (i > 0) raw[client.name].push(outcome);
       }
       results[client.name] = summarise(raw[client.name]);
+      const form = results[client.name].form;
+      if (!PROFILE && 'figures' in form) {
+        const times = raw[client.name].map((r) => ('figures' in r.form ? r.form.figures.ms : undefined)).filter((ms): ms is number => ms !== undefined);
+        for (let i = times.length; i < FORM_RUNS; i += 1) times.push(await formReadyMs(client.url, client.loginField, base.use?.launchOptions));
+        console.log(`${client.name}, step a in ${times.length} navigations: ${times.map(Math.round).join(', ')} ms`);
+        formTimes[client.name] = times;
+        form.figures.ms = median(times);
+      }
     }
     if (PROFILE) return;
-    const floorMs = results.Parley ? await formFloor(ownServer.url, dist, RUNS, base.use?.launchOptions) : undefined;
+    const floorTimes = results.Parley ? await formFloor(ownServer.url, dist, FORM_RUNS, base.use?.launchOptions) : undefined;
+    const floorMs = floorTimes && median(floorTimes);
 
     const cpu = os.cpus();
     const machine = `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}`;
     const browserVersion = chromiumVersion ?? 'unknown';
     const header = [
-      `Data: ${CONTACTS} contacts (R), ${ROOMS} rooms (M), ${OCCUPANTS} occupants (K), ${ARCHIVED} archived messages (H); median of ${RUNS} runs after a warm-up.`,
+      `Data: ${CONTACTS} contacts (R), ${ROOMS} rooms (M), ${OCCUPANTS} occupants (K), ${ARCHIVED} archived messages (H); median of ${RUNS} runs after a warm-up (step a's time: of ${FORM_RUNS} navigations).`,
       `Machine: ${machine}; Chromium ${browserVersion} headless; Prosody 0.12 on loopback; ${new Date().toISOString().slice(0, 10)}.`,
     ].join('\n');
     console.log(`\n${header}\n\n${table(results)}\n`);
@@ -430,7 +444,8 @@ test('Parley and Converse.js side by side', async () => {
           chromium: browserVersion,
           sizes: { contacts: CONTACTS, rooms: ROOMS, occupants: OCCUPANTS, archived: ARCHIVED, runs: RUNS },
           results,
-          floor: floorMs === undefined ? undefined : { formMs: floorMs },
+          floor: floorTimes && { formMs: floorMs, times: floorTimes },
+          formTimes,
           runs: raw,
         },
         null,

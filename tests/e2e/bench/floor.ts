@@ -1,6 +1,6 @@
 import { chromium, type LaunchOptions } from '@playwright/test';
 import { tid } from '../lib/app';
-import { instrument, median } from './measure';
+import { instrument } from './measure';
 import { serveStatic } from './serve';
 
 // How soon any page could show Parley's sign-in form on this machine: the first page as Parley
@@ -30,8 +30,23 @@ async function staticCopy(url: string, launch: LaunchOptions | undefined): Promi
   }
 }
 
-/** The median form-ready time of the static copy over `runs` runs after a warm-up, in ms. */
-export async function formFloor(parleyUrl: string, root: string, runs: number, launch: LaunchOptions | undefined): Promise<number> {
+/** One navigation in a fresh browser, as step (a) times it: ms until the field could be typed in. */
+export async function formReadyMs(url: string, loginField: string, launch: LaunchOptions | undefined): Promise<number> {
+  const browser = await chromium.launch(launch);
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await instrument(page, loginField);
+    await page.goto(url, { waitUntil: 'commit' });
+    await page.waitForFunction(() => window.__formReadyAt !== undefined, null, { polling: 'raf', timeout: 60_000 });
+    return await page.evaluate(() => window.__formReadyAt!);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** The form-ready times of the static copy over `runs` runs after a warm-up, in ms. */
+export async function formFloor(parleyUrl: string, root: string, runs: number, launch: LaunchOptions | undefined): Promise<number[]> {
   const server = await serveStatic({
     root,
     port: FLOOR_PORT,
@@ -41,20 +56,11 @@ export async function formFloor(parleyUrl: string, root: string, runs: number, l
   const times: number[] = [];
   try {
     for (let i = 0; i <= runs; i += 1) {
-      const browser = await chromium.launch(launch);
-      try {
-        const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true, serviceWorkers: 'block' });
-        const page = await context.newPage();
-        await instrument(page, tid('login-jid'));
-        await page.goto(server.url, { waitUntil: 'commit' });
-        await page.waitForFunction(() => window.__formReadyAt !== undefined, null, { polling: 'raf', timeout: 60_000 });
-        if (i > 0) times.push(await page.evaluate(() => window.__formReadyAt!));
-      } finally {
-        await browser.close();
-      }
+      const ms = await formReadyMs(server.url, tid('login-jid'), launch);
+      if (i > 0) times.push(ms);
     }
   } finally {
     await server.close();
   }
-  return median(times);
+  return times;
 }
