@@ -104,8 +104,27 @@ mod browser {
             Err(FetchError::Status(404)) => Glance::defaults(),
             Err(_) => return None,
         };
-        let remembered = wasm_bindgen_futures::JsFuture::from(remembered).await;
-        (remembered.ok()?.as_bool() == Some(false)).then_some(glance)
+        let remembered =
+            wasm_bindgen_futures::JsFuture::from(within(remembered, STORAGE_WAIT_MS)).await;
+        // No answer in time counts as nothing kept, as the app counts it: the form is drawn,
+        // and should the answer be a remembered account after all, the app comes up signed in
+        // and dismisses this page (ui::handover).
+        (remembered.ok()?.as_bool() != Some(true)).then_some(glance)
+    }
+
+    /// How long IndexedDB may take to say whether this device keeps anything: the app's own
+    /// wait (`ui::state::device`). It answers in tens of milliseconds; a browser whose storage
+    /// never answers must not be left with a blank page.
+    const STORAGE_WAIT_MS: i32 = 1_500;
+
+    /// `promise`, or `undefined` once `ms` have passed without its answer.
+    fn within(promise: js_sys::Promise, ms: i32) -> js_sys::Promise {
+        let timer = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+            }
+        });
+        js_sys::Promise::race(&js_sys::Array::of2(&promise, &timer))
     }
 }
 

@@ -219,3 +219,17 @@ test('an account remembered in another tab meanwhile comes up instead of the fir
   await expect(page.locator(FIRST)).toHaveCount(0);
   await expect(page.locator('.own-jid')).toHaveText(users.dave.jid);
 });
+
+test('a browser whose storage never answers still gets the form, and signs in', async ({ page }) => {
+  // IndexedDB that never says which databases it has (a stuck storage backend).
+  await page.addInitScript(() => {
+    indexedDB.databases = () => new Promise(() => {});
+  });
+  await page.goto('/');
+  await expect(page.locator(`${FIRST} ${tid('login-jid')}`)).toBeVisible({ timeout: 5_000 });
+  await page.locator(tid('login-jid')).fill(users.erin.jid);
+  await page.locator(tid('login-password')).fill(users.erin.password);
+  await page.locator(tid('login-submit')).click();
+  await expectOnline(page);
+  await expect(page.locator(FIRST)).toHaveCount(0);
+});
