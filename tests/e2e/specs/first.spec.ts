@@ -50,6 +50,16 @@ async function shape(page: Page, selector: string): Promise<string[]> {
   });
 }
 
+/** Signs in at the login form with "Remember this device", until the device keeps the account. */
+async function signInRemembered(page: Page, user: { jid: string; password: string }): Promise<void> {
+  await page.locator(tid('login-jid')).fill(user.jid);
+  await page.locator(tid('login-password')).fill(user.password);
+  await page.locator(tid('login-remember')).check();
+  await page.locator(tid('login-submit')).click();
+  await expectOnline(page);
+  await expect.poll(async () => (await record(page, user.jid))?.credentials ?? null, { timeout: 10_000 }).not.toBeNull();
+}
+
 async function withConfig(page: Page, fields: Record<string, unknown>): Promise<void> {
   await page.route('**/config.json', async (route) => {
     const served = await (await route.fetch()).json();
@@ -164,12 +174,7 @@ test('a conversation link and a remembered device start the app without a first 
   await page.goto('/');
   await expect(page.locator(tid('login-form'))).toBeVisible();
   expect(await sawFirst()).toBe(true);
-  await page.locator(tid('login-jid')).fill(users.dave.jid);
-  await page.locator(tid('login-password')).fill(users.dave.password);
-  await page.locator(tid('login-remember')).check();
-  await page.locator(tid('login-submit')).click();
-  await expectOnline(page);
-  await expect.poll(async () => (await record(page, users.dave.jid))?.credentials ?? null, { timeout: 10_000 }).not.toBeNull();
+  await signInRemembered(page, users.dave);
   await page.reload();
   await expect(page.locator(tid('app-shell'))).toBeVisible();
   expect(await sawFirst()).toBe(false);
@@ -206,12 +211,7 @@ test('an account remembered in another tab meanwhile comes up instead of the fir
 
   const other = await context.newPage();
   await other.goto('/');
-  await other.locator(tid('login-jid')).fill(users.dave.jid);
-  await other.locator(tid('login-password')).fill(users.dave.password);
-  await other.locator(tid('login-remember')).check();
-  await other.locator(tid('login-submit')).click();
-  await expectOnline(other);
-  await expect.poll(async () => (await record(other, users.dave.jid))?.credentials ?? null, { timeout: 10_000 }).not.toBeNull();
+  await signInRemembered(other, users.dave);
   await other.close();
 
   app.release();
