@@ -1,14 +1,18 @@
 //! What the sign-in page needs of `config.json`, read with the browser's own JSON parser:
 //! the app's reader (serde, `parley::config`) would be about 60 KB of this module.
 //!
-//! The app reads and checks the whole file when it starts. This reads only the values the
-//! sign-in page shows, with the app's own checks where they decide what it shows
-//! (`config::languages`, `product_name_problem`, `is_hex_colour`); anything else the page
-//! would look different for (a logo, guest access, the embedded layout, a key this does not
-//! know) is `None`, and the app draws the page from the start.
+//! The app reads and checks the whole file when it starts. This reads the values the sign-in
+//! page shows, with the app's own checks where they decide what it shows
+//! (`config::languages`, `product_name_problem`, `is_hex_colour`), and runs the app's cheap
+//! checks of the rest (the WebSocket address, the frame limit, the types), so that a file the
+//! app would refuse does not show a form first; anything else the page would look different
+//! for (a logo, guest access, the embedded layout, a key this does not know) is `None` too,
+//! and the app draws the page from the start. Left to the app: whether the domains are valid
+//! (its JID checks would be most of this module's size).
 
-use parley::config::{is_hex_colour, languages, product_name_problem};
+use parley::config::{is_hex_colour, languages, product_name_problem, FRAME_LIMITS};
 use parley::i18n::Lang;
+use parley::transport::policy::check_websocket_url;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Keys the sign-in page does not depend on (the app checks them), or reads below.
@@ -85,15 +89,38 @@ impl Glance {
             }
         }
 
+        if let Some(url) = string(&file, "websocket_url")? {
+            check_websocket_url(&url).ok()?;
+        }
+        let limit = get(&file, "max_frame_bytes");
+        if !limit.is_undefined() {
+            let (min, max) = FRAME_LIMITS;
+            let limit = limit.as_f64()?;
+            if limit.fract() != 0.0 || !(min as f64..=max as f64).contains(&limit) {
+                return None;
+            }
+        }
+        string(&file, "muc_service")?;
+        let rooms = get(&file, "rooms");
+        if !rooms.is_undefined() && !js_sys::Array::is_array(&rooms) {
+            return None;
+        }
+
         let locked = string(&file, "locked_domain")?;
         let default = string(&file, "default_domain")?;
         glance.fixed_domain = locked.or(default);
 
         let features = get(&file, "features");
         if !features.is_undefined() {
-            let registration = get(&features, "registration");
-            if !registration.is_undefined() {
-                glance.registration = registration.as_bool()?;
+            let features = features.dyn_into::<js_sys::Object>().ok()?;
+            for key in js_sys::Object::keys(&features).iter() {
+                let key = key.as_string()?;
+                let on = get(&features, &key).as_bool()?;
+                match key.as_str() {
+                    "registration" => glance.registration = on,
+                    "room_browser" | "contact_management" => {}
+                    _ => return None,
+                }
             }
         }
 

@@ -50,6 +50,16 @@ async function shape(page: Page, selector: string): Promise<string[]> {
   });
 }
 
+/** From the next navigation on, records whether a first page was ever in the document. */
+async function watchFirstPage(page: Page): Promise<() => Promise<boolean>> {
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      if (document.getElementById('first-page')) (window as unknown as { __sawFirst: boolean }).__sawFirst = true;
+    }).observe(document, { childList: true, subtree: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { __sawFirst?: boolean }).__sawFirst ?? false);
+}
+
 /** Signs in at the login form with "Remember this device", until the device keeps the account. */
 async function signInRemembered(page: Page, user: { jid: string; password: string }): Promise<void> {
   await page.locator(tid('login-jid')).fill(user.jid);
@@ -158,13 +168,7 @@ test('a form sent before the app arrives is sent by the app, once', async ({ pag
 });
 
 test('a conversation link and a remembered device start the app without a first page', async ({ page }) => {
-  // Records whether a first page was ever in the document.
-  await page.addInitScript(() => {
-    new MutationObserver(() => {
-      if (document.getElementById('first-page')) (window as unknown as { __sawFirst: boolean }).__sawFirst = true;
-    }).observe(document, { childList: true, subtree: true });
-  });
-  const sawFirst = () => page.evaluate(() => (window as unknown as { __sawFirst?: boolean }).__sawFirst ?? false);
+  const sawFirst = await watchFirstPage(page);
 
   await page.goto(`/?chat=${encodeURIComponent(users.dave.jid)}`);
   await expect(page.locator(tid('login-form'))).toBeVisible();
@@ -233,3 +237,17 @@ test('a browser whose storage never answers still gets the form, and signs in', 
   await expectOnline(page);
   await expect(page.locator(FIRST)).toHaveCount(0);
 });
+
+for (const [what, fields] of [
+  ['a ws:// endpoint', { websocket_url: 'ws://localhost:5444/xmpp-websocket' }],
+  ['a frame limit out of range', { max_frame_bytes: 10 }],
+  ['a misspelt feature', { features: { registraton: false } }],
+] as const) {
+  test(`a config.json the app refuses (${what}) shows no first page, only the app's error`, async ({ page }) => {
+    const sawFirst = await watchFirstPage(page);
+    await withConfig(page, fields);
+    await page.goto('/');
+    await expect(page.locator(tid('login-error'))).toHaveAttribute('data-reason', 'config-invalid');
+    expect(await sawFirst()).toBe(false);
+  });
+}
