@@ -374,20 +374,16 @@ fn listen(
     root.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref())?;
 
     // Composition events bubble; the page is removed only between compositions (ui::handover).
-    let composing = {
+    let on_composition = {
         let root = root.clone();
-        Closure::<dyn Fn()>::new(move || {
-            let _ = root.set_attribute("data-composing", "");
+        Closure::<dyn Fn(Event)>::new(move |e: Event| {
+            let _ =
+                root.toggle_attribute_with_force("data-composing", e.type_() == "compositionstart");
         })
     };
-    let composed = {
-        let root = root.clone();
-        Closure::<dyn Fn()>::new(move || {
-            let _ = root.remove_attribute("data-composing");
-        })
-    };
-    root.add_event_listener_with_callback("compositionstart", composing.as_ref().unchecked_ref())?;
-    root.add_event_listener_with_callback("compositionend", composed.as_ref().unchecked_ref())?;
+    for kind in ["compositionstart", "compositionend"] {
+        root.add_event_listener_with_callback(kind, on_composition.as_ref().unchecked_ref())?;
+    }
 
     let offered = config.languages.clone();
     let on_change = Closure::<dyn Fn(Event)>::new(move |e: Event| {
@@ -408,8 +404,7 @@ fn listen(
     on_submit.forget();
     on_click.forget();
     on_change.forget();
-    composing.forget();
-    composed.forget();
+    on_composition.forget();
     Ok(())
 }
 

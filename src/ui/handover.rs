@@ -45,16 +45,10 @@ impl Handover {
     pub fn finish(self) {
         if self.root.has_attribute("data-composing") {
             let root = self.root.clone();
-            // Called once: the page it listens on is removed by it.
+            // Runs once: taking over removes the page it listens on.
             let later = Closure::once_into_js(move || self.take_over());
-            if root
-                .add_event_listener_with_callback("compositionend", later.unchecked_ref())
-                .is_ok()
-            {
-                return;
-            }
-            // Without the listener the page would stay up; better to take over now.
-            return Self { root }.take_over();
+            let _ = root.add_event_listener_with_callback("compositionend", later.unchecked_ref());
+            return;
         }
         self.take_over()
     }
