@@ -72,16 +72,26 @@ async function opened(page: Page, jid: string): Promise<Locator> {
   return view;
 }
 
+/** Clicks `row` until the chat with `jid` shows. Both lists re-sort as they should (the roster
+ * puts who comes online first, the chat list the latest message): a presence from another
+ * test's session can move the row between Playwright's check of where it is and its click,
+ * which then lands on a neighbour, as a person's would. They click again; so does this. */
+async function clickUntilOpen(page: Page, row: Locator, jid: string): Promise<Locator> {
+  await expect(async () => {
+    await row.click();
+    await expect(chatView(page, jid)).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 15_000 });
+  return opened(page, jid);
+}
+
 /** Opens the chat with a contact from the roster. */
 export async function openChatFromRoster(page: Page, jid: string): Promise<Locator> {
-  await rosterItem(page, jid).click();
-  return opened(page, jid);
+  return clickUntilOpen(page, rosterItem(page, jid), jid);
 }
 
 /** Opens a conversation from the chat list (where incoming messages put it). */
 export async function openChatFromList(page: Page, jid: string): Promise<Locator> {
-  await page.locator(`${tid('chat-list')} ${tid('chat-list-item', { jid })}`).click();
-  return opened(page, jid);
+  return clickUntilOpen(page, page.locator(`${tid('chat-list')} ${tid('chat-list-item', { jid })}`), jid);
 }
 
 /** The message in a chat view whose body contains `text` (a unique marker). */
