@@ -359,7 +359,7 @@ pub fn Blocklist() -> impl IntoView {
 }
 
 #[component]
-fn BlockedRow(index: usize, jid: Jid) -> impl IntoView {
+fn BlockedRow(index: Signal<usize>, jid: Jid) -> impl IntoView {
     let state = use_state();
     let text = jid.to_string();
     view! {

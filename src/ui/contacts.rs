@@ -155,7 +155,7 @@ pub fn SubscriptionRequests() -> impl IntoView {
 
 /// `nick`: what they call themselves (XEP-0172 §4.1), shown beside the address, never instead.
 #[component]
-fn RequestRow(index: usize, jid: BareJid, nick: Option<String>) -> impl IntoView {
+fn RequestRow(index: Signal<usize>, jid: BareJid, nick: Option<String>) -> impl IntoView {
     let state = use_state();
     let approve = jid.clone();
     let deny = jid.clone();

@@ -4,8 +4,10 @@
 //! transform. No well-kept crate does this for Leptos 0.8, so it is written here, over
 //! [`fixed_range`] (tested natively).
 //!
-//! A row is keyed by its index and its content, so a row whose data changes (a presence dot, an
-//! unread count) re-renders alone, and a shift re-renders only the rows in view.
+//! A row is keyed by its content (and which of equal rows it is), not by its place: a row whose
+//! data changes (a presence dot, an unread count) re-renders alone, and one that only moves, as
+//! another contact comes online above it, keeps its element and only its offset changes. So
+//! the keyboard focus, and a screen reader's place, stay on the contact they were on.
 //!
 //! Arrow keys move between rows (Home and End to the ends), as in a list box: the row comes into
 //! view first, then its first button takes the focus, so rows outside the window are reached
@@ -31,13 +33,14 @@ pub struct ListShape {
     pub row_height: i32,
 }
 
-/// The `transform` that puts row `index` in its place.
-pub fn row_offset(index: usize, row_height: i32) -> String {
-    format!("translateY({}px)", index as i32 * row_height)
+/// The `transform` that puts row `index` in its place, following it as the row moves.
+pub fn row_offset(index: Signal<usize>, row_height: i32) -> impl Fn() -> String {
+    move || format!("translateY({}px)", index.get() as i32 * row_height)
 }
 
 /// A scroll container holding a windowed `<ul>` of `total` rows. `rows(first, last)` gives the
-/// rows in `[first, last)`; `child(index, row)` renders one `<li>` (placed with [`row_offset`]).
+/// rows in `[first, last)`; `child(index, row)` renders one `<li>` (placed with [`row_offset`]);
+/// `index` changes when the row moves.
 /// `reset` scrolls back to the top whenever it changes (a new filter).
 pub fn windowed_list<T, R, C, V>(
     shape: ListShape,
@@ -49,7 +52,7 @@ pub fn windowed_list<T, R, C, V>(
 where
     T: Clone + PartialEq + Eq + Hash + Send + Sync + 'static,
     R: Fn(usize, usize) -> Vec<T> + Send + Sync + 'static,
-    C: Fn(usize, T) -> V + Clone + Send + Sync + 'static,
+    C: Fn(Signal<usize>, T) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     counted_windowed_list(shape, total, total, reset, rows, child)
@@ -68,7 +71,7 @@ pub fn counted_windowed_list<T, R, C, V>(
 where
     T: Clone + PartialEq + Eq + Hash + Send + Sync + 'static,
     R: Fn(usize, usize) -> Vec<T> + Send + Sync + 'static,
-    C: Fn(usize, T) -> V + Clone + Send + Sync + 'static,
+    C: Fn(Signal<usize>, T) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let scroll_top = RwSignal::new(0);
@@ -76,20 +79,20 @@ where
     let scroller = NodeRef::<html::Div>::new();
     let row_height = shape.row_height;
 
-    let visible = Memo::new(move |_| {
+    let range = Memo::new(move |_| {
         let viewport = effective_viewport(viewport.get());
-        let (first, last) = fixed_range(
+        fixed_range(
             total.get(),
             scroll_top.get(),
             viewport,
             row_height,
             OVERSCAN,
-        );
-        rows(first, last)
-            .into_iter()
-            .enumerate()
-            .map(|(i, row)| (first + i, row))
-            .collect::<Vec<_>>()
+        )
+    });
+    let first = Memo::new(move |_| range.get().0);
+    let visible = Memo::new(move |_| {
+        let (first, last) = range.get();
+        numbered_equals(rows(first, last))
     });
 
     let measure = move || {
@@ -145,6 +148,11 @@ where
         request_animation_frame(move || focus_row(&ul, to, row_height));
     };
 
+    // `place` is the row's place in the window, which moves as rows come and go above it.
+    let row_view = move |place: ReadSignal<usize>, (row, _): (T, usize)| {
+        child(Signal::derive(move || first.get() + place.get()), row)
+    };
+
     view! {
         <div class=format!("list-scroll {}-scroll", shape.class) node_ref=scroller on:scroll=move |_| measure()>
             <ul
@@ -157,14 +165,27 @@ where
                 data-count=move || count.get().to_string()
                 style:height=move || format!("{}px", total.get() as i32 * row_height)
             >
-                <For
+                <ForEnumerate
                     each=move || visible.get()
                     key=|row| row.clone()
-                    children=move |(index, row)| child(index, row)
+                    children=row_view
                 />
             </ul>
         </div>
     }
+}
+
+/// Each row with how many equal rows come before it in the window: the key of a row must be
+/// unique, and a contact in two groups is two equal rows.
+fn numbered_equals<T: Clone + Eq + Hash>(rows: Vec<T>) -> Vec<(T, usize)> {
+    let mut seen = std::collections::HashMap::<T, usize>::with_capacity(rows.len());
+    rows.into_iter()
+        .map(|row| {
+            let n = seen.entry(row.clone()).or_default();
+            *n += 1;
+            (row, *n - 1)
+        })
+        .collect()
 }
 
 /// The index of the row holding the focused control a key went to, unless that control uses the

@@ -333,7 +333,7 @@ fn Occupants(status: RwSignal<RoomStatus>, private_to: RwSignal<Option<String>>)
 
 #[component]
 fn OccupantRow(
-    index: usize,
+    index: Signal<usize>,
     occupant: Occupant,
     own: bool,
     private_to: RwSignal<Option<String>>,

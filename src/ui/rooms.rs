@@ -154,7 +154,7 @@ pub fn RoomBrowser() -> impl IntoView {
 }
 
 #[component]
-fn RoomItem(index: usize, row: RoomRow) -> impl IntoView {
+fn RoomItem(index: Signal<usize>, row: RoomRow) -> impl IntoView {
     let state = use_state();
     let RoomRow { jid, name, info } = row;
     if info.is_none() {

@@ -115,7 +115,7 @@ pub fn Roster() -> impl IntoView {
 /// how many, and a button that folds it.
 #[component]
 fn GroupHeading(
-    index: usize,
+    index: Signal<usize>,
     name: String,
     count: usize,
     online: usize,
@@ -152,7 +152,7 @@ fn GroupHeading(
 }
 
 #[component]
-fn RosterRow(index: usize, contact: Arc<Contact>) -> impl IntoView {
+fn RosterRow(index: Signal<usize>, contact: Arc<Contact>) -> impl IntoView {
     let state = use_state();
     let jid = contact.jid.clone();
     let selected = is_open(jid.clone());

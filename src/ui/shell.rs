@@ -373,7 +373,7 @@ fn Conversations(section: Section) -> impl IntoView {
 }
 
 #[component]
-fn ChatRow(index: usize, summary: Summary) -> impl IntoView {
+fn ChatRow(index: Signal<usize>, summary: Summary) -> impl IntoView {
     let state = use_state();
     let roster = state.contacts.roster;
     let jid = summary.jid.clone();

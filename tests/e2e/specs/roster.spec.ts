@@ -1,7 +1,7 @@
 import { test, expect } from '../lib/fixtures';
 import { bodiesWithText, login, loginThrough, openChatFromRoster, rosterItem, send, tid, unique } from '../lib/app';
 import { ignoreRelayErrors, PROSODY_WSS_PORT, Relay } from '../lib/relay';
-import { freshAccount } from '../lib/archive';
+import { freshAccount, makeContacts } from '../lib/archive';
 import { expectNothingRan, HostilePeer, INJECTED } from '../lib/hostile';
 import { registerAccount } from '../lib/xmpp';
 import { joinRoom, MucPeer, occupant, uniqueRoom } from '../lib/muc';
@@ -283,4 +283,34 @@ test('10,000 contacts: all counted, few rendered, filtered, folded and scrolled 
   await expect(rosterItem(page, 'member00010@localhost')).toBeHidden();
   await night.locator('button').click();
   await expect(night).toHaveAttribute('data-collapsed', 'false');
+});
+
+test('the keyboard focus stays on a contact while another coming online moves above it', async ({ page }) => {
+  const me = await freshAccount('kfme');
+  const first = await freshAccount('kfa');
+  const later = await freshAccount('kfz');
+  const mine = await HostilePeer.login(me.user, me.password);
+  for (const account of [first, later]) {
+    const peer = await HostilePeer.login(account.user, account.password);
+    await makeContacts(mine, peer);
+    peer.close();
+  }
+  mine.close();
+  await login(page, me.jid, me.password);
+  // Both offline: by name, "kfa…" above "kfz…".
+  await expect(rosterItem(page, later.jid)).toHaveAttribute('data-presence', 'unavailable');
+  const focused = rosterItem(page, first.jid).locator('button').first();
+  await focused.focus();
+  // "kfz…" comes online and goes first (online first): "kfa…" moves down a row, and the focus,
+  // where a keyboard or screen-reader user is, moves with it.
+  const online = await HostilePeer.login(later.user, later.password);
+  try {
+    await expect(rosterItem(page, later.jid)).toHaveAttribute('data-presence', 'available');
+    await expect(page.locator(tid('roster-item')).first()).toHaveAttribute('data-jid', later.jid);
+    await expect(focused).toBeFocused();
+    await page.keyboard.press('ArrowUp');
+    await expect(rosterItem(page, later.jid).locator('button').first()).toBeFocused();
+  } finally {
+    online.close();
+  }
 });
