@@ -1,13 +1,14 @@
 //! The one windowed list behind every long list of fixed-height rows: contacts, chats, message
-//! and subscription requests (and later rooms and occupants). The list has the full height; only
-//! the rows in view plus [`OVERSCAN`] above and below are in the DOM, each placed with a
-//! transform. No well-kept crate does this for Leptos 0.8, so it is written here, over
+//! and subscription requests, rooms, occupants and blocked addresses. The list has the full
+//! height; only the rows in view plus [`OVERSCAN`] above and below are in the DOM, each placed
+//! with a transform. No well-kept crate does this for Leptos 0.8, so it is written here, over
 //! [`fixed_range`] (tested natively).
 //!
-//! A row is keyed by its content (and which of equal rows it is), not by its place: a row whose
-//! data changes (a presence dot, an unread count) re-renders alone, and one that only moves, as
-//! another contact comes online above it, keeps its element and only its offset changes. So
-//! the keyboard focus, and a screen reader's place, stay on the contact they were on.
+//! A row is keyed by what it is, never by its place, so the keyboard focus, and a screen
+//! reader's place, stay on the row they were on while rows come and go around it. Lists whose
+//! rows change while staying the same row (a contact's presence, a chat's unread count) key them
+//! by identity and update them in place; the others by content, so a changed row is drawn anew.
+//! A row that changes places is inserted again, which drops the focus: the list gives it back.
 //!
 //! Arrow keys move between rows (Home and End to the ends), as in a list box: the row comes into
 //! view first, then its first button takes the focus, so rows outside the window are reached
@@ -17,6 +18,8 @@ use crate::store::window::fixed_range;
 use leptos::html;
 use leptos::prelude::*;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Rows rendered above and below the visible ones, so fast scrolling shows no blank rows.
 pub const OVERSCAN: usize = 8;
@@ -40,8 +43,8 @@ pub fn row_offset(index: Signal<usize>, row_height: i32) -> impl Fn() -> String 
 
 /// A scroll container holding a windowed `<ul>` of `total` rows. `rows(first, last)` gives the
 /// rows in `[first, last)`; `child(index, row)` renders one `<li>` (placed with [`row_offset`]);
-/// `index` changes when the row moves.
-/// `reset` scrolls back to the top whenever it changes (a new filter).
+/// `index` changes when the row moves. A row is keyed by its content: one that changes is
+/// drawn anew. `reset` scrolls back to the top whenever it changes (a new filter).
 pub fn windowed_list<T, R, C, V>(
     shape: ListShape,
     total: Signal<usize>,
@@ -55,23 +58,31 @@ where
     C: Fn(Signal<usize>, T) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    counted_windowed_list(shape, total, total, reset, rows, child)
+    // Keyed by content, a row's content never changes under its view.
+    let child = move |index, row: Signal<T>| child(index, row.get_untracked());
+    keyed_windowed_list(shape, total, total, reset, rows, T::clone, child)
 }
 
-/// [`windowed_list`] whose `data-count` is `count`, not the number of rows: a list with
-/// headings among its rows (the roster's groups) counts what it lists.
-pub fn counted_windowed_list<T, R, C, V>(
+/// [`windowed_list`] for rows whose content changes while they stay the same row (a contact's
+/// presence, a chat's unread count): each has an identity, `key(row)`, keeps its element while
+/// its content changes, and `child` gets the row as a signal. Its `data-count` is `count`, not
+/// the number of rows: a list with headings among its rows (the roster's groups) counts what it
+/// lists.
+pub fn keyed_windowed_list<T, K, R, KF, C, V>(
     shape: ListShape,
     total: Signal<usize>,
     count: Signal<usize>,
     reset: Signal<u64>,
     rows: R,
+    key: KF,
     child: C,
 ) -> impl IntoView
 where
-    T: Clone + PartialEq + Eq + Hash + Send + Sync + 'static,
+    T: Clone + PartialEq + Send + Sync + 'static,
+    K: Clone + Eq + Hash + Send + Sync + 'static,
     R: Fn(usize, usize) -> Vec<T> + Send + Sync + 'static,
-    C: Fn(Signal<usize>, T) -> V + Clone + Send + Sync + 'static,
+    KF: Fn(&T) -> K + Send + Sync + 'static,
+    C: Fn(Signal<usize>, Signal<T>) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let scroll_top = RwSignal::new(0);
@@ -92,7 +103,7 @@ where
     let first = Memo::new(move |_| range.get().0);
     let visible = Memo::new(move |_| {
         let (first, last) = range.get();
-        numbered_equals(rows(first, last))
+        numbered(rows(first, last), &key)
     });
 
     let measure = move || {
@@ -148,9 +159,64 @@ where
         request_animation_frame(move || focus_row(&ul, to, row_height));
     };
 
-    // `place` is the row's place in the window, which moves as rows come and go above it.
-    let row_view = move |place: ReadSignal<usize>, (row, _): (T, usize)| {
-        child(Signal::derive(move || first.get() + place.get()), row)
+    // Tachys moves a row that changed places by inserting it again, which takes the focus off
+    // it. A control that lost the focus to nothing while it stayed in the page, and not to a
+    // press elsewhere, gets it back once the list is updated.
+    // Not a reactive value: a list being removed takes the focus off its rows as it goes, after
+    // its reactive values are disposed.
+    let pressed = Arc::new(AtomicBool::new(false));
+    let press = {
+        let pressed = pressed.clone();
+        window_event_listener(leptos::ev::pointerdown, move |_| {
+            pressed.store(true, Ordering::Relaxed);
+            let pressed = pressed.clone();
+            set_timeout(
+                move || pressed.store(false, Ordering::Relaxed),
+                std::time::Duration::ZERO,
+            );
+        })
+    };
+    on_cleanup(move || press.remove());
+    let on_focusout = move |ev: leptos::ev::FocusEvent| {
+        use leptos::wasm_bindgen::JsCast;
+        if ev.related_target().is_some() || pressed.load(Ordering::Relaxed) {
+            return;
+        }
+        let Some(control) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
+        queue_microtask(move || {
+            let document = document();
+            let to_nothing = match (document.active_element(), document.body()) {
+                (Some(active), Some(body)) => active == *body,
+                (active, _) => active.is_none(),
+            };
+            if to_nothing && control.is_connected() {
+                let _ = control.focus();
+            }
+        });
+    };
+
+    // `place` is the row's place in the window, which moves as rows come and go above it; its
+    // content is what the window holds under its identity now.
+    let row_view = move |place: ReadSignal<usize>, (id, row): ((K, usize), T)| {
+        let content = Memo::new(move |previous: Option<&T>| {
+            visible.with(|rows| {
+                let here = rows.get(place.get()).filter(|(k, _)| *k == id);
+                match here.or_else(|| rows.iter().find(|(k, _)| *k == id)) {
+                    Some((_, now)) => now.clone(),
+                    // Leaving the window: its view goes with the next update.
+                    None => previous.cloned().unwrap_or_else(|| row.clone()),
+                }
+            })
+        });
+        child(
+            Signal::derive(move || first.get() + place.get()),
+            content.into(),
+        )
     };
 
     view! {
@@ -158,6 +224,7 @@ where
             <ul
                 node_ref=list
                 on:keydown=on_keydown
+                on:focusout=on_focusout
                 data-testid=shape.testid
                 class=format!("windowed {}", shape.class)
                 role="list"
@@ -167,7 +234,7 @@ where
             >
                 <ForEnumerate
                     each=move || visible.get()
-                    key=|row| row.clone()
+                    key=|(id, _)| id.clone()
                     children=row_view
                 />
             </ul>
@@ -175,15 +242,16 @@ where
     }
 }
 
-/// Each row with how many equal rows come before it in the window: the key of a row must be
-/// unique, and a contact in two groups is two equal rows.
-fn numbered_equals<T: Clone + Eq + Hash>(rows: Vec<T>) -> Vec<(T, usize)> {
-    let mut seen = std::collections::HashMap::<T, usize>::with_capacity(rows.len());
+/// Each row with its identity: its key, and how many rows of that key come before it in the
+/// window (a contact in two groups is on two rows), since a view's key must be unique.
+fn numbered<T, K: Clone + Eq + Hash>(rows: Vec<T>, key: impl Fn(&T) -> K) -> Vec<((K, usize), T)> {
+    let mut seen = std::collections::HashMap::<K, usize>::with_capacity(rows.len());
     rows.into_iter()
         .map(|row| {
-            let n = seen.entry(row.clone()).or_default();
+            let k = key(&row);
+            let n = seen.entry(k.clone()).or_default();
             *n += 1;
-            (row, *n - 1)
+            ((k, *n - 1), row)
         })
         .collect()
 }

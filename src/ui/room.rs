@@ -6,7 +6,7 @@
 //! written then waits in the core until the room is entered again.
 
 use super::chat::{BackButton, Composer, ConversationKind, MessageList};
-use super::list::{row_offset, windowed_list, ListShape};
+use super::list::{keyed_windowed_list, row_offset, ListShape};
 use super::lookalike::LookalikeWarning;
 use super::message::nick_colours;
 use super::{tr, use_state};
@@ -310,14 +310,18 @@ fn Occupants(status: RwSignal<RoomStatus>, private_to: RwSignal<Option<String>>)
         labelled_by: "occupants-title",
         row_height: OCCUPANT_ROW_HEIGHT,
     };
-    let list = windowed_list(
+    let list = keyed_windowed_list(
         shape,
+        total,
         total,
         Signal::derive(|| 0),
         move |first, last| status.with(|s| s.occupants(first, last)),
-        move |index, occupant| {
-            let own = status.with_untracked(|s| s.nick == occupant.nick);
-            view! { <OccupantRow index occupant own private_to/> }
+        |occupant: &Occupant| occupant.nick.clone(),
+        move |index, occupant: Signal<Occupant>| {
+            // The nick is the row's identity: it never changes under the row.
+            let nick = occupant.with_untracked(|o| o.nick.clone());
+            let own = status.with_untracked(|s| s.nick == nick);
+            view! { <OccupantRow index nick occupant own private_to/> }
         },
     );
     view! {
@@ -334,26 +338,22 @@ fn Occupants(status: RwSignal<RoomStatus>, private_to: RwSignal<Option<String>>)
 #[component]
 fn OccupantRow(
     index: Signal<usize>,
-    occupant: Occupant,
+    nick: String,
+    occupant: Signal<Occupant>,
     own: bool,
     private_to: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let Occupant {
-        nick,
-        role,
-        affiliation,
-        availability,
-        status,
-        jid,
-    } = occupant;
+    let roster = use_state().contacts.roster;
+    let role = Memo::new(move |_| occupant.with(|o| o.role));
     // The account behind the nick, where the room shows it, judged as any address is.
-    let lookalike = jid.and_then(|jid| {
-        use_state()
-            .contacts
-            .roster
-            .with_untracked(|r| r.lookalike_of(&jid))
+    let lookalike = Memo::new(move |_| {
+        occupant.with(|o| {
+            o.jid
+                .as_ref()
+                .and_then(|jid| roster.with_untracked(|r| r.lookalike_of(jid)))
+        })
     });
-    let role_key = match role {
+    let role_key = move || match role.get() {
         Role::Moderator => Some(Key::RoleModerator),
         Role::Visitor => Some(Key::RoleVisitor),
         _ => None,
@@ -364,15 +364,15 @@ fn OccupantRow(
             data-testid="occupant"
             class="occupant"
             data-nick=nick.clone()
-            data-role=role.as_str()
-            data-affiliation=affiliation.as_str()
+            data-role=move || role.get().as_str()
+            data-affiliation=move || occupant.with(|o| o.affiliation.as_str())
             style:transform=row_offset(index, OCCUPANT_ROW_HEIGHT)
-            title=status.map(|s| neutralise_overrides(&s).into_owned())
+            title=move || occupant.with(|o| o.status.as_deref().map(|s| neutralise_overrides(s).into_owned()))
         >
-            <span class="presence-dot" data-presence=availability.as_str()></span>
+            <span class="presence-dot" data-presence=move || occupant.with(|o| o.availability.as_str())></span>
             <bdi class="row-name nick-colour" style:--nick-on-light=on_light style:--nick-on-dark=on_dark>{neutralise_overrides(&nick).into_owned()}</bdi>
-            {lookalike.map(|lookalike| view! { <LookalikeWarning lookalike compact=true/> })}
-            {role_key.map(|key| view! { <span class="role-tag">{tr(key)}</span> })}
+            {move || lookalike.get().map(|lookalike| view! { <LookalikeWarning lookalike compact=true/> })}
+            {move || role_key().map(|key| view! { <span class="role-tag">{tr(key)}</span> })}
             {(!own).then(|| {
                 let nick = nick.clone();
                 view! {

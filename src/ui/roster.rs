@@ -3,7 +3,7 @@
 //! gives the number of contacts listed (a contact in two groups counts once).
 
 use super::contacts::AddContact;
-use super::list::{counted_windowed_list, row_offset, ListShape};
+use super::list::{keyed_windowed_list, row_offset, ListShape};
 use super::lookalike::LookalikeWarning;
 use super::shell::{is_open, OpenChatButton};
 use super::{tr, use_state};
@@ -11,6 +11,7 @@ use crate::i18n::Key;
 use crate::linkify::neutralise_overrides;
 use crate::store::roster_view::{Contact, RosterLayout, RosterRow};
 use crate::xmpp::confusables::Lookalike;
+use crate::xmpp::jid::BareJid;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -53,7 +54,7 @@ pub fn Roster() -> impl IntoView {
         filter.set(event_target_value(&ev));
         filter_changes.update(|n| *n += 1);
     };
-    let list = counted_windowed_list(
+    let list = keyed_windowed_list(
         SHAPE,
         total,
         count,
@@ -63,14 +64,17 @@ pub fn Roster() -> impl IntoView {
                 rows[first.min(rows.len())..last.min(rows.len())].to_vec()
             })
         },
-        move |index, row| match row {
-            RosterRow::Group {
-                name,
-                count,
-                online,
-                collapsed,
-            } => view! { <GroupHeading index name count online collapsed/> }.into_any(),
-            RosterRow::Contact(contact) => view! { <RosterRow index contact/> }.into_any(),
+        RowId::of,
+        move |index, row: Signal<RosterRow>| match row.get_untracked() {
+            // A row's identity fixes its kind: only what it shows changes.
+            RosterRow::Group { name, .. } => view! { <GroupHeading index name row/> }.into_any(),
+            RosterRow::Contact(contact) => {
+                let contact = Signal::derive(move || match row.get() {
+                    RosterRow::Contact(now) => now,
+                    RosterRow::Group { .. } => contact.clone(),
+                });
+                view! { <RosterRow index contact/> }.into_any()
+            }
         },
     );
 
@@ -111,69 +115,93 @@ pub fn Roster() -> impl IntoView {
     }
 }
 
+/// What a roster row is, whatever it shows: a group's heading or a contact.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum RowId {
+    Group(String),
+    Contact(BareJid),
+}
+
+impl RowId {
+    fn of(row: &RosterRow) -> Self {
+        match row {
+            RosterRow::Group { name, .. } => Self::Group(name.clone()),
+            RosterRow::Contact(contact) => Self::Contact(contact.jid.clone()),
+        }
+    }
+}
+
 /// A group's heading: its name ("No group" for the contacts in none), how many are online of
 /// how many, and a button that folds it.
 #[component]
-fn GroupHeading(
-    index: Signal<usize>,
-    name: String,
-    count: usize,
-    online: usize,
-    collapsed: bool,
-) -> impl IntoView {
+fn GroupHeading(index: Signal<usize>, name: String, row: Signal<RosterRow>) -> impl IntoView {
     let state = use_state();
     let label = if name.is_empty() {
         tr(Key::NoGroup)().to_owned()
     } else {
         neutralise_overrides(&name).into_owned()
     };
+    let counts = Memo::new(move |_| match row.get() {
+        RosterRow::Group {
+            count,
+            online,
+            collapsed,
+            ..
+        } => (count, online, collapsed),
+        RosterRow::Contact(_) => (0, 0, false),
+    });
+    let collapsed = move || counts.get().2;
     let group = name.clone();
     view! {
         <li
             data-testid="roster-group"
             class="roster-group"
             data-group=name
-            data-collapsed=collapsed.to_string()
-            data-count=count.to_string()
+            data-collapsed=move || collapsed().to_string()
+            data-count=move || counts.get().0.to_string()
             style:transform=row_offset(index, ROW_HEIGHT)
         >
             <button
                 type="button"
                 class="group-button"
-                aria-expanded=(!collapsed).to_string()
+                aria-expanded=move || (!collapsed()).to_string()
                 on:click=move |_| state.contacts.toggle_group(&group)
             >
-                <span class="group-chevron" aria-hidden="true">{if collapsed { "▸" } else { "▾" }}</span>
+                <span class="group-chevron" aria-hidden="true">{move || if collapsed() { "▸" } else { "▾" }}</span>
                 <bdi class="group-name">{label}</bdi>
-                <span class="group-count">{format!("{online}/{count}")}</span>
+                <span class="group-count">{move || { let (count, online, _) = counts.get(); format!("{online}/{count}") }}</span>
             </button>
         </li>
     }
 }
 
 #[component]
-fn RosterRow(index: Signal<usize>, contact: Arc<Contact>) -> impl IntoView {
+fn RosterRow(index: Signal<usize>, contact: Signal<Arc<Contact>>) -> impl IntoView {
     let state = use_state();
-    let jid = contact.jid.clone();
+    // The address is the row's identity: it never changes under the row.
+    let jid = contact.with_untracked(|c| c.jid.clone());
     let selected = is_open(jid.clone());
-    let presence = contact.presence.as_str();
+    let presence = Memo::new(move |_| contact.with(|c| c.presence.as_str()));
+    let name = Memo::new(move |_| contact.with(|c| c.name.clone()));
+    let lookalike = Memo::new(move |_| contact.with(|c| c.lookalike.clone()));
+    let status = Memo::new(move |_| {
+        contact.with(|c| {
+            c.status
+                .as_deref()
+                .map(|s| neutralise_overrides(s).into_owned())
+        })
+    });
     let blocked = {
         let jid = jid.clone();
         Memo::new(move |_| state.contacts.is_blocked(&jid))
     };
-    let status = contact
-        .status
-        .as_deref()
-        .map(|s| neutralise_overrides(s).into_owned());
     let address = jid.to_string();
-    let shown_name = neutralise_overrides(&contact.name).into_owned();
-    let lookalike = contact.lookalike.clone();
-    let flagged = match &lookalike {
+    let flagged = move || match lookalike.get() {
         Some(Lookalike::Resembles(_)) => "resembles",
         Some(Lookalike::MixedScripts) => "mixed",
         None => "false",
     };
-    let sub = move || match (blocked.get(), lookalike.clone(), status.clone()) {
+    let sub = move || match (blocked.get(), lookalike.get(), status.get()) {
         (true, _, _) => view! { <span class="row-sub">{tr(Key::Blocked)}</span> }.into_any(),
         // The address is what a look-alike fakes: the row says so where the status would be.
         (false, Some(lookalike), _) => view! {
@@ -193,19 +221,16 @@ fn RosterRow(index: Signal<usize>, contact: Arc<Contact>) -> impl IntoView {
             class:selected=selected
             data-jid=jid.to_string()
             data-presence=presence
-            data-subscription=contact.subscription.as_str()
+            data-subscription=move || contact.with(|c| c.subscription.as_str())
             data-blocked=move || blocked.get().to_string()
             data-lookalike=flagged
             style:transform=row_offset(index, ROW_HEIGHT)
         >
-            <OpenChatButton
-                jid=jid.clone()
-                name=Signal::stored(contact.name.clone())
-                presence=Signal::stored(presence)
-                selected
-            >
+            <OpenChatButton jid=jid.clone() name=name.into() presence=presence.into() selected>
                 <span class="row-text">
-                    <bdi data-testid="roster-item-name" class="row-name">{shown_name}</bdi>
+                    <bdi data-testid="roster-item-name" class="row-name">
+                        {move || name.with(|n| neutralise_overrides(n).into_owned())}
+                    </bdi>
                     {sub}
                 </span>
             </OpenChatButton>

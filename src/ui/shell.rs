@@ -9,7 +9,7 @@ use super::avatar::Avatar;
 use super::chat::ChatView;
 use super::contact_details::Blocklist;
 use super::contacts::SubscriptionRequests;
-use super::list::{row_offset, windowed_list, ListShape};
+use super::list::{keyed_windowed_list, row_offset, ListShape};
 use super::lookalike::LookalikeWarning;
 use super::quick_switch::{QuickSwitch, QuickSwitchButton};
 use super::room::RoomView;
@@ -343,12 +343,14 @@ fn Conversations(section: Section) -> impl IntoView {
         labelled_by: title_id,
         row_height: CHAT_ROW_HEIGHT,
     };
-    let list = windowed_list(
+    let list = keyed_windowed_list(
         shape,
+        total,
         total,
         Signal::derive(|| 0),
         move |first, last| directory.with(|d| d.rows(section, first, last)),
-        move |index, summary| view! { <ChatRow index summary/> },
+        |summary: &Summary| summary.jid.clone(),
+        move |index, summary| view! { <ChatRow index summary section/> },
     );
     let visible = move || section == Section::Chats || total.get() > 0;
     view! {
@@ -373,10 +375,11 @@ fn Conversations(section: Section) -> impl IntoView {
 }
 
 #[component]
-fn ChatRow(index: Signal<usize>, summary: Summary) -> impl IntoView {
+fn ChatRow(index: Signal<usize>, summary: Signal<Summary>, section: Section) -> impl IntoView {
     let state = use_state();
     let roster = state.contacts.roster;
-    let jid = summary.jid.clone();
+    // The address is the row's identity: it never changes under the row.
+    let jid = summary.with_untracked(|s| s.jid.clone());
     let is_room = state.rooms.is_room(&jid);
     let name = {
         let jid = jid.clone();
@@ -408,16 +411,16 @@ fn ChatRow(index: Signal<usize>, summary: Summary) -> impl IntoView {
         })
     };
     let selected = is_open(jid.clone());
-    let testid = match summary.section {
+    let testid = match section {
         Section::Chats => "chat-list-item",
         Section::Requests => "message-request",
     };
-    let unread = summary.unread;
+    let unread = Memo::new(move |_| summary.with(|s| s.unread));
     view! {
         <li
             data-testid=testid
             data-jid=jid.to_string()
-            data-unread=unread.to_string()
+            data-unread=move || unread.get().to_string()
             class="chat-list-item"
             class:selected=selected
             style:transform=row_offset(index, CHAT_ROW_HEIGHT)
@@ -425,17 +428,20 @@ fn ChatRow(index: Signal<usize>, summary: Summary) -> impl IntoView {
             <OpenChatButton jid=jid.clone() name=Signal::derive(name.clone()) presence selected>
                 <bdi class="row-name">{name}</bdi>
                 {move || lookalike.get().map(|lookalike| view! { <LookalikeWarning lookalike compact=true/> })}
-                {(unread > 0)
-                    .then(|| {
-                        view! {
-                            <span class="badge">
-                                <span aria-hidden="true">{unread}</span>
-                                <span class="visually-hidden">
-                                    {move || tr_counted(Counted::Unread, u64::from(unread))}
+                {move || {
+                    let unread = unread.get();
+                    (unread > 0)
+                        .then(|| {
+                            view! {
+                                <span class="badge">
+                                    <span aria-hidden="true">{unread}</span>
+                                    <span class="visually-hidden">
+                                        {move || tr_counted(Counted::Unread, u64::from(unread))}
+                                    </span>
                                 </span>
-                            </span>
-                        }
-                    })}
+                            }
+                        })
+                }}
             </OpenChatButton>
         </li>
     }

@@ -285,7 +285,7 @@ test('10,000 contacts: all counted, few rendered, filtered, folded and scrolled 
   await expect(night).toHaveAttribute('data-collapsed', 'false');
 });
 
-test('the keyboard focus stays on a contact while another coming online moves above it', async ({ page }) => {
+test('the keyboard focus stays on a row while it moves and while what it shows changes', async ({ page }) => {
   const me = await freshAccount('kfme');
   const first = await freshAccount('kfa');
   const later = await freshAccount('kfz');
@@ -299,17 +299,32 @@ test('the keyboard focus stays on a contact while another coming online moves ab
   await login(page, me.jid, me.password);
   // Both offline: by name, "kfa…" above "kfz…".
   await expect(rosterItem(page, later.jid)).toHaveAttribute('data-presence', 'unavailable');
-  const focused = rosterItem(page, first.jid).locator('button').first();
-  await focused.focus();
+  const firstButton = rosterItem(page, first.jid).locator('button').first();
+  await firstButton.focus();
   // "kfz…" comes online and goes first (online first): "kfa…" moves down a row, and the focus,
   // where a keyboard or screen-reader user is, moves with it.
   const online = await HostilePeer.login(later.user, later.password);
   try {
     await expect(rosterItem(page, later.jid)).toHaveAttribute('data-presence', 'available');
     await expect(page.locator(tid('roster-item')).first()).toHaveAttribute('data-jid', later.jid);
-    await expect(focused).toBeFocused();
+    await expect(firstButton).toBeFocused();
     await page.keyboard.press('ArrowUp');
-    await expect(rosterItem(page, later.jid).locator('button').first()).toBeFocused();
+    const laterButton = rosterItem(page, later.jid).locator('button').first();
+    await expect(laterButton).toBeFocused();
+    // Its own presence changes under the focus: the row shows it, the focus stays.
+    online.socket.send('<presence xmlns="jabber:client"><show>away</show><status>back soon</status></presence>');
+    await expect(rosterItem(page, later.jid)).toHaveAttribute('data-presence', 'away');
+    await expect(rosterItem(page, later.jid).locator(tid('roster-item-status'))).toHaveText('back soon');
+    await expect(laterButton).toBeFocused();
+    // A chat's row in the chat list: a new message changes its unread count, not the focus.
+    online.chat(me.jid, unique('one'));
+    const chat = page.locator(tid('chat-list-item', { jid: later.jid }));
+    await expect(chat).toHaveAttribute('data-unread', '1');
+    const chatButton = chat.locator('button').first();
+    await chatButton.focus();
+    online.chat(me.jid, unique('two'));
+    await expect(chat).toHaveAttribute('data-unread', '2');
+    await expect(chatButton).toBeFocused();
   } finally {
     online.close();
   }
