@@ -176,22 +176,16 @@ pub fn MessageRow(
 /// A message's time as the interface language writes it: the hour and minute for today's
 /// messages, with the day and month for older ones, and the year before this one's.
 fn time_label(ms: UnixMillis, lang: Lang) -> String {
-    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
-    let now = js_sys::Date::new_0();
-    let today = now.to_date_string() == date.to_date_string();
-    let options = js_sys::Object::new();
-    let mut fields = vec![("hour", "2-digit"), ("minute", "2-digit")];
-    if !today {
-        fields.extend([("day", "numeric"), ("month", "short")]);
-    }
-    if now.get_full_year() != date.get_full_year() {
-        fields.push(("year", "numeric"));
-    }
-    for (key, value) in fields {
-        // Setting a property of a fresh plain object cannot fail.
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-    }
-    date.to_locale_string(lang.code(), &options).into()
+    let now = js_sys::Date::now() as UnixMillis;
+    let (day, today) = (local_day(ms), local_day(now));
+    let shape = if day == today {
+        Shape::Time
+    } else if day.0 == today.0 {
+        Shape::TimeAndDay
+    } else {
+        Shape::TimeAndDate
+    };
+    format_date(ms, lang, shape)
 }
 
 /// The local calendar day of a time, to tell where a day separator goes.
@@ -211,17 +205,82 @@ fn day_label(ms: UnixMillis, lang: Lang) -> String {
     if day == local_day(now - 24 * 60 * 60 * 1000) {
         return i18n::t(lang, Key::Yesterday).to_owned();
     }
+    let shape = if day.0 == local_day(now).0 {
+        Shape::Day
+    } else {
+        Shape::DayOfYear
+    };
+    format_date(ms, lang, shape)
+}
+
+/// What a date is written with.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Shape {
+    /// 14:05
+    Time,
+    /// 14:05, 3 Dec
+    TimeAndDay,
+    /// 14:05, 3 Dec 2025
+    TimeAndDate,
+    /// Wednesday 3 December
+    Day,
+    /// Wednesday 3 December 2025
+    DayOfYear,
+}
+
+impl Shape {
+    fn fields(self) -> &'static [(&'static str, &'static str)] {
+        const TIME: [(&str, &str); 2] = [("hour", "2-digit"), ("minute", "2-digit")];
+        match self {
+            Shape::Time => &TIME,
+            Shape::TimeAndDay => &[TIME[0], TIME[1], ("day", "numeric"), ("month", "short")],
+            Shape::TimeAndDate => &[
+                TIME[0],
+                TIME[1],
+                ("day", "numeric"),
+                ("month", "short"),
+                ("year", "numeric"),
+            ],
+            Shape::Day => &[("weekday", "long"), ("day", "numeric"), ("month", "long")],
+            Shape::DayOfYear => &[
+                ("weekday", "long"),
+                ("day", "numeric"),
+                ("month", "long"),
+                ("year", "numeric"),
+            ],
+        }
+    }
+}
+
+thread_local! {
+    /// One `Intl.DateTimeFormat` per language and shape, made on first use: `toLocaleString`
+    /// with options makes a new one on every call (about a millisecond each, measured with
+    /// `scripts/profile.sh join`), and a room's first screen writes dozens of times.
+    static FORMATS: std::cell::RefCell<std::collections::HashMap<(Lang, Shape), js_sys::Function>> =
+        Default::default();
+}
+
+fn format_date(ms: UnixMillis, lang: Lang, shape: Shape) -> String {
+    let format = FORMATS.with_borrow_mut(|formats| {
+        formats
+            .entry((lang, shape))
+            .or_insert_with(|| {
+                let options = js_sys::Object::new();
+                for (key, value) in shape.fields() {
+                    // Setting a property of a fresh plain object cannot fail.
+                    let _ = js_sys::Reflect::set(&options, &(*key).into(), &(*value).into());
+                }
+                let locales = js_sys::Array::of1(&lang.code().into());
+                js_sys::Intl::DateTimeFormat::new(&locales, &options).format()
+            })
+            .clone()
+    });
     let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
-    let options = js_sys::Object::new();
-    let mut fields = vec![("weekday", "long"), ("day", "numeric"), ("month", "long")];
-    if day.0 != local_day(now).0 {
-        fields.push(("year", "numeric"));
-    }
-    for (key, value) in fields {
-        // Setting a property of a fresh plain object cannot fail.
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-    }
-    date.to_locale_date_string(lang.code(), &options).into()
+    format
+        .call1(&JsValue::NULL, &date)
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
 }
 
 /// A link as the browser will follow it: `None` if its URL parser refuses it, if the scheme is
