@@ -9,5 +9,7 @@ export default defineConfig({
   testMatch: /.*\.bench\.ts/,
   timeout: 600_000,
   reporter: [['list']],
-  use: { ...base.use, baseURL: process.env.PARLEY_E2E_BASE_URL ?? 'https://localhost:5445/' },
+  // No Playwright trace: it snapshots the page's DOM on the main thread around every action,
+  // inside the steps being timed, and more so for the client with the larger DOM.
+  use: { ...base.use, trace: 'off', baseURL: process.env.PARLEY_E2E_BASE_URL ?? 'https://localhost:5445/' },
 });

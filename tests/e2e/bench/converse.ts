@@ -1,11 +1,14 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { BenchClient } from './client';
+import { clickTimed, frameWhen } from './measure';
 import { serveStatic } from './serve';
 
 // Converse.js (the npm package, its own prebuilt dist) as the other side of the side-by-side
 // benchmark: served by serve.ts like Parley, configured for the bench Prosody only, and driven
-// through its own interface. Selectors are Converse's own classes and ids (14.0.0).
+// through its own interface. Selectors are Converse's own classes and ids (14.0.0). Steps b to d
+// are timed in the page as Parley's are: from the click that starts them to the first frame
+// that shows their outcome (measure.ts).
 
 export const CONVERSE_PORT = 5451;
 const DIST = path.join(__dirname, '../node_modules/converse.js/dist');
@@ -110,19 +113,20 @@ function countInPage([what, room]: [Count, string]): number {
   }
 }
 
-/** Resolves on the first frame where at least `atLeast` are shown; a clear error otherwise. */
-async function waitForCount(page: Page, what: Count, atLeast: number, room = ''): Promise<void> {
+/** Resolves on the first frame where, for each of `wants`, at least that many are shown, which
+ * ends the timed step; a clear error otherwise. */
+async function waitForCounts(page: Page, wants: [Count, number][], room = ''): Promise<void> {
   try {
     // A string expression: the counter travels as its source, so it runs as one function.
-    await page.waitForFunction(`(${countInPage})(${JSON.stringify([what, room])}) >= ${atLeast}`, null, {
-      polling: 'raf',
-      timeout: STEP_TIMEOUT,
-    });
+    const held = wants.map(([what, atLeast]) => `(${countInPage})(${JSON.stringify([what, room])}) >= ${atLeast}`);
+    await frameWhen(page, held.join(' && '), undefined, STEP_TIMEOUT);
   } catch (err) {
-    const shown = await page.evaluate(countInPage, [what, room] as [Count, string]).catch(() => '?');
-    throw new Error(
-      `Converse: ${shown} of ${atLeast} ${what} shown after ${STEP_TIMEOUT / 1000} s (${(err as Error).message.split('\n')[0]})`,
-    );
+    const shown = [];
+    for (const [what, atLeast] of wants) {
+      const count = await page.evaluate(countInPage, [what, room] as [Count, string]).catch(() => '?');
+      shown.push(`${count} of ${atLeast} ${what}`);
+    }
+    throw new Error(`Converse: ${shown.join(', ')} shown after ${STEP_TIMEOUT / 1000} s (${(err as Error).message.split('\n')[0]})`);
   }
 }
 
@@ -140,7 +144,7 @@ async function submitModal(page: Page, item: string, modal: string, field: strin
   await openMenuItem(page, 'converse-rooms-list', item);
   const form = page.locator(modal);
   await form.locator(field).fill(value);
-  await form.locator(submit).click();
+  await clickTimed(page, `${modal} ${submit}`);
 }
 
 /** Closes any open Converse modal (they are Bootstrap modals). */
@@ -161,21 +165,20 @@ export function converse(url: string): BenchClient {
     async loginToRoster(page, data) {
       await page.locator('#converse-login-jid').fill(data.jid);
       await page.locator('#converse-login-password').fill(data.password);
-      await page.locator('#converse-login button[type="submit"]').click();
-      await waitForCount(page, 'contacts', data.contacts);
+      await clickTimed(page, '#converse-login button[type="submit"]');
+      await waitForCounts(page, [['contacts', data.contacts]]);
     },
 
     async roomList(page, data) {
       await submitModal(page, 'a.show-list-muc-modal', 'converse-muc-list-modal', 'input[name="server"]', data.mucService, 'input[type="submit"][name="list"]');
-      await waitForCount(page, 'rooms', data.rooms);
+      await waitForCounts(page, [['rooms', data.rooms]]);
     },
 
     async joinRoom(page, data) {
       // The room list of step (c) may still be open: closed as a person would, then the room's
       // address typed into "Add groupchat".
       await submitModal(page, 'a.show-add-muc-modal', 'converse-add-muc-modal', 'input[name="chatroom"]', data.bigRoom, 'input[type="submit"][name="join"]');
-      await waitForCount(page, 'occupants', data.occupants + 1, data.bigRoom);
-      await waitForCount(page, 'roomMessages', 1, data.bigRoom);
+      await waitForCounts(page, [['occupants', data.occupants + 1], ['roomMessages', 1]], data.bigRoom);
     },
 
     async loadHistory(page, data) {

@@ -12,6 +12,14 @@ declare global {
     __wasmMemory?: WebAssembly.Memory;
     /** When the login field could first be typed in (performance.now()). */
     __formReadyAt?: number;
+    /** When the click that starts a timed step reached the page (performance.now()). */
+    __stepStartAt?: number;
+    /** The first frame at which the timed step's outcome showed (performance.now()). */
+    __stepDoneAt?: number;
+    /** Each WebSocket message received: when (performance.now()) and its length in characters. */
+    __wsIn?: [number, number][];
+    /** When each WebSocket opened (performance.now()). */
+    __wsOpened?: number[];
   }
 }
 
@@ -51,6 +59,62 @@ export async function instrument(page: Page, loginField?: string): Promise<void>
       const result = await streaming(...args);
       window.__wasmMemory = result.instance.exports.memory as WebAssembly.Memory;
       return result;
+    };
+  });
+}
+
+/** Clicks `selector` and keeps, in the page, when the click reached it: a timed step starts
+ * there, not when Playwright began to look for the element. */
+export async function clickTimed(page: Page, selector: string): Promise<void> {
+  await page.evaluate((selector) => {
+    window.__stepStartAt = undefined;
+    window.__stepDoneAt = undefined;
+    const mark = (event: Event) => {
+      if (!(event.target instanceof Element) || !event.target.closest(selector)) return;
+      window.__stepStartAt = performance.now();
+      document.removeEventListener('click', mark, true);
+    };
+    document.addEventListener('click', mark, true);
+  }, selector);
+  await page.locator(selector).first().click();
+}
+
+/** Resolves at the first frame where `holds` (a page function of `arg` that returns the frame's
+ * performance.now() once it holds and false before; or, where the page allows eval, an
+ * expression) holds, and keeps that frame's time as the timed step's end. The same for both
+ * clients: the page looks at every frame, so the time does not depend on how often Playwright
+ * polls. */
+export async function frameWhen<A>(page: Page, holds: string | ((arg: A) => number | false), arg: A, timeout: number): Promise<void> {
+  const predicate = typeof holds === 'string' ? `(${holds}) && performance.now()` : holds;
+  const at = await (await page.waitForFunction(predicate, arg, { polling: 'raf', timeout })).jsonValue();
+  await page.evaluate((at) => (window.__stepDoneAt = at as number), at);
+}
+
+/** The timed step's time in ms, from the click to the frame, if both were seen. */
+export async function stepTime(page: Page): Promise<number | undefined> {
+  return page.evaluate(() =>
+    window.__stepStartAt !== undefined && window.__stepDoneAt !== undefined ? window.__stepDoneAt - window.__stepStartAt : undefined,
+  );
+}
+
+/** Records, in the page, when each WebSocket opens (`__wsOpened`) and when each message arrives
+ * with its length (`__wsIn`), so a
+ * step's time can be split into waiting for the server and the client's own work; call before
+ * the page loads. */
+export async function recordSocketMessages(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    window.__wsIn = [];
+    window.__wsOpened = [];
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        // Added before the client's own handlers, so they see the events first.
+        this.addEventListener('open', () => window.__wsOpened?.push(performance.now()));
+        this.addEventListener('message', (event) => {
+          window.__wsIn?.push([performance.now(), typeof event.data === 'string' ? event.data.length : 0]);
+        });
+      }
     };
   });
 }
