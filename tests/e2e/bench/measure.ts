@@ -98,9 +98,8 @@ export async function stepTime(page: Page): Promise<number | undefined> {
 }
 
 /** Records, in the page, when each WebSocket opens (`__wsOpened`) and when each message arrives
- * with its length (`__wsIn`), so a
- * step's time can be split into waiting for the server and the client's own work; call before
- * the page loads. */
+ * with its length (`__wsIn`), so a step's time can be split into waiting for the server and the
+ * client's own work; call before the page loads. */
 export async function recordSocketMessages(page: Page): Promise<void> {
   await page.addInitScript(() => {
     window.__wsIn = [];
