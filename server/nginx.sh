@@ -53,7 +53,7 @@ start() {
 
   local site="$run/parley.conf"
   cp "$repo/docs/deploy/nginx.conf" "$site"
-  substitute "listen 443 ssl;" "listen 127.0.0.1:$port ssl;" "$site"
+  substitute "listen 443 ssl http2;" "listen 127.0.0.1:$port ssl http2;" "$site"
   substitute "server_name chat.example.org;" "server_name localhost;" "$site"
   substitute "/etc/ssl/certs/chat.example.org.pem" "$cert" "$site"
   substitute "/etc/ssl/private/chat.example.org.key" "$key" "$site"

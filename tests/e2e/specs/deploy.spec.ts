@@ -26,6 +26,13 @@ for (const [name, port] of SERVERS) {
     const response = await wasm;
     expect(response.headers()['content-type']).toBe('application/wasm');
     expect(response.headers()['content-encoding']).toBe('br');
+    // Over HTTP/2, as both documented configs ask: one connection for all of the page's files.
+    const protocols = await page.evaluate(() =>
+      [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map(
+        (entry) => (entry as PerformanceResourceTiming).nextHopProtocol,
+      ),
+    );
+    expect(new Set(protocols)).toEqual(new Set(['h2']));
 
     await page.locator(tid('login-jid')).fill('carol');
     await page.locator(tid('login-password')).fill(users.carol.password);
