@@ -72,10 +72,12 @@ impl Contacts {
     pub fn apply(&self, event: RosterEvent, notices: &Notices) {
         match event {
             // Painted in a task of its own: a 10,000-contact roster frame is parsed and loaded
-            // in this one, and laying it out too would make one long task of both.
+            // in this one, and laying it out too would make one long task of both. The roster
+            // shown already (a device's copy the server says is current) is not painted again.
             RosterEvent::Loaded(items) => {
-                self.roster.update_untracked(|r| r.load(items));
-                self.schedule_flush_in(Duration::ZERO);
+                if self.roster.try_update_untracked(|r| r.load(items)) == Some(true) {
+                    self.schedule_flush_in(Duration::ZERO);
+                }
             }
             RosterEvent::Pushed(item) => self.roster.update(|r| r.push(item)),
             RosterEvent::Presence(presence) => {
