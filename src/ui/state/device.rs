@@ -15,7 +15,7 @@ use crate::store::device::{Snapshot, MAX_CONVERSATIONS};
 use crate::store::directory::Section;
 use crate::transport::websocket::connect_with;
 use crate::xmpp::jid::BareJid;
-use crate::xmpp::{ArchiveMark, Client, RosterCache, Secret};
+use crate::xmpp::{ArchiveMark, Client, RosterCache, RosterItem, Secret};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -253,8 +253,6 @@ impl Device {
         };
         self.remembered.set(true);
         self.endpoint.set_value(snapshot.endpoint.clone());
-        let copy = show(state, &snapshot);
-        Self::show_faces(state, &jid);
         let generation = state.connection.begin_login();
         state.connection.own_jid.set(Some(jid.clone()));
         state.connection.last_address.set(jid.to_string());
@@ -262,13 +260,20 @@ impl Device {
         state.connection.phase.set(Phase::Shell);
         let client_config = config.client_config(jid.clone());
         let sink_state = *state;
-        match connect_with(
+        // The socket first: its TLS and WebSocket handshakes go on while the copy is put on
+        // the page (at 10,000 contacts, tens of milliseconds), and its frames come in later
+        // tasks, after the copy is shown.
+        let (copy, items) = read_copy(&snapshot);
+        let connected = connect_with(
             &snapshot.endpoint,
             client_config,
             Secret::Scram(keys),
             true,
             move |update| sink_state.apply(generation, update),
-        ) {
+        );
+        show_items(state, &snapshot, items);
+        Self::show_faces(state, &jid);
+        match connected {
             Ok(account) => {
                 account.command(|client, _| copy.restore(client));
                 state.connection.set_account(account);
@@ -380,16 +385,29 @@ impl DeviceCopy {
     }
 }
 
+/// What the client takes of a snapshot, and its roster's items for the page.
+fn read_copy(snapshot: &Snapshot) -> (DeviceCopy, Vec<RosterItem>) {
+    let items = snapshot.roster_items();
+    let copy = DeviceCopy {
+        archive: snapshot.archive_mark(),
+        roster: snapshot.roster_cache(&items),
+    };
+    (copy, items)
+}
+
 /// Puts a snapshot's roster and conversations on the page; returns what the client takes.
 fn show(state: &AppState, snapshot: &Snapshot) -> DeviceCopy {
-    let items = snapshot.roster_items();
-    let roster = snapshot.roster_cache(&items);
-    state.contacts.roster.update(|r| r.load(items));
+    let (copy, items) = read_copy(snapshot);
+    show_items(state, snapshot, items);
+    copy
+}
+
+/// Puts a snapshot's roster (`items`, read from it) and conversations on the page.
+fn show_items(state: &AppState, snapshot: &Snapshot, items: Vec<RosterItem>) {
+    state.contacts.roster.update(|r| {
+        r.load(items);
+    });
     state.chats.restore(snapshot.restored());
-    DeviceCopy {
-        archive: snapshot.archive_mark(),
-        roster,
-    }
 }
 
 /// Resolves in a later task of the page (at once where no timer can be set).
