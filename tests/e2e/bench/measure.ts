@@ -20,6 +20,7 @@ declare global {
     __wsIn?: [number, number][];
     /** When each WebSocket opened (performance.now()). */
     __wsOpened?: number[];
+    __wsCreated?: number[];
   }
 }
 
@@ -97,17 +98,19 @@ export async function stepTime(page: Page): Promise<number | undefined> {
   );
 }
 
-/** Records, in the page, when each WebSocket opens (`__wsOpened`) and when each message arrives
+/** Records, in the page, when each WebSocket is made (`__wsCreated`) and opens (`__wsOpened`) and when each message arrives
  * with its length (`__wsIn`), so a step's time can be split into waiting for the server and the
  * client's own work; call before the page loads. */
 export async function recordSocketMessages(page: Page): Promise<void> {
   await page.addInitScript(() => {
     window.__wsIn = [];
     window.__wsOpened = [];
+    window.__wsCreated = [];
     const Native = window.WebSocket;
     window.WebSocket = class extends Native {
       constructor(url: string | URL, protocols?: string | string[]) {
         super(url, protocols);
+        window.__wsCreated?.push(performance.now());
         // Added before the client's own handlers, so they see the events first.
         this.addEventListener('open', () => window.__wsOpened?.push(performance.now()));
         this.addEventListener('message', (event) => {

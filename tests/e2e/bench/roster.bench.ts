@@ -52,11 +52,18 @@ async function state(page: Page) {
   return { longTasks: await takeLongTasks(page), ...dom, ...(await memory(page)) };
 }
 
-/** When the socket opened, and the server's first frame and its largest (the roster) came, in
- * ms after `start` (performance.now() in the page). */
+/** When the app's wasm had arrived (on a reload), the socket was made and opened, and the
+ * server's first frame and its largest (the roster) came, in ms after `start` (performance.now()
+ * in the page). */
 async function socketSplit(page: Page, start: number): Promise<string> {
-  const { opened, frames } = await page.evaluate(
+  const { wasm, created, opened, frames } = await page.evaluate(
     (start) => ({
+      wasm: (
+        performance
+          .getEntriesByType('resource')
+          .find((e) => /\/app_bg-[0-9a-f]+\.wasm$/.test(e.name) && e.startTime >= start) as PerformanceResourceTiming | undefined
+      )?.responseEnd,
+      created: (window.__wsCreated ?? []).filter((at) => at >= start),
       opened: (window.__wsOpened ?? []).filter((at) => at >= start),
       frames: (window.__wsIn ?? []).filter(([at]) => at >= start),
     }),
@@ -65,7 +72,9 @@ async function socketSplit(page: Page, start: number): Promise<string> {
   if (!frames.length) return 'no frame';
   const largest = frames.reduce((a, b) => (b[1] > a[1] ? b : a));
   const ms = (at: number) => `${Math.round(at - start)} ms`;
-  const open = opened.length ? `socket open at ${ms(opened[0])}, ` : '';
+  const arrived = wasm ? `app's wasm in at ${ms(wasm)}, ` : '';
+  const made = created.length ? `socket made at ${ms(created[0])}, ` : '';
+  const open = opened.length ? `${arrived}${made}open at ${ms(opened[0])}, ` : '';
   return `${open}first frame at ${ms(frames[0][0])}, the roster (${(largest[1] / 1024).toFixed(0)} KiB) at ${ms(largest[0])}`;
 }
 
