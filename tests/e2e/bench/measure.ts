@@ -17,7 +17,7 @@ declare global {
     /** The first frame at which the timed step's outcome showed (performance.now()). */
     __stepDoneAt?: number;
     /** Each WebSocket message received: when (performance.now()) and its length in characters. */
-    __wsIn?: [number, number][];
+    __wsIn?: [number, number, string][];
     /** When each WebSocket opened (performance.now()). */
     __wsOpened?: number[];
     __wsCreated?: number[];
@@ -99,7 +99,7 @@ export async function stepTime(page: Page): Promise<number | undefined> {
 }
 
 /** Records, in the page, when each WebSocket is made (`__wsCreated`) and opens (`__wsOpened`) and when each message arrives
- * with its length (`__wsIn`), so a step's time can be split into waiting for the server and the
+ * with its length and what it answers, if a bind or a roster get (`__wsIn`), so a step's time can be split into waiting for the server and the
  * client's own work; call before the page loads. */
 export async function recordSocketMessages(page: Page): Promise<void> {
   await page.addInitScript(() => {
@@ -114,7 +114,11 @@ export async function recordSocketMessages(page: Page): Promise<void> {
         // Added before the client's own handlers, so they see the events first.
         this.addEventListener('open', () => window.__wsOpened?.push(performance.now()));
         this.addEventListener('message', (event) => {
-          window.__wsIn?.push([performance.now(), typeof event.data === 'string' ? event.data.length : 0]);
+          const data = typeof event.data === 'string' ? event.data : '';
+          // The opening tags say what an answer is; a scan of the whole 1 MiB roster would be timed.
+          const head = data.slice(0, 300);
+          const kind = !head.startsWith('<iq') ? '' : head.includes('xmpp-bind') ? 'bind' : head.includes('jabber:iq:roster') ? 'roster' : '';
+          window.__wsIn?.push([performance.now(), data.length, kind]);
         });
       }
     };

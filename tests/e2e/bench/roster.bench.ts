@@ -53,8 +53,8 @@ async function state(page: Page) {
 }
 
 /** When the app's wasm had arrived (on a reload), the socket was made and opened, and the
- * server's first frame and its largest (the roster) came, in ms after `start` (performance.now()
- * in the page). */
+ * server's first frame, its bind answer (Prosody loads the roster to bind) and the roster came,
+ * in ms after `start` (performance.now() in the page). */
 async function socketSplit(page: Page, start: number): Promise<string> {
   const { wasm, created, opened, frames } = await page.evaluate(
     (start) => ({
@@ -70,12 +70,15 @@ async function socketSplit(page: Page, start: number): Promise<string> {
     start,
   );
   if (!frames.length) return 'no frame';
-  const largest = frames.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const bind = frames.find(([, , kind]) => kind === 'bind');
+  const roster = frames.find(([, , kind]) => kind === 'roster');
   const ms = (at: number) => `${Math.round(at - start)} ms`;
   const arrived = wasm ? `app's wasm in at ${ms(wasm)}, ` : '';
   const made = created.length ? `socket made at ${ms(created[0])}, ` : '';
   const open = opened.length ? `${arrived}${made}open at ${ms(opened[0])}, ` : '';
-  return `${open}first frame at ${ms(frames[0][0])}, the roster (${(largest[1] / 1024).toFixed(0)} KiB) at ${ms(largest[0])}`;
+  const bound = bind ? `, bound at ${ms(bind[0])}` : '';
+  const rostered = roster ? `, the roster (${(roster[1] / 1024).toFixed(0)} KiB) at ${ms(roster[0])}` : '';
+  return `${open}first frame at ${ms(frames[0][0])}${bound}${rostered}`;
 }
 
 /** A page function: the frame's time once the roster counts `size` (and, if asked, the
