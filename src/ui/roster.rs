@@ -99,7 +99,7 @@ pub fn Roster() -> impl IntoView {
                     on:input=on_filter
                 />
             </div>
-            {list}
+            // Before the list, which fills the rest of the pane: under the filter, where it is read.
             {move || {
                 (drawn.get() && count.get() == 0 && total.get() == 0)
                     .then(|| {
@@ -111,6 +111,7 @@ pub fn Roster() -> impl IntoView {
                         view! { <p class="muted pad">{tr(key)}</p> }
                     })
             }}
+            {list}
         </section>
     }
 }
