@@ -16,10 +16,12 @@ declare global {
     __stepStartAt?: number;
     /** The first frame at which the timed step's outcome showed (performance.now()). */
     __stepDoneAt?: number;
-    /** Each WebSocket message received: when (performance.now()) and its length in characters. */
+    /** Each WebSocket message received: when (performance.now()), its length in characters,
+     * and 'bind' or 'roster' for an iq about those ('' for anything else). */
     __wsIn?: [number, number, string][];
     /** When each WebSocket opened (performance.now()). */
     __wsOpened?: number[];
+    /** When each WebSocket was made (performance.now()). */
     __wsCreated?: number[];
   }
 }
@@ -98,9 +100,9 @@ export async function stepTime(page: Page): Promise<number | undefined> {
   );
 }
 
-/** Records, in the page, when each WebSocket is made (`__wsCreated`) and opens (`__wsOpened`) and when each message arrives
- * with its length and what it answers, if a bind or a roster get (`__wsIn`), so a step's time can be split into waiting for the server and the
- * client's own work; call before the page loads. */
+/** Records, in the page, when each WebSocket is made (`__wsCreated`) and opens (`__wsOpened`),
+ * and each message as it arrives (`__wsIn`), so a step's time can be split into waiting for the
+ * server and the client's own work; call before the page loads. */
 export async function recordSocketMessages(page: Page): Promise<void> {
   await page.addInitScript(() => {
     window.__wsIn = [];

@@ -71,14 +71,19 @@ async function socketSplit(page: Page, start: number): Promise<string> {
   );
   if (!frames.length) return 'no frame';
   const bind = frames.find(([, , kind]) => kind === 'bind');
+  // The first: the answer to the roster get (pushes come after it).
   const roster = frames.find(([, , kind]) => kind === 'roster');
   const ms = (at: number) => `${Math.round(at - start)} ms`;
-  const arrived = wasm ? `app's wasm in at ${ms(wasm)}, ` : '';
-  const made = created.length ? `socket made at ${ms(created[0])}, ` : '';
-  const open = opened.length ? `${arrived}${made}open at ${ms(opened[0])}, ` : '';
-  const bound = bind ? `, bound at ${ms(bind[0])}` : '';
-  const rostered = roster ? `, the roster (${(roster[1] / 1024).toFixed(0)} KiB) at ${ms(roster[0])}` : '';
-  return `${open}first frame at ${ms(frames[0][0])}${bound}${rostered}`;
+  return [
+    wasm !== undefined && `app's wasm in at ${ms(wasm)}`,
+    created.length > 0 && `socket made at ${ms(created[0])}`,
+    opened.length > 0 && `open at ${ms(opened[0])}`,
+    `first frame at ${ms(frames[0][0])}`,
+    bind && `bound at ${ms(bind[0])}`,
+    roster && `the roster (${(roster[1] / 1024).toFixed(0)} KiB) at ${ms(roster[0])}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** A page function: the frame's time once the roster counts `size` (and, if asked, the
